@@ -1,0 +1,116 @@
+// Every metric fleetstorm records, defined once. Names are snake_case with a unit suffix; the
+// index of a name in these lists is its id on the hot path (no string look-ups per event).
+
+export const HISTOGRAMS = [
+  'mqtt_connect_duration_us',
+  'mqtt_publish_ack_duration_us',
+  'mqtt_e2e_delivery_duration_us',
+  'http_checkin_duration_us',
+  'ota_download_duration_us',
+  'ota_time_to_update_us',
+  /** Per device connected before an outage: outage end → connected again. */
+  'outage_reconnect_duration_us',
+  /** Live mode: how late the generator fired an event against its intended time. */
+  'generator_lag_us',
+] as const;
+export type HistogramName = (typeof HISTOGRAMS)[number];
+
+export const H = Object.fromEntries(HISTOGRAMS.map((n, i) => [n, i])) as { [K in HistogramName]: number };
+
+export const COUNTERS = [
+  'devices_powered_on_total',
+  'mqtt_connect_attempts_total',
+  'mqtt_connect_success_total',
+  'mqtt_connect_failed_total{reason="rejected"}',
+  'mqtt_connect_failed_total{reason="max_sessions"}',
+  'mqtt_connect_failed_total{reason="timeout"}',
+  'mqtt_connect_failed_total{reason="outage"}',
+  'mqtt_connect_failed_total{reason="lost"}',
+  'mqtt_disconnects_total{reason="outage"}',
+  'mqtt_disconnects_total{reason="keepalive"}',
+  'mqtt_disconnects_total{reason="radio"}',
+  'mqtt_disconnects_total{reason="power"}',
+  'mqtt_disconnects_total{reason="duty_cycle"}',
+  'mqtt_publish_total',
+  'mqtt_publish_acked_total',
+  'mqtt_publish_failed_total{reason="rejected"}',
+  'mqtt_publish_failed_total{reason="lost"}',
+  'mqtt_publish_failed_total{reason="disconnected"}',
+  'mqtt_delivered_total',
+  'telemetry_skipped_total',
+  'battery_flat_total',
+  'battery_recharged_total',
+  'http_checkin_total',
+  'http_checkin_failed_total',
+  'ota_offered_total',
+  'ota_download_started_total',
+  'ota_downloaded_bytes_total',
+  'ota_resumed_downloads_total',
+  'ota_redownloaded_bytes_total',
+  'ota_succeeded_total',
+  'ota_failed_total{reason="download"}',
+  'ota_failed_total{reason="verify"}',
+  'ota_failed_total{reason="power"}',
+  'ota_failed_total{reason="battery"}',
+  'ota_failed_total{reason="health"}',
+  'ota_rolled_back_total',
+  'ota_bricked_total',
+  'faults_injected_total{type="radio-drop"}',
+  'faults_injected_total{type="radio-degrade"}',
+  'faults_injected_total{type="power-loss"}',
+  'faults_injected_total{type="battery-flat"}',
+  'faults_injected_total{type="corrupt-image"}',
+  'faults_injected_total{type="clock-skew"}',
+  'faults_injected_total{type="backend-outage"}',
+  'faults_injected_total{type="backend-slow"}',
+  'faults_injected_total{type="half-open"}',
+  'faults_injected_total{type="broker-reject"}',
+  'outage_tracked_devices_total',
+  'outage_not_reconnected_total',
+] as const;
+export type CounterName = (typeof COUNTERS)[number];
+
+export const C = Object.fromEntries(COUNTERS.map((n, i) => [n, i])) as { [K in CounterName]: number };
+
+/** Connectivity state of a device (one per device, counted in the devices-by-state series). */
+export const CONN_STATES = ['off', 'connecting', 'connected', 'backoff', 'sleeping', 'dark', 'bricked'] as const;
+export type ConnStateName = (typeof CONN_STATES)[number];
+export const CS = Object.fromEntries(CONN_STATES.map((n, i) => [n, i])) as { [K in ConnStateName]: number };
+
+/** OTA agent state of a device. */
+export const OTA_STATES = [
+  'idle',
+  'checking',
+  'downloading',
+  'verifying',
+  'installing',
+  'rebooting',
+  'health-check',
+  'retry-wait',
+  'committed',
+  'rolled-back',
+  'failed',
+  'bricked',
+] as const;
+export type OtaStateName = (typeof OTA_STATES)[number];
+export const OS = Object.fromEntries(OTA_STATES.map((n, i) => [n, i])) as { [K in OtaStateName]: number };
+
+/** Histogram range: 1 µs to 48 virtual hours at 3 significant digits. */
+export const HIST_LOWEST_US = 1;
+export const HIST_HIGHEST_US = 48 * 3600 * 1_000_000;
+export const HIST_SIGNIFICANT_DIGITS = 3;
+
+/**
+ * Values derived at the end of a run from the merged metrics, usable in thresholds like any
+ * counter. Defined in metrics/derived.ts.
+ */
+export const DERIVED = [
+  'connect_failure_ratio',
+  'publish_failure_ratio',
+  'ota_failure_ratio',
+  'fleet_recovery_duration_us',
+  'fleet_convergence_duration_us',
+  'fleet_on_target_ratio',
+  'devices_total',
+] as const;
+export type DerivedName = (typeof DERIVED)[number];

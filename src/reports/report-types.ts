@@ -1,0 +1,126 @@
+// report.json, schema version 1: the one artefact every renderer (summary, HTML, JUnit) and
+// `report merge/render` reads. Fields under `run` (wall clock, host, paths) vary between
+// identical runs; everything else is a pure function of resolved scenario + seed, which the
+// determinism tests check by hashing the report without `run`.
+import type { ResolvedScenario } from '../scenario/types.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type RunStatus = 'completed' | 'interrupted' | 'aborted' | 'crashed';
+
+/** A histogram's summary plus its exact HDR encoding (compressed base64) for merging. */
+export interface HistogramReport {
+  count: number;
+  minUs: number;
+  meanUs: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+  /** hdr-histogram-js encodeIntoCompressedBase64; empty string when count is 0. */
+  hdr: string;
+}
+
+/** One point of a latency series: the interval's own distribution. */
+export interface HistogramPoint {
+  count: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  maxUs: number;
+  hdr: string;
+}
+
+export interface ThresholdResult {
+  expr: string;
+  abortOnFail: boolean;
+  /** null when the metric had no data (a threshold on no data fails). */
+  observed: number | null;
+  limit: number;
+  ok: boolean;
+  message: string;
+}
+
+export interface FaultTimelineEntry {
+  faultId: string;
+  type: string;
+  atUs: number;
+  durationUs: number;
+  devicesHit: number;
+}
+
+export interface WaveReport {
+  index: number;
+  startedAtUs: number | null;
+  endedAtUs: number | null;
+  targeted: number;
+  offered: number;
+  succeeded: number;
+  failed: number;
+  rolledBack: number;
+  bricked: number;
+  pending: number;
+}
+
+export interface RolloutReport {
+  version: string;
+  state: 'pending' | 'running' | 'paused' | 'aborted' | 'done';
+  stateReason: string | null;
+  waves: WaveReport[];
+}
+
+/** A device that ended failed, rolled back or bricked, with its event trail. */
+export interface DeviceOutcome {
+  device: number;
+  deviceType: string;
+  outcome: 'failed' | 'rolled-back' | 'bricked';
+  trail: { atUs: number; event: string }[];
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: 'fleetstorm'; version: string };
+  scenario: ResolvedScenario;
+  seed: number;
+  replay: string;
+  status: RunStatus;
+  statusReason: string | null;
+  verdict: 'passed' | 'failed' | 'aborted' | 'incomplete';
+  /** Virtual time the run reached (== duration when completed). */
+  reachedUs: number;
+  intervalUs: number;
+  devices: number;
+  metrics: {
+    histograms: Record<string, HistogramReport>;
+    counters: Record<string, number>;
+    derived: Record<string, number | null>;
+  };
+  series: {
+    /** End of each interval, virtual µs. */
+    timesUs: number[];
+    /** Per-interval increments. */
+    counters: Record<string, number[]>;
+    histograms: Record<string, HistogramPoint[]>;
+    /** Devices in each connectivity / OTA state at the end of each interval. */
+    connStates: Record<string, number[]>;
+    otaStates: Record<string, number[]>;
+    /** Share of targeted devices on the rollout's version at the end of each interval. */
+    onTargetRatio: number[];
+  };
+  thresholds: ThresholdResult[];
+  faults: FaultTimelineEntry[];
+  rollout: RolloutReport | null;
+  outcomes: { total: number; sample: DeviceOutcome[]; file: string | null };
+  warnings: string[];
+  /** Varies between identical runs; excluded from determinism hashes. */
+  run: {
+    startedAt: string;
+    wallMs: number;
+    node: string;
+    platform: string;
+    workers: number;
+    eventsProcessed: number;
+    outDir: string | null;
+  };
+}

@@ -1,0 +1,243 @@
+// The resolved scenario: what the engine runs. Every duration is in microseconds (`…Us`), every
+// size in bytes, every ratio in 0..1, every rate per second. Users write `15m`, `4MiB`, `10%`;
+// only src/scenario/resolve.ts turns those into these numbers. ScenarioInput (what users write)
+// is inferred from the zod schema in schema.ts; this file is the engine-facing contract.
+
+/** A value drawn per device, uniformly in [min, max]; a fixed value has min === max. */
+export interface Range {
+  min: number;
+  max: number;
+}
+
+export const MODES = ['virtual', 'live'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const BACKOFF_POLICIES = ['none', 'equal', 'full', 'decorrelated'] as const;
+export type BackoffPolicy = (typeof BACKOFF_POLICIES)[number];
+
+export const RADIO_PROFILES = ['wifi', 'lte-m', 'nb-iot', 'ethernet'] as const;
+export type RadioProfile = (typeof RADIO_PROFILES)[number];
+
+export interface BackoffConfig {
+  policy: BackoffPolicy;
+  baseUs: number;
+  maxUs: number;
+  multiplier: number;
+}
+
+export interface RadioConfig {
+  profile: RadioProfile;
+  bandwidthBytesPerSec: number;
+  /** One-way network latency between device and backend. */
+  latencyUs: Range;
+  /** Share of packets lost; in virtual mode a lost connect/publish attempt times out. */
+  lossRatio: number;
+}
+
+export interface BatteryConfig {
+  /** null = mains powered, never goes flat. */
+  capacityMah: number | null;
+  /** State of charge at power-on, drawn per device. */
+  initialRatio: Range;
+  /** Current drawn per state, in milliampere. */
+  drainMa: { sleep: number; connected: number; download: number; install: number };
+  /** Charge used by one telemetry publish, in mAh. */
+  publishMah: number;
+  /** What a flat device does: stay dark, or come back after `rechargeAfterUs` fully charged. */
+  onFlat: 'dark' | 'recharge';
+  rechargeAfterUs: Range;
+}
+
+export interface ConnectivityConfig {
+  /** persistent: stays connected; duty-cycle: wake, connect, publish, disconnect, sleep. */
+  mode: 'persistent' | 'duty-cycle';
+  keepaliveUs: number;
+  connectTimeoutUs: number;
+  cleanSession: boolean;
+  backoff: BackoffConfig;
+}
+
+export interface TelemetryConfig {
+  intervalUs: number;
+  /** Each interval is drawn from intervalUs ± jitterUs. */
+  jitterUs: number;
+  payloadBytes: Range;
+  qos: 0 | 1 | 2;
+}
+
+export interface OtaAgentConfig {
+  slots: 'ab' | 'single';
+  /** Resume an interrupted download from the byte offset reached (HTTP Range). */
+  resume: boolean;
+  /** How the device learns of an update: polling check-in or a push notification. */
+  discovery: 'poll' | 'push';
+  checkIntervalUs: number;
+  /** No install below this state of charge (0..1). */
+  minBatteryRatio: number;
+  verifyUs: Range;
+  installUs: Range;
+  rebootUs: Range;
+  healthCheckUs: Range;
+  /** Share of installs whose new image fails its health check after reboot (then rollback). */
+  healthFailureRatio: number;
+  maxAttempts: number;
+  retryBackoff: BackoffConfig;
+}
+
+export interface DeviceType {
+  name: string;
+  firmware: string;
+  radio: RadioConfig;
+  battery: BatteryConfig;
+  connectivity: ConnectivityConfig;
+  telemetry: TelemetryConfig;
+  ota: OtaAgentConfig;
+}
+
+export interface FleetGroup {
+  /** Name of a device type in `deviceTypes`. */
+  device: string;
+  count: number;
+  /** Overrides the device type's initial firmware version for this group. */
+  firmware: string | null;
+}
+
+export interface BackendModelConfig {
+  connect: {
+    /** Accepted connections per second (token bucket refill). */
+    ratePerSec: number;
+    /** Token bucket size: connections accepted at once after an idle period. */
+    burst: number;
+    /** Connects waiting beyond this are refused (MQTT 5 reason 0x9F, connection rate exceeded). */
+    queueLimit: number;
+    maxSessions: number;
+    /** Broker processing latency of one accepted connect. */
+    latencyUs: Range;
+  };
+  ingest: { ratePerSec: number; queueLimit: number; latencyUs: Range };
+  checkin: { ratePerSec: number; queueLimit: number; latencyUs: Range };
+  ota: { bandwidthBytesPerSec: number; maxConcurrentDownloads: number };
+}
+
+export interface RolloutWave {
+  /** Exactly one of ratio (share of the targeted devices) or count is set. */
+  ratio: number | null;
+  count: number | null;
+}
+
+export interface RolloutConfig {
+  firmware: { version: string; sizeBytes: number };
+  startUs: number;
+  /** Cumulative targets: wave i offers the update to the devices up to waves[i]. */
+  waves: RolloutWave[];
+  /** Next wave after this long, or null when gated only by `waveWhenDoneRatio`. */
+  waveIntervalUs: number | null;
+  /** Next wave when this share of the previous wave is done (committed, rolled back or bricked). */
+  waveWhenDoneRatio: number | null;
+  selector: { deviceTypes: string[] | null; fromVersions: string[] | null; ratio: number };
+  maxConcurrentDownloads: number | null;
+  /** Stop offering the update when a wave's failure ratio passes this limit. */
+  failureLimit: { ratio: number; action: 'pause' | 'abort' } | null;
+  /** A rollback campaign offers `firmware` as a downgrade to devices on `fromVersions`. */
+  kind: 'update' | 'rollback';
+}
+
+export const FAULT_TYPES = [
+  'radio-drop',
+  'radio-degrade',
+  'power-loss',
+  'battery-flat',
+  'corrupt-image',
+  'clock-skew',
+  'backend-outage',
+  'backend-slow',
+  'half-open',
+  'broker-reject',
+] as const;
+export type FaultType = (typeof FAULT_TYPES)[number];
+
+/** Device states a fault can be tied to with `during`. */
+export const DURING_STATES = [
+  'connecting',
+  'connected',
+  'ota.checking',
+  'ota.downloading',
+  'ota.verifying',
+  'ota.installing',
+  'ota.rebooting',
+  'ota.health-check',
+] as const;
+export type DuringState = (typeof DURING_STATES)[number];
+
+export interface FaultWho {
+  /** Share of the matching devices hit (0..1); null with count set. */
+  ratio: number | null;
+  count: number | null;
+  deviceTypes: string[] | null;
+  firmwareVersions: string[] | null;
+}
+
+export interface FaultConfig {
+  type: FaultType;
+  /** Stable id `f<index>` for the timeline. */
+  id: string;
+  atUs: number | null;
+  everyUs: number | null;
+  during: DuringState | null;
+  durationUs: Range;
+  who: FaultWho;
+  /** radio-degrade / backend-slow parameters; unused fields are null. */
+  params: {
+    latencyUs: number | null;
+    lossRatio: number | null;
+    bandwidthBytesPerSec: number | null;
+    skewUs: number | null;
+    /** backend-slow: service rates divided by this factor. */
+    slowFactor: number | null;
+  };
+}
+
+export interface ThresholdConfig {
+  /** Expression such as `p99(mqtt_connect_duration_us) < 2s` or `ota_bricked_total == 0`. */
+  expr: string;
+  /** Stop the run (exit 4) as soon as this fails. */
+  abortOnFail: boolean;
+}
+
+export interface LiveConfig {
+  /** virtual time = real time × speed. */
+  speed: number;
+  maxConcurrentConnections: number;
+  processes: number;
+}
+
+export interface TargetConfig {
+  /** Empty ⇒ the embedded backend is started on loopback. */
+  mqttUrls: string[];
+  httpUrl: string | null;
+}
+
+export interface ResolvedScenario {
+  name: string;
+  description: string;
+  /** Path of the scenario file as given, or null for an in-memory scenario. */
+  sourcePath: string | null;
+  profile: string | null;
+  seed: number;
+  mode: Mode;
+  durationUs: number;
+  /** Resolution of the per-interval series and of metric snapshots. */
+  intervalUs: number;
+  /** 0 ⇒ one worker per core. */
+  workers: number;
+  deviceTypes: Record<string, DeviceType>;
+  fleet: FleetGroup[];
+  powerOn: { startUs: number; spreadUs: number };
+  backend: BackendModelConfig;
+  rollout: RolloutConfig | null;
+  faults: FaultConfig[];
+  thresholds: ThresholdConfig[];
+  target: TargetConfig;
+  live: LiveConfig;
+  shard: { index: number; count: number } | null;
+}
