@@ -10,6 +10,8 @@ export const HISTOGRAMS = [
   'ota_time_to_update_us',
   /** Per device connected before an outage: outage end → connected again. */
   'outage_reconnect_duration_us',
+  /** Per targeted device that committed the rollout's version: rollout start → committed. */
+  'ota_commit_since_rollout_start_us',
   /** Live mode: how late the generator fired an event against its intended time. */
   'generator_lag_us',
 ] as const;
@@ -67,6 +69,7 @@ export const COUNTERS = [
   'faults_injected_total{type="broker-reject"}',
   'outage_tracked_devices_total',
   'outage_not_reconnected_total',
+  'ota_targeted_total',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 
