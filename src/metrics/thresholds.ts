@@ -1,0 +1,119 @@
+// Threshold evaluation against merged metrics: the live Aggregator (end of run, or mid-run for
+// abort thresholds) or a finished report's metrics (after `report merge`). A threshold on no
+// data fails, with a message that says so.
+import type { JsHistogram } from 'hdr-histogram-js';
+import type { ThresholdResult } from '../reports/report-types.js';
+import type { Report } from '../reports/report-types.js';
+import type { ThresholdConfig } from '../scenario/types.js';
+import { explainMissingDerived } from './derived.js';
+import {
+  parseThreshold,
+  type ParsedThreshold,
+  type ThresholdOp,
+  type ThresholdTarget,
+} from './threshold-parse.js';
+import { isMetricsSource, metricsSourceFromReport, type MetricsSource } from './source.js';
+import { formatValue } from './units.js';
+
+export { parseThreshold, THRESHOLD_OPS } from './threshold-parse.js';
+export type { ParsedThreshold, ThresholdOp, ThresholdTarget, HistogramStat } from './threshold-parse.js';
+
+export interface EvaluateOptions {
+  /**
+   * Mid-run checks (abort thresholds) pass thresholds that have no data yet instead of failing
+   * them; the final evaluation keeps the default, where no data fails.
+   */
+  noDataPasses?: boolean;
+}
+
+interface Observation {
+  value: number | null;
+  /** Why value is null. */
+  missing: string;
+}
+
+function histogramStat(
+  hist: JsHistogram,
+  target: Extract<ThresholdTarget, { kind: 'histogram' }>,
+): number | null {
+  if (target.stat === 'count') return hist.totalCount;
+  if (hist.totalCount === 0) return null;
+  switch (target.stat) {
+    case 'max':
+      return hist.maxValue;
+    case 'min':
+      return hist.minNonZeroValue;
+    case 'mean':
+      return hist.mean;
+    case 'percentile':
+      return hist.getValueAtPercentile(target.percentile ?? 100);
+  }
+}
+
+function observe(t: ParsedThreshold, source: MetricsSource): Observation {
+  const target = t.target;
+  switch (target.kind) {
+    case 'histogram':
+      return {
+        value: histogramStat(source.histogram(target.metric), target),
+        missing: `no values recorded in ${target.metric}`,
+      };
+    case 'counter':
+      return { value: target.counters.reduce((sum, c) => sum + source.counter(c), 0), missing: '' };
+    case 'derived': {
+      const value = source.derived(target.metric);
+      return { value, missing: value === null ? explainMissingDerived(target.metric, source) : '' };
+    }
+  }
+}
+
+export function compare(observed: number, op: ThresholdOp, limit: number): boolean {
+  switch (op) {
+    case '<':
+      return observed < limit;
+    case '<=':
+      return observed <= limit;
+    case '>':
+      return observed > limit;
+    case '>=':
+      return observed >= limit;
+    case '==':
+      return observed === limit;
+    case '!=':
+      return observed !== limit;
+  }
+}
+
+/** Evaluates parsed thresholds; abortOnFail is copied from each config. */
+export function evaluateParsed(
+  parsed: { threshold: ParsedThreshold; abortOnFail: boolean }[],
+  source: MetricsSource,
+  options: EvaluateOptions = {},
+): ThresholdResult[] {
+  return parsed.map(({ threshold: t, abortOnFail }) => {
+    const obs = observe(t, source);
+    const limitPart = `limit ${t.op} ${t.limitText}`;
+    if (obs.value === null) {
+      const ok = options.noDataPasses === true;
+      const message = `${t.lhs}: no data (${obs.missing}), ${limitPart}${ok ? ' (not yet checked)' : ''}`;
+      return { expr: t.expr, abortOnFail, observed: null, limit: t.limit, ok, message };
+    }
+    const ok = compare(obs.value, t.op, t.limit);
+    const message = `${t.lhs} = ${formatValue(obs.value, t.valueKind)}, ${limitPart}`;
+    return { expr: t.expr, abortOnFail, observed: obs.value, limit: t.limit, ok, message };
+  });
+}
+
+/**
+ * Parses and evaluates thresholds (throws ToolError FLEETSTORM_ERR_THRESHOLD on a bad
+ * expression, so validate with parseThreshold before a run).
+ */
+export function evaluateThresholds(
+  configs: readonly ThresholdConfig[],
+  metrics: MetricsSource | Report['metrics'],
+  options: EvaluateOptions = {},
+): ThresholdResult[] {
+  const source = isMetricsSource(metrics) ? metrics : metricsSourceFromReport(metrics);
+  const parsed = configs.map((c) => ({ threshold: parseThreshold(c.expr), abortOnFail: c.abortOnFail }));
+  return evaluateParsed(parsed, source, options);
+}
