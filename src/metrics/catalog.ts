@@ -57,6 +57,8 @@ export const COUNTERS = [
   'ota_failed_total{reason="health"}',
   'ota_rolled_back_total',
   'ota_bricked_total',
+  /** Devices that gave up on the update after max-attempts failed attempts. */
+  'ota_gave_up_total',
   'faults_injected_total{type="radio-drop"}',
   'faults_injected_total{type="radio-degrade"}',
   'faults_injected_total{type="power-loss"}',

@@ -1,0 +1,93 @@
+// One shard of the fleet as seen by the thread advancing it: typed-array views over the shard's
+// SharedArrayBuffer plus the read-only run parameters. Device logic (src/device) and the backend
+// model (src/backend-model) operate on this; nothing here allocates per event.
+import { CalendarQueue } from './calendar-queue.js';
+import { shardLayout, META, type ShardLayout } from './shard-layout.js';
+import { views, type Views } from './soa.js';
+import type { Recorder } from '../metrics/recorder.js';
+import type { TypeParams } from '../device/params.js';
+import type { ModelShare } from '../backend-model/share.js';
+import type { RolloutPlan, RolloutWindowState } from '../device/rollout-plan.js';
+import type { FaultPlan, Occurrence } from '../faults/plan.js';
+import type { OutcomeLog } from '../device/outcome-log.js';
+
+export interface ShardStatic {
+  shard: number;
+  /** Shards in the whole (unsharded) fleet; global id = local × shards + shard. */
+  shards: number;
+  seed: number;
+  /** --shard i/N: this run holds global ids ≡ offset (mod stride). Unsharded: 1 and 0. */
+  stride: number;
+  offset: number;
+  size: number;
+  types: TypeParams[];
+  share: ModelShare;
+  rollout: RolloutPlan | null;
+  faults: FaultPlan;
+}
+
+export class Shard {
+  readonly a: Views<ShardLayout>;
+  readonly q: CalendarQueue;
+  /** Backend-side conditions in force now (set at global event boundaries). */
+  outage = false;
+  outageEndUs = -1;
+  slowFactor = 1;
+  reject = false;
+  /** Parameters of the radio-degrade fault in force (for devices flagged `degraded`). */
+  degrade: { latencyUs: number | null; lossRatio: number | null; bandwidthBytesPerSec: number | null } = {
+    latencyUs: null,
+    lossRatio: null,
+    bandwidthBytesPerSec: null,
+  };
+  /** Per-wave counts gathered during the current window (see rollout-plan.ts WAVE_STAT). */
+  waveStats = new Float64Array(0);
+  /** Hits per fault (scenario order) during the current window. */
+  faultHits: Float64Array;
+  /** A timed corrupt-image occurrence in force: downloads starting now get a bad image. */
+  corruptOcc: Occurrence | null = null;
+  /** Rollout decisions for the current window (from the coordinator). */
+  rolloutState: RolloutWindowState | null = null;
+
+  constructor(
+    buf: SharedArrayBuffer,
+    readonly st: ShardStatic,
+    readonly rec: Recorder,
+    readonly outcomes: OutcomeLog,
+  ) {
+    this.a = views(shardLayout(st.size, st.rollout !== null), buf);
+    this.q = new CalendarQueue(this.a);
+    this.faultHits = new Float64Array(st.faults.faults.length);
+  }
+
+  get meta(): Float64Array {
+    return this.a.meta;
+  }
+
+  globalId(local: number): number {
+    return (local * this.st.shards + this.st.shard) * this.st.stride + this.st.offset;
+  }
+
+  setConn(d: number, state: number): void {
+    const a = this.a;
+    const old = a.conn[d] as number;
+    a.meta[META.connCounts + old] = (a.meta[META.connCounts + old] as number) - 1;
+    a.meta[META.connCounts + state] = (a.meta[META.connCounts + state] as number) + 1;
+    a.conn[d] = state;
+  }
+
+  setOta(d: number, state: number): void {
+    const a = this.a;
+    const old = a.ota[d] as number;
+    a.meta[META.otaCounts + old] = (a.meta[META.otaCounts + old] as number) - 1;
+    a.meta[META.otaCounts + state] = (a.meta[META.otaCounts + state] as number) + 1;
+    a.ota[d] = state;
+  }
+
+  /** Puts the device's node at the earlier of its pending connectivity and OTA events. */
+  reschedule(d: number): void {
+    const t = Math.min(this.a.connDue[d] as number, this.a.otaDue[d] as number);
+    if (t === Infinity) this.q.cancel(d);
+    else this.q.schedule(d, t);
+  }
+}

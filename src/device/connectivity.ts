@@ -1,0 +1,102 @@
+// Connect, connected, disconnect, reconnect with backoff. A connect attempt asks the backend
+// (model) when the CONNACK would arrive; the device wakes then and applies the stored result.
+import { CONNECT, brokerConnect, brokerRelease } from '../backend-model/model.js';
+import { FLAG, PEND } from '../core/shard-layout.js';
+import type { Shard } from '../core/shard.js';
+import { C, CS, H, OS } from '../metrics/catalog.js';
+import { offerAvailable } from './ota.js';
+import { backoffDelayUs } from './backoff.js';
+import type { TypeParams } from './params.js';
+import { lost, oneWayUs } from './radio.js';
+import { afterConnected } from './telemetry.js';
+
+const PEND_FAILURE_COUNTER = [
+  -1,
+  C['mqtt_connect_failed_total{reason="rejected"}'],
+  C['mqtt_connect_failed_total{reason="max_sessions"}'],
+  C['mqtt_connect_failed_total{reason="timeout"}'],
+  C['mqtt_connect_failed_total{reason="outage"}'],
+  C['mqtt_connect_failed_total{reason="lost"}'],
+];
+
+export function attemptConnect(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  const a = sh.a;
+  sh.setConn(d, CS.connecting);
+  sh.rec.add(C.mqtt_connect_attempts_total);
+  a.reqAt[d] = t;
+  if (lost(sh, d, tp) || (a.flags[d] as number) & FLAG.skewed) {
+    // Lost CONNECT, or a TLS handshake refused because the device clock is off.
+    a.pend[d] = (a.flags[d] as number) & FLAG.skewed ? PEND.rejected : PEND.lost;
+    a.connDue[d] = t + tp.connectTimeoutUs;
+    return;
+  }
+  const up = oneWayUs(sh, d, tp);
+  const ans = brokerConnect(sh, d, t + up);
+  const respAt = ans.atUs + oneWayUs(sh, d, tp);
+  if (ans.status === CONNECT.ok && respAt - t > tp.connectTimeoutUs) {
+    brokerRelease(sh); // the client gave up before the CONNACK: the session is dropped
+    a.pend[d] = PEND.timeout;
+    a.connDue[d] = t + tp.connectTimeoutUs;
+    return;
+  }
+  a.pend[d] =
+    ans.status === CONNECT.ok
+      ? PEND.ok
+      : ans.status === CONNECT.maxSessions
+        ? PEND.maxSessions
+        : ans.status === CONNECT.outage
+          ? PEND.outage
+          : PEND.rejected;
+  a.connDue[d] = respAt;
+}
+
+export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  const a = sh.a;
+  const pend = a.pend[d] as number;
+  if (pend !== PEND.ok) {
+    sh.rec.add(PEND_FAILURE_COUNTER[pend] as number);
+    goBackoff(sh, d, t, tp);
+    return;
+  }
+  sh.setConn(d, CS.connected);
+  sh.rec.add(C.mqtt_connect_success_total);
+  sh.rec.record(H.mqtt_connect_duration_us, t - (a.reqAt[d] as number));
+  a.attempt[d] = 0;
+  a.backoffPrevUs[d] = 0;
+  const flags = a.flags[d] as number;
+  if (flags & FLAG.outageTracked) {
+    a.flags[d] = flags & ~FLAG.outageTracked;
+    sh.rec.record(H.outage_reconnect_duration_us, t - sh.outageEndUs);
+  }
+  afterConnected(sh, d, t, tp);
+  // Push-discovery devices hear of a pending update when their session comes back.
+  if (tp.otaPush && a.ota[d] === OS.idle && offerAvailable(sh, d)) a.otaDue[d] = t;
+}
+
+export function goBackoff(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  const a = sh.a;
+  sh.setConn(d, CS.backoff);
+  const attempt = a.attempt[d] as number;
+  const delay = backoffDelayUs(tp.backoff, attempt, a.backoffPrevUs[d] as number, a.rng, d);
+  a.backoffPrevUs[d] = delay;
+  if (attempt < 60) a.attempt[d] = attempt + 1;
+  a.connDue[d] = t + delay;
+}
+
+/** True when the broker holds a session for the device (connected, or CONNACK on its way). */
+export function holdsSession(sh: Shard, d: number): boolean {
+  const c = sh.a.conn[d] as number;
+  return c === CS.connected || (c === CS.connecting && sh.a.pend[d] === PEND.ok);
+}
+
+/**
+ * The link dies under the device (radio drop, outage, power): the broker session ends and the
+ * device's pending connectivity event is cancelled. Returns whether it was connected.
+ */
+export function loseLink(sh: Shard, d: number, disconnectCounter: number): boolean {
+  const wasConnected = sh.a.conn[d] === CS.connected;
+  if (holdsSession(sh, d)) brokerRelease(sh);
+  if (wasConnected) sh.rec.add(disconnectCounter);
+  sh.a.connDue[d] = Infinity;
+  return wasConnected;
+}

@@ -1,0 +1,67 @@
+// The device state machine's entry point: a device's node fired at time t. Connectivity and the
+// OTA agent each keep their own due time; the node sits at the earlier of the two.
+import type { Shard } from '../core/shard.js';
+import { CS, C } from '../metrics/catalog.js';
+import { attemptConnect, goBackoff, loseLink, resolveConnect } from './connectivity.js';
+import { FLAG } from '../core/shard-layout.js';
+import { otaEvent, otaOnBoot } from './ota.js';
+import type { TypeParams } from './params.js';
+import { drainTo, recharge } from './power.js';
+import { telemetryDue } from './telemetry.js';
+
+export function wake(sh: Shard, d: number, t: number): void {
+  const a = sh.a;
+  const tp = sh.st.types[a.type[d] as number] as TypeParams;
+  if (drainTo(sh, d, t, tp)) {
+    if ((a.connDue[d] as number) <= t) {
+      a.connDue[d] = Infinity;
+      connEvent(sh, d, t, tp);
+    }
+    if ((a.otaDue[d] as number) <= t) {
+      a.otaDue[d] = Infinity;
+      otaEvent(sh, d, t, tp);
+    }
+  }
+  sh.reschedule(d);
+}
+
+function connEvent(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  switch (sh.a.conn[d] as number) {
+    case CS.off:
+      return boot(sh, d, t, tp);
+    case CS.dark:
+      recharge(sh, d, t, tp);
+      return boot(sh, d, t, tp);
+    case CS.connecting:
+      return resolveConnect(sh, d, t, tp);
+    case CS.connected:
+      return (sh.a.flags[d] as number) & FLAG.halfOpen ? halfOpenDue(sh, d, t, tp) : telemetryDue(sh, d, t, tp);
+    case CS.backoff:
+    case CS.sleeping:
+      return attemptConnect(sh, d, t, tp);
+    default:
+      return; // bricked
+  }
+}
+
+/** A half-open link: publishes vanish until the missing PINGRESP gives it away. */
+function halfOpenDue(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  const a = sh.a;
+  const detectAt = a.reqAt[d] as number;
+  if (t < detectAt) {
+    telemetryDue(sh, d, t, tp);
+    a.connDue[d] = Math.min(a.connDue[d] as number, detectAt);
+    return;
+  }
+  a.flags[d] = (a.flags[d] as number) & ~FLAG.halfOpen;
+  loseLink(sh, d, C['mqtt_disconnects_total{reason="keepalive"}']);
+  a.attempt[d] = 0;
+  goBackoff(sh, d, t, tp);
+}
+
+function boot(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  // reqAt starts at -1: the first boot of the run.
+  if ((sh.a.reqAt[d] as number) < 0) sh.rec.add(C.devices_powered_on_total);
+  attemptConnect(sh, d, t, tp);
+  otaOnBoot(sh, d, t, tp);
+}

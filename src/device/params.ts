@@ -1,0 +1,130 @@
+// Device types compiled to flat numeric records, indexed by the per-device `type` byte. The hot
+// path reads only numbers from here: no strings, no optional chaining.
+import type { BackoffConfig, DeviceType, ResolvedScenario } from '../scenario/types.js';
+
+const MA_TO_MAH_PER_US = 1 / 3.6e9;
+
+export interface BackoffParams {
+  policy: 0 | 1 | 2 | 3; // none, equal, full, decorrelated
+  baseUs: number;
+  maxUs: number;
+  multiplier: number;
+}
+
+export interface TypeParams {
+  name: string;
+  mainsPowered: boolean;
+  capacityMah: number;
+  initialMin: number;
+  initialMax: number;
+  /** mAh per µs by activity. */
+  drainSleep: number;
+  drainConnected: number;
+  drainDownload: number;
+  drainInstall: number;
+  publishMah: number;
+  recharge: boolean;
+  rechargeMinUs: number;
+  rechargeMaxUs: number;
+  latMinUs: number;
+  latMaxUs: number;
+  lossRatio: number;
+  bandwidthBytesPerSec: number;
+  dutyCycle: boolean;
+  connectTimeoutUs: number;
+  keepaliveUs: number;
+  backoff: BackoffParams;
+  intervalUs: number;
+  jitterUs: number;
+  payloadMin: number;
+  payloadMax: number;
+  qos: number;
+  otaSingleSlot: boolean;
+  otaResume: boolean;
+  otaPush: boolean;
+  otaCheckUs: number;
+  otaMinBattery: number;
+  verifyMinUs: number;
+  verifyMaxUs: number;
+  installMinUs: number;
+  installMaxUs: number;
+  rebootMinUs: number;
+  rebootMaxUs: number;
+  healthMinUs: number;
+  healthMaxUs: number;
+  healthFailureRatio: number;
+  otaMaxAttempts: number;
+  otaBackoff: BackoffParams;
+}
+
+const POLICY = { none: 0, equal: 1, full: 2, decorrelated: 3 } as const;
+
+function backoffParams(b: BackoffConfig): BackoffParams {
+  return { policy: POLICY[b.policy], baseUs: b.baseUs, maxUs: b.maxUs, multiplier: b.multiplier };
+}
+
+export function compileType(t: DeviceType): TypeParams {
+  const b = t.battery;
+  return {
+    name: t.name,
+    mainsPowered: b.capacityMah === null,
+    capacityMah: b.capacityMah ?? 0,
+    initialMin: b.initialRatio.min,
+    initialMax: b.initialRatio.max,
+    drainSleep: b.drainMa.sleep * MA_TO_MAH_PER_US,
+    drainConnected: b.drainMa.connected * MA_TO_MAH_PER_US,
+    drainDownload: b.drainMa.download * MA_TO_MAH_PER_US,
+    drainInstall: b.drainMa.install * MA_TO_MAH_PER_US,
+    publishMah: b.publishMah,
+    recharge: b.onFlat === 'recharge',
+    rechargeMinUs: b.rechargeAfterUs.min,
+    rechargeMaxUs: b.rechargeAfterUs.max,
+    latMinUs: t.radio.latencyUs.min,
+    latMaxUs: t.radio.latencyUs.max,
+    lossRatio: t.radio.lossRatio,
+    bandwidthBytesPerSec: t.radio.bandwidthBytesPerSec,
+    dutyCycle: t.connectivity.mode === 'duty-cycle',
+    connectTimeoutUs: t.connectivity.connectTimeoutUs,
+    keepaliveUs: t.connectivity.keepaliveUs,
+    backoff: backoffParams(t.connectivity.backoff),
+    intervalUs: t.telemetry.intervalUs,
+    jitterUs: t.telemetry.jitterUs,
+    payloadMin: t.telemetry.payloadBytes.min,
+    payloadMax: t.telemetry.payloadBytes.max,
+    qos: t.telemetry.qos,
+    otaSingleSlot: t.ota.slots === 'single',
+    otaResume: t.ota.resume,
+    otaPush: t.ota.discovery === 'push',
+    otaCheckUs: t.ota.checkIntervalUs,
+    otaMinBattery: t.ota.minBatteryRatio,
+    verifyMinUs: t.ota.verifyUs.min,
+    verifyMaxUs: t.ota.verifyUs.max,
+    installMinUs: t.ota.installUs.min,
+    installMaxUs: t.ota.installUs.max,
+    rebootMinUs: t.ota.rebootUs.min,
+    rebootMaxUs: t.ota.rebootUs.max,
+    healthMinUs: t.ota.healthCheckUs.min,
+    healthMaxUs: t.ota.healthCheckUs.max,
+    healthFailureRatio: t.ota.healthFailureRatio,
+    otaMaxAttempts: t.ota.maxAttempts,
+    otaBackoff: backoffParams(t.ota.retryBackoff),
+  };
+}
+
+/** Device types in a stable order (the order fleet groups first name them). */
+export function typeOrder(s: ResolvedScenario): string[] {
+  const names: string[] = [];
+  for (const g of s.fleet) if (!names.includes(g.device)) names.push(g.device);
+  return names;
+}
+
+/** Firmware versions as small integers: group versions first, then the rollout's. */
+export function versionTable(s: ResolvedScenario): string[] {
+  const versions: string[] = [];
+  const add = (v: string): void => {
+    if (!versions.includes(v)) versions.push(v);
+  };
+  for (const g of s.fleet) add(g.firmware ?? (s.deviceTypes[g.device] as DeviceType).firmware);
+  if (s.rollout) add(s.rollout.firmware.version);
+  return versions;
+}

@@ -1,0 +1,25 @@
+// WHO a fault hits. Timed faults select by a stateless hash of (seed, fault, occurrence, device
+// id), so the same devices are hit whatever the shard or worker layout; `during` faults draw
+// from the device's own stream when it enters the state.
+import type { Shard } from '../core/shard.js';
+import { hashUnit, nextFloat } from '../random/rng.js';
+import type { CompiledFault, Occurrence } from './plan.js';
+
+export function matches(sh: Shard, d: number, f: CompiledFault): boolean {
+  return f.who.types[sh.a.type[d] as number] === true && f.who.versions[sh.a.fw[d] as number] === true;
+}
+
+export function hitTimed(sh: Shard, d: number, occ: Occurrence): boolean {
+  if (!matches(sh, d, occ.fault)) return false;
+  const key = occ.fault.index * 65_536 + occ.n + 1;
+  return hashUnit(sh.st.seed, key, sh.globalId(d)) < occ.fault.who.ratio;
+}
+
+/** First `during` fault (in scenario order) that hits device d entering a state, or null. */
+export function hitDuring(sh: Shard, d: number, list: CompiledFault[]): CompiledFault | null {
+  for (let i = 0; i < list.length; i++) {
+    const f = list[i] as CompiledFault;
+    if (matches(sh, d, f) && nextFloat(sh.a.rng, d) < f.who.ratio) return f;
+  }
+  return null;
+}

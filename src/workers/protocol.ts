@@ -1,0 +1,54 @@
+// Messages between the main thread and the fleet workers. One task per worker per window:
+// shard state lives in SharedArrayBuffers, so a task carries handles, never device data, and
+// its answer is one metrics snapshot plus small per-window tallies.
+import type { MetricsSnapshot } from '../metrics/recorder.js';
+import type { DeviceOutcome } from '../reports/report-types.js';
+import type { ResolvedScenario } from '../scenario/types.js';
+import type { RolloutPlan, RolloutWindowState } from '../device/rollout-plan.js';
+
+export interface RunContext {
+  runId: string;
+  scenario: ResolvedScenario;
+  devices: number;
+  shards: number;
+  plan: RolloutPlan | null;
+}
+
+export interface ShardHandle {
+  shard: number;
+  size: number;
+  buf: SharedArrayBuffer;
+}
+
+export interface InitTask {
+  kind: 'init';
+  ctx: RunContext;
+  shards: ShardHandle[];
+}
+
+export interface AdvanceTask {
+  kind: 'advance';
+  ctx: RunContext;
+  shards: ShardHandle[];
+  fromUs: number;
+  toUs: number;
+  rollout: RolloutWindowState | null;
+  /** Last window of the run: also count devices still not reconnected after an outage. */
+  final: boolean;
+}
+
+export type Task = InitTask | AdvanceTask;
+
+export interface InitResult {
+  targeted: number;
+}
+
+export interface AdvanceResult {
+  snapshot: MetricsSnapshot;
+  connStates: number[];
+  otaStates: number[];
+  waveStats: number[];
+  faultHits: number[];
+  outcomes: DeviceOutcome[];
+  events: number;
+}

@@ -1,0 +1,65 @@
+// What a worker thread keeps between tasks: compiled run parameters and Shard views, cached by
+// run id. Nothing here is needed for correctness (it can all be rebuilt from the task), so any
+// thread may advance any shard.
+import { Shard, type ShardStatic } from '../core/shard.js';
+import { modelShare } from '../backend-model/share.js';
+import { compileFaults, type FaultPlan } from '../faults/plan.js';
+import { compileType, typeOrder, type TypeParams } from '../device/params.js';
+import { Recorder } from '../metrics/recorder.js';
+import { OutcomeLog } from '../device/outcome-log.js';
+import type { RunContext, ShardHandle } from './protocol.js';
+import type { DeviceType } from '../scenario/types.js';
+
+interface RunCache {
+  types: TypeParams[];
+  faults: FaultPlan;
+  shards: Map<number, Shard>;
+}
+
+const runs = new Map<string, RunCache>();
+export const recorder = new Recorder();
+export const outcomes = new OutcomeLog();
+
+function runCache(ctx: RunContext): RunCache {
+  let rc = runs.get(ctx.runId);
+  if (!rc) {
+    runs.clear(); // one run at a time per pool
+    const s = ctx.scenario;
+    rc = {
+      types: typeOrder(s).map((n) => compileType(s.deviceTypes[n] as DeviceType)),
+      faults: compileFaults(s, ctx.devices),
+      shards: new Map(),
+    };
+    runs.set(ctx.runId, rc);
+  }
+  return rc;
+}
+
+/** Capacity is shared over every shard of the whole fleet, also when this run is one --shard. */
+function capacityParts(ctx: RunContext): { parts: number; offset: number } {
+  const sh = ctx.scenario.shard;
+  return sh ? { parts: ctx.shards * sh.count, offset: sh.index * ctx.shards } : { parts: ctx.shards, offset: 0 };
+}
+
+export function shardFor(ctx: RunContext, h: ShardHandle): Shard {
+  const rc = runCache(ctx);
+  let sh = rc.shards.get(h.shard);
+  if (!sh) {
+    const { parts, offset } = capacityParts(ctx);
+    const st: ShardStatic = {
+      shard: h.shard,
+      shards: ctx.shards,
+      seed: ctx.scenario.seed,
+      stride: ctx.scenario.shard?.count ?? 1,
+      offset: ctx.scenario.shard?.index ?? 0,
+      size: h.size,
+      types: rc.types,
+      share: modelShare(ctx.scenario.backend, parts, offset + h.shard),
+      rollout: ctx.plan,
+      faults: rc.faults,
+    };
+    sh = new Shard(h.buf, st, recorder, outcomes);
+    rc.shards.set(h.shard, sh);
+  }
+  return sh;
+}

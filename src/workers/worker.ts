@@ -1,0 +1,56 @@
+// Piscina worker entry: advances the shards named in the task and answers with one metrics
+// snapshot and the window's tallies. Thin on purpose: the logic is in src/core and src/device.
+import { META } from '../core/shard-layout.js';
+import { FLAG } from '../core/shard-layout.js';
+import { initShard } from '../core/shard-init.js';
+import { advanceShard } from '../core/shard-sim.js';
+import { C, CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
+import { WAVE_STAT } from '../device/rollout-plan.js';
+import type { AdvanceResult, AdvanceTask, InitResult, InitTask, Task } from './protocol.js';
+import { outcomes, recorder, shardFor } from './shard-runtime.js';
+import type { Shard } from '../core/shard.js';
+
+function init(task: InitTask): InitResult {
+  let targeted = 0;
+  for (const h of task.shards) targeted += initShard(shardFor(task.ctx, h), task.ctx.scenario);
+  return { targeted };
+}
+
+function countNotReconnected(sh: Shard): void {
+  let n = 0;
+  for (let d = 0; d < sh.st.size; d++) if ((sh.a.flags[d] as number) & FLAG.outageTracked) n++;
+  sh.rec.add(C.outage_not_reconnected_total, n);
+}
+
+function advance(task: AdvanceTask): AdvanceResult {
+  const waves = task.ctx.plan ? task.ctx.plan.cuts.length : 0;
+  const waveStats = new Float64Array(waves * WAVE_STAT.width);
+  const faultHits = new Array<number>(task.ctx.scenario.faults.length).fill(0);
+  const connStates = CONN_STATES.map(() => 0);
+  const otaStates = OTA_STATES.map(() => 0);
+  let events = 0;
+  for (const h of task.shards) {
+    const sh = shardFor(task.ctx, h);
+    sh.rolloutState = task.rollout;
+    sh.waveStats = waveStats;
+    sh.faultHits.fill(0);
+    events += advanceShard(sh, task.fromUs, task.toUs);
+    if (task.final) countNotReconnected(sh);
+    sh.faultHits.forEach((v, i) => (faultHits[i] = (faultHits[i] as number) + v));
+    for (let s = 0; s < connStates.length; s++) connStates[s] = (connStates[s] as number) + (sh.meta[META.connCounts + s] as number);
+    for (let s = 0; s < otaStates.length; s++) otaStates[s] = (otaStates[s] as number) + (sh.meta[META.otaCounts + s] as number);
+  }
+  return {
+    snapshot: recorder.snapshot(),
+    connStates,
+    otaStates,
+    waveStats: Array.from(waveStats),
+    faultHits,
+    outcomes: outcomes.drain(),
+    events,
+  };
+}
+
+export default function run(task: Task): InitResult | AdvanceResult {
+  return task.kind === 'init' ? init(task) : advance(task);
+}
