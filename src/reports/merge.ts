@@ -1,0 +1,134 @@
+// `fleetstorm report merge`: combines the reports of the shards of one scenario run (`--shard
+// i/N` on several machines) into the report of the whole fleet. Exact: histograms merge from
+// their HDR encodings, counts add, and thresholds are evaluated again on the merged metrics.
+import { CONN_STATES, COUNTERS, HISTOGRAMS, OTA_STATES } from '../metrics/catalog.js';
+import { evaluateThresholds } from '../metrics/thresholds.js';
+import { ToolError } from '../errors/tool-error.js';
+import { mergeMetrics } from './merge-metrics.js';
+import {
+  mergeFaults,
+  mergeOutcomes,
+  mergeRollout,
+  mergeRun,
+  mergeStatus,
+  mergeWarnings,
+} from './merge-parts.js';
+import { mergeSeries } from './merge-series.js';
+import type { Report } from './report-types.js';
+import { verdictOf } from './verdict.js';
+
+/** Scenario fields that may differ between shards of one run. */
+const PER_SHARD_FIELDS = new Set(['shard', 'sourcePath', 'workers']);
+
+function inputError(message: string, where: string, got?: unknown): ToolError {
+  return new ToolError('FLEETSTORM_ERR_REPORT_INPUT', message, {
+    where,
+    ...(got === undefined ? {} : { got }),
+    fix: 'merge only the shard reports of one scenario run, written by the same fleetstorm version',
+  });
+}
+
+/** Path of the first field where two JSON values differ, or null when equal. */
+export function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return Object.is(a, b) ? null : path || '(value)';
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return path || '(value)';
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  for (const k of keys) {
+    const sub = Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], sub);
+    if (d !== null) return d;
+  }
+  return null;
+}
+
+function comparable(scenario: Report['scenario']): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(scenario).filter(([k]) => !PER_SHARD_FIELDS.has(k)));
+}
+
+function label(r: Report, i: number): string {
+  const s = r.scenario.shard;
+  return s ? `shard ${s.index}/${s.count}` : `report ${i + 1}`;
+}
+
+function checkCompatible(reports: readonly Report[], labels: string[]): void {
+  const first = reports[0] as Report;
+  const base = comparable(first.scenario);
+  reports.forEach((r, i) => {
+    const where = labels[i] as string;
+    if (r.schemaVersion !== first.schemaVersion) {
+      throw inputError(`schema version ${r.schemaVersion} differs from ${first.schemaVersion}`, where, r.schemaVersion);
+    }
+    const diff = firstDifference(base, comparable(r.scenario), 'scenario');
+    if (diff !== null) throw inputError(`a different scenario: ${diff} differs from ${labels[0]}`, where);
+    if (r.seed !== first.seed) throw inputError(`seed ${r.seed} differs from ${first.seed}`, where, r.seed);
+  });
+}
+
+function shardWarnings(reports: readonly Report[], labels: string[]): string[] {
+  const shards = reports.map((r) => r.scenario.shard).filter((s) => s !== null);
+  const warnings: string[] = [];
+  const seen = new Set<number>();
+  shards.forEach((s, i) => {
+    if (seen.has(s.index)) throw inputError(`shard ${s.index}/${s.count} is given twice`, labels[i] as string);
+    seen.add(s.index);
+  });
+  const count = shards[0]?.count;
+  if (count !== undefined && shards.length < count) {
+    const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+    warnings.push(`merged ${shards.length} of ${count} shards; missing ${missing.join(', ')}`);
+  }
+  const versions = [...new Set(reports.map((r) => r.tool.version))];
+  if (versions.length > 1) warnings.push(`shards were written by fleetstorm ${versions.join(', ')}`);
+  const reached = [...new Set(reports.map((r) => r.reachedUs))];
+  if (reached.length > 1) warnings.push('shards reached different virtual times; the merged run ends at the earliest');
+  return warnings;
+}
+
+function mergedReplay(replay: string): string {
+  return replay.replace(/\s+--shard[ =]\S+/g, '');
+}
+
+/** Merges shard reports of one scenario; throws FLEETSTORM_ERR_REPORT_INPUT on a mismatch. */
+export function mergeReports(reports: readonly Report[]): Report {
+  const first = reports[0];
+  if (!first) throw inputError('no reports to merge', 'report merge');
+  const labels = reports.map(label);
+  checkCompatible(reports, labels);
+  const extraWarnings = shardWarnings(reports, labels);
+  const devices = reports.reduce((s, r) => s + r.devices, 0);
+  const metrics = mergeMetrics(reports.map((r) => r.metrics), labels, COUNTERS, devices);
+  const series = mergeSeries(
+    reports.map((r) => r.series),
+    labels,
+    { counters: COUNTERS, histograms: HISTOGRAMS, connStates: CONN_STATES, otaStates: OTA_STATES },
+  );
+  const thresholds = evaluateThresholds(first.scenario.thresholds, metrics);
+  const { status, statusReason } = mergeStatus(reports, labels);
+  return {
+    schemaVersion: first.schemaVersion,
+    tool: { ...first.tool },
+    scenario: { ...first.scenario, shard: null },
+    seed: first.seed,
+    replay: mergedReplay(first.replay),
+    status,
+    statusReason,
+    verdict: verdictOf(status, thresholds),
+    reachedUs: Math.min(...reports.map((r) => r.reachedUs)),
+    intervalUs: first.intervalUs,
+    devices,
+    metrics,
+    series,
+    thresholds,
+    faults: mergeFaults(reports.map((r) => r.faults)),
+    rollout: mergeRollout(reports.map((r) => r.rollout)),
+    outcomes: mergeOutcomes(reports.map((r) => r.outcomes)),
+    warnings: mergeWarnings(
+      reports.map((r) => r.warnings),
+      extraWarnings,
+    ),
+    run: mergeRun(reports.map((r) => r.run)),
+  };
+}
+

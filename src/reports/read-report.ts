@@ -1,0 +1,159 @@
+// Loads a report.json for `report merge` / `report render`, checking its shape so a wrong file
+// fails with one clear line (file, field, what was expected) instead of a stack trace later.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ToolError } from '../errors/tool-error.js';
+import { REPORT_SCHEMA_VERSION, type Report } from './report-types.js';
+
+type Obj = Record<string, unknown>;
+
+class Checker {
+  constructor(private readonly where: string) {}
+
+  fail(path: string, expected: string, got: unknown): never {
+    throw new ToolError('FLEETSTORM_ERR_REPORT_INPUT', `not a fleetstorm report: ${path} must be ${expected}`, {
+      where: this.where,
+      got: typeof got === 'object' && got !== null ? (Array.isArray(got) ? 'an array' : 'an object') : got,
+      fix: 'pass the report.json written by `fleetstorm run`',
+    });
+  }
+
+  obj(v: unknown, path: string): Obj {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, 'an object', v);
+    return v as Obj;
+  }
+
+  num(v: unknown, path: string, nullable = false): void {
+    if (nullable && v === null) return;
+    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, nullable ? 'a number or null' : 'a number', v);
+  }
+
+  str(v: unknown, path: string, nullable = false): void {
+    if (nullable && v === null) return;
+    if (typeof v !== 'string') this.fail(path, nullable ? 'a string or null' : 'a string', v);
+  }
+
+  oneOf(v: unknown, path: string, values: readonly string[]): void {
+    if (typeof v !== 'string' || !values.includes(v)) this.fail(path, `one of ${values.join(', ')}`, v);
+  }
+
+  arr(v: unknown, path: string, length?: number): unknown[] {
+    if (!Array.isArray(v)) this.fail(path, 'an array', v);
+    if (length !== undefined && v.length !== length) this.fail(path, `an array of ${length} (one per interval)`, `${v.length} entries`);
+    return v;
+  }
+
+  numbers(v: unknown, path: string, length?: number): void {
+    this.arr(v, path, length).forEach((x, i) => this.num(x, `${path}[${i}]`));
+  }
+
+  record(v: unknown, path: string, each: (value: unknown, path: string) => void): void {
+    for (const [k, x] of Object.entries(this.obj(v, path))) each(x, `${path}["${k}"]`);
+  }
+}
+
+function checkHeader(c: Checker, r: Obj): void {
+  if (r.schemaVersion !== REPORT_SCHEMA_VERSION) {
+    if (typeof r.schemaVersion === 'number') {
+      c.fail('schemaVersion', `${REPORT_SCHEMA_VERSION} (the version this fleetstorm reads)`, r.schemaVersion);
+    }
+    c.fail('schemaVersion', `${REPORT_SCHEMA_VERSION}`, r.schemaVersion);
+  }
+  const tool = c.obj(r.tool, 'tool');
+  if (tool.name !== 'fleetstorm') c.fail('tool.name', '"fleetstorm"', tool.name);
+  const scenario = c.obj(r.scenario, 'scenario');
+  c.str(scenario.name, 'scenario.name');
+  c.arr(scenario.thresholds, 'scenario.thresholds');
+  c.num(r.seed, 'seed');
+  c.str(r.replay, 'replay');
+  c.oneOf(r.status, 'status', ['completed', 'interrupted', 'aborted', 'crashed']);
+  c.str(r.statusReason, 'statusReason', true);
+  c.oneOf(r.verdict, 'verdict', ['passed', 'failed', 'aborted', 'incomplete']);
+  for (const k of ['reachedUs', 'intervalUs', 'devices'] as const) c.num(r[k], k);
+}
+
+function checkMetrics(c: Checker, m: Obj): void {
+  c.record(m.histograms, 'metrics.histograms', (h, path) => {
+    const o = c.obj(h, path);
+    c.num(o.count, `${path}.count`);
+    c.str(o.hdr, `${path}.hdr`);
+  });
+  c.record(m.counters, 'metrics.counters', (v, path) => c.num(v, path));
+  c.record(m.derived, 'metrics.derived', (v, path) => c.num(v, path, true));
+}
+
+function checkSeries(c: Checker, s: Obj): void {
+  const n = c.arr(s.timesUs, 'series.timesUs').length;
+  c.numbers(s.timesUs, 'series.timesUs');
+  c.record(s.counters, 'series.counters', (v, path) => c.numbers(v, path, n));
+  c.record(s.histograms, 'series.histograms', (v, path) =>
+    c.arr(v, path, n).forEach((p, i) => {
+      const o = c.obj(p, `${path}[${i}]`);
+      c.num(o.count, `${path}[${i}].count`);
+      c.str(o.hdr, `${path}[${i}].hdr`);
+    }),
+  );
+  c.record(s.connStates, 'series.connStates', (v, path) => c.numbers(v, path, n));
+  c.record(s.otaStates, 'series.otaStates', (v, path) => c.numbers(v, path, n));
+  c.numbers(s.onTargetRatio, 'series.onTargetRatio', n);
+}
+
+function checkRest(c: Checker, r: Obj): void {
+  c.arr(r.thresholds, 'thresholds').forEach((t, i) => c.obj(t, `thresholds[${i}]`));
+  c.arr(r.faults, 'faults').forEach((f, i) => {
+    const o = c.obj(f, `faults[${i}]`);
+    c.str(o.faultId, `faults[${i}].faultId`);
+    c.num(o.devicesHit, `faults[${i}].devicesHit`);
+  });
+  if (r.rollout !== null) c.arr(c.obj(r.rollout, 'rollout').waves, 'rollout.waves');
+  const outcomes = c.obj(r.outcomes, 'outcomes');
+  c.num(outcomes.total, 'outcomes.total');
+  c.arr(outcomes.sample, 'outcomes.sample');
+  c.arr(r.warnings, 'warnings').forEach((w, i) => c.str(w, `warnings[${i}]`));
+  c.obj(r.run, 'run');
+}
+
+/** Validates parsed JSON as a report; `where` names the source in errors. */
+export function validateReport(value: unknown, where: string): Report {
+  const c = new Checker(where);
+  const r = c.obj(value, '(top level)');
+  checkHeader(c, r);
+  checkMetrics(c, c.obj(r.metrics, 'metrics'));
+  checkSeries(c, c.obj(r.series, 'series'));
+  checkRest(c, r);
+  return value as Report;
+}
+
+export function parseReport(text: string, where: string): Report {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ToolError('FLEETSTORM_ERR_REPORT_INPUT', `not valid JSON: ${(e as Error).message}`, {
+      where,
+      fix: 'pass the report.json written by `fleetstorm run`',
+    });
+  }
+  return validateReport(value, where);
+}
+
+async function readText(path: string): Promise<{ text: string; path: string }> {
+  try {
+    return { text: await readFile(path, 'utf8'), path };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'unknown';
+    // A report directory stands for the report.json inside it.
+    if (code === 'EISDIR') return readText(join(path, 'report.json'));
+    const what = code === 'ENOENT' ? 'file not found' : `cannot read the file (${code})`;
+    throw new ToolError('FLEETSTORM_ERR_REPORT_INPUT', what, {
+      where: path,
+      fix: 'pass a report.json, or the report directory that holds it',
+    });
+  }
+}
+
+/** Reads and validates a report.json (or the report.json inside a report directory). */
+export async function readReport(path: string): Promise<Report> {
+  const file = await readText(path);
+  return parseReport(file.text, file.path);
+}

@@ -1,0 +1,106 @@
+// summary.txt and the terminal summary: plain text, no colour codes, locale-independent numbers.
+// With `ascii` the only non-ASCII characters (the threshold marks) become PASS / FAIL.
+import { HISTOGRAMS } from '../metrics/catalog.js';
+import { COUNTER_FAMILIES } from '../metrics/names.js';
+import { formatBytes, formatCount, formatDurationUs, formatRatio } from '../metrics/units.js';
+import type { Report } from './report-types.js';
+import { faultLines, rolloutLines } from './summary-sections.js';
+import { table } from './text-table.js';
+
+export interface SummaryOptions {
+  /** Replace the ✓ / ✗ marks with PASS / FAIL. */
+  ascii?: boolean;
+}
+
+function header(r: Report): string[] {
+  const s = r.scenario;
+  const shard = s.shard ? `, shard ${s.shard.index}/${s.shard.count}` : '';
+  const reason = r.statusReason ? ` (${r.statusReason})` : '';
+  return [
+    `fleetstorm ${r.tool.version}  scenario ${s.name}  seed ${r.seed}  mode ${s.mode}${shard}`,
+    `verdict: ${r.verdict.toUpperCase()}`,
+    `run: ${r.status}${reason}, reached ${formatDurationUs(r.reachedUs)} of ${formatDurationUs(s.durationUs)}`,
+    `devices: ${formatCount(r.devices)}`,
+  ];
+}
+
+function counterValue(family: string, v: number): string {
+  return family.includes('_bytes_') ? formatBytes(v) : formatCount(v);
+}
+
+function counterLines(r: Report): string[] {
+  const rows: string[][] = [];
+  for (const [family, names] of COUNTER_FAMILIES) {
+    const values = names.map((n) => r.metrics.counters[n] ?? 0);
+    const total = values.reduce((a, b) => a + b, 0);
+    if (total === 0) continue;
+    const parts = names
+      .map((n, i) => ({ label: n.slice(family.length + 1, -1).replace(/^\w+="(.*)"$/, '$1'), v: values[i] ?? 0 }))
+      .filter((p) => p.v !== 0 && p.label !== '')
+      .map((p) => `${p.label} ${counterValue(family, p.v)}`);
+    rows.push([family, counterValue(family, total), parts.length > 0 ? `(${parts.join(', ')})` : '']);
+  }
+  return rows.length === 0 ? ['counters: none recorded'] : ['counters', ...table(rows)];
+}
+
+function latencyLines(r: Report): string[] {
+  const rows = [['latency', 'count', 'p50', 'p90', 'p99', 'max']];
+  for (const name of HISTOGRAMS) {
+    const h = r.metrics.histograms[name];
+    if (!h || h.count === 0) continue;
+    const d = formatDurationUs;
+    rows.push([name, formatCount(h.count), d(h.p50Us), d(h.p90Us), d(h.p99Us), d(h.maxUs)]);
+  }
+  return rows.length === 1 ? ['latency: no values recorded'] : table(rows, '');
+}
+
+function derivedValue(name: string, v: number | null): string {
+  if (v === null) return 'n/a';
+  if (name.endsWith('_ratio')) return formatRatio(v);
+  return name.endsWith('_us') ? formatDurationUs(v) : formatCount(v);
+}
+
+function derivedLines(r: Report): string[] {
+  const rows = Object.entries(r.metrics.derived).map(([name, v]) => [name, derivedValue(name, v)]);
+  return rows.length === 0 ? [] : ['derived', ...table(rows)];
+}
+
+function thresholdLines(r: Report, ascii: boolean): string[] {
+  if (r.thresholds.length === 0) return ['thresholds: none'];
+  const passed = r.thresholds.filter((t) => t.ok).length;
+  const mark = (ok: boolean): string => (ascii ? (ok ? 'PASS' : 'FAIL') : ok ? '✓' : '✗');
+  return [
+    `thresholds: ${passed}/${r.thresholds.length} passed`,
+    ...r.thresholds.map((t) => `  ${mark(t.ok)} ${t.message}${t.abortOnFail ? ' [abort]' : ''}`),
+  ];
+}
+
+function warningLines(r: Report): string[] {
+  return r.warnings.length === 0 ? [] : ['warnings', ...r.warnings.map((w) => `  - ${w}`)];
+}
+
+function outcomeLines(r: Report): string[] {
+  if (r.outcomes.total === 0) return [];
+  const file = r.outcomes.file ? `, details in ${r.outcomes.file}` : '';
+  return [`device outcomes: ${formatCount(r.outcomes.total)} failed, rolled back or bricked${file}`];
+}
+
+/** The summary block, sections separated by blank lines, ending with the replay line. */
+export function renderSummary(report: Report, options: SummaryOptions = {}): string {
+  const sections = [
+    header(report),
+    counterLines(report),
+    latencyLines(report),
+    derivedLines(report),
+    rolloutLines(report),
+    faultLines(report),
+    outcomeLines(report),
+    thresholdLines(report, options.ascii === true),
+    warningLines(report),
+    [`replay: ${report.replay}`],
+  ];
+  return `${sections
+    .filter((s) => s.length > 0)
+    .map((s) => s.join('\n'))
+    .join('\n\n')}\n`;
+}
