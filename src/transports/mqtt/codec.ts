@@ -1,0 +1,155 @@
+// MQTT wire encoding for the hot path (PUBLISH, acks, PINGREQ) written by hand into one exact-size
+// buffer, and mqtt-packet's generator for the rare packets (CONNECT, SUBSCRIBE). Acks use the
+// short form valid in both 3.1.1 and 5: a Remaining Length of 2 means reason code 0x00 and no
+// properties [MQTT-3.4.2-1].
+import {
+  generate,
+  parser,
+  type IConnackPacket,
+  type IConnectPacket,
+  type ISubscribePacket,
+  type Packet,
+} from 'mqtt-packet';
+import type { MqttProtocolVersion, QoS } from './types.js';
+
+export const PACKET = {
+  connect: 1,
+  connack: 2,
+  publish: 3,
+  puback: 4,
+  pubrec: 5,
+  pubrel: 6,
+  pubcomp: 7,
+  subscribe: 8,
+  suback: 9,
+  unsubscribe: 10,
+  unsuback: 11,
+  pingreq: 12,
+  pingresp: 13,
+  disconnect: 14,
+  auth: 15,
+} as const;
+
+export const PINGREQ = Buffer.from([0xc0, 0x00]);
+export const DISCONNECT = Buffer.from([0xe0, 0x00]);
+
+export function varintSize(value: number): number {
+  return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
+}
+
+function writeVarint(buf: Buffer, offset: number, value: number): number {
+  let v = value;
+  let o = offset;
+  do {
+    let byte = v % 128;
+    v = Math.floor(v / 128);
+    if (v > 0) byte |= 0x80;
+    buf[o++] = byte;
+  } while (v > 0);
+  return o;
+}
+
+/** One PUBLISH in one buffer. pid is ignored for QoS 0. */
+export function encodePublish(
+  topic: string,
+  payload: Uint8Array,
+  qos: QoS,
+  pid: number,
+  v5: boolean,
+  dup = false,
+): Buffer {
+  const topicBytes = Buffer.byteLength(topic);
+  const remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + payload.length;
+  const buf = Buffer.allocUnsafe(1 + varintSize(remaining) + remaining);
+  buf[0] = 0x30 | (dup ? 0x08 : 0) | (qos << 1);
+  let o = writeVarint(buf, 1, remaining);
+  buf[o++] = topicBytes >> 8;
+  buf[o++] = topicBytes & 0xff;
+  o += buf.write(topic, o, topicBytes, 'utf8');
+  if (qos > 0) {
+    buf[o++] = pid >> 8;
+    buf[o++] = pid & 0xff;
+  }
+  if (v5) buf[o++] = 0; // property length [MQTT-3.3.2.3]
+  buf.set(payload, o);
+  return buf;
+}
+
+/** PUBACK / PUBREC / PUBREL / PUBCOMP with success and no properties. */
+export function encodeAck(type: number, pid: number): Buffer {
+  const buf = Buffer.allocUnsafe(4);
+  buf[0] = (type << 4) | (type === PACKET.pubrel ? 0x02 : 0); // [MQTT-3.6.1-1]
+  buf[1] = 2;
+  buf[2] = pid >> 8;
+  buf[3] = pid & 0xff;
+  return buf;
+}
+
+export interface ConnectFields {
+  clientId: string;
+  username?: string | undefined;
+  password?: Buffer | string | undefined;
+  clean: boolean;
+  keepaliveSec: number;
+  sessionExpirySec?: number | undefined;
+}
+
+export function encodeConnect(fields: ConnectFields, version: MqttProtocolVersion): Buffer {
+  const packet: IConnectPacket = {
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: version,
+    clientId: fields.clientId,
+    clean: fields.clean,
+    keepalive: fields.keepaliveSec,
+  };
+  if (fields.username !== undefined) packet.username = fields.username;
+  if (fields.password !== undefined) {
+    packet.password = typeof fields.password === 'string' ? Buffer.from(fields.password) : fields.password;
+  }
+  if (version === 5 && fields.sessionExpirySec !== undefined) {
+    packet.properties = { sessionExpiryInterval: fields.sessionExpirySec };
+  }
+  return generate(packet, { protocolVersion: version });
+}
+
+export function encodeSubscribe(
+  topics: readonly string[],
+  qos: QoS,
+  pid: number,
+  version: MqttProtocolVersion,
+): Buffer {
+  const packet: ISubscribePacket = {
+    cmd: 'subscribe',
+    messageId: pid,
+    subscriptions: topics.map((topic) => ({ topic, qos })),
+  };
+  return generate(packet, { protocolVersion: version });
+}
+
+/** Properties of an MQTT 5 CONNACK that change client behaviour. */
+export interface ConnackProperties {
+  receiveMaximum: number;
+  serverKeepAliveSec: number;
+}
+
+const v5Parser = parser({ protocolVersion: 5 });
+let lastConnack: IConnackPacket | null = null;
+v5Parser.on('packet', (packet: Packet) => {
+  if (packet.cmd === 'connack') lastConnack = packet;
+});
+v5Parser.on('error', () => {
+  lastConnack = null;
+});
+
+/**
+ * Reads an MQTT 5 CONNACK's properties with mqtt-packet's parser. The frame is complete, so one
+ * shared parser serves every connection: parse() emits synchronously and leaves no state.
+ * Returns -1 fields when absent.
+ */
+export function readConnackProperties(frame: Buffer): ConnackProperties {
+  lastConnack = null;
+  v5Parser.parse(frame);
+  const props = (lastConnack as IConnackPacket | null)?.properties;
+  return { receiveMaximum: props?.receiveMaximum ?? -1, serverKeepAliveSec: props?.serverKeepAlive ?? -1 };
+}

@@ -1,0 +1,246 @@
+// MqttConnectionPool: many MQTT connections behind one object. Sockets read into one shared
+// buffer (net `onread`), listeners are shared functions that find their connection through the
+// socket's slot, and one interval does all the housekeeping.
+import net from 'node:net';
+import tls from 'node:tls';
+import { monotonicUs, realTimers, type TimerHandle, type Timers } from '../../clock/real-clock.js';
+import { DISCONNECT, encodeConnect, encodePublish, encodeSubscribe } from './codec.js';
+import { PHASE, PoolSocket, type SlotSocket } from './connection-table.js';
+import { PoolCore, SOCKET_END, type SocketEnd } from './core.js';
+import { housekeep, type HousekeepingLimits } from './housekeeping.js';
+import { INFLIGHT } from './inflight.js';
+import { SocketEvents, socketListeners, type SocketListeners } from './socket-events.js';
+import { parseMqttUrl } from './target.js';
+import {
+  PUBLISH_RESULT,
+  type ConnectOptions,
+  type MqttPoolOptions,
+  type MqttPoolStats,
+  type MqttTarget,
+  type PublishResult,
+  type QoS,
+} from './types.js';
+
+/** Safe to share: `onread` callbacks run synchronously and we copy whatever we keep. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
+export class MqttConnectionPool {
+  private readonly core: PoolCore;
+  private readonly events: SocketEvents;
+  private readonly timers: Timers;
+  private readonly limits: HousekeepingLimits;
+  private readonly maxInFlight: number;
+  private readonly localAddresses: readonly string[];
+  private readonly targets = new Map<string, MqttTarget>();
+  private ticker: TimerHandle | undefined;
+  private nextLocal = 0;
+  private readonly listeners: SocketListeners;
+  /** Constructor options shared by every plain socket (one `onread` object for the pool). */
+  private readonly socketOptions: net.SocketConstructorOpts;
+
+  constructor(opts: MqttPoolOptions) {
+    this.maxInFlight = opts.maxInFlight ?? 16;
+    this.core = new PoolCore(opts.handler, opts.clock ?? monotonicUs, opts.protocolVersion === 5, this.maxInFlight);
+    this.events = new SocketEvents(this.core, () => this.stopTicking());
+    this.timers = opts.timers ?? realTimers;
+    const tickMs = opts.tickMs ?? 250;
+    this.limits = {
+      connectTimeoutUs: (opts.connectTimeoutMs ?? 10_000) * 1000,
+      ackTimeoutUs: (opts.ackTimeoutMs ?? 30_000) * 1000,
+      tickUs: tickMs * 1000,
+    };
+    this.localAddresses = opts.localAddresses ?? [];
+    const listeners = socketListeners(this.events);
+    this.listeners = listeners;
+    const onread: net.OnReadOpts = { buffer: READ_BUFFER, callback: listeners.onRead as net.OnReadOpts['callback'] };
+    this.socketOptions = { onread } as net.SocketConstructorOpts;
+  }
+
+  /** Connections with a socket (connecting or connected). */
+  get size(): number {
+    return this.core.table.open;
+  }
+
+  stats(): MqttPoolStats {
+    return this.core.stats();
+  }
+
+  isConnected(id: number): boolean {
+    const slot = this.core.table.slotOf(id);
+    return slot >= 0 && this.core.table.phase[slot] === PHASE.connected;
+  }
+
+  /** QoS 1/2 publishes and subscribes of `id` awaiting their ack. */
+  inFlight(id: number): number {
+    const slot = this.core.table.slotOf(id);
+    return slot < 0 ? 0 : (this.core.inflight.count[slot] as number);
+  }
+
+  /** Opens a connection; the outcome arrives as onConnack (and, when it ends, onClose). */
+  connect(id: number, target: string | MqttTarget, opts: ConnectOptions): void {
+    const { table, inflight, clock } = this.core;
+    if (table.slotOf(id) >= 0) throw new Error(`MQTT connection ${id} is already open`);
+    const where = typeof target === 'string' ? this.resolve(target) : target;
+    const slot = table.alloc(id);
+    inflight.ensure(table.capacity);
+    const now = clock();
+    const keepaliveSec = opts.keepaliveSec ?? 60;
+    table.phase[slot] = PHASE.connecting;
+    table.window[slot] = this.maxInFlight;
+    table.keepaliveUs[slot] = keepaliveSec * 1e6;
+    table.connectIntendedUs[slot] = opts.intendedUs ?? now;
+    table.connectStartUs[slot] = now;
+    table.lastSendUs[slot] = now;
+    table.lastRecvUs[slot] = now;
+    const socket = where.tls ? this.openTls(where, slot) : this.openTcp(where, slot);
+    table.sockets[slot] = socket;
+    const version = this.core.v5 ? 5 : 4;
+    socket.write(encodeConnect({ ...opts, clean: opts.clean ?? true, keepaliveSec }, version)); // queued until connected
+    this.startTicking();
+  }
+
+  /** Sends a PUBLISH; QoS 1/2 completion arrives as onPublishAck / onPublishFail. */
+  publish(id: number, topic: string, payload: Uint8Array, qos: QoS, token: number, intendedUs?: number): PublishResult {
+    const { table, inflight, clock } = this.core;
+    const slot = table.slotOf(id);
+    if (slot < 0 || table.phase[slot] !== PHASE.connected) return PUBLISH_RESULT.notConnected;
+    if (qos === 0) {
+      this.core.send(slot, encodePublish(topic, payload, 0, 0, this.core.v5));
+      return PUBLISH_RESULT.sent;
+    }
+    const i = inflight.alloc(slot, table.window[slot] as number, qos === 1 ? INFLIGHT.puback : INFLIGHT.pubrec);
+    if (i < 0) return PUBLISH_RESULT.windowFull;
+    const now = clock();
+    inflight.token[i] = token;
+    inflight.intendedUs[i] = intendedUs ?? now;
+    inflight.sentUs[i] = now;
+    this.core.send(slot, encodePublish(topic, payload, qos, inflight.pid[i] as number, this.core.v5));
+    return PUBLISH_RESULT.sent;
+  }
+
+  /** Subscribes to `topics` at `qos`; the result arrives as onSubAck (granted -1 if lost). */
+  subscribe(id: number, topics: string | readonly string[], qos: QoS, token: number, intendedUs?: number): PublishResult {
+    const { table, inflight, clock } = this.core;
+    const slot = table.slotOf(id);
+    if (slot < 0 || table.phase[slot] !== PHASE.connected) return PUBLISH_RESULT.notConnected;
+    const i = inflight.alloc(slot, table.window[slot] as number, INFLIGHT.suback);
+    if (i < 0) return PUBLISH_RESULT.windowFull;
+    const now = clock();
+    inflight.token[i] = token;
+    inflight.intendedUs[i] = intendedUs ?? now;
+    inflight.sentUs[i] = now;
+    const list = typeof topics === 'string' ? [topics] : topics;
+    this.core.send(slot, encodeSubscribe(list, qos, inflight.pid[i] as number, this.core.v5 ? 5 : 4));
+    return PUBLISH_RESULT.sent;
+  }
+
+  /**
+   * Ends a connection now (onClose runs before this returns). clean: DISCONNECT then FIN
+   * (no will message); otherwise FIN without DISCONNECT (the broker publishes the will).
+   */
+  disconnect(id: number, opts: { clean: boolean } = { clean: true }): void {
+    const { table } = this.core;
+    const slot = table.slotOf(id);
+    if (slot < 0) return;
+    const connected = table.phase[slot] === PHASE.connected && table.frozen[slot] === 0;
+    if (opts.clean && connected) this.core.send(slot, DISCONNECT); // [MQTT-3.14.4-3]
+    const end: SocketEnd = table.frozen[slot] === 1 ? SOCKET_END.destroy : SOCKET_END.flush;
+    this.core.closeSlot(slot, opts.clean && connected ? 'clean' : 'local', 0, end);
+  }
+
+  /** Abrupt close: TCP RST, nothing flushed (power loss as seen from the device). */
+  destroy(id: number): void {
+    const slot = this.core.table.slotOf(id);
+    if (slot >= 0) this.core.closeSlot(slot, 'local', 0, SOCKET_END.reset);
+  }
+
+  /**
+   * Half-open link: nothing is read and writes queue in the socket (as TCP would retransmit
+   * them). The keepalive check ends the connection after 1.5 × keepalive unless thaw() comes first.
+   */
+  freeze(id: number): void {
+    const { table } = this.core;
+    const slot = table.slotOf(id);
+    const socket = slot < 0 ? undefined : table.sockets[slot];
+    if (socket === undefined || table.frozen[slot] === 1) return;
+    table.frozen[slot] = 1;
+    socket.cork();
+    socket.pause();
+  }
+
+  thaw(id: number): void {
+    const { table } = this.core;
+    const slot = table.slotOf(id);
+    const socket = slot < 0 ? undefined : table.sockets[slot];
+    if (socket === undefined || table.frozen[slot] === 0) return;
+    table.frozen[slot] = 0;
+    socket.uncork();
+    socket.resume();
+  }
+
+  /** Destroys every connection (onClose 'local' for each) and stops the housekeeping interval. */
+  close(): void {
+    const { table } = this.core;
+    for (let slot = 0; slot < table.highWater; slot++) {
+      if (table.phase[slot] !== PHASE.free) this.core.closeSlot(slot, 'local', 0, SOCKET_END.destroy);
+    }
+    this.stopTicking();
+  }
+
+  private resolve(url: string): MqttTarget {
+    let target = this.targets.get(url);
+    if (target === undefined) {
+      target = parseMqttUrl(url);
+      this.targets.set(url, target);
+    }
+    return target;
+  }
+
+  private pickLocalAddress(): string | undefined {
+    if (this.localAddresses.length === 0) return undefined;
+    this.nextLocal = (this.nextLocal + 1) % this.localAddresses.length;
+    return this.localAddresses[this.nextLocal];
+  }
+
+  private openTcp(target: MqttTarget, slot: number): SlotSocket {
+    const socket = new PoolSocket(this.socketOptions);
+    socket.fsSlot = slot;
+    socket.on('error', this.listeners.onError);
+    socket.on('close', this.listeners.onClose);
+    const localAddress = this.pickLocalAddress();
+    socket.connect({ host: target.host, port: target.port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
+    return socket;
+  }
+
+  private openTls(target: MqttTarget, slot: number): SlotSocket {
+    const options: tls.ConnectionOptions & net.TcpSocketConnectOpts = {
+      host: target.host,
+      port: target.port,
+      ...target.tlsOptions,
+    };
+    if (net.isIP(target.host) === 0) options.servername = target.host;
+    const localAddress = this.pickLocalAddress();
+    if (localAddress !== undefined) options.localAddress = localAddress;
+    const socket = tls.connect(options) as tls.TLSSocket & { fsSlot: number };
+    socket.fsSlot = slot;
+    socket.setNoDelay(true);
+    socket.on('data', this.listeners.onData);
+    socket.on('error', this.listeners.onError);
+    socket.on('close', this.listeners.onClose);
+    return socket;
+  }
+
+  private startTicking(): void {
+    if (this.ticker !== undefined) return;
+    this.ticker = this.timers.setInterval(() => {
+      housekeep(this.core, this.limits);
+      if (this.core.table.open === 0) this.stopTicking();
+    }, this.limits.tickUs / 1000);
+  }
+
+  private stopTicking(): void {
+    if (this.ticker === undefined) return;
+    this.timers.clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+}

@@ -1,0 +1,120 @@
+// Public types of the lean MQTT connection pool. Connections are numbered by the caller (the
+// device index); results come back through ONE shared handler object, never per-connection
+// emitters or closures, so 20k connections cost little more than their sockets.
+import type { Timers } from '../../clock/real-clock.js';
+
+export type MqttProtocolVersion = 4 | 5;
+export type QoS = 0 | 1 | 2;
+
+/** Why a connection ended. Exactly one onClose per connect(). */
+export type CloseReason =
+  /** We sent DISCONNECT and closed (disconnect(id, { clean: true })). */
+  | 'clean'
+  /** We closed without DISCONNECT: disconnect(id, { clean: false }) or destroy(id). */
+  | 'local'
+  /** The broker closed the socket, reset it, or sent DISCONNECT (MQTT 5). */
+  | 'remote'
+  /** Socket error before or after CONNACK (refused, unreachable, EMFILE...). */
+  | 'error'
+  /** Nothing received for 1.5 × keepalive [MQTT-3.1.2-24] (e.g. a half-open link). */
+  | 'keepalive'
+  /** No CONNACK within connectTimeoutMs. */
+  | 'timeout'
+  /** CONNACK carried a failure return/reason code. */
+  | 'refused';
+
+/** Publish failures reported asynchronously (synchronous ones are PublishResult codes). */
+export type PublishFailReason =
+  /** No ack within ackTimeoutMs. */
+  | 'timeout'
+  /** The connection closed while the publish was in flight. */
+  | 'disconnected'
+  /** MQTT 5 PUBACK/PUBREC with a reason code ≥ 0x80 (or SUBACK failure). */
+  | 'rejected';
+
+/** Local (non-MQTT) codes passed as onConnack's reasonCode when no CONNACK arrived. */
+export const CONNECT_FAILURE = {
+  /** The socket failed (refused, reset, unreachable) before CONNACK. */
+  socket: -1,
+  /** No CONNACK within connectTimeoutMs. */
+  timeout: -2,
+  /** The broker closed the connection before CONNACK. */
+  closed: -3,
+} as const;
+
+/** Synchronous outcome of publish()/subscribe(). */
+export const PUBLISH_RESULT = {
+  sent: 0,
+  /** The per-connection in-flight window is full; nothing was sent. */
+  windowFull: 1,
+  /** The id has no connected session (connecting, closed or unknown). */
+  notConnected: 2,
+} as const;
+export type PublishResult = (typeof PUBLISH_RESULT)[keyof typeof PUBLISH_RESULT];
+
+/** Callbacks for every connection of a pool; `id` is the caller's connection id. */
+export interface MqttHandler {
+  /** CONNACK (or a local failure, reasonCode < 0). Latency is from the intended connect time. */
+  onConnack(id: number, ok: boolean, reasonCode: number, latencyUs: number): void;
+  /** PUBACK (QoS 1) or PUBCOMP (QoS 2). Latency is from the intended publish time. */
+  onPublishAck(id: number, token: number, latencyUs: number): void;
+  onPublishFail?(id: number, token: number, reason: PublishFailReason, reasonCode: number): void;
+  /** SUBACK: `granted` is the first return code (QoS granted, or ≥ 0x80 on failure). */
+  onSubAck?(id: number, token: number, granted: number, latencyUs: number): void;
+  /** Incoming PUBLISH (commands). `payload` is a copy the handler may keep. */
+  onMessage(id: number, topic: string, payload: Buffer, qos: QoS): void;
+  /** The connection is gone and the id may be connected again. `code`: MQTT reason or 0. */
+  onClose(id: number, reason: CloseReason, code: number): void;
+}
+
+export interface MqttPoolOptions {
+  handler: MqttHandler;
+  /** Monotonic clock in microseconds (src/clock/real-clock.ts monotonicUs by default). */
+  clock?: () => number;
+  /** Timer port for the one shared housekeeping interval (real timers by default). */
+  timers?: Timers;
+  protocolVersion?: MqttProtocolVersion;
+  /** QoS 1/2 publishes (and subscribes) in flight per connection; max 64. Default 16. */
+  maxInFlight?: number;
+  /** Default 10 000. */
+  connectTimeoutMs?: number;
+  /** PUBACK/PUBCOMP/SUBACK deadline; 0 disables. Default 30 000. */
+  ackTimeoutMs?: number;
+  /** Housekeeping tick (keepalive, timeouts). Default 250 ms. */
+  tickMs?: number;
+  /**
+   * Source addresses to spread connections over (e.g. 127.0.0.2–127.0.0.9). Each address has
+   * its own ephemeral-port space, and the kernel finds free ports much faster.
+   */
+  localAddresses?: readonly string[];
+}
+
+export interface MqttTarget {
+  host: string;
+  port: number;
+  tls: boolean;
+  /** Passed to tls.connect when `tls` (e.g. { rejectUnauthorized: false, ca }). */
+  tlsOptions?: Record<string, unknown>;
+}
+
+export interface ConnectOptions {
+  clientId: string;
+  username?: string;
+  password?: Buffer | string;
+  /** Clean session (3.1.1) / clean start (5). Default true. */
+  clean?: boolean;
+  /** Seconds; 0 disables keepalive. Default 60. */
+  keepaliveSec?: number;
+  /** MQTT 5 session expiry interval in seconds. */
+  sessionExpirySec?: number;
+  /** When the caller meant to connect (µs on the pool clock); default now. */
+  intendedUs?: number;
+}
+
+export interface MqttPoolStats {
+  /** Connections with a live socket (connecting or connected). */
+  open: number;
+  connected: number;
+  /** Socket error codes seen (ECONNREFUSED, EMFILE...), counted. */
+  socketErrors: Record<string, number>;
+}
