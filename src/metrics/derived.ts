@@ -2,6 +2,7 @@
 // All are pure functions of totals, so shard reports re-derive them exactly after a merge.
 import type { JsHistogram } from 'hdr-histogram-js';
 import { DERIVED, type DerivedName, type HistogramName } from './catalog.js';
+import { maxUsOf } from './hdr.js';
 import type { MetricsReader } from './source.js';
 
 /** Share of devices that must be back (or converged) for the fleet-level durations. */
@@ -51,7 +52,7 @@ export function valueAtRank(hist: JsHistogram, rank: number): number {
     seen += hist.getCountAtIndex(i);
     if (seen >= rank) return hist.highestEquivalentValue(hist.valueFromIndex(i));
   }
-  return hist.maxValue;
+  return maxUsOf(hist);
 }
 
 function otaFailureRatio(m: MetricsReader): number | null {

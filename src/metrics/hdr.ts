@@ -67,17 +67,31 @@ function roundMean(meanUs: number): number {
   return Math.round(meanUs * 1000) / 1000;
 }
 
+/**
+ * Max and min as bucket bounds (what getValueAtPercentile(100) / (0) report). The raw
+ * maxValue / minNonZeroValue fields depend on how the counts got there (recorded values, sparse
+ * buckets or a decoded encoding), so reading them directly would make merged and directly
+ * aggregated reports differ.
+ */
+export function maxUsOf(hist: JsHistogram): number {
+  return hist.totalCount === 0 ? 0 : hist.highestEquivalentValue(hist.maxValue);
+}
+
+export function minUsOf(hist: JsHistogram): number {
+  return hist.totalCount === 0 ? 0 : hist.lowestEquivalentValue(hist.minNonZeroValue);
+}
+
 export function summarizeHistogram(hist: JsHistogram): HistogramReport {
   if (hist.totalCount === 0) return { ...EMPTY_REPORT };
   return {
     count: hist.totalCount,
-    minUs: hist.minNonZeroValue,
+    minUs: minUsOf(hist),
     meanUs: roundMean(hist.mean),
     p50Us: hist.getValueAtPercentile(50),
     p90Us: hist.getValueAtPercentile(90),
     p99Us: hist.getValueAtPercentile(99),
     p999Us: hist.getValueAtPercentile(99.9),
-    maxUs: hist.maxValue,
+    maxUs: maxUsOf(hist),
     hdr: encodeHdr(hist),
   };
 }
@@ -89,7 +103,7 @@ export function summarizePoint(hist: JsHistogram): HistogramPoint {
     p50Us: hist.getValueAtPercentile(50),
     p90Us: hist.getValueAtPercentile(90),
     p99Us: hist.getValueAtPercentile(99),
-    maxUs: hist.maxValue,
+    maxUs: maxUsOf(hist),
     hdr: encodeHdr(hist),
   };
 }

@@ -62,10 +62,10 @@ function splitAtOperator(expr: string): { lhs: string; op: ThresholdOp; rhs: str
   return null;
 }
 
-/** `p99` → 99, `p999` → 99.9, `p9999` → 99.99, `p100` → 100. */
-function percentileOfName(digits: string): number {
+/** `p99` → 99, `p995` → 99.5, `p999` → 99.9, `p9999` → 99.99, `p100` → 100; else null. */
+function percentileOfName(digits: string): number | null {
   if (digits === '100' || digits.length <= 2) return Number(digits);
-  return Number(`${digits.slice(0, 2)}.${digits.slice(2)}`);
+  return /^9\d{2,}$/.test(digits) ? Number(`${digits.slice(0, 2)}.${digits.slice(2)}`) : null;
 }
 
 interface Lhs {

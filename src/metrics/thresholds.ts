@@ -6,6 +6,7 @@ import type { ThresholdResult } from '../reports/report-types.js';
 import type { Report } from '../reports/report-types.js';
 import type { ThresholdConfig } from '../scenario/types.js';
 import { explainMissingDerived } from './derived.js';
+import { maxUsOf, minUsOf } from './hdr.js';
 import {
   parseThreshold,
   type ParsedThreshold,
@@ -40,9 +41,9 @@ function histogramStat(
   if (hist.totalCount === 0) return null;
   switch (target.stat) {
     case 'max':
-      return hist.maxValue;
+      return maxUsOf(hist);
     case 'min':
-      return hist.minNonZeroValue;
+      return minUsOf(hist);
     case 'mean':
       return hist.mean;
     case 'percentile':
