@@ -1,0 +1,103 @@
+// Run profiles (`--profile NAME`): a file in profiles/ overlaying any scenario for an occasion
+// (smoke, ci, nightly, capacity). Loaded here, turned into one precedence Layer.
+import { basename, extname } from 'node:path';
+import { ToolError } from '../errors/tool-error.js';
+import { DOCUMENT_EXTENSIONS, findNamedFile, listNames, readDocument } from './documents.js';
+import { errorMap, issueToToolError, whereOf } from './issues.js';
+import type { Layer } from './layers.js';
+import { resolveThresholds } from './resolve-thresholds.js';
+import { profileSchema, type ProfileParsed } from './schema-profile.js';
+import { closest } from './suggest.js';
+import { parseDurationUs, parseRatio } from './units.js';
+
+export interface LoadedProfile {
+  name: string;
+  /** File path, used in error messages. */
+  file: string;
+  parsed: ProfileParsed;
+}
+
+/** Parses a profile document, reporting problems against `label`. */
+export function parseProfile(doc: unknown, label: string): ProfileParsed {
+  const r = profileSchema.safeParse(doc, { reportInput: true, error: errorMap });
+  if (r.success) return r.data;
+  throw issueToToolError(r.error.issues, { file: label, code: 'FLEETSTORM_ERR_PROFILE', schema: profileSchema });
+}
+
+const looksLikePath = (s: string): boolean =>
+  s.includes('/') || s.includes('\\') || DOCUMENT_EXTENSIONS.some((ext) => s.endsWith(ext));
+
+async function findProfileFile(nameOrPath: string, dirs: readonly string[]): Promise<string> {
+  if (looksLikePath(nameOrPath)) return nameOrPath;
+  const file = await findNamedFile(nameOrPath, dirs);
+  if (file) return file;
+  const known = await listNames(dirs);
+  const guess = closest(nameOrPath, known);
+  throw new ToolError('FLEETSTORM_ERR_PROFILE', `unknown profile \`${nameOrPath}\``, {
+    where: '--profile',
+    got: nameOrPath,
+    fix: `${guess ? `did you mean \`${guess}\`? ` : ''}known: ${known.join(', ') || 'none'} (in ${dirs.join(', ')})`,
+  });
+}
+
+/** Finds a profile by name in `dirs` (or by path) and parses it. */
+export async function loadProfile(nameOrPath: string, dirs: readonly string[]): Promise<LoadedProfile> {
+  const file = await findProfileFile(nameOrPath, dirs);
+  const parsed = parseProfile(await readDocument(file, 'FLEETSTORM_ERR_PROFILE', '--profile'), file);
+  const name = basename(file, extname(file));
+  if (parsed.name !== undefined && parsed.name !== name) {
+    throw new ToolError('FLEETSTORM_ERR_PROFILE', 'name does not match the file name', {
+      where: whereOf(file, ['name']),
+      got: parsed.name,
+      fix: `use \`name: ${name}\` or remove the key`,
+    });
+  }
+  return { name, file, parsed };
+}
+
+function fleetChange(p: ProfileParsed, file: string): Layer['fleetSize'] {
+  if (p.devices !== undefined && p.scale !== undefined) {
+    throw new ToolError('FLEETSTORM_ERR_PROFILE', 'give `devices` or `scale`, not both', {
+      where: whereOf(file, ['scale']),
+      got: p.scale,
+      fix: 'remove one of them',
+    });
+  }
+  if (p.devices !== undefined) return { kind: 'total', devices: p.devices };
+  if (p.scale === undefined) return undefined;
+  const ratio = parseRatio(p.scale, whereOf(file, ['scale']), { max: Number.MAX_VALUE });
+  if (ratio <= 0) {
+    throw new ToolError('FLEETSTORM_ERR_PROFILE', 'scale must be positive', {
+      where: whereOf(file, ['scale']),
+      got: p.scale,
+      fix: 'use e.g. `10%` or `2`',
+    });
+  }
+  return { kind: 'scale', ratio };
+}
+
+const optionalUs = (v: string | undefined, where: string): number | undefined =>
+  v === undefined ? undefined : parseDurationUs(v, where);
+
+/** The profile as a precedence layer (above the scenario, below the environment). */
+export function profileLayer({ name, file, parsed: p }: LoadedProfile): Layer {
+  const at = (path: string): string => whereOf(file, [path]);
+  return {
+    source: file,
+    code: 'FLEETSTORM_ERR_PROFILE',
+    where: { duration: at(p.duration === undefined ? 'max-duration' : 'duration'), interval: at('interval') },
+    profile: name,
+    descriptionNote: p.description,
+    seed: p.seed,
+    mode: p.mode,
+    durationUs: optionalUs(p.duration, at('duration')),
+    maxDurationUs: optionalUs(p['max-duration'], at('max-duration')),
+    intervalUs: optionalUs(p.interval, at('interval')),
+    workers: p.workers,
+    speed: p.speed === 'max' ? Number.POSITIVE_INFINITY : p.speed,
+    fleetSize: fleetChange(p, file),
+    maxDevices: p['max-devices'],
+    dropScenarioThresholds: p['scenario-thresholds'] === 'drop',
+    thresholds: p.thresholds ? resolveThresholds(p.thresholds, at) : undefined,
+  };
+}

@@ -1,0 +1,119 @@
+// Faults: parsed → FaultConfig, desugaring `who: 5%` and filling per-type defaults. Pure.
+import { ToolError } from '../errors/tool-error.js';
+import type { At } from './resolve-device.js';
+import type { FaultParsed } from './schema.js';
+import type { FaultConfig, FaultType, FaultWho } from './types.js';
+import { parseBandwidthBytesPerSec, parseDurationRangeUs, parseDurationUs, parseRatio } from './units.js';
+import { checkDeviceTypeNames } from './resolve-names.js';
+
+/** Faults that hit the whole backend: `who` and `during` do not apply. */
+const BACKEND_FAULTS: ReadonlySet<FaultType> = new Set<FaultType>(['backend-outage', 'backend-slow']);
+
+/** Default `duration` per fault type (`0s`: instantaneous). */
+export const DEFAULT_FAULT_DURATION: Record<FaultType, string> = {
+  'radio-drop': '1m',
+  'radio-degrade': '10m',
+  'power-loss': '10s',
+  'battery-flat': '0s',
+  'corrupt-image': '0s',
+  'clock-skew': '0s',
+  'backend-outage': '5m',
+  'backend-slow': '10m',
+  'half-open': '10m',
+  'broker-reject': '10m',
+};
+
+type ParamKey = keyof NonNullable<FaultParsed['params']>;
+const FAULT_PARAMS: Partial<Record<FaultType, readonly ParamKey[]>> = {
+  'radio-degrade': ['latency', 'loss', 'bandwidth'],
+  'clock-skew': ['skew'],
+  'backend-slow': ['slow-factor'],
+};
+const DEFAULT_SLOW_FACTOR = 4;
+
+function invalid(message: string, where: string, got: unknown, fix: string): ToolError {
+  return new ToolError('FLEETSTORM_ERR_SCENARIO_INVALID', message, { where, got, fix });
+}
+
+function toList(v: string | string[] | undefined): string[] | null {
+  return v === undefined ? null : typeof v === 'string' ? [v] : v;
+}
+
+function resolveWho(f: FaultParsed, path: string, at: At, deviceTypes: readonly string[]): FaultWho {
+  const who = f.who;
+  if (BACKEND_FAULTS.has(f.type) && (who !== undefined || f.during !== undefined)) {
+    const key = who !== undefined ? 'who' : 'during';
+    throw invalid(`${f.type} hits the whole backend`, at(`${path}.${key}`), who ?? f.during, `remove \`${key}\``);
+  }
+  if (who === undefined) return { ratio: 1, count: null, deviceTypes: null, firmwareVersions: null };
+  if (typeof who === 'string') {
+    return { ratio: parseRatio(who, at(`${path}.who`)), count: null, deviceTypes: null, firmwareVersions: null };
+  }
+  if (who.share !== undefined && who.count !== undefined) {
+    throw invalid('give `share` or `count`, not both', at(`${path}.who`), who, 'remove one of them');
+  }
+  const types = toList(who.device);
+  checkDeviceTypeNames(types, deviceTypes, at(`${path}.who.device`));
+  return {
+    ratio: who.count !== undefined ? null : parseRatio(who.share ?? 1, at(`${path}.who.share`)),
+    count: who.count ?? null,
+    deviceTypes: types,
+    firmwareVersions: toList(who.firmware),
+  };
+}
+
+function resolveParams(f: FaultParsed, path: string, at: At): FaultConfig['params'] {
+  const p = f.params ?? {};
+  const allowed = FAULT_PARAMS[f.type] ?? [];
+  for (const key of Object.keys(p) as ParamKey[]) {
+    if (p[key] !== undefined && !allowed.includes(key)) {
+      const fix = allowed.length ? `${f.type} takes: ${allowed.join(', ')}` : `${f.type} takes no params; remove it`;
+      throw invalid(`\`${key}\` does not apply to ${f.type}`, at(`${path}.params.${key}`), p[key], fix);
+    }
+  }
+  if (f.type === 'radio-degrade' && p.latency === undefined && p.loss === undefined && p.bandwidth === undefined) {
+    throw invalid('radio-degrade needs a parameter', at(`${path}.params`), f.params, 'set latency, loss or bandwidth');
+  }
+  if (f.type === 'clock-skew' && p.skew === undefined) {
+    throw invalid('clock-skew needs `skew`', at(`${path}.params`), f.params, 'add `params: { skew: -5m }`');
+  }
+  const skew = p.skew;
+  const skewUs = skew === undefined ? null : signed(skew, at(`${path}.params.skew`));
+  return {
+    latencyUs: p.latency === undefined ? null : parseDurationUs(p.latency, at(`${path}.params.latency`)),
+    lossRatio: p.loss === undefined ? null : parseRatio(p.loss, at(`${path}.params.loss`)),
+    bandwidthBytesPerSec:
+      p.bandwidth === undefined ? null : parseBandwidthBytesPerSec(p.bandwidth, at(`${path}.params.bandwidth`)),
+    skewUs,
+    slowFactor: f.type === 'backend-slow' ? (p['slow-factor'] ?? DEFAULT_SLOW_FACTOR) : null,
+  };
+}
+
+function signed(value: string, where: string): number {
+  const negative = value.startsWith('-');
+  const us = parseDurationUs(negative ? value.slice(1) : value, where);
+  return negative ? -us : us;
+}
+
+function resolveFault(f: FaultParsed, index: number, at: At, deviceTypes: readonly string[]): FaultConfig {
+  const path = `faults[${index}]`;
+  if (f.at === undefined && f.every === undefined && f.during === undefined) {
+    throw invalid('a fault needs a time', at(path), f.type, 'add `at: 1h`, `every: 6h` or `during: ota.downloading`');
+  }
+  const everyUs = f.every === undefined ? null : parseDurationUs(f.every, at(`${path}.every`));
+  if (everyUs === 0) throw invalid('`every` must be positive', at(`${path}.every`), f.every, 'use e.g. `6h`');
+  return {
+    type: f.type,
+    id: `f${index}`,
+    atUs: f.at === undefined ? null : parseDurationUs(f.at, at(`${path}.at`)),
+    everyUs,
+    during: f.during ?? null,
+    durationUs: parseDurationRangeUs(f.duration ?? DEFAULT_FAULT_DURATION[f.type], at(`${path}.duration`)),
+    who: resolveWho(f, path, at, deviceTypes),
+    params: resolveParams(f, path, at),
+  };
+}
+
+export function resolveFaults(faults: readonly FaultParsed[], at: At, deviceTypes: readonly string[]): FaultConfig[] {
+  return faults.map((f, i) => resolveFault(f, i, at, deviceTypes));
+}

@@ -1,0 +1,132 @@
+// Parsed scenario (units as strings, shortcuts) → ResolvedScenario (µs, bytes, ratios, no
+// shortcuts). Pure: device types arrive already resolved; files are read by load.ts. Profile,
+// environment and CLI layers are applied afterwards by overrides.ts.
+import type { ErrorCode } from '../errors/codes.js';
+import { ToolError } from '../errors/tool-error.js';
+import { whereOf } from './issues.js';
+import type { At } from './resolve-device.js';
+import { resolveFaults } from './resolve-faults.js';
+import { resolveRollout } from './resolve-rollout.js';
+import { resolveThresholds } from './resolve-thresholds.js';
+import type { ScenarioParsed } from './schema.js';
+import type { BackendModelConfig, DeviceType, ResolvedScenario } from './types.js';
+import { formatDurationUs, parseDurationRangeUs, parseDurationUs, parseRatePerSec, parseBandwidthBytesPerSec } from './units.js';
+
+/** Candidate series resolutions, smallest first. */
+const ROUND_INTERVALS = ['1s', '2s', '5s', '10s', '15s', '30s', '1m', '2m', '5m', '10m', '15m', '30m', '1h', '2h', '6h', '12h', '1d'];
+const MAX_POINTS = 300;
+
+/** The smallest round interval giving at most 300 points over the run (6h → 2m, 24h → 5m), ≥ 1s. */
+export function defaultIntervalUs(durationUs: number): number {
+  for (const text of ROUND_INTERVALS) {
+    const us = parseDurationUs(text);
+    if (durationUs / us <= MAX_POINTS) return Math.max(1, Math.min(us, durationUs));
+  }
+  return parseDurationUs(ROUND_INTERVALS[ROUND_INTERVALS.length - 1] ?? '1d');
+}
+
+function invalid(message: string, where: string, got: unknown, fix: string): ToolError {
+  return new ToolError('FLEETSTORM_ERR_SCENARIO_INVALID', message, { where, got, fix });
+}
+
+function positiveRate(value: string | number, where: string): number {
+  const ratePerSec = parseRatePerSec(value, where);
+  if (ratePerSec <= 0) throw invalid('rate must be positive', where, value, 'use e.g. `500/s`');
+  return ratePerSec;
+}
+
+function resolveBackend(b: ScenarioParsed['backend'], at: At): BackendModelConfig {
+  const service = (s: ScenarioParsed['backend']['ingest'], path: string) => ({
+    ratePerSec: positiveRate(s.rate, at(`${path}.rate`)),
+    queueLimit: s.queue,
+    latencyUs: parseDurationRangeUs(s.latency, at(`${path}.latency`)),
+  });
+  const connect = service(b.connect, 'backend.connect');
+  const bandwidth = parseBandwidthBytesPerSec(b.ota.bandwidth, at('backend.ota.bandwidth'));
+  if (bandwidth <= 0) throw invalid('bandwidth must be positive', at('backend.ota.bandwidth'), b.ota.bandwidth, 'use e.g. `1Gbit/s`');
+  return {
+    connect: {
+      ...connect,
+      burst: b.connect.burst ?? Math.max(1, Math.ceil(connect.ratePerSec)),
+      maxSessions: b.connect['max-sessions'],
+    },
+    ingest: service(b.ingest, 'backend.ingest'),
+    checkin: service(b.checkin, 'backend.checkin'),
+    ota: { bandwidthBytesPerSec: bandwidth, maxConcurrentDownloads: b.ota['max-concurrent-downloads'] },
+  };
+}
+
+export interface TimingWhere {
+  duration: string;
+  interval: string;
+  /** Error code per field: the kind of source (scenario, profile, environment, flag) that set it. */
+  durationCode?: ErrorCode;
+  intervalCode?: ErrorCode;
+}
+
+/** Checks the run length and series resolution; shared with the override layers. */
+export function checkTiming(durationUs: number, intervalUs: number, where: TimingWhere): void {
+  const err = (code: ErrorCode | undefined, message: string, w: string, got: number, fix: string) =>
+    new ToolError(code ?? 'FLEETSTORM_ERR_SCENARIO_INVALID', message, { where: w, got: formatDurationUs(got), fix });
+  if (durationUs <= 0) throw err(where.durationCode, 'duration must be positive', where.duration, durationUs, 'use e.g. `6h`');
+  const orDefault = 'or remove it for the default';
+  if (intervalUs <= 0) {
+    throw err(where.intervalCode, 'interval must be positive', where.interval, intervalUs, `use e.g. \`1m\`, ${orDefault}`);
+  }
+  if (intervalUs > durationUs) {
+    const fix = `use at most \`${formatDurationUs(durationUs)}\`, ${orDefault}`;
+    throw err(where.intervalCode, 'interval is longer than the run', where.interval, intervalUs, fix);
+  }
+}
+
+export interface BaseScenario {
+  scenario: ResolvedScenario;
+  /** The scenario file set `interval` itself (else it follows the duration). */
+  intervalExplicit: boolean;
+}
+
+export function resolveParsedScenario(
+  p: ScenarioParsed,
+  deviceTypes: Record<string, DeviceType>,
+  label: string,
+  sourcePath: string | null,
+): BaseScenario {
+  const at: At = (path) => whereOf(label, path === '' ? [] : [path]);
+  const names = Object.keys(deviceTypes);
+  const durationUs = parseDurationUs(p.duration, at('duration'));
+  const intervalUs = p.interval === undefined ? defaultIntervalUs(durationUs) : parseDurationUs(p.interval, at('interval'));
+  checkTiming(durationUs, intervalUs, { duration: at('duration'), interval: at(p.interval === undefined ? 'duration' : 'interval') });
+  const scenario: ResolvedScenario = {
+    name: p.name,
+    description: p.description,
+    sourcePath,
+    profile: null,
+    seed: p.seed,
+    mode: p.mode,
+    durationUs,
+    intervalUs,
+    workers: p.workers,
+    deviceTypes,
+    fleet: p.fleet.map((g) => ({
+      device: typeof g.device === 'string' ? g.device : g.device.name,
+      count: g.count,
+      firmware: g.firmware ?? null,
+    })),
+    powerOn: {
+      startUs: parseDurationUs(p['power-on'].start, at('power-on.start')),
+      spreadUs: parseDurationUs(p['power-on'].spread, at('power-on.spread')),
+    },
+    backend: resolveBackend(p.backend, at),
+    rollout: resolveRollout(p.rollout, at, names),
+    faults: resolveFaults(p.faults, at, names),
+    thresholds: resolveThresholds(p.thresholds, at),
+    target: { mqttUrls: p.target.mqtt === undefined ? [] : [p.target.mqtt].flat(), httpUrl: p.target.http ?? null },
+    live: {
+      speed: p.live.speed === 'max' ? Number.POSITIVE_INFINITY : p.live.speed,
+      maxConcurrentConnections: p.live['max-concurrent-connections'],
+      processes: p.live.processes,
+    },
+    shard: null,
+  };
+  return { scenario, intervalExplicit: p.interval !== undefined };
+}

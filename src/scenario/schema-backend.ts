@@ -1,0 +1,70 @@
+// Schema of the modelled backend (virtual mode), the target (live mode) and live-mode settings.
+import * as z from 'zod';
+import {
+  bandwidthField,
+  countField,
+  durationRangeField,
+  positiveIntField,
+  rateField,
+  withDefault,
+  withObjectDefault,
+} from './schema-fields.js';
+
+const connectSchema = z.strictObject({
+  rate: withDefault(rateField(), '1000/s', 'Connections accepted per second (token bucket refill).'),
+  burst: positiveIntField()
+    .optional()
+    .describe('Connections accepted at once after an idle period (bucket size). Default: one second of `rate`.'),
+  queue: withDefault(
+    countField(),
+    10000,
+    'Connects waiting beyond this many are refused (MQTT 5 reason 0x9F, connection rate exceeded).',
+  ),
+  'max-sessions': withDefault(positiveIntField(), 10_000_000, 'Concurrent sessions the broker holds.'),
+  latency: withDefault(durationRangeField(), '1ms..5ms', 'Broker processing time of one accepted connect.'),
+});
+
+function serviceSchema(rate: string, queue: number, latency: string, what: string) {
+  return z.strictObject({
+    rate: withDefault(rateField(), rate, `${what} handled per second.`),
+    queue: withDefault(countField(), queue, `${what} waiting beyond this many are refused.`),
+    latency: withDefault(durationRangeField(), latency, `Processing time of one ${what.toLowerCase()}.`),
+  });
+}
+
+const otaServerSchema = z.strictObject({
+  bandwidth: withDefault(bandwidthField(), '10Gbit/s', 'Total firmware download bandwidth, shared by downloads.'),
+  'max-concurrent-downloads': withDefault(positiveIntField(), 10000, 'Downloads served at once; others wait.'),
+});
+
+export const backendSchema = z.strictObject({
+  connect: withObjectDefault(connectSchema, 'MQTT connection acceptance.'),
+  ingest: withObjectDefault(serviceSchema('50000/s', 100000, '1ms..5ms', 'Publishes'), 'Telemetry ingest.'),
+  checkin: withObjectDefault(serviceSchema('2000/s', 10000, '20ms..100ms', 'Check-ins'), 'OTA check-in API.'),
+  ota: withObjectDefault(otaServerSchema, 'Firmware download server.'),
+});
+
+export const MQTT_URL_RE = /^(mqtts?|tcp|tls):\/\/[^\s/]+/;
+export const HTTP_URL_RE = /^https?:\/\/[^\s/]+/;
+
+const mqttUrl = () =>
+  z.string().regex(MQTT_URL_RE, { error: 'expected a URL such as `mqtt://broker:1883` or `mqtts://…`' });
+const httpUrl = () => z.string().regex(HTTP_URL_RE, { error: 'expected a URL such as `http://backend:8080`' });
+
+export const targetSchema = z.strictObject({
+  mqtt: z
+    .union([mqttUrl(), z.array(mqttUrl()).min(1)], { error: 'expected an mqtt:// URL or a list of them' })
+    .optional()
+    .describe('Broker URL(s); devices are spread over them. Default: the embedded backend on loopback.'),
+  http: httpUrl().optional().describe('Check-in and firmware download base URL. Default: the embedded backend.'),
+});
+
+export const liveSchema = z.strictObject({
+  speed: withDefault(
+    z.union([z.number().positive(), z.literal('max')], { error: 'expected a positive number or `max`' }),
+    1,
+    'Virtual time runs at speed × real time; `max` fires events as fast as possible.',
+  ),
+  'max-concurrent-connections': withDefault(positiveIntField(), 10000, 'Open sockets per run at most.'),
+  processes: withDefault(positiveIntField(), 1, 'Processes sharing the fleet (past the per-process socket limit).'),
+});

@@ -1,0 +1,103 @@
+// Schema of what happens during a run: the firmware rollout, faults and thresholds.
+import * as z from 'zod';
+import { DURING_STATES, FAULT_TYPES } from './types.js';
+import {
+  bandwidthField,
+  durationField,
+  durationRangeField,
+  positiveIntField,
+  ratioField,
+  shareField,
+  signedDurationField,
+  sizeField,
+  stringOrListField,
+  withDefault,
+  withObjectDefault,
+} from './schema-fields.js';
+
+const selectorSchema = z.strictObject({
+  device: stringOrListField().optional().describe('Device type name(s) targeted. Default: every type.'),
+  from: stringOrListField().optional().describe('Firmware version(s) targeted. Default: every version.'),
+  share: withDefault(ratioField(), '100%', 'Share of the matching devices targeted.'),
+});
+
+const failureLimitSchema = z.strictObject({
+  ratio: ratioField().describe("Limit on a wave's failure ratio."),
+  action: withDefault(z.enum(['pause', 'abort']), 'pause', 'pause: stop offering until resumed; abort: cancel.'),
+});
+
+export const rolloutSchema = z.strictObject({
+  firmware: z
+    .strictObject({
+      version: z.string({ error: 'expected a version string' }).min(1).describe('Version offered.'),
+      size: sizeField().describe('Image size, e.g. `4MiB`.'),
+    })
+    .describe('The firmware image offered.'),
+  start: withDefault(durationField(), '0s', 'When the first wave is offered.'),
+  waves: withDefault(
+    z.array(z.union([shareField(), positiveIntField()], { error: 'expected a share such as `10%` or a count' })).min(1),
+    ['100%'],
+    'Cumulative targets: a share of the targeted devices (`10%`) or a device count (`500`), increasing.',
+  ),
+  'wave-interval': durationField()
+    .optional()
+    .describe('Next wave after this long. Default: 1h when neither this nor `wave-when-done` is set.'),
+  'wave-when-done': ratioField()
+    .optional()
+    .describe('Next wave when this share of the previous wave is done (committed, rolled back or bricked).'),
+  selector: withObjectDefault(selectorSchema, 'Which devices the rollout targets. Default: all.'),
+  'max-concurrent-downloads': positiveIntField().optional().describe('Campaign-level download cap. Default: none.'),
+  'failure-limit': failureLimitSchema.optional().describe('Stop offering when a wave fails more than this.'),
+  'abort-when': z
+    .string()
+    .optional()
+    .describe('Shorthand for failure-limit with action abort: `ota_failure_ratio > 2%`.'),
+  kind: withDefault(
+    z.enum(['update', 'rollback']),
+    'update',
+    'rollback offers `firmware` as a downgrade to devices on `selector.from`.',
+  ),
+});
+
+const whoObjectSchema = z.strictObject({
+  share: ratioField().optional().describe('Share of the matching devices hit. Default 100% unless `count` is set.'),
+  count: positiveIntField().optional().describe('Number of matching devices hit.'),
+  device: stringOrListField().optional().describe('Only devices of these type(s).'),
+  firmware: stringOrListField().optional().describe('Only devices running these firmware version(s).'),
+});
+
+const faultParamsSchema = z.strictObject({
+  latency: durationField().optional().describe('radio-degrade: added one-way latency.'),
+  loss: ratioField().optional().describe('radio-degrade: packet loss during the fault.'),
+  bandwidth: bandwidthField().optional().describe('radio-degrade: link bandwidth during the fault.'),
+  skew: signedDurationField().optional().describe('clock-skew: offset applied to the device clock, e.g. `-5m`.'),
+  'slow-factor': z.number().min(1).optional().describe('backend-slow: service rates divided by this factor.'),
+});
+
+export const faultSchema = z.strictObject({
+  type: z.enum(FAULT_TYPES).describe('What goes wrong.'),
+  at: durationField().optional().describe('When (since the run start).'),
+  every: durationField().optional().describe('Repeat period (from `at`, or from the start).'),
+  during: z.enum(DURING_STATES).optional().describe('Hit each chosen device when it enters this state.'),
+  duration: durationRangeField()
+    .optional()
+    .describe(
+      'How long the fault lasts, drawn per hit, e.g. `30s..10m`. Default by type: radio-drop 1m, backend-outage 5m, power-loss 10s, others 10m; instant for battery-flat, corrupt-image, clock-skew.',
+    ),
+  who: z
+    .union([shareField(), whoObjectSchema], { error: 'expected a share such as `5%` or { share|count, device, firmware }' })
+    .optional()
+    .describe('Which devices: `5%` or { share | count, device, firmware }. Default: all devices.'),
+  params: faultParamsSchema.optional().describe('Parameters of radio-degrade, clock-skew and backend-slow.'),
+});
+
+export const thresholdSchema = z.union(
+  [
+    z.string().min(1).describe('e.g. `p99(mqtt_connect_duration_us) < 2s`'),
+    z.strictObject({
+      expr: z.string({ error: 'expected an expression string' }).min(1).describe('The expression.'),
+      abort: withDefault(z.boolean(), false, 'Stop the run (exit 4) as soon as this fails.'),
+    }),
+  ],
+  { error: 'expected an expression string or { expr, abort }' },
+);
