@@ -22,7 +22,9 @@ export function renderHdrLog(report: Report, metric: string): string | null {
   if (!points || points.every((p) => p.count === 0)) return null;
   const lines: string[] = [];
   const writer = new hdr.HistogramLogWriter((chunk) => lines.push(chunk));
-  writer.outputComment(`[fleetstorm ${report.tool.version}: ${metric} in microseconds, Interval_Max in milliseconds]`);
+  writer.outputComment(
+    `[fleetstorm ${report.tool.version}: ${metric} in microseconds, Interval_Max in milliseconds]`,
+  );
   writer.outputComment(`[scenario ${report.scenario.name}, seed ${report.seed}]`);
   writer.outputLogFormatVersion();
   // Virtual time starts at 0; no wall-clock start time, so the log is deterministic.

@@ -12,7 +12,7 @@ const FIELD_ORDER = [
   'schemaVersion', 'tool', 'scenario', 'seed', 'replay', 'status', 'statusReason', 'verdict', 'reachedUs',
   'intervalUs', 'devices', 'metrics', 'series', 'thresholds', 'faults', 'rollout', 'outcomes', 'warnings', 'run',
   // tool, metrics, series
-  'name', 'version', 'histograms', 'counters', 'derived', 'timesUs', 'connStates', 'otaStates', 'onTargetRatio',
+  'name', 'version', 'timesUs', 'histograms', 'counters', 'derived', 'connStates', 'otaStates', 'onTargetRatio',
   // HistogramReport / HistogramPoint
   'count', 'minUs', 'meanUs', 'p50Us', 'p90Us', 'p99Us', 'p999Us', 'maxUs', 'hdr',
   // ThresholdResult
@@ -32,9 +32,7 @@ const FIELD_ORDER = [
   ...HISTOGRAMS, ...COUNTERS, ...DERIVED, ...CONN_STATES, ...OTA_STATES,
 ];
 
-const RANK: ReadonlyMap<string, number> = new Map(
-  [...new Set(FIELD_ORDER)].map((k, i) => [k, i]),
-);
+const RANK: ReadonlyMap<string, number> = new Map([...new Set(FIELD_ORDER)].map((k, i) => [k, i]));
 
 /** The order keys are written in: ranked keys by rank, then the rest by code point. */
 export function orderKeys(keys: string[]): string[] {

@@ -25,16 +25,23 @@ export function addReportHdr(target: JsHistogram, encoded: string, where: string
   try {
     addEncoded(target, encoded);
   } catch (e) {
-    throw new ToolError('FLEETSTORM_ERR_REPORT_INPUT', `cannot decode the HDR histogram: ${(e as Error).message}`, {
-      where,
-      fix: 'pass an unmodified report.json written by `fleetstorm run`',
-    });
+    throw new ToolError(
+      'FLEETSTORM_ERR_REPORT_INPUT',
+      `cannot decode the HDR histogram: ${(e as Error).message}`,
+      {
+        where,
+        fix: 'pass an unmodified report.json written by `fleetstorm run`',
+      },
+    );
   }
 }
 
 function mergeHistograms(all: readonly Metrics[], where: string[]): Map<string, JsHistogram> {
   const out = new Map<string, JsHistogram>();
-  for (const key of unionKeys(all.map((m) => m.histograms), HISTOGRAMS)) {
+  for (const key of unionKeys(
+    all.map((m) => m.histograms),
+    HISTOGRAMS,
+  )) {
     const merged = newHistogram();
     all.forEach((m, r) => {
       const h = m.histograms[key];
@@ -47,7 +54,10 @@ function mergeHistograms(all: readonly Metrics[], where: string[]): Map<string, 
 
 function mergeCounters(all: readonly Metrics[], order: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const key of unionKeys(all.map((m) => m.counters), order)) {
+  for (const key of unionKeys(
+    all.map((m) => m.counters),
+    order,
+  )) {
     out[key] = all.reduce((sum, m) => sum + (m.counters[key] ?? 0), 0);
   }
   return out;
@@ -71,7 +81,12 @@ function mergedOnTarget(all: readonly Metrics[]): number | null {
   return targeted > 0 ? committed / targeted : null;
 }
 
-export function mergeMetrics(all: readonly Metrics[], where: string[], counterOrder: readonly string[], devices: number): Metrics {
+export function mergeMetrics(
+  all: readonly Metrics[],
+  where: string[],
+  counterOrder: readonly string[],
+  devices: number,
+): Metrics {
   const merged = mergeHistograms(all, where);
   const histograms: Record<string, HistogramReport> = {};
   for (const [key, h] of merged) histograms[key] = summarizeHistogram(h);

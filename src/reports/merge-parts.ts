@@ -12,7 +12,10 @@ import type {
 /** Worst first: the merged run is as complete as its least complete shard. */
 const STATUS_SEVERITY: readonly RunStatus[] = ['crashed', 'aborted', 'interrupted', 'completed'];
 
-export function mergeStatus(reports: readonly Report[], labels: string[]): Pick<Report, 'status' | 'statusReason'> {
+export function mergeStatus(
+  reports: readonly Report[],
+  labels: string[],
+): Pick<Report, 'status' | 'statusReason'> {
   const rank = (s: RunStatus): number => STATUS_SEVERITY.indexOf(s);
   const worst = reports.reduce((w, r) => (rank(r.status) < rank(w.status) ? r : w));
   if (worst.status === 'completed') return { status: 'completed', statusReason: null };
@@ -46,7 +49,9 @@ export function mergeFaults(lists: readonly FaultTimelineEntry[][]): FaultTimeli
       cur.devicesHit += f.devicesHit;
     }
   }
-  return [...merged.values()].sort((a, b) => a.atUs - b.atUs || (a.faultId < b.faultId ? -1 : a.faultId > b.faultId ? 1 : 0));
+  return [...merged.values()].sort(
+    (a, b) => a.atUs - b.atUs || (a.faultId < b.faultId ? -1 : a.faultId > b.faultId ? 1 : 0),
+  );
 }
 
 function minOrNull(values: (number | null)[]): number | null {
@@ -91,7 +96,8 @@ export function mergeRollout(list: readonly (RolloutReport | null)[]): RolloutRe
   const first = rollouts[0];
   if (!first) return null;
   const byIndex = new Map<number, WaveReport[]>();
-  for (const w of rollouts.flatMap((r) => r.waves)) byIndex.set(w.index, [...(byIndex.get(w.index) ?? []), w]);
+  for (const w of rollouts.flatMap((r) => r.waves))
+    byIndex.set(w.index, [...(byIndex.get(w.index) ?? []), w]);
   const waves = [...byIndex.keys()].sort((a, b) => a - b).map((i) => mergeWave(byIndex.get(i) ?? []));
   return { version: first.version, ...mergeRolloutState(rollouts), waves };
 }

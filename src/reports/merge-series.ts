@@ -28,7 +28,10 @@ function sumRecord(
   order: readonly string[],
 ): Record<string, number[]> {
   const out: Record<string, number[]> = {};
-  for (const key of unionKeys(aligned.map((a) => pick(a.series)), order)) {
+  for (const key of unionKeys(
+    aligned.map((a) => pick(a.series)),
+    order,
+  )) {
     const sums = new Array<number>(n).fill(0);
     for (const a of aligned) {
       const values = pick(a.series)[key];
@@ -72,7 +75,8 @@ function mergeOnTarget(aligned: readonly Aligned[], n: number): number[] {
     a.at.forEach((j, i) => {
       if (j < 0) return;
       // Each shard's ratio × its targeted devices is a whole number of devices on target.
-      committed[i] = (committed[i] as number) + Math.round((a.series.onTargetRatio[j] ?? 0) * (t[i] as number));
+      committed[i] =
+        (committed[i] as number) + Math.round((a.series.onTargetRatio[j] ?? 0) * (t[i] as number));
       targeted[i] = (targeted[i] as number) + (t[i] as number);
     });
   }
@@ -92,7 +96,10 @@ export function mergeSeries(all: readonly Series[], where: string[], order: Seri
   const n = timesUs.length;
   const aligned = align(all, timesUs);
   const histograms: Record<string, HistogramPoint[]> = {};
-  for (const key of unionKeys(all.map((s) => s.histograms), order.histograms)) {
+  for (const key of unionKeys(
+    all.map((s) => s.histograms),
+    order.histograms,
+  )) {
     histograms[key] = mergePoints(aligned, n, key, where);
   }
   return {

@@ -58,7 +58,11 @@ function checkCompatible(reports: readonly Report[], labels: string[]): void {
   reports.forEach((r, i) => {
     const where = labels[i] as string;
     if (r.schemaVersion !== first.schemaVersion) {
-      throw inputError(`schema version ${r.schemaVersion} differs from ${first.schemaVersion}`, where, r.schemaVersion);
+      throw inputError(
+        `schema version ${r.schemaVersion} differs from ${first.schemaVersion}`,
+        where,
+        r.schemaVersion,
+      );
     }
     const diff = firstDifference(base, comparable(r.scenario), 'scenario');
     if (diff !== null) throw inputError(`a different scenario: ${diff} differs from ${labels[0]}`, where);
@@ -71,7 +75,8 @@ function shardWarnings(reports: readonly Report[], labels: string[]): string[] {
   const warnings: string[] = [];
   const seen = new Set<number>();
   shards.forEach((s, i) => {
-    if (seen.has(s.index)) throw inputError(`shard ${s.index}/${s.count} is given twice`, labels[i] as string);
+    if (seen.has(s.index))
+      throw inputError(`shard ${s.index}/${s.count} is given twice`, labels[i] as string);
     seen.add(s.index);
   });
   const count = shards[0]?.count;
@@ -82,7 +87,8 @@ function shardWarnings(reports: readonly Report[], labels: string[]): string[] {
   const versions = [...new Set(reports.map((r) => r.tool.version))];
   if (versions.length > 1) warnings.push(`shards were written by fleetstorm ${versions.join(', ')}`);
   const reached = [...new Set(reports.map((r) => r.reachedUs))];
-  if (reached.length > 1) warnings.push('shards reached different virtual times; the merged run ends at the earliest');
+  if (reached.length > 1)
+    warnings.push('shards reached different virtual times; the merged run ends at the earliest');
   return warnings;
 }
 
@@ -98,7 +104,12 @@ export function mergeReports(reports: readonly Report[]): Report {
   checkCompatible(reports, labels);
   const extraWarnings = shardWarnings(reports, labels);
   const devices = reports.reduce((s, r) => s + r.devices, 0);
-  const metrics = mergeMetrics(reports.map((r) => r.metrics), labels, COUNTERS, devices);
+  const metrics = mergeMetrics(
+    reports.map((r) => r.metrics),
+    labels,
+    COUNTERS,
+    devices,
+  );
   const series = mergeSeries(
     reports.map((r) => r.series),
     labels,
@@ -131,4 +142,3 @@ export function mergeReports(reports: readonly Report[]): Report {
     run: mergeRun(reports.map((r) => r.run)),
   };
 }
-

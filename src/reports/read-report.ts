@@ -11,11 +11,15 @@ class Checker {
   constructor(private readonly where: string) {}
 
   fail(path: string, expected: string, got: unknown): never {
-    throw new ToolError('FLEETSTORM_ERR_REPORT_INPUT', `not a fleetstorm report: ${path} must be ${expected}`, {
-      where: this.where,
-      got: typeof got === 'object' && got !== null ? (Array.isArray(got) ? 'an array' : 'an object') : got,
-      fix: 'pass the report.json written by `fleetstorm run`',
-    });
+    throw new ToolError(
+      'FLEETSTORM_ERR_REPORT_INPUT',
+      `not a fleetstorm report: ${path} must be ${expected}`,
+      {
+        where: this.where,
+        got: typeof got === 'object' && got !== null ? (Array.isArray(got) ? 'an array' : 'an object') : got,
+        fix: 'pass the report.json written by `fleetstorm run`',
+      },
+    );
   }
 
   obj(v: unknown, path: string): Obj {
@@ -25,7 +29,8 @@ class Checker {
 
   num(v: unknown, path: string, nullable = false): void {
     if (nullable && v === null) return;
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(path, nullable ? 'a number or null' : 'a number', v);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      this.fail(path, nullable ? 'a number or null' : 'a number', v);
   }
 
   str(v: unknown, path: string, nullable = false): void {
@@ -39,7 +44,8 @@ class Checker {
 
   arr(v: unknown, path: string, length?: number): unknown[] {
     if (!Array.isArray(v)) this.fail(path, 'an array', v);
-    if (length !== undefined && v.length !== length) this.fail(path, `an array of ${length} (one per interval)`, `${v.length} entries`);
+    if (length !== undefined && v.length !== length)
+      this.fail(path, `an array of ${length} (one per interval)`, `${v.length} entries`);
     return v;
   }
 
@@ -55,7 +61,11 @@ class Checker {
 function checkHeader(c: Checker, r: Obj): void {
   if (r.schemaVersion !== REPORT_SCHEMA_VERSION) {
     if (typeof r.schemaVersion === 'number') {
-      c.fail('schemaVersion', `${REPORT_SCHEMA_VERSION} (the version this fleetstorm reads)`, r.schemaVersion);
+      c.fail(
+        'schemaVersion',
+        `${REPORT_SCHEMA_VERSION} (the version this fleetstorm reads)`,
+        r.schemaVersion,
+      );
     }
     c.fail('schemaVersion', `${REPORT_SCHEMA_VERSION}`, r.schemaVersion);
   }

@@ -9,7 +9,9 @@ export function rolloutLines(r: Report): string[] {
   const ro = r.rollout;
   if (!ro) return [];
   const reason = ro.stateReason ? ` (${ro.stateReason})` : '';
-  const rows = [['wave', 'started', 'targeted', 'offered', 'succeeded', 'failed', 'rolled back', 'bricked', 'pending']];
+  const rows = [
+    ['wave', 'started', 'targeted', 'offered', 'succeeded', 'failed', 'rolled back', 'bricked', 'pending'],
+  ];
   for (const w of ro.waves) {
     rows.push([
       String(w.index),
@@ -22,13 +24,15 @@ export function rolloutLines(r: Report): string[] {
 
 export function faultLines(r: Report): string[] {
   if (r.faults.length === 0) return [];
-  const shown = r.faults.slice(0, MAX_FAULT_LINES).map((f) => [
-    f.faultId,
-    f.type,
-    `at ${formatDurationUs(f.atUs)}`,
-    `for ${formatDurationUs(f.durationUs)}`,
-    `${formatCount(f.devicesHit)} devices`,
-  ]);
+  const shown = r.faults
+    .slice(0, MAX_FAULT_LINES)
+    .map((f) => [
+      f.faultId,
+      f.type,
+      `at ${formatDurationUs(f.atUs)}`,
+      `for ${formatDurationUs(f.durationUs)}`,
+      `${formatCount(f.devicesHit)} devices`,
+    ]);
   const more = r.faults.length - shown.length;
   return [
     `faults: ${r.faults.length} injected`,

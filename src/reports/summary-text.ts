@@ -35,12 +35,17 @@ function counterLines(r: Report): string[] {
     const total = values.reduce((a, b) => a + b, 0);
     if (total === 0) continue;
     const parts = names
-      .map((n, i) => ({ label: n.slice(family.length + 1, -1).replace(/^\w+="(.*)"$/, '$1'), v: values[i] ?? 0 }))
+      .map((n, i) => ({
+        label: n.slice(family.length + 1, -1).replace(/^\w+="(.*)"$/, '$1'),
+        v: values[i] ?? 0,
+      }))
       .filter((p) => p.v !== 0 && p.label !== '')
       .map((p) => `${p.label} ${counterValue(family, p.v)}`);
     rows.push([family, counterValue(family, total), parts.length > 0 ? `(${parts.join(', ')})` : '']);
   }
-  return rows.length === 0 ? ['counters: none recorded'] : ['counters', ...table(rows)];
+  return rows.length === 0
+    ? ['counters: none recorded']
+    : ['counters', ...table(rows, '  ', ['left', 'right', 'left'])];
 }
 
 function latencyLines(r: Report): string[] {

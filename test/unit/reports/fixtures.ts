@@ -39,7 +39,13 @@ export function makeScenario(overrides: Partial<ResolvedScenario> = {}): Resolve
     fleet: [{ device: 'sensor', count: 1000, firmware: null }],
     powerOn: { startUs: 0, spreadUs: 10_000_000 },
     backend: {
-      connect: { ratePerSec: 1000, burst: 100, queueLimit: 1000, maxSessions: 10_000, latencyUs: range(1000) },
+      connect: {
+        ratePerSec: 1000,
+        burst: 100,
+        queueLimit: 1000,
+        maxSessions: 10_000,
+        latencyUs: range(1000),
+      },
       ingest: { ratePerSec: 1000, queueLimit: 1000, latencyUs: range(1000) },
       checkin: { ratePerSec: 100, queueLimit: 100, latencyUs: range(1000) },
       ota: { bandwidthBytesPerSec: 1e6, maxConcurrentDownloads: 10 },
@@ -79,7 +85,10 @@ export function makeSnapshot(seed: number, events = 200): MetricsSnapshot {
 
 export function states(seed: number): { conn: number[]; ota: number[] } {
   const r = rng(seed);
-  return { conn: CONN_STATES.map(() => Math.floor(r() * 100)), ota: OTA_STATES.map(() => Math.floor(r() * 50)) };
+  return {
+    conn: CONN_STATES.map(() => Math.floor(r() * 100)),
+    ota: OTA_STATES.map(() => Math.floor(r() * 50)),
+  };
 }
 
 export interface ReportInput {
