@@ -24,7 +24,6 @@ export function rng(seed: number): () => number {
 
 export function makeScenario(overrides: Partial<ResolvedScenario> = {}): ResolvedScenario {
   const range = (v: number) => ({ min: v, max: v });
-  const backoff = { policy: 'full' as const, baseUs: 1_000_000, maxUs: 60_000_000, multiplier: 2 };
   return {
     name: 'unit-fixture',
     description: 'fixture',
