@@ -33,7 +33,11 @@ function without(obj: Record<string, unknown>, keys: readonly string[]): Record<
 export function parseDeviceType(raw: unknown, label: string): DeviceTypeParsed {
   const r = deviceTypeSchema.safeParse(raw, { reportInput: true, error: errorMap });
   if (r.success) return r.data;
-  throw issueToToolError(r.error.issues, { file: label, code: 'FLEETSTORM_ERR_DEVICE_TYPE', schema: deviceTypeSchema });
+  throw issueToToolError(r.error.issues, {
+    file: label,
+    code: 'FLEETSTORM_ERR_DEVICE_TYPE',
+    schema: deviceTypeSchema,
+  });
 }
 
 async function findDeviceDocument(name: string, sources: DeviceTypeSources, refWhere: string) {
@@ -76,7 +80,11 @@ export async function loadRawDeviceType(
 }
 
 /** Merges the parent of every inline device type (`fleet[i].device.extends`) into it. */
-export async function expandInlineDevices(doc: unknown, label: string, sources: DeviceTypeSources): Promise<unknown> {
+export async function expandInlineDevices(
+  doc: unknown,
+  label: string,
+  sources: DeviceTypeSources,
+): Promise<unknown> {
   if (!isRecord(doc) || !Array.isArray(doc.fleet)) return doc;
   const fleet: unknown[] = [];
   for (const [i, entry] of doc.fleet.entries()) {

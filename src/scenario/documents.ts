@@ -23,12 +23,13 @@ export async function readDocument(path: string, missingCode: ErrorCode, where =
 /** Parses YAML, or JSON when `path` ends in `.json`. */
 export function parseText(text: string, path: string): unknown {
   if (extname(path) === '.json') return parseJson(text, path);
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
     const where = pos ? `${path}:${pos.line}:${pos.col}` : path;
-    throw new ToolError('FLEETSTORM_ERR_SCENARIO_PARSE', `invalid YAML: ${firstLine(err.message)}`, {
+    const message = firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '');
+    throw new ToolError('FLEETSTORM_ERR_SCENARIO_PARSE', `invalid YAML: ${message}`, {
       where,
       fix: 'fix the YAML syntax (indentation, quoting, a `key: value` per line)',
     });
@@ -88,7 +89,10 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Deep merge of plain objects: `over` wins; arrays and scalars are replaced, not merged. */
-export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prev = out[key];

@@ -1,5 +1,11 @@
 // Public surface of the scenario language: load, resolve, validate, schema.
-export { loadScenario, resolveScenarioObject, parseScenario, BUILTIN_DEVICES_DIR, BUILTIN_PROFILES_DIR } from './load.js';
+export {
+  loadScenario,
+  resolveScenarioObject,
+  parseScenario,
+  BUILTIN_DEVICES_DIR,
+  BUILTIN_PROFILES_DIR,
+} from './load.js';
 export type { LoadOptions, ResolveObjectOptions } from './load.js';
 export type { CliOverrides } from './overrides.js';
 export { ENV_VARS } from './overrides.js';

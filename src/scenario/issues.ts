@@ -38,11 +38,15 @@ const ARTICLE_EXPECTED: Record<string, string> = {
 export const errorMap: z.core.$ZodErrorMap = (iss) => {
   switch (iss.code) {
     case 'invalid_type':
-      return iss.input === undefined ? 'is required' : `expected ${ARTICLE_EXPECTED[iss.expected] ?? iss.expected}`;
+      return iss.input === undefined
+        ? 'is required'
+        : `expected ${ARTICLE_EXPECTED[iss.expected] ?? iss.expected}`;
     case 'too_small':
       if (iss.origin === 'array') return `needs at least ${String(iss.minimum)} item(s)`;
       if (iss.origin === 'string') return 'must not be empty';
-      return iss.inclusive ? `must be at least ${String(iss.minimum)}` : `must be more than ${String(iss.minimum)}`;
+      return iss.inclusive
+        ? `must be at least ${String(iss.minimum)}`
+        : `must be more than ${String(iss.minimum)}`;
     case 'too_big':
       return `must be at most ${String(iss.maximum)}`;
     case 'invalid_value':
@@ -50,7 +54,7 @@ export const errorMap: z.core.$ZodErrorMap = (iss) => {
     case 'unrecognized_keys':
       return `unknown key \`${iss.keys[0] ?? ''}\``;
     case 'invalid_union':
-      return 'has the wrong type';
+      return iss.input === undefined ? 'is required' : 'has the wrong type';
     case 'invalid_format':
       return 'does not have the expected format';
     case 'custom':
@@ -64,7 +68,9 @@ export const errorMap: z.core.$ZodErrorMap = (iss) => {
 /** A root-level type mismatch: the branch of a union the user did not mean. */
 function isMismatch(issues: readonly Issue[]): boolean {
   return issues.every(
-    (i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value' || i.code === 'invalid_union'),
+    (i) =>
+      i.path.length === 0 &&
+      (i.code === 'invalid_type' || i.code === 'invalid_value' || i.code === 'invalid_union'),
   );
 }
 
@@ -72,7 +78,7 @@ function isMismatch(issues: readonly Issue[]): boolean {
 export function unwrapIssue(issue: Issue): Issue {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
   const meant = issue.errors.find((branch) => branch.length > 0 && !isMismatch(branch));
-  const first = meant?.[0];
+  const first = meant ? pickIssue(meant) : undefined;
   if (!first) return issue;
   return unwrapIssue({ ...first, path: [...issue.path, ...first.path] } as Issue);
 }
@@ -88,9 +94,17 @@ export interface IssueContext {
   prefix?: readonly PathKey[];
 }
 
-/** Turn the first zod issue into a ToolError. */
+/**
+ * The issue to report: an unknown key first (a misspelt key also makes the real key look
+ * missing, and "did you mean" is the useful message), else the first in document order.
+ */
+function pickIssue(issues: readonly Issue[]): Issue | undefined {
+  return issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+}
+
+/** Turn the most useful zod issue into a ToolError. */
 export function issueToToolError(issues: readonly Issue[], ctx: IssueContext): ToolError {
-  const first = issues[0];
+  const first = pickIssue(issues);
   if (!first) return new ToolError(ctx.code, 'is invalid', { where: ctx.file });
   const issue = unwrapIssue(first);
   const path = [...(ctx.prefix ?? []), ...issue.path];
@@ -124,6 +138,7 @@ function fixFor(issue: Issue, path: readonly PathKey[]): string | undefined {
       return `${guess ? `did you mean \`${guess}\`? ` : ''}use one of: ${values.join(', ')}`;
     }
     case 'invalid_type':
+    case 'invalid_union':
       return issue.input === undefined ? `add \`${String(path[path.length - 1] ?? 'it')}\`` : undefined;
     case 'too_small':
       return issue.origin === 'array' ? 'add an entry' : issue.message.replace(/^must be/, 'use a value');
@@ -133,7 +148,6 @@ function fixFor(issue: Issue, path: readonly PathKey[]): string | undefined {
     case 'invalid_element':
     case 'invalid_format':
     case 'invalid_key':
-    case 'invalid_union':
     case 'not_multiple_of':
     case 'unrecognized_keys':
       return undefined;

@@ -54,8 +54,10 @@ function applyFleet(s: ResolvedScenario, layer: Layer): ResolvedScenario['fleet'
   let fleet = s.fleet;
   const change = layer.fleetSize;
   if (change?.kind === 'total') fleet = scaleFleet(fleet, change.devices);
-  if (change?.kind === 'scale') fleet = scaleFleet(fleet, Math.max(1, Math.round(fleetSize(fleet) * change.ratio)));
-  if (layer.maxDevices !== undefined && fleetSize(fleet) > layer.maxDevices) fleet = scaleFleet(fleet, layer.maxDevices);
+  if (change?.kind === 'scale')
+    fleet = scaleFleet(fleet, Math.max(1, Math.round(fleetSize(fleet) * change.ratio)));
+  if (layer.maxDevices !== undefined && fleetSize(fleet) > layer.maxDevices)
+    fleet = scaleFleet(fleet, layer.maxDevices);
   return fleet;
 }
 

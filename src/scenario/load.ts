@@ -49,10 +49,17 @@ function searchDirs(first: string | undefined, local: string | undefined, builti
 export function parseScenario(doc: unknown, label: string): ScenarioParsed {
   const r = scenarioSchema.safeParse(doc, { reportInput: true, error: errorMap });
   if (r.success) return r.data;
-  throw issueToToolError(r.error.issues, { file: label, code: 'FLEETSTORM_ERR_SCENARIO_INVALID', schema: scenarioSchema });
+  throw issueToToolError(r.error.issues, {
+    file: label,
+    code: 'FLEETSTORM_ERR_SCENARIO_INVALID',
+    schema: scenarioSchema,
+  });
 }
 
-async function layersFor(opts: ResolveObjectOptions, env: Record<string, string | undefined>): Promise<Layer[]> {
+async function layersFor(
+  opts: ResolveObjectOptions,
+  env: Record<string, string | undefined>,
+): Promise<Layer[]> {
   const layers: Layer[] = [];
   const profile = opts.profile ?? (env.FLEETSTORM_PROFILE?.trim() || undefined);
   if (profile !== undefined) {

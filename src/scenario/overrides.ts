@@ -60,7 +60,12 @@ function readSpeed(value: unknown, ctx: Ctx): number {
   if (value === 'max') return Number.POSITIVE_INFINITY;
   const n = typeof value === 'string' ? Number(value.trim()) : value;
   if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) {
-    throw bad(ctx, 'expected a positive number or `max`', value, 'use e.g. 60 (one virtual minute per second)');
+    throw bad(
+      ctx,
+      'expected a positive number or `max`',
+      value,
+      'use e.g. 60 (one virtual minute per second)',
+    );
   }
   return n;
 }
@@ -69,7 +74,8 @@ function readUrls(value: unknown, re: RegExp, example: string, ctx: Ctx): string
   const list = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [value];
   const urls = list.map((u) => (typeof u === 'string' ? u.trim() : u));
   for (const url of urls) {
-    if (typeof url !== 'string' || !re.test(url)) throw bad(ctx, 'not a valid URL', url, `use e.g. \`${example}\``);
+    if (typeof url !== 'string' || !re.test(url))
+      throw bad(ctx, 'not a valid URL', url, `use e.g. \`${example}\``);
   }
   return urls as string[];
 }
@@ -85,7 +91,8 @@ function readShard(value: unknown, ctx: Ctx): { index: number; count: number } {
   } else if (typeof value === 'object' && value !== null) {
     ({ index, count } = value as { index?: unknown; count?: unknown });
   }
-  if (!Number.isInteger(index) || !Number.isInteger(count) || (count as number) < 1) throw bad(ctx, 'not a shard', value, fix);
+  if (!Number.isInteger(index) || !Number.isInteger(count) || (count as number) < 1)
+    throw bad(ctx, 'not a shard', value, fix);
   if ((index as number) < 0 || (index as number) >= (count as number)) {
     throw bad(ctx, 'shard index out of range', value, fix);
   }
@@ -95,7 +102,12 @@ function readShard(value: unknown, ctx: Ctx): { index: number; count: number } {
 type Reader = (value: unknown, ctx: Ctx) => Partial<Layer>;
 
 /** Every setting the environment and the command line can override. */
-export const OVERRIDE_FIELDS: readonly { key: keyof CliOverrides; env: string; flag: string; read: Reader }[] = [
+export const OVERRIDE_FIELDS: readonly {
+  key: keyof CliOverrides;
+  env: string;
+  flag: string;
+  read: Reader;
+}[] = [
   { key: 'seed', env: 'FLEETSTORM_SEED', flag: '--seed', read: (v, c) => ({ seed: readInt(v, 0, c) }) },
   {
     key: 'devices',
@@ -115,7 +127,12 @@ export const OVERRIDE_FIELDS: readonly { key: keyof CliOverrides; env: string; f
     flag: '--interval',
     read: (v, c) => ({ intervalUs: readDuration(v, c), where: { interval: c.where } }),
   },
-  { key: 'workers', env: 'FLEETSTORM_WORKERS', flag: '--workers', read: (v, c) => ({ workers: readInt(v, 0, c) }) },
+  {
+    key: 'workers',
+    env: 'FLEETSTORM_WORKERS',
+    flag: '--workers',
+    read: (v, c) => ({ workers: readInt(v, 0, c) }),
+  },
   { key: 'mode', env: 'FLEETSTORM_MODE', flag: '--mode', read: (v, c) => ({ mode: readMode(v, c) }) },
   { key: 'speed', env: 'FLEETSTORM_SPEED', flag: '--speed', read: (v, c) => ({ speed: readSpeed(v, c) }) },
   {

@@ -21,7 +21,11 @@ export interface LoadedProfile {
 export function parseProfile(doc: unknown, label: string): ProfileParsed {
   const r = profileSchema.safeParse(doc, { reportInput: true, error: errorMap });
   if (r.success) return r.data;
-  throw issueToToolError(r.error.issues, { file: label, code: 'FLEETSTORM_ERR_PROFILE', schema: profileSchema });
+  throw issueToToolError(r.error.issues, {
+    file: label,
+    code: 'FLEETSTORM_ERR_PROFILE',
+    schema: profileSchema,
+  });
 }
 
 const looksLikePath = (s: string): boolean =>

@@ -31,7 +31,12 @@ export function resolveBackoff(b: BackoffParsed, at: At, path: string): BackoffC
   const baseUs = parseDurationUs(b.base, at(`${path}.base`));
   const maxUs = parseDurationUs(b.max, at(`${path}.max`));
   if (maxUs < baseUs) {
-    throw invalid('backoff max is below its base', at(`${path}.max`), b.max, `use a max of at least \`${b.base}\``);
+    throw invalid(
+      'backoff max is below its base',
+      at(`${path}.max`),
+      b.max,
+      `use a max of at least \`${b.base}\``,
+    );
   }
   return { policy: b.policy, baseUs, maxUs, multiplier: b.multiplier };
 }
@@ -65,13 +70,28 @@ function resolveBattery(b: DeviceTypeParsed['battery'], at: At): DeviceType['bat
 function resolveTelemetry(t: DeviceTypeParsed['telemetry'], at: At): DeviceType['telemetry'] {
   const intervalUs = parseDurationUs(t.interval, at('telemetry.interval'));
   if (intervalUs <= 0) {
-    throw invalid('telemetry interval must be positive', at('telemetry.interval'), t.interval, 'use e.g. `15m`');
+    throw invalid(
+      'telemetry interval must be positive',
+      at('telemetry.interval'),
+      t.interval,
+      'use e.g. `15m`',
+    );
   }
   const jitterUs = parseDurationUs(t.jitter, at('telemetry.jitter'));
   if (jitterUs >= intervalUs) {
-    throw invalid('jitter must be below the interval', at('telemetry.jitter'), t.jitter, `use less than \`${t.interval}\``);
+    throw invalid(
+      'jitter must be below the interval',
+      at('telemetry.jitter'),
+      t.jitter,
+      `use less than \`${t.interval}\``,
+    );
   }
-  return { intervalUs, jitterUs, payloadBytes: parseSizeRangeBytes(t.payload, at('telemetry.payload')), qos: t.qos };
+  return {
+    intervalUs,
+    jitterUs,
+    payloadBytes: parseSizeRangeBytes(t.payload, at('telemetry.payload')),
+    qos: t.qos,
+  };
 }
 
 function range(value: string, at: At, path: string): Range {

@@ -43,11 +43,21 @@ function resolveWho(f: FaultParsed, path: string, at: At, deviceTypes: readonly 
   const who = f.who;
   if (BACKEND_FAULTS.has(f.type) && (who !== undefined || f.during !== undefined)) {
     const key = who !== undefined ? 'who' : 'during';
-    throw invalid(`${f.type} hits the whole backend`, at(`${path}.${key}`), who ?? f.during, `remove \`${key}\``);
+    throw invalid(
+      `${f.type} hits the whole backend`,
+      at(`${path}.${key}`),
+      who ?? f.during,
+      `remove \`${key}\``,
+    );
   }
   if (who === undefined) return { ratio: 1, count: null, deviceTypes: null, firmwareVersions: null };
   if (typeof who === 'string') {
-    return { ratio: parseRatio(who, at(`${path}.who`)), count: null, deviceTypes: null, firmwareVersions: null };
+    return {
+      ratio: parseRatio(who, at(`${path}.who`)),
+      count: null,
+      deviceTypes: null,
+      firmwareVersions: null,
+    };
   }
   if (who.share !== undefined && who.count !== undefined) {
     throw invalid('give `share` or `count`, not both', at(`${path}.who`), who, 'remove one of them');
@@ -67,12 +77,24 @@ function resolveParams(f: FaultParsed, path: string, at: At): FaultConfig['param
   const allowed = FAULT_PARAMS[f.type] ?? [];
   for (const key of Object.keys(p) as ParamKey[]) {
     if (p[key] !== undefined && !allowed.includes(key)) {
-      const fix = allowed.length ? `${f.type} takes: ${allowed.join(', ')}` : `${f.type} takes no params; remove it`;
+      const fix = allowed.length
+        ? `${f.type} takes: ${allowed.join(', ')}`
+        : `${f.type} takes no params; remove it`;
       throw invalid(`\`${key}\` does not apply to ${f.type}`, at(`${path}.params.${key}`), p[key], fix);
     }
   }
-  if (f.type === 'radio-degrade' && p.latency === undefined && p.loss === undefined && p.bandwidth === undefined) {
-    throw invalid('radio-degrade needs a parameter', at(`${path}.params`), f.params, 'set latency, loss or bandwidth');
+  if (
+    f.type === 'radio-degrade' &&
+    p.latency === undefined &&
+    p.loss === undefined &&
+    p.bandwidth === undefined
+  ) {
+    throw invalid(
+      'radio-degrade needs a parameter',
+      at(`${path}.params`),
+      f.params,
+      'set latency, loss or bandwidth',
+    );
   }
   if (f.type === 'clock-skew' && p.skew === undefined) {
     throw invalid('clock-skew needs `skew`', at(`${path}.params`), f.params, 'add `params: { skew: -5m }`');
@@ -83,7 +105,9 @@ function resolveParams(f: FaultParsed, path: string, at: At): FaultConfig['param
     latencyUs: p.latency === undefined ? null : parseDurationUs(p.latency, at(`${path}.params.latency`)),
     lossRatio: p.loss === undefined ? null : parseRatio(p.loss, at(`${path}.params.loss`)),
     bandwidthBytesPerSec:
-      p.bandwidth === undefined ? null : parseBandwidthBytesPerSec(p.bandwidth, at(`${path}.params.bandwidth`)),
+      p.bandwidth === undefined
+        ? null
+        : parseBandwidthBytesPerSec(p.bandwidth, at(`${path}.params.bandwidth`)),
     skewUs,
     slowFactor: f.type === 'backend-slow' ? (p['slow-factor'] ?? DEFAULT_SLOW_FACTOR) : null,
   };
@@ -98,7 +122,12 @@ function signed(value: string, where: string): number {
 function resolveFault(f: FaultParsed, index: number, at: At, deviceTypes: readonly string[]): FaultConfig {
   const path = `faults[${index}]`;
   if (f.at === undefined && f.every === undefined && f.during === undefined) {
-    throw invalid('a fault needs a time', at(path), f.type, 'add `at: 1h`, `every: 6h` or `during: ota.downloading`');
+    throw invalid(
+      'a fault needs a time',
+      at(path),
+      f.type,
+      'add `at: 1h`, `every: 6h` or `during: ota.downloading`',
+    );
   }
   const everyUs = f.every === undefined ? null : parseDurationUs(f.every, at(`${path}.every`));
   if (everyUs === 0) throw invalid('`every` must be positive', at(`${path}.every`), f.every, 'use e.g. `6h`');
@@ -114,6 +143,10 @@ function resolveFault(f: FaultParsed, index: number, at: At, deviceTypes: readon
   };
 }
 
-export function resolveFaults(faults: readonly FaultParsed[], at: At, deviceTypes: readonly string[]): FaultConfig[] {
+export function resolveFaults(
+  faults: readonly FaultParsed[],
+  at: At,
+  deviceTypes: readonly string[],
+): FaultConfig[] {
   return faults.map((f, i) => resolveFault(f, i, at, deviceTypes));
 }

@@ -2,7 +2,12 @@
 import { ToolError } from '../errors/tool-error.js';
 import { closest } from './suggest.js';
 
-export function unknownDeviceType(name: string, known: readonly string[], where: string, extra = ''): ToolError {
+export function unknownDeviceType(
+  name: string,
+  known: readonly string[],
+  where: string,
+  extra = '',
+): ToolError {
   const guess = closest(name, known);
   const list = known.length ? `known: ${[...known].sort().join(', ')}` : 'no device types are defined';
   return new ToolError('FLEETSTORM_ERR_DEVICE_TYPE', `unknown device type \`${name}\``, {
@@ -12,9 +17,19 @@ export function unknownDeviceType(name: string, known: readonly string[], where:
   });
 }
 
-/** Throws FLEETSTORM_ERR_DEVICE_TYPE for the first name not among `known`. */
-export function checkDeviceTypeNames(names: readonly string[] | null, known: readonly string[], where: string): void {
+/** Throws FLEETSTORM_ERR_DEVICE_TYPE for the first name not among the fleet's device types. */
+export function checkDeviceTypeNames(
+  names: readonly string[] | null,
+  inFleet: readonly string[],
+  where: string,
+): void {
   for (const name of names ?? []) {
-    if (!known.includes(name)) throw unknownDeviceType(name, known, where);
+    if (inFleet.includes(name)) continue;
+    const guess = closest(name, inFleet);
+    throw new ToolError('FLEETSTORM_ERR_DEVICE_TYPE', `no device type \`${name}\` in the fleet`, {
+      where,
+      got: name,
+      fix: `${guess ? `did you mean \`${guess}\`? ` : ''}the fleet has: ${inFleet.join(', ')}`,
+    });
   }
 }

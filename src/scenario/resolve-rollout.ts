@@ -42,9 +42,15 @@ function resolveFailureLimit(r: RolloutParsed, at: At): RolloutConfig['failureLi
   const limit = r['failure-limit'];
   const abortWhen = r['abort-when'];
   if (limit && abortWhen !== undefined) {
-    throw invalid('give `failure-limit` or `abort-when`, not both', at('rollout.abort-when'), abortWhen, 'remove one');
+    throw invalid(
+      'give `failure-limit` or `abort-when`, not both',
+      at('rollout.abort-when'),
+      abortWhen,
+      'remove one',
+    );
   }
-  if (limit) return { ratio: parseRatio(limit.ratio, at('rollout.failure-limit.ratio')), action: limit.action };
+  if (limit)
+    return { ratio: parseRatio(limit.ratio, at('rollout.failure-limit.ratio')), action: limit.action };
   if (abortWhen === undefined) return null;
   const m = /^\s*ota_failure_ratio\s*>=?\s*(\S+)\s*$/.exec(abortWhen);
   if (!m) {
@@ -62,7 +68,11 @@ function toList(v: string | string[] | undefined): string[] | null {
   return v === undefined ? null : typeof v === 'string' ? [v] : v;
 }
 
-function resolveSelector(r: RolloutParsed, at: At, deviceTypes: readonly string[]): RolloutConfig['selector'] {
+function resolveSelector(
+  r: RolloutParsed,
+  at: At,
+  deviceTypes: readonly string[],
+): RolloutConfig['selector'] {
   const s = r.selector;
   const types = toList(s.device);
   checkDeviceTypeNames(types, deviceTypes, at('rollout.selector.device'));
@@ -97,7 +107,12 @@ export function resolveRollout(
   }
   const sizeBytes = parseSizeBytes(r.firmware.size, at('rollout.firmware.size'));
   if (sizeBytes <= 0) {
-    throw invalid('firmware size must be positive', at('rollout.firmware.size'), r.firmware.size, 'use e.g. `4MiB`');
+    throw invalid(
+      'firmware size must be positive',
+      at('rollout.firmware.size'),
+      r.firmware.size,
+      'use e.g. `4MiB`',
+    );
   }
   return {
     firmware: { version: r.firmware.version, sizeBytes },

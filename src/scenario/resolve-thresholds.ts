@@ -31,11 +31,21 @@ function thresholdError(message: string, where: string, got: string, fix: string
 
 export function checkThresholdExpr(expr: string, where: string): void {
   if (!/(<=|>=|==|!=|<|>)/.test(expr)) {
-    throw thresholdError('a threshold needs a comparison', where, expr, 'write e.g. `ota_bricked_total == 0`');
+    throw thresholdError(
+      'a threshold needs a comparison',
+      where,
+      expr,
+      'write e.g. `ota_bricked_total == 0`',
+    );
   }
   const names = metricNamesIn(expr);
   if (names.length === 0) {
-    throw thresholdError('a threshold needs a metric', where, expr, 'write e.g. `connect_failure_ratio < 1%`');
+    throw thresholdError(
+      'a threshold needs a metric',
+      where,
+      expr,
+      'write e.g. `connect_failure_ratio < 1%`',
+    );
   }
   for (const name of names) {
     if (!THRESHOLD_METRICS.includes(name)) {
@@ -52,7 +62,8 @@ export function resolveThresholds(
   path = 'thresholds',
 ): ThresholdConfig[] {
   return thresholds.map((t, i) => {
-    const cfg = typeof t === 'string' ? { expr: t, abortOnFail: false } : { expr: t.expr, abortOnFail: t.abort };
+    const cfg =
+      typeof t === 'string' ? { expr: t, abortOnFail: false } : { expr: t.expr, abortOnFail: t.abort };
     checkThresholdExpr(cfg.expr, at(`${path}[${i}]`));
     return cfg;
   });

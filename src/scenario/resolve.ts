@@ -10,10 +10,34 @@ import { resolveRollout } from './resolve-rollout.js';
 import { resolveThresholds } from './resolve-thresholds.js';
 import type { ScenarioParsed } from './schema.js';
 import type { BackendModelConfig, DeviceType, ResolvedScenario } from './types.js';
-import { formatDurationUs, parseDurationRangeUs, parseDurationUs, parseRatePerSec, parseBandwidthBytesPerSec } from './units.js';
+import {
+  formatDurationUs,
+  parseDurationRangeUs,
+  parseDurationUs,
+  parseRatePerSec,
+  parseBandwidthBytesPerSec,
+} from './units.js';
 
 /** Candidate series resolutions, smallest first. */
-const ROUND_INTERVALS = ['1s', '2s', '5s', '10s', '15s', '30s', '1m', '2m', '5m', '10m', '15m', '30m', '1h', '2h', '6h', '12h', '1d'];
+const ROUND_INTERVALS = [
+  '1s',
+  '2s',
+  '5s',
+  '10s',
+  '15s',
+  '30s',
+  '1m',
+  '2m',
+  '5m',
+  '10m',
+  '15m',
+  '30m',
+  '1h',
+  '2h',
+  '6h',
+  '12h',
+  '1d',
+];
 const MAX_POINTS = 300;
 
 /** The smallest round interval giving at most 300 points over the run (6h → 2m, 24h → 5m), ≥ 1s. */
@@ -43,7 +67,13 @@ function resolveBackend(b: ScenarioParsed['backend'], at: At): BackendModelConfi
   });
   const connect = service(b.connect, 'backend.connect');
   const bandwidth = parseBandwidthBytesPerSec(b.ota.bandwidth, at('backend.ota.bandwidth'));
-  if (bandwidth <= 0) throw invalid('bandwidth must be positive', at('backend.ota.bandwidth'), b.ota.bandwidth, 'use e.g. `1Gbit/s`');
+  if (bandwidth <= 0)
+    throw invalid(
+      'bandwidth must be positive',
+      at('backend.ota.bandwidth'),
+      b.ota.bandwidth,
+      'use e.g. `1Gbit/s`',
+    );
   return {
     connect: {
       ...connect,
@@ -67,11 +97,22 @@ export interface TimingWhere {
 /** Checks the run length and series resolution; shared with the override layers. */
 export function checkTiming(durationUs: number, intervalUs: number, where: TimingWhere): void {
   const err = (code: ErrorCode | undefined, message: string, w: string, got: number, fix: string) =>
-    new ToolError(code ?? 'FLEETSTORM_ERR_SCENARIO_INVALID', message, { where: w, got: formatDurationUs(got), fix });
-  if (durationUs <= 0) throw err(where.durationCode, 'duration must be positive', where.duration, durationUs, 'use e.g. `6h`');
+    new ToolError(code ?? 'FLEETSTORM_ERR_SCENARIO_INVALID', message, {
+      where: w,
+      got: formatDurationUs(got),
+      fix,
+    });
+  if (durationUs <= 0)
+    throw err(where.durationCode, 'duration must be positive', where.duration, durationUs, 'use e.g. `6h`');
   const orDefault = 'or remove it for the default';
   if (intervalUs <= 0) {
-    throw err(where.intervalCode, 'interval must be positive', where.interval, intervalUs, `use e.g. \`1m\`, ${orDefault}`);
+    throw err(
+      where.intervalCode,
+      'interval must be positive',
+      where.interval,
+      intervalUs,
+      `use e.g. \`1m\`, ${orDefault}`,
+    );
   }
   if (intervalUs > durationUs) {
     const fix = `use at most \`${formatDurationUs(durationUs)}\`, ${orDefault}`;
@@ -94,8 +135,12 @@ export function resolveParsedScenario(
   const at: At = (path) => whereOf(label, path === '' ? [] : [path]);
   const names = Object.keys(deviceTypes);
   const durationUs = parseDurationUs(p.duration, at('duration'));
-  const intervalUs = p.interval === undefined ? defaultIntervalUs(durationUs) : parseDurationUs(p.interval, at('interval'));
-  checkTiming(durationUs, intervalUs, { duration: at('duration'), interval: at(p.interval === undefined ? 'duration' : 'interval') });
+  const intervalUs =
+    p.interval === undefined ? defaultIntervalUs(durationUs) : parseDurationUs(p.interval, at('interval'));
+  checkTiming(durationUs, intervalUs, {
+    duration: at('duration'),
+    interval: at(p.interval === undefined ? 'duration' : 'interval'),
+  });
   const scenario: ResolvedScenario = {
     name: p.name,
     description: p.description,
@@ -120,7 +165,10 @@ export function resolveParsedScenario(
     rollout: resolveRollout(p.rollout, at, names),
     faults: resolveFaults(p.faults, at, names),
     thresholds: resolveThresholds(p.thresholds, at),
-    target: { mqttUrls: p.target.mqtt === undefined ? [] : [p.target.mqtt].flat(), httpUrl: p.target.http ?? null },
+    target: {
+      mqttUrls: p.target.mqtt === undefined ? [] : [p.target.mqtt].flat(),
+      httpUrl: p.target.http ?? null,
+    },
     live: {
       speed: p.live.speed === 'max' ? Number.POSITIVE_INFINITY : p.live.speed,
       maxConcurrentConnections: p.live['max-concurrent-connections'],

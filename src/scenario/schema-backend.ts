@@ -8,13 +8,16 @@ import {
   rateField,
   withDefault,
   withObjectDefault,
+  typeError,
 } from './schema-fields.js';
 
 const connectSchema = z.strictObject({
   rate: withDefault(rateField(), '1000/s', 'Connections accepted per second (token bucket refill).'),
   burst: positiveIntField()
     .optional()
-    .describe('Connections accepted at once after an idle period (bucket size). Default: one second of `rate`.'),
+    .describe(
+      'Connections accepted at once after an idle period (bucket size). Default: one second of `rate`.',
+    ),
   queue: withDefault(
     countField(),
     10000,
@@ -33,8 +36,16 @@ function serviceSchema(rate: string, queue: number, latency: string, what: strin
 }
 
 const otaServerSchema = z.strictObject({
-  bandwidth: withDefault(bandwidthField(), '10Gbit/s', 'Total firmware download bandwidth, shared by downloads.'),
-  'max-concurrent-downloads': withDefault(positiveIntField(), 10000, 'Downloads served at once; others wait.'),
+  bandwidth: withDefault(
+    bandwidthField(),
+    '10Gbit/s',
+    'Total firmware download bandwidth, shared by downloads.',
+  ),
+  'max-concurrent-downloads': withDefault(
+    positiveIntField(),
+    10000,
+    'Downloads served at once; others wait.',
+  ),
 });
 
 export const backendSchema = z.strictObject({
@@ -49,22 +60,33 @@ export const HTTP_URL_RE = /^https?:\/\/[^\s/]+/;
 
 const mqttUrl = () =>
   z.string().regex(MQTT_URL_RE, { error: 'expected a URL such as `mqtt://broker:1883` or `mqtts://…`' });
-const httpUrl = () => z.string().regex(HTTP_URL_RE, { error: 'expected a URL such as `http://backend:8080`' });
+const httpUrl = () =>
+  z.string().regex(HTTP_URL_RE, { error: 'expected a URL such as `http://backend:8080`' });
 
 export const targetSchema = z.strictObject({
   mqtt: z
-    .union([mqttUrl(), z.array(mqttUrl()).min(1)], { error: 'expected an mqtt:// URL or a list of them' })
+    .union([mqttUrl(), z.array(mqttUrl()).min(1)], {
+      error: typeError('expected an mqtt:// URL or a list of them'),
+    })
     .optional()
     .describe('Broker URL(s); devices are spread over them. Default: the embedded backend on loopback.'),
-  http: httpUrl().optional().describe('Check-in and firmware download base URL. Default: the embedded backend.'),
+  http: httpUrl()
+    .optional()
+    .describe('Check-in and firmware download base URL. Default: the embedded backend.'),
 });
 
 export const liveSchema = z.strictObject({
   speed: withDefault(
-    z.union([z.number().positive(), z.literal('max')], { error: 'expected a positive number or `max`' }),
+    z.union([z.number().positive(), z.literal('max')], {
+      error: typeError('expected a positive number or `max`'),
+    }),
     1,
     'Virtual time runs at speed × real time; `max` fires events as fast as possible.',
   ),
   'max-concurrent-connections': withDefault(positiveIntField(), 10000, 'Open sockets per run at most.'),
-  processes: withDefault(positiveIntField(), 1, 'Processes sharing the fleet (past the per-process socket limit).'),
+  processes: withDefault(
+    positiveIntField(),
+    1,
+    'Processes sharing the fleet (past the per-process socket limit).',
+  ),
 });

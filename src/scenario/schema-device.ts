@@ -16,6 +16,7 @@ import {
   sizeRangeField,
   withDefault,
   withObjectDefault,
+  typeError,
 } from './schema-fields.js';
 
 interface BackoffDefaults {
@@ -64,11 +65,17 @@ const drainSchema = z.strictObject({
 
 const batterySchema = z.strictObject({
   capacity: withDefault(
-    z.union([z.literal('mains'), chargeField()], { error: 'expected `mains` or a charge such as `2600mAh`' }),
+    z.union([z.literal('mains'), chargeField()], {
+      error: typeError('expected `mains` or a charge such as `2600mAh`'),
+    }),
     'mains',
     '`mains` (never goes flat) or the battery capacity, e.g. `2600mAh`.',
   ),
-  initial: withDefault(ratioRangeField(), '100%', 'State of charge at power-on, drawn per device, e.g. `60%..100%`.'),
+  initial: withDefault(
+    ratioRangeField(),
+    '100%',
+    'State of charge at power-on, drawn per device, e.g. `60%..100%`.',
+  ),
   drain: withObjectDefault(drainSchema, 'Current drawn per state.'),
   publish: withDefault(chargeField(), '0.05mAh', 'Charge used by one telemetry publish.'),
   'on-flat': withDefault(
@@ -76,7 +83,11 @@ const batterySchema = z.strictObject({
     'dark',
     'A flat device stays dark, or comes back fully charged after `recharge-after`.',
   ),
-  'recharge-after': withDefault(durationRangeField(), '7d', 'Time until a flat device is recharged or replaced.'),
+  'recharge-after': withDefault(
+    durationRangeField(),
+    '7d',
+    'Time until a flat device is recharged or replaced.',
+  ),
 });
 
 const connectivitySchema = z.strictObject({
@@ -85,7 +96,11 @@ const connectivitySchema = z.strictObject({
     'persistent',
     'persistent: stays connected; duty-cycle: wake, connect, publish, disconnect, sleep.',
   ),
-  keepalive: withDefault(durationField(), '60s', 'MQTT keepalive; a silent link is detected after 1.5 × keepalive.'),
+  keepalive: withDefault(
+    durationField(),
+    '60s',
+    'MQTT keepalive; a silent link is detected after 1.5 × keepalive.',
+  ),
   'connect-timeout': withDefault(durationField(), '30s', 'Give up on a connect attempt after this long.'),
   'clean-session': withDefault(z.boolean(), false, 'false keeps a persistent session on the broker.'),
   backoff: withObjectDefault(
@@ -98,7 +113,11 @@ const telemetrySchema = z.strictObject({
   interval: withDefault(durationField(), '15m', 'Time between two telemetry publishes.'),
   jitter: withDefault(durationField(), '0s', 'Each interval is drawn from interval ± jitter.'),
   payload: withDefault(sizeRangeField(), '200B', 'Payload size, drawn per publish, e.g. `40B..400B`.'),
-  qos: withDefault(z.literal([0, 1, 2], { error: 'expected 0, 1 or 2' }), 1, 'MQTT QoS of telemetry.'),
+  qos: withDefault(
+    z.literal([0, 1, 2], { error: typeError('expected 0, 1 or 2') }),
+    1,
+    'MQTT QoS of telemetry.',
+  ),
 });
 
 const otaSchema = z.strictObject({
@@ -107,15 +126,27 @@ const otaSchema = z.strictObject({
     'ab',
     'ab: install to the inactive slot and fall back on failure; single: overwrite in place (a failed install bricks).',
   ),
-  resume: withDefault(z.boolean(), true, 'Resume an interrupted download from the byte reached (HTTP Range).'),
-  discovery: withDefault(z.enum(['poll', 'push']), 'poll', 'poll: periodic check-in; push: notified over MQTT.'),
+  resume: withDefault(
+    z.boolean(),
+    true,
+    'Resume an interrupted download from the byte reached (HTTP Range).',
+  ),
+  discovery: withDefault(
+    z.enum(['poll', 'push']),
+    'poll',
+    'poll: periodic check-in; push: notified over MQTT.',
+  ),
   'check-interval': withDefault(durationField(), '1h', 'Check-in period when discovery is poll.'),
   'min-battery': withDefault(ratioField(), '20%', 'No install below this state of charge.'),
   verify: withDefault(durationRangeField(), '2s..5s', 'SHA-256 and signature check.'),
   install: withDefault(durationRangeField(), '30s..90s', 'Writing the image.'),
   reboot: withDefault(durationRangeField(), '10s..30s', 'Reboot into the new image.'),
   'health-check': withDefault(durationRangeField(), '30s..60s', 'Self-test before commit.'),
-  'health-failure': withDefault(ratioField(), '0%', 'Share of installs that fail the health check (then roll back).'),
+  'health-failure': withDefault(
+    ratioField(),
+    '0%',
+    'Share of installs that fail the health check (then roll back).',
+  ),
   'max-attempts': withDefault(positiveIntField(), 3, 'Download/install attempts before giving up.'),
   'retry-backoff': withObjectDefault(
     backoffSchema({ policy: 'full', base: '1m', max: '1h', multiplier: 2 }),

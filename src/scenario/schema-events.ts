@@ -13,6 +13,7 @@ import {
   stringOrListField,
   withDefault,
   withObjectDefault,
+  typeError,
 } from './schema-fields.js';
 
 const selectorSchema = z.strictObject({
@@ -23,19 +24,32 @@ const selectorSchema = z.strictObject({
 
 const failureLimitSchema = z.strictObject({
   ratio: ratioField().describe("Limit on a wave's failure ratio."),
-  action: withDefault(z.enum(['pause', 'abort']), 'pause', 'pause: stop offering until resumed; abort: cancel.'),
+  action: withDefault(
+    z.enum(['pause', 'abort']),
+    'pause',
+    'pause: stop offering until resumed; abort: cancel.',
+  ),
 });
 
 export const rolloutSchema = z.strictObject({
   firmware: z
     .strictObject({
-      version: z.string({ error: 'expected a version string' }).min(1).describe('Version offered.'),
+      version: z
+        .string({ error: typeError('expected a version string') })
+        .min(1)
+        .describe('Version offered.'),
       size: sizeField().describe('Image size, e.g. `4MiB`.'),
     })
     .describe('The firmware image offered.'),
   start: withDefault(durationField(), '0s', 'When the first wave is offered.'),
   waves: withDefault(
-    z.array(z.union([shareField(), positiveIntField()], { error: 'expected a share such as `10%` or a count' })).min(1),
+    z
+      .array(
+        z.union([shareField(), positiveIntField()], {
+          error: typeError('expected a share such as `10%` or a count'),
+        }),
+      )
+      .min(1),
     ['100%'],
     'Cumulative targets: a share of the targeted devices (`10%`) or a device count (`500`), increasing.',
   ),
@@ -46,7 +60,9 @@ export const rolloutSchema = z.strictObject({
     .optional()
     .describe('Next wave when this share of the previous wave is done (committed, rolled back or bricked).'),
   selector: withObjectDefault(selectorSchema, 'Which devices the rollout targets. Default: all.'),
-  'max-concurrent-downloads': positiveIntField().optional().describe('Campaign-level download cap. Default: none.'),
+  'max-concurrent-downloads': positiveIntField()
+    .optional()
+    .describe('Campaign-level download cap. Default: none.'),
   'failure-limit': failureLimitSchema.optional().describe('Stop offering when a wave fails more than this.'),
   'abort-when': z
     .string()
@@ -60,7 +76,9 @@ export const rolloutSchema = z.strictObject({
 });
 
 const whoObjectSchema = z.strictObject({
-  share: ratioField().optional().describe('Share of the matching devices hit. Default 100% unless `count` is set.'),
+  share: ratioField()
+    .optional()
+    .describe('Share of the matching devices hit. Default 100% unless `count` is set.'),
   count: positiveIntField().optional().describe('Number of matching devices hit.'),
   device: stringOrListField().optional().describe('Only devices of these type(s).'),
   firmware: stringOrListField().optional().describe('Only devices running these firmware version(s).'),
@@ -70,7 +88,9 @@ const faultParamsSchema = z.strictObject({
   latency: durationField().optional().describe('radio-degrade: added one-way latency.'),
   loss: ratioField().optional().describe('radio-degrade: packet loss during the fault.'),
   bandwidth: bandwidthField().optional().describe('radio-degrade: link bandwidth during the fault.'),
-  skew: signedDurationField().optional().describe('clock-skew: offset applied to the device clock, e.g. `-5m`.'),
+  skew: signedDurationField()
+    .optional()
+    .describe('clock-skew: offset applied to the device clock, e.g. `-5m`.'),
   'slow-factor': z.number().min(1).optional().describe('backend-slow: service rates divided by this factor.'),
 });
 
@@ -85,7 +105,9 @@ export const faultSchema = z.strictObject({
       'How long the fault lasts, drawn per hit, e.g. `30s..10m`. Default by type: radio-drop 1m, backend-outage 5m, power-loss 10s, others 10m; instant for battery-flat, corrupt-image, clock-skew.',
     ),
   who: z
-    .union([shareField(), whoObjectSchema], { error: 'expected a share such as `5%` or { share|count, device, firmware }' })
+    .union([shareField(), whoObjectSchema], {
+      error: typeError('expected a share such as `5%` or { share|count, device, firmware }'),
+    })
     .optional()
     .describe('Which devices: `5%` or { share | count, device, firmware }. Default: all devices.'),
   params: faultParamsSchema.optional().describe('Parameters of radio-degrade, clock-skew and backend-slow.'),
@@ -95,9 +117,12 @@ export const thresholdSchema = z.union(
   [
     z.string().min(1).describe('e.g. `p99(mqtt_connect_duration_us) < 2s`'),
     z.strictObject({
-      expr: z.string({ error: 'expected an expression string' }).min(1).describe('The expression.'),
+      expr: z
+        .string({ error: typeError('expected an expression string') })
+        .min(1)
+        .describe('The expression.'),
       abort: withDefault(z.boolean(), false, 'Stop the run (exit 4) as soon as this fails.'),
     }),
   ],
-  { error: 'expected an expression string or { expr, abort }' },
+  { error: typeError('expected an expression string or { expr, abort }') },
 );

@@ -24,6 +24,17 @@ export interface UnitIssueParams {
   fix: string | undefined;
 }
 
+/**
+ * A schema-level message for a value of the wrong type only: a missing value keeps the generic
+ * "is required", and failed checks (too small, bad format) keep their own messages.
+ */
+export function typeError(message: string) {
+  return (iss: { code?: string; input?: unknown }): string | undefined =>
+    iss.input !== undefined && (iss.code === 'invalid_type' || iss.code === 'invalid_union')
+      ? message
+      : undefined;
+}
+
 function checkWith(parse: (v: UnitValue) => unknown) {
   return (value: UnitValue, ctx: z.RefinementCtx): void => {
     try {
@@ -38,7 +49,7 @@ function checkWith(parse: (v: UnitValue) => unknown) {
 
 function stringUnit(pattern: string, example: string, parse: (v: UnitValue) => unknown) {
   return z
-    .string({ error: `expected a string such as \`${example}\`` })
+    .string({ error: typeError(`expected a string such as \`${example}\``) })
     .superRefine(checkWith(parse))
     .meta({ pattern });
 }
@@ -46,7 +57,7 @@ function stringUnit(pattern: string, example: string, parse: (v: UnitValue) => u
 function numberOrStringUnit(pattern: string, example: string, parse: (v: UnitValue) => unknown) {
   return z
     .union([z.number(), z.string().meta({ pattern })], {
-      error: `expected a number or a string such as \`${example}\``,
+      error: typeError(`expected a number or a string such as \`${example}\``),
     })
     .superRefine(checkWith(parse));
 }
@@ -63,7 +74,9 @@ export const bandwidthField = () =>
 export const shareField = () => stringUnit(UNIT_PATTERNS.ratio, '10%', (v) => parseRatio(v));
 /** A duration that may be negative (`-5m`), e.g. a clock skew. */
 export const signedDurationField = () =>
-  stringUnit(`^-?${UNIT_PATTERNS.duration.slice(1)}`, '-5m', (v) => parseDurationUs(String(v).replace(/^-/, '')));
+  stringUnit(`^-?${UNIT_PATTERNS.duration.slice(1)}`, '-5m', (v) =>
+    parseDurationUs(String(v).replace(/^-/, '')),
+  );
 export const ratioField = () => numberOrStringUnit(UNIT_PATTERNS.ratio, '10%', (v) => parseRatio(v));
 /** A ratio that may exceed 100% (a scale factor). */
 export const scaleField = () =>
@@ -72,19 +85,28 @@ export const ratioRangeField = () =>
   numberOrStringUnit(UNIT_PATTERNS.ratioRange, '60%..100%', (v) => parseRatioRange(v));
 export const rateField = () => numberOrStringUnit(UNIT_PATTERNS.rate, '500/s', (v) => parseRatePerSec(v));
 export const currentField = () => numberOrStringUnit(UNIT_PATTERNS.current, '15mA', (v) => parseCurrentMa(v));
-export const chargeField = () => numberOrStringUnit(UNIT_PATTERNS.charge, '2600mAh', (v) => parseChargeMah(v));
+export const chargeField = () =>
+  numberOrStringUnit(UNIT_PATTERNS.charge, '2600mAh', (v) => parseChargeMah(v));
 
-export const countField = () => z.number({ error: 'expected a whole number' }).int().min(0);
-export const positiveIntField = () => z.number({ error: 'expected a whole number' }).int().min(1);
+export const countField = () =>
+  z
+    .number({ error: typeError('expected a whole number') })
+    .int()
+    .min(0);
+export const positiveIntField = () =>
+  z
+    .number({ error: typeError('expected a whole number') })
+    .int()
+    .min(1);
 export const nameField = () =>
   z
-    .string({ error: 'expected a name' })
+    .string({ error: typeError('expected a name') })
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'use letters, digits, `.`, `_` and `-` only' });
 
 /** One string or a list of strings. */
 export const stringOrListField = () =>
   z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], {
-    error: 'expected a string or a list of strings',
+    error: typeError('expected a string or a list of strings'),
   });
 
 /** Attach a default and document it in the description (shown in schema.json and the docs). */

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { MODES } from './types.js';
 import { thresholdSchema } from './schema-events.js';
-import { durationField, nameField, positiveIntField, scaleField } from './schema-fields.js';
+import { durationField, nameField, positiveIntField, scaleField, typeError } from './schema-fields.js';
 
 export const profileSchema = z
   .strictObject({
@@ -14,7 +14,9 @@ export const profileSchema = z
       .optional()
       .describe('Total devices; fleet groups are scaled proportionally (largest remainder).'),
     scale: scaleField().optional().describe('Multiply the fleet size by this, e.g. `10%` or `2`.'),
-    'max-devices': positiveIntField().optional().describe('Scale the fleet down to at most this many devices.'),
+    'max-devices': positiveIntField()
+      .optional()
+      .describe('Scale the fleet down to at most this many devices.'),
     duration: durationField().optional().describe('Run length.'),
     'max-duration': durationField().optional().describe('Shorten the run to at most this long.'),
     interval: durationField().optional().describe('Series resolution.'),
@@ -22,14 +24,18 @@ export const profileSchema = z
     workers: z.number().int().min(0).optional().describe('Worker threads; 0 = one per core.'),
     mode: z.enum(MODES).optional().describe('Run mode.'),
     speed: z
-      .union([z.number().positive(), z.literal('max')], { error: 'expected a positive number or `max`' })
+      .union([z.number().positive(), z.literal('max')], {
+        error: typeError('expected a positive number or `max`'),
+      })
       .optional()
       .describe('Live mode speed.'),
     thresholds: z.array(thresholdSchema).optional().describe("Appended to the scenario's thresholds."),
     'scenario-thresholds': z
       .enum(['keep', 'drop'])
       .default('keep')
-      .describe("drop: ignore the scenario's own thresholds (e.g. a smoke run too short for them). Default: `keep`."),
+      .describe(
+        "drop: ignore the scenario's own thresholds (e.g. a smoke run too short for them). Default: `keep`.",
+      ),
   })
   .describe('A fleetstorm run profile.');
 

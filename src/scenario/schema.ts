@@ -6,7 +6,14 @@ import { MODES } from './types.js';
 import { backendSchema, liveSchema, targetSchema } from './schema-backend.js';
 import { inlineDeviceTypeSchema } from './schema-device.js';
 import { faultSchema, rolloutSchema, thresholdSchema } from './schema-events.js';
-import { durationField, nameField, positiveIntField, withDefault, withObjectDefault } from './schema-fields.js';
+import {
+  durationField,
+  nameField,
+  positiveIntField,
+  withDefault,
+  withObjectDefault,
+  typeError,
+} from './schema-fields.js';
 
 export { deviceTypeSchema, inlineDeviceTypeSchema } from './schema-device.js';
 export type { DeviceTypeInput, DeviceTypeParsed } from './schema-device.js';
@@ -16,9 +23,11 @@ export type { ProfileInput, ProfileParsed } from './schema-profile.js';
 const fleetEntrySchema = z.strictObject({
   device: z
     .union([nameField(), inlineDeviceTypeSchema], {
-      error: 'expected a device type name or an inline device type',
+      error: typeError('expected a device type name or an inline device type'),
     })
-    .describe('Device type: a name (`scenarios/devices/<name>.yaml`) or an inline device type with a `name`.'),
+    .describe(
+      'Device type: a name (`scenarios/devices/<name>.yaml`) or an inline device type with a `name`.',
+    ),
   count: positiveIntField().describe('Devices in this group.'),
   firmware: z.string().min(1).optional().describe("Initial firmware version. Default: the device type's."),
 });
@@ -44,11 +53,15 @@ export const scenarioSchema = z
       .describe(
         'Resolution of the per-interval series. Default: a round value giving 100–300 points (6h → 2m, 24h → 5m), at least 1s.',
       ),
-    mode: withDefault(z.enum(MODES), 'virtual', 'virtual: modelled backend, fast-forwarded time; live: real sockets.'),
+    mode: withDefault(
+      z.enum(MODES),
+      'virtual',
+      'virtual: modelled backend, fast-forwarded time; live: real sockets.',
+    ),
     workers: withDefault(z.number().int().min(0), 0, 'Worker threads; 0 = one per core.'),
     fleet: z
       .array(fleetEntrySchema)
-      .min(1, { error: 'the fleet needs at least one group' })
+      .min(1, { error: typeError('the fleet needs at least one group') })
       .describe('Device groups.'),
     'power-on': withObjectDefault(powerOnSchema, 'When devices power on. Default: all at once at 0s.'),
     backend: withObjectDefault(backendSchema, 'Backend capacity model (virtual mode).'),

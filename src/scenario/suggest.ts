@@ -14,7 +14,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, at(i - 2, j - 2) + 1);
       d[i * cols + j] = best;
     }
   }
@@ -26,6 +27,12 @@ export function closest(input: string, candidates: readonly string[]): string | 
   const wanted = normalise(input);
   const same = candidates.find((c) => normalise(c) === wanted);
   if (same !== undefined) return same;
+  // A shortened or lengthened key (`expression` for `expr`, `spread` for `spread-over`).
+  const prefix = candidates.find((c) => {
+    const n = normalise(c);
+    return Math.min(n.length, wanted.length) >= 3 && (n.startsWith(wanted) || wanted.startsWith(n));
+  });
+  if (prefix !== undefined) return prefix;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(input.length / 3)) + 1;
   for (const c of candidates) {

@@ -84,7 +84,11 @@ function unitError(what: string, value: UnitValue, where: string, fix: string): 
 }
 
 function outOfRange(message: string, value: UnitValue, where: string, fix: string): ToolError {
-  return new ToolError('FLEETSTORM_ERR_SCENARIO_INVALID', message, { where: where || undefined, got: value, fix });
+  return new ToolError('FLEETSTORM_ERR_SCENARIO_INVALID', message, {
+    where: where || undefined,
+    got: value,
+    fix,
+  });
 }
 
 /** `250ms`, `30s`, `15m`, `2h`, `1d`, `1h30m`, `1.5h` (or `0`) → whole microseconds. */
@@ -145,7 +149,12 @@ export function parseRatio(value: UnitValue, where = '', opts: RatioOptions = {}
   const max = opts.max ?? 1;
   if (ratio > max) {
     const hint = typeof value === 'number' && value > 1 ? ` (for ${value}% write \`${value}%\`)` : '';
-    throw outOfRange(`must be at most ${formatRatio(max)}`, value, where, `use a share between 0% and ${formatRatio(max)}${hint}`);
+    throw outOfRange(
+      `must be at most ${formatRatio(max)}`,
+      value,
+      where,
+      `use a share between 0% and ${formatRatio(max)}${hint}`,
+    );
   }
   return ratio;
 }
@@ -182,7 +191,11 @@ export function parseChargeMah(value: UnitValue, where = ''): number {
  * `a..b` → {min, max} with each side read by `parseOne`; a single value gives min === max.
  * `30s..10m`, `40B..200B`, `60%..100%`.
  */
-export function parseRange(value: UnitValue, parseOne: (v: UnitValue, where: string) => number, where = ''): Range {
+export function parseRange(
+  value: UnitValue,
+  parseOne: (v: UnitValue, where: string) => number,
+  where = '',
+): Range {
   if (typeof value === 'number') {
     const v = parseOne(value, where);
     return { min: v, max: v };
@@ -203,8 +216,10 @@ export function parseRange(value: UnitValue, parseOne: (v: UnitValue, where: str
   return { min, max };
 }
 
-export const parseDurationRangeUs = (value: UnitValue, where = ''): Range => parseRange(value, parseDurationUs, where);
-export const parseSizeRangeBytes = (value: UnitValue, where = ''): Range => parseRange(value, parseSizeBytes, where);
+export const parseDurationRangeUs = (value: UnitValue, where = ''): Range =>
+  parseRange(value, parseDurationUs, where);
+export const parseSizeRangeBytes = (value: UnitValue, where = ''): Range =>
+  parseRange(value, parseSizeBytes, where);
 export const parseRatioRange = (value: UnitValue, where = ''): Range =>
   parseRange(value, (v, w) => parseRatio(v, w), where);
 

@@ -58,7 +58,10 @@ async function validateOne(path: string, kind: FileKind, opts: LoadOptions): Pro
 }
 
 /** Validates each file; a problem with one file does not stop the others. */
-export async function validateFiles(paths: readonly string[], opts: LoadOptions = {}): Promise<ValidationResult[]> {
+export async function validateFiles(
+  paths: readonly string[],
+  opts: LoadOptions = {},
+): Promise<ValidationResult[]> {
   const results: ValidationResult[] = [];
   for (const path of paths) {
     let kind: FileKind = 'scenario';
