@@ -1,0 +1,169 @@
+// One side of bench/live-mqtt.ts, run in its own process (fresh heap, own fd budget):
+// connect N devices, measure RSS per connection after GC, then run a fixed open-loop QoS 1
+// publish schedule and measure throughput, publish→PUBACK latency from the intended send time,
+// and generator lag. Prints one JSON line on stdout.
+import { parseArgs } from 'node:util';
+import * as hdr from 'hdr-histogram-js';
+import { monotonicUs } from '../../src/clock/real-clock.js';
+import { assertFdBudget } from '../../src/transports/fd-budget.js';
+import { leanClient, mqttjsClient, type BenchClient, type BenchEvents } from './bench-client.js';
+
+const { values } = parseArgs({
+  options: {
+    impl: { type: 'string', default: 'lean' },
+    port: { type: 'string' },
+    connections: { type: 'string', default: '19000' },
+    publishes: { type: 'string', default: '600000' },
+    rate: { type: 'string', default: '100000' },
+    concurrency: { type: 'string', default: '1000' },
+    'local-addresses': { type: 'string', default: '8' },
+    'payload-bytes': { type: 'string', default: '64' },
+  },
+});
+
+const impl = values.impl === 'mqttjs' ? 'mqttjs' : 'lean';
+const N = Number(values.connections);
+const M = Number(values.publishes);
+const rate = Number(values.rate);
+const concurrency = Number(values.concurrency);
+const localCount = Number(values['local-addresses']);
+const gc = (globalThis as { gc?: () => void }).gc;
+const log = (msg: string): void => void process.stderr.write(`[${impl}] ${msg}\n`);
+
+const histogram = (): hdr.Histogram =>
+  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+const connectHist = histogram();
+const ackHist = histogram();
+const lagHist = histogram();
+const counts = { connected: 0, connectFailed: 0, acked: 0, publishFailed: 0, notSent: 0, lost: 0 };
+let lastAckUs = 0;
+let wake: (() => void) | undefined;
+
+const events: BenchEvents = {
+  connected(latencyUs) {
+    counts.connected++;
+    connectHist.recordValue(Math.max(1, Math.round(latencyUs)));
+    wake?.();
+  },
+  connectFailed() {
+    counts.connectFailed++;
+    wake?.();
+  },
+  acked(latencyUs) {
+    counts.acked++;
+    lastAckUs = monotonicUs();
+    ackHist.recordValue(Math.max(1, Math.round(latencyUs)));
+    if (counts.acked + counts.publishFailed + counts.notSent === M) wake?.();
+  },
+  publishFailed() {
+    counts.publishFailed++;
+  },
+  lost() {
+    counts.lost++;
+  },
+};
+
+function settleRss(): { rss: number; heap: number } {
+  for (let i = 0; i < 4; i++) gc?.();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function connectAll(client: BenchClient): Promise<number> {
+  const startUs = monotonicUs();
+  let issued = 0;
+  await new Promise<void>((resolve) => {
+    wake = () => {
+      const done = counts.connected + counts.connectFailed;
+      while (issued < N && issued - done < concurrency) client.connect(issued++);
+      if (done === N) resolve();
+    };
+    wake();
+  });
+  wake = undefined;
+  return (monotonicUs() - startUs) / 1e6;
+}
+
+/** Open loop: publish k is due at t0 + k / rate whatever happened to earlier ones. */
+async function publishSchedule(client: BenchClient): Promise<{ t0: number; endUs: number }> {
+  const periodUs = 1e6 / rate;
+  const t0 = monotonicUs() + 10_000;
+  let k = 0;
+  const finished = new Promise<void>((resolve) => (wake = resolve));
+  await new Promise<void>((resolve) => {
+    const loop = (): void => {
+      const now = monotonicUs();
+      for (let due = t0 + k * periodUs; k < M && due <= now; due = t0 + ++k * periodUs) {
+        lagHist.recordValue(Math.max(1, Math.round(now - due)));
+        if (!client.publish(k % N, k, due)) counts.notSent++;
+      }
+      if (k < M) setImmediate(loop);
+      else resolve();
+    };
+    loop();
+  });
+  if (counts.acked + counts.publishFailed + counts.notSent < M) await Promise.race([finished, sleep(120_000)]);
+  return { t0, endUs: lastAckUs };
+}
+
+function summary(h: hdr.Histogram): Record<string, number> {
+  const ms = (us: number): number => Math.round(us / 10) / 100;
+  return {
+    p50Ms: ms(h.getValueAtPercentile(50)),
+    p99Ms: ms(h.getValueAtPercentile(99)),
+    maxMs: ms(h.maxValue),
+  };
+}
+
+async function main(): Promise<void> {
+  assertFdBudget(N, `bench ${impl}`);
+  const localAddresses = Array.from({ length: localCount }, (_, i) => `127.0.0.${i + 2}`);
+  const target = { host: '127.0.0.1', port: Number(values.port), localAddresses, keepaliveSec: 300 };
+  const payload = Buffer.alloc(Number(values['payload-bytes']), 0x61);
+  const client = impl === 'lean' ? leanClient({ ...target, payload }, events) : mqttjsClient({ ...target, payload }, events);
+  const before = settleRss();
+  log(`connecting ${N}`);
+  const connectSec = await connectAll(client);
+  await sleep(1000);
+  const after = settleRss();
+  log(`connected ${counts.connected}/${N} in ${connectSec.toFixed(2)} s; publishing ${M} at ${rate}/s`);
+  const { t0, endUs } = await publishSchedule(client);
+  const peakRss = process.memoryUsage().rss;
+  const publishSec = (endUs - t0) / 1e6;
+  await client.closeAll();
+  const result = {
+    impl,
+    connections: counts.connected,
+    connectFailed: counts.connectFailed,
+    connectSec: round(connectSec),
+    connectsPerSec: Math.round(counts.connected / connectSec),
+    connect: summary(connectHist),
+    rssPerConnBytes: Math.round((after.rss - before.rss) / Math.max(1, counts.connected)),
+    heapPerConnBytes: Math.round((after.heap - before.heap) / Math.max(1, counts.connected)),
+    rssAfterConnectMiB: round(after.rss / 2 ** 20),
+    rssPeakMiB: round(peakRss / 2 ** 20),
+    offeredRate: rate,
+    publishes: M,
+    acked: counts.acked,
+    publishFailed: counts.publishFailed,
+    notSent: counts.notSent,
+    lostConnections: counts.lost,
+    publishSec: round(publishSec),
+    ackedPerSec: Math.round(counts.acked / publishSec),
+    ack: summary(ackHist),
+    lag: summary(lagHist),
+  };
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
