@@ -2,7 +2,7 @@
 // max sessions, message ingest queue, check-in API queue, OTA server bandwidth and download
 // slots. Outage, slow and reject conditions come from fault windows set on the shard. Answers
 // are times (when the broker answers) or refusals, never exceptions.
-import { gcraAdmit } from './gcra.js';
+import { fluidAdmit } from './fluid-queue.js';
 import type { QueueShare } from './share.js';
 import { META } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
@@ -21,7 +21,7 @@ const answer: Answer = { status: 0, atUs: 0 };
 
 function serve(sh: Shard, slot: number, q: QueueShare, d: number, t: number): number {
   const slow = sh.slowFactor;
-  const at = gcraAdmit(sh.meta, slot, t, q.periodUs * slow, q.tauUs * slow, q.maxWaitUs * slow);
+  const at = fluidAdmit(sh.meta, slot, t, q.periodUs * slow, q.tauUs * slow, q.maxWaitUs * slow);
   if (at < 0) return -1;
   return at + nextRange(sh.a.rng, d, q.latMinUs, q.latMaxUs) * slow;
 }
@@ -33,7 +33,7 @@ export function brokerConnect(sh: Shard, d: number, t: number): Answer {
   else if (sh.reject) answer.status = CONNECT.rejected;
   else if ((sh.meta[META.sessions] as number) >= sh.st.share.maxSessions) answer.status = CONNECT.maxSessions;
   else {
-    const at = serve(sh, META.connectTat, sh.st.share.connect, d, t);
+    const at = serve(sh, META.connectQueue, sh.st.share.connect, d, t);
     if (at < 0) answer.status = CONNECT.rejected;
     else {
       answer.status = CONNECT.ok;
@@ -52,7 +52,7 @@ export function brokerRelease(sh: Shard): void {
 
 /** Ingest of one PUBLISH arriving at `t`; status 0 = accepted at atUs, 1 = refused. */
 export function brokerIngest(sh: Shard, d: number, t: number): Answer {
-  const at = sh.outage ? -1 : serve(sh, META.ingestTat, sh.st.share.ingest, d, t);
+  const at = sh.outage ? -1 : serve(sh, META.ingestQueue, sh.st.share.ingest, d, t);
   answer.status = at < 0 ? 1 : 0;
   answer.atUs = at < 0 ? t : at;
   return answer;
@@ -60,7 +60,7 @@ export function brokerIngest(sh: Shard, d: number, t: number): Answer {
 
 /** A check-in request arriving at `t`; status 0 = answered at atUs, 1 = 503/refused. */
 export function apiCheckin(sh: Shard, d: number, t: number): Answer {
-  const at = sh.outage || sh.reject ? -1 : serve(sh, META.checkinTat, sh.st.share.checkin, d, t);
+  const at = sh.outage || sh.reject ? -1 : serve(sh, META.checkinQueue, sh.st.share.checkin, d, t);
   answer.status = at < 0 ? 1 : 0;
   answer.atUs = at < 0 ? t : at;
   return answer;

@@ -3,6 +3,7 @@
 // shard, with the same backend-capacity share, whatever --workers says: that is what makes the
 // report identical across worker counts.
 import { queueLayout } from './calendar-queue.js';
+import type { Views } from './soa.js';
 import { CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
 
 export const MAX_SHARDS = 64;
@@ -23,13 +24,14 @@ export function globalId(local: number, shards: number, shard: number): number {
 
 /** Scalar slots of a shard's `meta` array (backend model state and state counters). */
 export const META = {
-  connectTat: 0,
-  ingestTat: 1,
-  checkinTat: 2,
-  sessions: 3,
-  activeDownloads: 4,
-  eventsProcessed: 5,
-  connCounts: 8,
+  /** Each modelled queue keeps two slots: backlog (µs of work) and the time it was last drained. */
+  connectQueue: 0,
+  ingestQueue: 2,
+  checkinQueue: 4,
+  sessions: 6,
+  activeDownloads: 7,
+  eventsProcessed: 8,
+  connCounts: 10,
   otaCounts: 8 + CONN_STATES.length,
   size: 8 + CONN_STATES.length + OTA_STATES.length,
 } as const;
@@ -74,6 +76,82 @@ export function shardLayout(n: number, withTrail: boolean) {
 }
 
 export type ShardLayout = ReturnType<typeof shardLayout>;
+
+/**
+ * The shard's views as a class with fixed fields: every shard's object then shares one hidden
+ * class, so the fleet core's property reads stay monomorphic (a record filled with computed
+ * keys would be a hash table, one shape per shard).
+ */
+export class ShardArrays {
+  readonly nodeTime: Float64Array;
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  readonly head: Int32Array;
+  readonly tail: Int32Array;
+  readonly meta: Float64Array;
+  readonly connDue: Float64Array;
+  readonly otaDue: Float64Array;
+  readonly battAt: Float64Array;
+  readonly reqAt: Float64Array;
+  readonly otaOfferAt: Float64Array;
+  readonly dlStartAt: Float64Array;
+  readonly dlBytes: Float64Array;
+  readonly dlSegAt: Float64Array;
+  readonly dlRate: Float64Array;
+  readonly otaAux: Float64Array;
+  readonly backoffPrevUs: Float64Array;
+  readonly otaBackoffPrevUs: Float64Array;
+  readonly batt: Float64Array;
+  readonly rng: Uint32Array;
+  readonly type: Uint8Array;
+  readonly conn: Uint8Array;
+  readonly ota: Uint8Array;
+  readonly attempt: Uint8Array;
+  readonly otaAttempt: Uint8Array;
+  readonly fw: Uint8Array;
+  readonly pend: Uint8Array;
+  readonly flags: Uint8Array;
+  readonly otaPend: Uint8Array;
+  readonly trailAt: Float64Array;
+  readonly trailCode: Uint8Array;
+  readonly trailLen: Uint8Array;
+
+  constructor(v: Views<ShardLayout>) {
+    this.nodeTime = v.nodeTime;
+    this.next = v.next;
+    this.prev = v.prev;
+    this.head = v.head;
+    this.tail = v.tail;
+    this.meta = v.meta;
+    this.connDue = v.connDue;
+    this.otaDue = v.otaDue;
+    this.battAt = v.battAt;
+    this.reqAt = v.reqAt;
+    this.otaOfferAt = v.otaOfferAt;
+    this.dlStartAt = v.dlStartAt;
+    this.dlBytes = v.dlBytes;
+    this.dlSegAt = v.dlSegAt;
+    this.dlRate = v.dlRate;
+    this.otaAux = v.otaAux;
+    this.backoffPrevUs = v.backoffPrevUs;
+    this.otaBackoffPrevUs = v.otaBackoffPrevUs;
+    this.batt = v.batt;
+    this.rng = v.rng;
+    this.type = v.type;
+    this.conn = v.conn;
+    this.ota = v.ota;
+    this.attempt = v.attempt;
+    this.otaAttempt = v.otaAttempt;
+    this.fw = v.fw;
+    this.pend = v.pend;
+    this.flags = v.flags;
+    this.otaPend = v.otaPend;
+    this.trailAt = v.trailAt;
+    this.trailCode = v.trailCode;
+    this.trailLen = v.trailLen;
+  }
+}
+
 
 /** Bits of `flags`. */
 export const FLAG = {

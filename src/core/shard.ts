@@ -2,8 +2,8 @@
 // SharedArrayBuffer plus the read-only run parameters. Device logic (src/device) and the backend
 // model (src/backend-model) operate on this; nothing here allocates per event.
 import { CalendarQueue } from './calendar-queue.js';
-import { shardLayout, META, type ShardLayout } from './shard-layout.js';
-import { views, type Views } from './soa.js';
+import { shardLayout, META, ShardArrays } from './shard-layout.js';
+import { views } from './soa.js';
 import type { Recorder } from '../metrics/recorder.js';
 import type { TypeParams } from '../device/params.js';
 import type { ModelShare } from '../backend-model/share.js';
@@ -27,7 +27,7 @@ export interface ShardStatic {
 }
 
 export class Shard {
-  readonly a: Views<ShardLayout>;
+  readonly a: ShardArrays;
   readonly q: CalendarQueue;
   /** Backend-side conditions in force now (set at global event boundaries). */
   outage = false;
@@ -55,7 +55,7 @@ export class Shard {
     readonly rec: Recorder,
     readonly outcomes: OutcomeLog,
   ) {
-    this.a = views(shardLayout(st.size, st.rollout !== null), buf);
+    this.a = new ShardArrays(views(shardLayout(st.size, st.rollout !== null), buf));
     this.q = new CalendarQueue(this.a);
     this.faultHits = new Float64Array(st.faults.faults.length);
   }

@@ -58,7 +58,7 @@ export function scheduleCheck(sh: Shard, d: number, t: number, tp: TypeParams, s
 /** Boot (power-on, power back, recharge, reboot done): check for updates soon. */
 export function otaOnBoot(sh: Shard, d: number, t: number, tp: TypeParams): void {
   const o = sh.a.ota[d] as number;
-  if (o === OS.bricked || o === OS.rebooting || o === OS['health-check']) return;
+  if ((sh.a.flags[d] as number) & FLAG.otaDone || o === OS.rebooting || o === OS['health-check']) return;
   if (o !== OS.idle && o !== OS['retry-wait']) sh.setOta(d, OS.idle);
   scheduleCheck(sh, d, t, tp, true);
 }

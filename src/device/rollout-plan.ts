@@ -88,25 +88,36 @@ export interface Targeting {
   perWave: number[];
 }
 
-/** Counts targeted devices (O(devices), run once on the main thread) and fixes the wave cuts. */
-export function planRollout(s: ResolvedScenario, devices: number, seed: number): Targeting | null {
+/**
+ * Counts targeted devices (O(devices), run once on the main thread) and fixes the wave cuts.
+ * `devices` is the whole fleet; with --shard i/N only ids ≡ offset (mod stride) are counted.
+ */
+export function planRollout(
+  s: ResolvedScenario,
+  devices: number,
+  seed: number,
+  stride = 1,
+  offset = 0,
+): Targeting | null {
   const plan = basePlan(s);
   if (!plan || !s.rollout) return null;
   const lookup = groupLookup(s);
-  let targeted = 0;
+  let fleetTargeted = 0; // whole fleet: count-based waves are shares of it, sharded or not
   for (let g = 0; g < devices; g++) {
     const { type, fw } = lookup(g);
-    if (isTargeted(plan, seed, g, type, fw)) targeted++;
+    if (isTargeted(plan, seed, g, type, fw)) fleetTargeted++;
   }
-  plan.cuts = s.rollout.waves.map((w) => Math.min(1, w.ratio ?? (targeted > 0 ? (w.count ?? 0) / targeted : 1)));
+  plan.cuts = s.rollout.waves.map((w) =>
+    Math.min(1, w.ratio ?? (fleetTargeted > 0 ? (w.count ?? 0) / fleetTargeted : 1)),
+  );
   const perWave = plan.cuts.map(() => 0);
-  if (targeted > 0) {
-    for (let g = 0; g < devices; g++) {
+  if (fleetTargeted > 0) {
+    for (let g = offset; g < devices; g += stride) {
       const { type, fw } = lookup(g);
       if (!isTargeted(plan, seed, g, type, fw)) continue;
       const w = waveOf(plan, seed, g);
       if (w < perWave.length) perWave[w] = (perWave[w] as number) + 1;
     }
   }
-  return { plan, targeted, perWave };
+  return { plan, targeted: perWave.reduce((x, y) => x + y, 0), perWave };
 }

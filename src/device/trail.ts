@@ -2,6 +2,7 @@
 // update attempt, in a ring inside the shard's shared arrays. When a device ends failed, rolled
 // back or bricked, its trail goes to the outcome log, so one bricked device in a million can
 // be investigated without keeping a log for every device.
+import { indexMap } from '../metrics/index-of.js';
 import { TRAIL_SLOTS } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 
@@ -28,7 +29,7 @@ export const TRAIL_EVENTS = [
   'backend-outage',
 ] as const;
 export type TrailEvent = (typeof TRAIL_EVENTS)[number];
-export const TE = Object.fromEntries(TRAIL_EVENTS.map((n, i) => [n, i])) as { [K in TrailEvent]: number };
+export const TE = indexMap(TRAIL_EVENTS);
 
 export function trail(sh: Shard, d: number, t: number, event: number): void {
   const a = sh.a;

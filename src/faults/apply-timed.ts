@@ -124,7 +124,7 @@ function outageStart(sh: Shard, occ: Occurrence, t: number): void {
     sh.reschedule(d);
   }
   sh.meta[META.sessions] = 0;
-  sh.rec.add(occ.fault.counter, 1);
+  if (sh.globalId(0) === 0) sh.rec.add(occ.fault.counter, 1); // once per outage, not per shard
   sh.faultHits[occ.fault.index] = (sh.faultHits[occ.fault.index] as number) + dropped;
 }
 

@@ -2,6 +2,7 @@
 // occurrences, or `during` a device state) and WHO (a selector). Timed occurrences become
 // boundaries at which every shard applies the fault to its own devices; `during` faults are
 // drawn per device each time it enters the state.
+import { indexMap } from '../metrics/index-of.js';
 import type { DuringState, FaultConfig, FaultType, ResolvedScenario } from '../scenario/types.js';
 import { DURING_STATES } from '../scenario/types.js';
 import { typeOrder, versionTable } from '../device/params.js';
@@ -87,7 +88,7 @@ export function compileFaults(s: ResolvedScenario, devices: number): FaultPlan {
   return { faults, timed, during };
 }
 
-export const DURING = Object.fromEntries(DURING_STATES.map((n, i) => [n, i])) as { [K in DuringState]: number };
+export const DURING = indexMap(DURING_STATES);
 
 /** Faults that act on the backend as a whole, rather than on selected devices. */
 export function isBackendWide(type: FaultType): boolean {

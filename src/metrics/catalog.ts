@@ -1,5 +1,6 @@
 // Every metric fleetstorm records, defined once. Names are snake_case with a unit suffix; the
 // index of a name in these lists is its id on the hot path (no string look-ups per event).
+import { indexMap } from './index-of.js';
 
 export const HISTOGRAMS = [
   'mqtt_connect_duration_us',
@@ -17,7 +18,7 @@ export const HISTOGRAMS = [
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
-export const H = Object.fromEntries(HISTOGRAMS.map((n, i) => [n, i])) as { [K in HistogramName]: number };
+export const H = indexMap(HISTOGRAMS);
 
 export const COUNTERS = [
   'devices_powered_on_total',
@@ -75,12 +76,12 @@ export const COUNTERS = [
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 
-export const C = Object.fromEntries(COUNTERS.map((n, i) => [n, i])) as { [K in CounterName]: number };
+export const C = indexMap(COUNTERS);
 
 /** Connectivity state of a device (one per device, counted in the devices-by-state series). */
 export const CONN_STATES = ['off', 'connecting', 'connected', 'backoff', 'sleeping', 'dark', 'bricked'] as const;
 export type ConnStateName = (typeof CONN_STATES)[number];
-export const CS = Object.fromEntries(CONN_STATES.map((n, i) => [n, i])) as { [K in ConnStateName]: number };
+export const CS = indexMap(CONN_STATES);
 
 /** OTA agent state of a device. */
 export const OTA_STATES = [
@@ -98,7 +99,7 @@ export const OTA_STATES = [
   'bricked',
 ] as const;
 export type OtaStateName = (typeof OTA_STATES)[number];
-export const OS = Object.fromEntries(OTA_STATES.map((n, i) => [n, i])) as { [K in OtaStateName]: number };
+export const OS = indexMap(OTA_STATES);
 
 /** Histogram range: 1 µs to 48 virtual hours at 3 significant digits. */
 export const HIST_LOWEST_US = 1;

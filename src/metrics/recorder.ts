@@ -32,25 +32,52 @@ export function newHistogram(): JsHistogram {
   }) as JsHistogram;
 }
 
-interface CountsAccess {
-  _counts: Float64Array;
-  _totalCount: number;
-}
-
 function clampUs(valueUs: number): number {
   if (!(valueUs >= HIST_LOWEST_US)) return HIST_LOWEST_US;
   if (valueUs > HIST_HIGHEST_US) return HIST_HIGHEST_US;
   return Math.round(valueUs);
 }
 
+/**
+ * The HDR bucket layout of newHistogram(), computed once so the hot path can index a plain
+ * Float64Array exactly as hdr-histogram-js would (a unit test checks the two agree).
+ */
+const LAYOUT = (() => {
+  const h = newHistogram();
+  return {
+    countsLength: h.countsArrayLength,
+    subBucketHalfCountMagnitude: h.subBucketHalfCountMagnitude,
+    subBucketHalfCount: h.subBucketHalfCount,
+    unitMagnitude: h.unitMagnitude,
+  };
+})();
+
+function clz64(v: number): number {
+  return v >= 4294967296 ? Math.clz32(Math.floor(v / 4294967296)) : 32 + Math.clz32(v);
+}
+
+const POW2 = Array.from({ length: 64 }, (_, k) => Math.pow(2, k));
+
+/** hdr-histogram-js countsArrayIndex for an integer value ≥ 1 within the histogram's range. */
+export function bucketIndexOf(value: number): number {
+  const L = LAYOUT;
+  const log2 = 63 - clz64(value);
+  const over = log2 - L.subBucketHalfCountMagnitude - L.unitMagnitude;
+  const bucket = over > 0 ? over : 0;
+  const sub = Math.floor(value / (POW2[bucket + L.unitMagnitude] as number));
+  return ((bucket + 1) << L.subBucketHalfCountMagnitude) + (sub - L.subBucketHalfCount);
+}
+
 export class Recorder {
   readonly counters = new Float64Array(COUNTERS.length);
-  readonly hists: JsHistogram[] = HISTOGRAMS.map(() => newHistogram());
+  private readonly counts: Float64Array[] = HISTOGRAMS.map(() => new Float64Array(LAYOUT.countsLength));
   private readonly touched = new Uint8Array(HISTOGRAMS.length);
 
   record(hist: number, valueUs: number): void {
     this.touched[hist] = 1;
-    (this.hists[hist] as JsHistogram).recordValue(clampUs(valueUs));
+    const c = this.counts[hist] as Float64Array;
+    const i = bucketIndexOf(clampUs(valueUs));
+    c[i] = (c[i] as number) + 1;
   }
 
   add(counter: number, n = 1): void {
@@ -60,11 +87,10 @@ export class Recorder {
   /** Returns what was recorded since the last snapshot, and clears it. */
   snapshot(): MetricsSnapshot {
     const hists: SparseHistogram[] = [];
-    for (let h = 0; h < this.hists.length; h++) {
+    for (let h = 0; h < this.counts.length; h++) {
       const sparse: SparseHistogram = { idx: [], counts: [] };
       if (this.touched[h]) {
-        const hist = this.hists[h] as JsHistogram;
-        const counts = (hist as unknown as CountsAccess)._counts;
+        const counts = this.counts[h] as Float64Array;
         for (let i = 0; i < counts.length; i++) {
           const c = counts[i] as number;
           if (c !== 0) {
@@ -72,7 +98,7 @@ export class Recorder {
             sparse.counts.push(c);
           }
         }
-        hist.reset();
+        counts.fill(0);
         this.touched[h] = 0;
       }
       hists.push(sparse);

@@ -1,0 +1,39 @@
+// What a run engine (virtual or live) takes and gives back to the orchestration in run.ts.
+import type { Aggregator } from '../metrics/aggregate.js';
+import type { DeviceOutcome, FaultTimelineEntry, RolloutReport, RunStatus } from '../reports/report-types.js';
+
+export interface IntervalProgress {
+  index: number;
+  intervals: number;
+  reachedUs: number;
+  agg: Aggregator;
+  events: number;
+  conn: number[];
+  ota: number[];
+}
+
+/** Returned by onInterval to stop the run early (interrupt or abort threshold). */
+export interface StopRequest {
+  status: Extract<RunStatus, 'interrupted' | 'aborted'>;
+  reason: string;
+}
+
+export interface EngineOptions {
+  workers: number;
+  onInterval?: (p: IntervalProgress) => StopRequest | null;
+}
+
+export interface EngineResult {
+  agg: Aggregator;
+  reachedUs: number;
+  status: RunStatus;
+  statusReason: string | null;
+  crash?: unknown;
+  faults: FaultTimelineEntry[];
+  rollout: RolloutReport | null;
+  outcomes: DeviceOutcome[];
+  events: number;
+  workers: number;
+  warnings: string[];
+  devices: number;
+}

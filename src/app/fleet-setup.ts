@@ -1,0 +1,47 @@
+// Sizing and allocating the fleet for a virtual run: device count (this --shard's slice),
+// shards, their SharedArrayBuffers, and the rollout plan.
+import { allocate } from '../core/soa.js';
+import { shardCountFor, shardLayout, shardSize } from '../core/shard-layout.js';
+import { planRollout, type Targeting } from '../device/rollout-plan.js';
+import type { ResolvedScenario } from '../scenario/types.js';
+import type { RunContext, ShardHandle } from '../workers/protocol.js';
+
+export interface FleetSetup {
+  ctx: RunContext;
+  handles: ShardHandle[];
+  targeting: Targeting | null;
+  fleetDevices: number;
+}
+
+export function fleetDevicesOf(s: ResolvedScenario): number {
+  return s.fleet.reduce((n, g) => n + g.count, 0);
+}
+
+export function setupFleet(s: ResolvedScenario, runId: string): FleetSetup {
+  const fleetDevices = fleetDevicesOf(s);
+  const stride = s.shard?.count ?? 1;
+  const offset = s.shard?.index ?? 0;
+  const devices = shardSize(fleetDevices, stride, offset);
+  const shards = shardCountFor(devices);
+  const targeting = planRollout(s, fleetDevices, s.seed, stride, offset);
+  const withTrail = s.rollout !== null;
+  const handles: ShardHandle[] = [];
+  for (let shard = 0; shard < shards; shard++) {
+    const size = shardSize(devices, shards, shard);
+    handles.push({ shard, size, buf: allocate(shardLayout(size, withTrail)) });
+  }
+  const ctx: RunContext = { runId, scenario: s, devices, shards, plan: targeting?.plan ?? null };
+  return { ctx, handles, targeting, fleetDevices };
+}
+
+/** Contiguous groups of shards, one per worker: results concatenate in shard order. */
+export function groupShards(handles: ShardHandle[], workers: number): ShardHandle[][] {
+  const groups: ShardHandle[][] = [];
+  const n = Math.min(workers, handles.length);
+  for (let w = 0; w < n; w++) {
+    const from = Math.floor((w * handles.length) / n);
+    const to = Math.floor(((w + 1) * handles.length) / n);
+    groups.push(handles.slice(from, to));
+  }
+  return groups;
+}

@@ -1,0 +1,151 @@
+// Virtual mode: the whole world in-process, as fast as the CPU allows. Time advances one
+// interval (window) at a time; at each barrier the workers' snapshots are merged in shard
+// order, the rollout campaign decides, abort thresholds are checked, progress is reported.
+import { randomUUID } from 'node:crypto';
+import { Campaign, emptyCounts, type WaveCounts } from '../backend/campaign.js';
+import { HALT, WAVE_STAT, type RolloutWindowState } from '../device/rollout-plan.js';
+import { Aggregator } from '../metrics/aggregate.js';
+import { C } from '../metrics/catalog.js';
+import { emptySnapshot } from '../metrics/recorder.js';
+import type { DeviceOutcome, RolloutReport } from '../reports/report-types.js';
+import type { ResolvedScenario } from '../scenario/types.js';
+import { createPool } from '../workers/pool.js';
+import type { AdvanceResult, InitResult } from '../workers/protocol.js';
+import { FaultTimeline } from './fault-timeline.js';
+import { groupShards, setupFleet } from './fleet-setup.js';
+import type { EngineOptions, EngineResult } from './engine-types.js';
+
+function campaignFor(s: ResolvedScenario, perWave: number[]): Campaign | null {
+  const r = s.rollout;
+  if (!r) return null;
+  return new Campaign({
+    startUs: r.startUs,
+    targetedPerWave: perWave,
+    waveIntervalUs: r.waveIntervalUs,
+    waveWhenDoneRatio: r.waveWhenDoneRatio,
+    failureLimit: r.failureLimit,
+    minSample: 10,
+  });
+}
+
+function waveIncrements(stats: number[], waves: number): WaveCounts[] {
+  const out: WaveCounts[] = [];
+  for (let w = 0; w < waves; w++) {
+    const c = emptyCounts();
+    const at = (k: number): number => stats[w * WAVE_STAT.width + k] ?? 0;
+    c.offered = at(WAVE_STAT.offered);
+    c.succeeded = at(WAVE_STAT.succeeded);
+    c.failed = at(WAVE_STAT.failed);
+    c.rolledBack = at(WAVE_STAT.rolledBack);
+    c.bricked = at(WAVE_STAT.bricked);
+    out.push(c);
+  }
+  return out;
+}
+
+function windowState(c: Campaign | null, nowUs: number): RolloutWindowState | null {
+  if (!c) return null;
+  const before = c.wavesStarted;
+  c.evaluate(nowUs);
+  const halt = c.status === 'aborted' ? HALT.aborted : c.status === 'paused' ? HALT.paused : HALT.none;
+  return { wavesStarted: c.wavesStarted, notifyFrom: before, halt, startedAtUs: c.waves[0]?.startedAtUs ?? -1 };
+}
+
+export function rolloutReport(s: ResolvedScenario, c: Campaign | null): RolloutReport | null {
+  if (!c || !s.rollout) return null;
+  return {
+    version: s.rollout.firmware.version,
+    state: c.status,
+    stateReason: c.statusReason,
+    waves: c.waves.map((w) => ({
+      index: w.index,
+      startedAtUs: w.startedAtUs,
+      endedAtUs: w.endedAtUs,
+      targeted: w.targeted,
+      offered: w.offered,
+      succeeded: w.succeeded,
+      failed: w.failed,
+      rolledBack: w.rolledBack,
+      bricked: w.bricked,
+      pending: w.offered - w.succeeded - w.failed - w.rolledBack - w.bricked,
+    })),
+  };
+}
+
+export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Promise<EngineResult> {
+  const fleet = setupFleet(s, randomUUID());
+  const agg = new Aggregator({ intervalUs: s.intervalUs, devices: fleet.ctx.devices });
+  const pool = createPool(Math.max(1, Math.min(opts.workers, fleet.handles.length)));
+  const groups = groupShards(fleet.handles, pool.threads);
+  const campaign = campaignFor(s, fleet.targeting?.perWave ?? []);
+  const timeline = new FaultTimeline(s);
+  const outcomes: DeviceOutcome[] = [];
+  const result: EngineResult = {
+    agg,
+    reachedUs: 0,
+    status: 'completed',
+    statusReason: null,
+    faults: [],
+    rollout: null,
+    outcomes,
+    events: 0,
+    workers: pool.threads,
+    warnings: [],
+    devices: fleet.ctx.devices,
+  };
+  const targeted = fleet.targeting?.targeted ?? 0;
+  try {
+    await Promise.all(groups.map((g) => pool.run<InitResult>({ kind: 'init', ctx: fleet.ctx, shards: g })));
+    const intervals = Math.ceil(s.durationUs / s.intervalUs);
+    for (let i = 0; i < intervals; i++) {
+      const fromUs = i * s.intervalUs;
+      const toUs = Math.min(s.durationUs, fromUs + s.intervalUs);
+      const rollout = windowState(campaign, fromUs);
+      const final = i === intervals - 1;
+      const results = await Promise.all(
+        groups.map((g) =>
+          pool.run<AdvanceResult>({ kind: 'advance', ctx: fleet.ctx, shards: g, fromUs, toUs, rollout, final }),
+        ),
+      );
+      const conn = new Array<number>(results[0]?.connStates.length ?? 0).fill(0);
+      const ota = new Array<number>(results[0]?.otaStates.length ?? 0).fill(0);
+      const hits = new Array<number>(s.faults.length).fill(0);
+      for (const r of results) {
+        agg.add(i, r.snapshot);
+        r.connStates.forEach((v, k) => (conn[k] = (conn[k] as number) + v));
+        r.otaStates.forEach((v, k) => (ota[k] = (ota[k] as number) + v));
+        r.faultHits.forEach((v, k) => (hits[k] = (hits[k] as number) + v));
+        campaign?.addCounts(waveIncrements(r.waveStats, campaign.waves.length));
+        outcomes.push(...r.outcomes);
+        result.events += r.events;
+      }
+      agg.setStates(i, conn, ota);
+      if (targeted > 0) agg.setOnTargetRatio(i, agg.counter('ota_succeeded_total') / targeted);
+      timeline.addWindow(fromUs, toUs, hits);
+      result.reachedUs = toUs;
+      const stop = opts.onInterval?.({ index: i, intervals, reachedUs: toUs, agg, events: result.events, conn, ota });
+      if (stop) {
+        result.status = stop.status;
+        result.statusReason = stop.reason;
+        break;
+      }
+    }
+    campaign?.evaluate(result.reachedUs);
+  } catch (err) {
+    result.status = 'crashed';
+    result.statusReason = err instanceof Error ? err.message : String(err);
+    result.crash = err;
+  } finally {
+    await pool.close().catch(() => undefined);
+  }
+  if (targeted > 0) agg.add(Math.max(0, agg.intervalCount - 1), targetedSnapshot(targeted));
+  result.faults = timeline.entries(result.reachedUs);
+  result.rollout = rolloutReport(s, campaign);
+  return result;
+}
+
+function targetedSnapshot(targeted: number): ReturnType<typeof emptySnapshot> {
+  const snap = emptySnapshot();
+  snap.counters[C.ota_targeted_total] = targeted;
+  return snap;
+}
