@@ -56,7 +56,13 @@ table.info th { width: 170px; color: var(--muted); font-weight: 500; }
 .state-aborted, .state-paused { color: var(--fail); font-weight: 600; }
 .good-note { color: var(--pass); }
 .two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
-@media (max-width: 800px) { .two-col { grid-template-columns: 1fr; } }
+@media (max-width: 800px) {
+  .two-col { grid-template-columns: 1fr; }
+  main { padding: 12px; }
+  .verdict { flex-wrap: wrap; gap: 6px 18px; }
+  table { display: block; overflow-x: auto; }
+}
+.verdict-text { flex: 1 1 260px; min-width: 0; overflow-wrap: anywhere; }
 details summary { cursor: pointer; color: var(--muted); font-size: 13px; }
 .warnings { background: var(--warn-bg); border: 1px solid #e8c88a; border-radius: 6px; padding: 2px 16px 8px; }
 .warnings h2 { border: 0; color: var(--warn); margin-top: 10px; }
