@@ -1,0 +1,43 @@
+// startEmbeddedBackend: the default live-mode target, on loopback. It stands in for the system
+// under test, so it imports nothing of ours but errors and — for its default timers — clock
+// (recorded in docs: the lint rule keeps timers in src/clock, and a backend under test must
+// accept fake timers; importing the clock port is the lesser coupling).
+import { realTimers } from '../clock/real-clock.js';
+import { FaultState } from './fault-state.js';
+import { startHttpApi } from './http-api.js';
+import { startBroker } from './mqtt-broker.js';
+import type { BackendStats, EmbeddedBackend, EmbeddedBackendOptions } from './types.js';
+
+export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): Promise<EmbeddedBackend> {
+  const host = opts.host ?? '127.0.0.1';
+  const faults = new FaultState(opts.timers ?? realTimers, opts.slowUnitMs ?? 20);
+  const images = new Map<string, number>((opts.firmware ?? []).map((f) => [f.version, f.sizeBytes]));
+  const broker = await startBroker(host, opts.mqttPort ?? 0, faults);
+  let http;
+  try {
+    http = await startHttpApi(host, opts.httpPort ?? 0, faults, { offerFor: opts.offerFor, onStatus: opts.onStatus, images });
+  } catch (err) {
+    await broker.close();
+    throw err;
+  }
+  const api = http;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    mqttUrl: `mqtt://${urlHost}:${broker.port}`,
+    httpUrl: `http://${urlHost}:${api.port}`,
+    mqttPort: broker.port,
+    httpPort: api.port,
+    faults,
+    stats: (): BackendStats => ({
+      mqtt: { sessions: broker.sessions(), ...broker.counters },
+      http: { ...api.counters },
+      outage: faults.outageActive,
+      slowFactor: faults.slowFactor,
+      rejecting: faults.rejecting,
+    }),
+    close: async () => {
+      faults.dispose();
+      await Promise.all([broker.close(), api.close()]);
+    },
+  };
+}

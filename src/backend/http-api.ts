@@ -1,0 +1,168 @@
+// The embedded OTA / check-in HTTP API (node:http):
+//   POST /v1/checkin  {deviceId, deviceType, version} → {offer: {version, sizeBytes, sha256, url} | null}
+//   POST /v1/status   {deviceId, state, version?, detail?} → 204
+//   GET  /v1/firmware/:version            image bytes; Range → 206 / 416; ETag + If-Range
+//   GET  /v1/firmware/:version/manifest   {version, sizeBytes, sha256, etag}
+//   GET  /healthz
+// Outage and reject answer 503; slow delays the response.
+import http from 'node:http';
+import type net from 'node:net';
+import type { FaultState } from './fault-state.js';
+import { etagOf, imageSha256 } from './firmware-image.js';
+import { serveImage, type FirmwareCounters } from './firmware-route.js';
+import { listenOn } from './listen.js';
+import type { CheckinRequest, OfferFor, StatusReport } from './types.js';
+
+export interface HttpCounters extends FirmwareCounters {
+  requests: number;
+  checkins: number;
+  offers: number;
+  statuses: number;
+  unavailable: number;
+}
+
+export interface HttpApiOptions {
+  offerFor: OfferFor | undefined;
+  onStatus: ((report: StatusReport) => void) | undefined;
+  /** version → size of every image that may be downloaded. */
+  images: Map<string, number>;
+}
+
+export interface HttpApi {
+  port: number;
+  counters: HttpCounters;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+const FIRMWARE_PATH = /^\/v1\/firmware\/([^/]+)(\/manifest)?$/;
+
+class BadRequest extends Error {}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BadRequest(`body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new BadRequest('body is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadRequest('body is not an object');
+  return value as Record<string, unknown>;
+}
+
+function stringField(body: Record<string, unknown>, name: string, required: boolean): string | undefined {
+  const value = body[name];
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || value === '') throw new BadRequest(`"${name}" must be a non-empty string`);
+  return value;
+}
+
+export async function startHttpApi(host: string, port: number, faults: FaultState, opts: HttpApiOptions): Promise<HttpApi> {
+  const counters: HttpCounters = {
+    requests: 0,
+    checkins: 0,
+    offers: 0,
+    statuses: 0,
+    unavailable: 0,
+    firmwareRequests: 0,
+    rangeRequests: 0,
+    firmwareBytesSent: 0,
+  };
+
+  async function checkin(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readJson(req);
+    const ask: CheckinRequest = {
+      deviceId: stringField(body, 'deviceId', true) as string,
+      deviceType: stringField(body, 'deviceType', false) ?? 'default',
+      version: stringField(body, 'version', true) as string,
+    };
+    counters.checkins++;
+    const offer = opts.offerFor?.(ask.deviceId, ask.deviceType, ask.version) ?? null;
+    if (offer === null) return sendJson(res, 200, { offer: null });
+    counters.offers++;
+    opts.images.set(offer.version, offer.sizeBytes);
+    const sha256 = offer.sha256 ?? (await imageSha256(offer));
+    const url = `/v1/firmware/${encodeURIComponent(offer.version)}`;
+    sendJson(res, 200, { offer: { version: offer.version, sizeBytes: offer.sizeBytes, sha256, url } });
+  }
+
+  async function status(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const body = await readJson(req);
+    const report: StatusReport = { deviceId: stringField(body, 'deviceId', true) as string, state: '' };
+    report.state = stringField(body, 'state', true) as string;
+    const version = stringField(body, 'version', false);
+    const detail = stringField(body, 'detail', false);
+    if (version !== undefined) report.version = version;
+    if (detail !== undefined) report.detail = detail;
+    counters.statuses++;
+    opts.onStatus?.(report);
+    res.writeHead(204).end();
+  }
+
+  async function firmware(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const match = FIRMWARE_PATH.exec(url.pathname);
+    const version = decodeURIComponent(match?.[1] ?? '');
+    const sizeParam = url.searchParams.get('size');
+    const sizeBytes = opts.images.get(version) ?? (sizeParam !== null ? Number(sizeParam) : NaN);
+    if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) return sendJson(res, 404, { error: `no image ${version}` });
+    const image = { version, sizeBytes };
+    if (match?.[2] === undefined) return serveImage(req, res, image, counters);
+    sendJson(res, 200, { version, sizeBytes, sha256: await imageSha256(image), etag: etagOf(image) });
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://backend');
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/healthz' && method === 'GET') return sendJson(res, 200, { ok: true });
+    if (url.pathname === '/v1/checkin' && method === 'POST') return checkin(req, res);
+    if (url.pathname === '/v1/status' && method === 'POST') return status(req, res);
+    if (FIRMWARE_PATH.test(url.pathname) && (method === 'GET' || method === 'HEAD')) return firmware(req, res, url);
+    sendJson(res, 404, { error: `no route ${method} ${url.pathname}` });
+  }
+
+  const server = http.createServer((req, res) => {
+    counters.requests++;
+    if (faults.outageActive || faults.rejecting) {
+      counters.unavailable++;
+      return sendJson(res, 503, { error: 'service unavailable' }, { 'retry-after': '1' });
+    }
+    faults.afterDelay(() => {
+      route(req, res).catch((err: unknown) => {
+        if (res.headersSent) return void res.destroy();
+        if (err instanceof BadRequest) sendJson(res, 400, { error: err.message });
+        else sendJson(res, 500, { error: err instanceof Error ? err.message : String(err) });
+      });
+    });
+  });
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  faults.onOutage(() => {
+    for (const socket of sockets) socket.destroy();
+  });
+  const boundPort = await listenOn(server, host, port, 'embedded backend HTTP port');
+  return {
+    port: boundPort,
+    counters,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,82 @@
+// The embedded MQTT broker: aedes (MQTT 3.1.1) on a plain TCP server, with the backend faults
+// applied at the edges: accept (outage → RST), CONNECT (reject → refusing CONNACK, slow →
+// delayed CONNACK) and PUBLISH (slow → delayed PUBACK).
+import net from 'node:net';
+import { Aedes } from 'aedes';
+import type { FaultState } from './fault-state.js';
+import { listenOn } from './listen.js';
+
+/** MQTT 5 reason "Unsupported Protocol Version": aedes speaks 3.1.1 only. */
+const UNSUPPORTED_PROTOCOL_VERSION = 0x84;
+/** MQTT 3.1.1 CONNACK return code "Server unavailable" [MQTT-3.2.2.3]. */
+const SERVER_UNAVAILABLE = 3;
+
+export interface BrokerCounters {
+  connects: number;
+  rejected: number;
+  refusedInOutage: number;
+  dropped: number;
+  publishes: number;
+}
+
+export interface EmbeddedBroker {
+  port: number;
+  counters: BrokerCounters;
+  sessions(): number;
+  close(): Promise<void>;
+}
+
+/** A refusing CONNACK written by hand (aedes cannot send MQTT 5 reason codes). */
+function refusingConnack(protocolVersion: number, reasonCode: number): Buffer {
+  if (protocolVersion === 5) return Buffer.from([0x20, 0x03, 0x00, reasonCode, 0x00]);
+  return Buffer.from([0x20, 0x02, 0x00, SERVER_UNAVAILABLE]);
+}
+
+export async function startBroker(host: string, port: number, faults: FaultState): Promise<EmbeddedBroker> {
+  const counters: BrokerCounters = { connects: 0, rejected: 0, refusedInOutage: 0, dropped: 0, publishes: 0 };
+  const broker = await Aedes.createBroker({
+    preConnect(client, packet, callback) {
+      counters.connects++;
+      const version = packet.protocolVersion ?? 4;
+      if (faults.rejecting || version === 5) {
+        counters.rejected += faults.rejecting ? 1 : 0;
+        const reason = faults.rejecting ? faults.rejectReason : UNSUPPORTED_PROTOCOL_VERSION;
+        client.conn.end(refusingConnack(version, reason)); // flush, then FIN [MQTT-3.2.2-5]
+        callback(null, false);
+        return;
+      }
+      faults.afterDelay(() => callback(null, true));
+    },
+    authorizePublish(_client, _packet, callback) {
+      counters.publishes++;
+      faults.afterDelay(() => callback(null));
+    },
+  });
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    if (faults.outageActive) {
+      counters.refusedInOutage++;
+      socket.resetAndDestroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.setNoDelay(true);
+    broker.handle(socket);
+  });
+  faults.onOutage(() => {
+    counters.dropped += sockets.size;
+    for (const socket of sockets) socket.resetAndDestroy();
+  });
+  const boundPort = await listenOn(server, host, port, 'embedded backend MQTT port');
+  return {
+    port: boundPort,
+    counters,
+    sessions: () => broker.connectedClients,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+    },
+  };
+}
