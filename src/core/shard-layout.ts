@@ -32,8 +32,8 @@ export const META = {
   activeDownloads: 7,
   eventsProcessed: 8,
   connCounts: 10,
-  otaCounts: 8 + CONN_STATES.length,
-  size: 8 + CONN_STATES.length + OTA_STATES.length,
+  otaCounts: 10 + CONN_STATES.length,
+  size: 10 + CONN_STATES.length + OTA_STATES.length,
 } as const;
 
 /** Events kept per device for the outcome trail (only allocated when a rollout exists). */

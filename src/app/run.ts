@@ -1,0 +1,95 @@
+// Orchestration of one run: resolved scenario → engine (virtual or live) → report → files →
+// exit code. Knows nothing of the terminal: progress goes to a callback, errors are thrown
+// (ToolError) or returned as a crashed report, never printed here.
+import { join } from 'node:path';
+import { wallClockMs, monotonicMs } from '../clock/real-clock.js';
+import { EXIT, type ExitCode } from '../errors/exit-codes.js';
+import { parseThreshold, evaluateParsed, type ParsedThreshold } from '../metrics/thresholds.js';
+import { renderHtml } from '../reports/html/render-html.js';
+import type { Report } from '../reports/report-types.js';
+import { writeReportFiles, type ReportPaths } from '../reports/write-report.js';
+import type { CliOverrides } from '../scenario/overrides.js';
+import type { ResolvedScenario } from '../scenario/types.js';
+import type { EngineOptions, EngineResult, IntervalProgress, StopRequest } from './engine-types.js';
+import { OUTCOMES_NDJSON, writeOutcomes } from './outcomes-file.js';
+import { replayLine } from './replay-line.js';
+import { buildReport } from './report-build.js';
+import { runVirtual } from './virtual-engine.js';
+import { defaultWorkers } from '../workers/pool.js';
+import { runLive } from './live-engine.js';
+
+export interface RunOptions {
+  /** Report directory; default reports/<time>-<scenario>. */
+  outDir?: string;
+  /** Flags as given, for the replay line. */
+  overrides?: CliOverrides;
+  /** Ctrl-C / SIGTERM: the run stops at the next barrier and writes a partial report. */
+  signal?: AbortSignal;
+  onProgress?: (p: IntervalProgress) => void;
+  /** Write report.html (default true). */
+  html?: boolean;
+  /** Write no files at all (programmatic use). */
+  noFiles?: boolean;
+}
+
+export interface RunOutcome {
+  report: Report;
+  paths: ReportPaths | null;
+  exitCode: ExitCode;
+  crash?: unknown;
+}
+
+export function defaultOutDir(s: ResolvedScenario, now = new Date(wallClockMs())): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const shard = s.shard ? `-shard${s.shard.index}of${s.shard.count}` : '';
+  return join('reports', `${stamp}-${s.name.replace(/[^\w.-]+/g, '_')}${shard}`);
+}
+
+export function exitCodeOf(report: Report): ExitCode {
+  switch (report.status) {
+    case 'crashed':
+      return EXIT.internal;
+    case 'interrupted':
+      return EXIT.interrupted;
+    case 'aborted':
+      return EXIT.aborted;
+    case 'completed':
+      return report.verdict === 'passed' ? EXIT.ok : EXIT.thresholdsFailed;
+  }
+}
+
+function stopCheck(s: ResolvedScenario, opts: RunOptions): (p: IntervalProgress) => StopRequest | null {
+  const aborts: { threshold: ParsedThreshold; abortOnFail: boolean }[] = s.thresholds
+    .filter((t) => t.abortOnFail)
+    .map((t) => ({ threshold: parseThreshold(t.expr), abortOnFail: true }));
+  return (p) => {
+    opts.onProgress?.(p);
+    if (opts.signal?.aborted) return { status: 'interrupted', reason: 'interrupted by signal' };
+    for (const r of evaluateParsed(aborts, p.agg)) {
+      if (r.observed !== null && !r.ok) return { status: 'aborted', reason: `abort threshold failed: ${r.message}` };
+    }
+    return null;
+  };
+}
+
+export async function runResolved(s: ResolvedScenario, opts: RunOptions = {}): Promise<RunOutcome> {
+  for (const t of s.thresholds) parseThreshold(t.expr); // bad expressions fail before the run
+  const startedAt = new Date(wallClockMs()).toISOString();
+  const t0 = monotonicMs();
+  const engineOpts: EngineOptions = { workers: s.workers > 0 ? s.workers : defaultWorkers(), onInterval: stopCheck(s, opts) };
+  const eng: EngineResult = s.mode === 'live' ? await runLive(s, engineOpts) : await runVirtual(s, engineOpts);
+  const outDir = opts.noFiles ? null : (opts.outDir ?? defaultOutDir(s));
+  const report = buildReport(s, eng, {
+    replay: replayLine(s, opts.overrides),
+    startedAt,
+    wallMs: Math.round(monotonicMs() - t0),
+    outDir,
+    outcomesFile: outDir && s.rollout ? OUTCOMES_NDJSON : null,
+  });
+  let paths: ReportPaths | null = null;
+  if (outDir) {
+    paths = await writeReportFiles(report, outDir, opts.html === false ? {} : { html: renderHtml });
+    if (s.rollout) await writeOutcomes(outDir, eng.outcomes);
+  }
+  return { report, paths, exitCode: exitCodeOf(report), crash: eng.crash };
+}

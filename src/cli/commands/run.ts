@@ -1,0 +1,74 @@
+// `fleetstorm run <scenario>`: load with profile/env/flags, run, print the summary, set the exit
+// code. Also `replay <report.json>`: the recorded resolved scenario and seed, run again.
+import { resolve } from 'node:path';
+import { runResolved, type RunOutcome } from '../../app/run.js';
+import type { ExitCode } from '../../errors/exit-codes.js';
+import { readReport } from '../../reports/read-report.js';
+import { renderSummary } from '../../reports/summary-text.js';
+import { loadScenario } from '../../scenario/index.js';
+import type { CliOverrides } from '../../scenario/overrides.js';
+import type { ResolvedScenario } from '../../scenario/types.js';
+import { err, out } from '../output.js';
+import { ProgressPrinter } from '../progress.js';
+import { interruptSignal } from '../signals.js';
+
+export interface RunFlags {
+  profile?: string;
+  out?: string;
+  json: boolean;
+  quiet: boolean;
+  html: boolean;
+  overrides: CliOverrides;
+}
+
+function printOutcome(o: RunOutcome, flags: RunFlags): void {
+  const r = o.report;
+  if (flags.json) {
+    out(
+      JSON.stringify({
+        status: r.status,
+        verdict: r.verdict,
+        exitCode: o.exitCode,
+        reportDir: o.paths?.dir ?? null,
+        thresholds: r.thresholds,
+        derived: r.metrics.derived,
+        replay: r.replay,
+      }),
+    );
+  } else out(renderSummary(r));
+  if (o.paths) err(`report: ${o.paths.dir}/ (report.json, summary.txt, junit.xml${o.paths.html ? ', report.html' : ''})`);
+  if (r.status !== 'completed') err(`run ${r.status}: ${r.statusReason ?? ''} — the report holds what was measured so far`);
+  if (o.crash !== undefined) {
+    err('fleetstorm: internal error (a bug): please report it with the replay line below');
+    err(o.crash instanceof Error ? (o.crash.stack ?? o.crash.message) : String(o.crash));
+  }
+  err(`replay: ${r.replay}`);
+}
+
+export async function runScenario(s: ResolvedScenario, flags: RunFlags): Promise<ExitCode> {
+  const progress = new ProgressPrinter(process.stderr, s.durationUs, !flags.quiet);
+  const sig = interruptSignal();
+  try {
+    const o = await runResolved(s, {
+      outDir: flags.out,
+      overrides: flags.overrides,
+      signal: sig.signal,
+      onProgress: (p) => progress.update(p),
+      html: flags.html,
+    });
+    printOutcome(o, flags);
+    return o.exitCode;
+  } finally {
+    sig.dispose();
+  }
+}
+
+export async function runCommand(path: string, flags: RunFlags): Promise<ExitCode> {
+  const s = await loadScenario(path, { profile: flags.profile, env: process.env, overrides: flags.overrides });
+  return runScenario(s, flags);
+}
+
+export async function replayCommand(path: string, flags: RunFlags): Promise<ExitCode> {
+  const report = await readReport(resolve(path));
+  return runScenario(report.scenario, flags);
+}

@@ -1,0 +1,90 @@
+// The smaller commands: validate, report render|merge, init, k8s render.
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { EXIT, type ExitCode } from '../../errors/exit-codes.js';
+import { ToolError } from '../../errors/tool-error.js';
+import { renderK8s } from '../../k8s/render.js';
+import { renderHtml } from '../../reports/html/render-html.js';
+import { mergeReports } from '../../reports/merge.js';
+import { readReport } from '../../reports/read-report.js';
+import { renderSummary } from '../../reports/summary-text.js';
+import { writeReportFiles } from '../../reports/write-report.js';
+import { scaffoldScenario, type ScaffoldOptions } from '../../scaffold/init.js';
+import { writeScaffoldFiles } from '../../scaffold/write.js';
+import { validateFiles } from '../../scenario/index.js';
+import { exitCodeOf } from '../../app/run.js';
+import { err, out } from '../output.js';
+
+export async function validateCommand(files: string[]): Promise<ExitCode> {
+  const results = await validateFiles(files);
+  let failed = 0;
+  for (const r of results) {
+    if (r.ok) out(`ok    ${r.path} (${r.kind})`);
+    else {
+      failed++;
+      err(r.error ? r.error.toLine() : `invalid ${r.path}`);
+    }
+  }
+  out(`${results.length - failed} valid, ${failed} invalid`);
+  return failed > 0 ? EXIT.usage : EXIT.ok;
+}
+
+export async function renderCommand(path: string, outDir: string | undefined): Promise<ExitCode> {
+  const report = await readReport(path);
+  const dir = outDir ?? dirname(path);
+  const paths = await writeReportFiles(report, dir, { html: renderHtml });
+  out(renderSummary(report));
+  err(`rendered: ${paths.dir}/ (report.html, summary.txt, junit.xml)`);
+  return EXIT.ok;
+}
+
+export async function mergeCommand(paths: string[], outDir: string | undefined, json: boolean): Promise<ExitCode> {
+  if (paths.length < 1) {
+    throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'report merge needs at least one report.json', {
+      fix: 'fleetstorm report merge shard-0/report.json shard-1/report.json --out merged/',
+    });
+  }
+  const reports = [];
+  for (const p of paths) reports.push(await readReport(p));
+  const merged = mergeReports(reports);
+  const dir = outDir ?? join(dirname(paths[0] as string), '..', 'merged');
+  const written = await writeReportFiles(merged, dir, { html: renderHtml });
+  if (json) out(JSON.stringify({ verdict: merged.verdict, status: merged.status, reportDir: written.dir, thresholds: merged.thresholds }));
+  else out(renderSummary(merged));
+  err(`merged ${paths.length} reports into ${written.dir}/`);
+  return exitCodeOf(merged);
+}
+
+export async function initCommand(o: ScaffoldOptions, force: boolean): Promise<ExitCode> {
+  const { files } = scaffoldScenario(o);
+  const written = await writeScaffoldFiles(files, force);
+  for (const w of written) out(`wrote ${w}`);
+  out(`next: fleetstorm validate ${written[0] ?? ''} && fleetstorm run ${written[0] ?? ''}`);
+  return EXIT.ok;
+}
+
+export async function k8sCommand(
+  scenarioPath: string,
+  opts: { shards: number; image: string; profile?: string; namespace?: string; out?: string; extraArgs: string[] },
+): Promise<ExitCode> {
+  await readFile(scenarioPath).catch(() => {
+    throw new ToolError('FLEETSTORM_ERR_SCENARIO_NOT_FOUND', 'scenario file not found', {
+      where: scenarioPath,
+      fix: 'give the scenario path as it is inside the image (e.g. scenarios/reconnect-storm.yaml)',
+    });
+  });
+  const yaml = renderK8s({
+    scenarioPath,
+    shards: opts.shards,
+    image: opts.image,
+    profile: opts.profile,
+    namespace: opts.namespace,
+    extraArgs: opts.extraArgs,
+  });
+  if (opts.out) {
+    await mkdir(dirname(opts.out), { recursive: true });
+    await writeFile(opts.out, yaml);
+    err(`wrote ${opts.out}`);
+  } else out(yaml);
+  return EXIT.ok;
+}

@@ -1,0 +1,29 @@
+// Ctrl-C and SIGTERM: the first one asks the run to stop at the next barrier and write its
+// partial report; a second one exits at once.
+import { err } from './output.js';
+import { EXIT } from '../errors/exit-codes.js';
+
+export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const ctl = new AbortController();
+  const onSignal = (name: string): void => {
+    if (ctl.signal.aborted) {
+      err(`fleetstorm: second ${name}, exiting without a report`);
+      process.exitCode = EXIT.interrupted;
+      process.kill(process.pid, 'SIGKILL');
+      return;
+    }
+    err(`fleetstorm: ${name} received, stopping; writing the partial report (press again to exit at once)`);
+    ctl.abort();
+  };
+  const onInt = (): void => onSignal('SIGINT');
+  const onTerm = (): void => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: ctl.signal,
+    dispose: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
