@@ -1,0 +1,136 @@
+// OtaHttpClient: the device side of check-in, status and firmware download over undici, with one
+// Pool per origin (the API and, if offers point elsewhere, a CDN). Backend failures come back
+// as results, never as exceptions.
+import { Pool } from 'undici';
+import { monotonicUs } from '../../clock/real-clock.js';
+import { ToolError } from '../../errors/tool-error.js';
+import { downloadFirmware } from './download.js';
+import { errorCode } from './errors.js';
+import type {
+  CheckinResult,
+  DownloadOptions,
+  DownloadResult,
+  FirmwareOfferBody,
+  HttpResult,
+  HttpTransportOptions,
+  StatusBody,
+} from './types.js';
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+export class OtaHttpClient {
+  private readonly base: URL;
+  private readonly clock: () => number;
+  private readonly pools = new Map<string, Pool>();
+  private readonly poolOptions: Pool.Options;
+
+  constructor(opts: HttpTransportOptions) {
+    try {
+      this.base = new URL(opts.baseUrl);
+    } catch {
+      throw new ToolError('FLEETSTORM_ERR_TARGET_UNREACHABLE', 'the HTTP target is not a URL', {
+        where: 'target http',
+        got: opts.baseUrl,
+        fix: 'use http://host:port',
+      });
+    }
+    this.clock = opts.clock ?? monotonicUs;
+    this.poolOptions = {
+      connections: opts.connectionsPerOrigin ?? 64,
+      headersTimeout: opts.headersTimeoutMs ?? 10_000,
+      bodyTimeout: opts.bodyTimeoutMs ?? 30_000,
+    };
+  }
+
+  /** POST /v1/checkin → the offer (or null). */
+  async checkIn(deviceId: string, deviceType: string, version: string, intendedUs?: number): Promise<CheckinResult> {
+    const started = intendedUs ?? this.clock();
+    const res = await this.postJson('/v1/checkin', { deviceId, deviceType, version }, started);
+    if (!res.result.ok) return { ...res.result, offer: null };
+    const offer = readOffer(res.body);
+    if (offer === undefined) return { ...res.result, ok: false, error: 'bad_response', offer: null };
+    return { ...res.result, offer };
+  }
+
+  /** POST /v1/status. */
+  async postStatus(report: StatusBody, intendedUs?: number): Promise<HttpResult> {
+    return (await this.postJson('/v1/status', report, intendedUs ?? this.clock())).result;
+  }
+
+  /** GET a firmware image (path or absolute URL), resumable through `opts.cursor`. */
+  downloadFirmware(url: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
+    const target = new URL(url, this.base);
+    return downloadFirmware(this.pool(target.origin), target.pathname + target.search, opts, this.clock);
+  }
+
+  /** Throws TARGET_UNREACHABLE unless GET /healthz answers (any status). */
+  async assertReachable(): Promise<void> {
+    try {
+      const res = await this.pool(this.base.origin).request({ path: '/healthz', method: 'GET' });
+      await res.body.dump();
+    } catch (err) {
+      throw new ToolError('FLEETSTORM_ERR_TARGET_UNREACHABLE', 'the HTTP backend cannot be reached', {
+        where: 'target http',
+        got: `${this.base.origin} (${errorCode(err)})`,
+        fix: 'start the backend (or `fleetstorm serve`) or correct the target URL',
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.destroy()));
+  }
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
+    if (pool === undefined) {
+      pool = new Pool(origin, this.poolOptions);
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  private async postJson(path: string, body: unknown, startedUs: number): Promise<{ result: HttpResult; body: unknown }> {
+    const url = new URL(path, this.base);
+    try {
+      const res = await this.pool(url.origin).request({
+        path: url.pathname,
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify(body),
+      });
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      const text = ok ? await res.body.text() : (await res.body.dump(), '');
+      const result: HttpResult = { ok, status: res.statusCode, latencyUs: this.clock() - startedUs };
+      if (!ok) result.error = `http_${res.statusCode}`;
+      return { result, body: text === '' ? undefined : parseJson(text) };
+    } catch (err) {
+      return { result: { ok: false, status: 0, error: errorCode(err), latencyUs: this.clock() - startedUs }, body: undefined };
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The offer of a check-in answer: null for none, undefined when the answer is malformed. */
+function readOffer(body: unknown): FirmwareOfferBody | null | undefined {
+  if (typeof body !== 'object' || body === null || !('offer' in body)) return undefined;
+  const offer = (body as { offer: unknown }).offer;
+  if (offer === null) return null;
+  if (typeof offer !== 'object') return undefined;
+  const o = offer as Record<string, unknown>;
+  const valid =
+    typeof o.version === 'string' &&
+    typeof o.sizeBytes === 'number' &&
+    typeof o.sha256 === 'string' &&
+    typeof o.url === 'string';
+  return valid ? { version: o.version as string, sizeBytes: o.sizeBytes as number, sha256: o.sha256 as string, url: o.url as string } : undefined;
+}
