@@ -7,6 +7,15 @@ import { waveMarkers } from './markers.js';
 import { COLORS } from './palette.js';
 import type { ChartSeries } from './svg/types.js';
 
+/** One colour per connect failure reason, the same in every report. */
+const FAILURE_COLORS: Record<string, string> = {
+  rejected: COLORS.vermillion,
+  max_sessions: COLORS.darkRed,
+  timeout: COLORS.purple,
+  outage: COLORS.orange,
+  lost: COLORS.olive,
+};
+
 function counter(report: Report, name: string, label: string, color: string, dashed = false): ChartSeries[] {
   const values = report.series.counters[name];
   return values === undefined ? [] : [{ label, color, values, dashed }];
@@ -49,7 +58,7 @@ export function connectAttemptsChart(report: Report): RenderedChart {
   const series = [
     ...counter(report, 'mqtt_connect_attempts_total', 'attempts', COLORS.blue),
     ...counter(report, 'mqtt_connect_success_total', 'succeeded', COLORS.green),
-    ...failures.map((s, i) => ({ ...s, color: [COLORS.vermillion, COLORS.purple, COLORS.orange, COLORS.dark, COLORS.olive][i % 5] ?? COLORS.dark })),
+    ...failures.map((s) => ({ ...s, color: FAILURE_COLORS[s.label.replace(/^failed: /, '')] ?? COLORS.dark })),
     ...summed(report, 'mqtt_disconnects_total', 'disconnects (all reasons)', COLORS.grey),
   ];
   return draw(

@@ -130,8 +130,9 @@ export function timelineLanes(report: Report): TimelineLane[] {
     if (w.startedAtUs === null) continue;
     const endUs = w.endedAtUs ?? report.reachedUs;
     const detail = `${formatCount(w.succeeded)} updated, ${formatCount(w.failed)} failed, ${formatCount(w.bricked)} bricked`;
+    const open = w.endedAtUs === null ? ` · ${formatCount(w.pending)} pending at the end` : '';
     lanes.push({
-      label: `${waveLabel(report, w.index)} → ${report.rollout?.version ?? '?'} · ${formatCount(w.targeted)} targeted`,
+      label: `${waveLabel(report, w.index)} → ${report.rollout?.version ?? '?'} · ${formatCount(w.targeted)} targeted${open}`,
       color: WAVE_COLOR,
       spans: [{ startUs: w.startedAtUs, endUs, detail }],
     });

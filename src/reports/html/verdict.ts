@@ -45,6 +45,11 @@ interface Fact {
   tone?: 'bad' | 'good';
 }
 
+function rolloutTone(state: NonNullable<Report['rollout']>['state']): Pick<Fact, 'tone'> {
+  if (state === 'done') return { tone: 'good' };
+  return state === 'aborted' || state === 'paused' ? { tone: 'bad' } : {};
+}
+
 function facts(report: Report): Fact[] {
   const c = report.metrics.counters;
   const bricked = c['ota_bricked_total'] ?? 0;
@@ -55,7 +60,7 @@ function facts(report: Report): Fact[] {
     { label: 'mode', value: report.scenario.mode },
     { label: `faults · ${formatCount(report.faults.length)} firings`, value: formatCount(new Set(report.faults.map((f) => f.faultId)).size) },
   ];
-  if (rollout !== null) list.push({ label: `rollout ${rollout.version}`, value: rollout.state, tone: rollout.state === 'aborted' ? 'bad' : 'good' });
+  if (rollout !== null) list.push({ label: `rollout ${rollout.version}`, value: rollout.state, ...rolloutTone(rollout.state) });
   list.push({ label: 'bricked', value: formatCount(bricked), ...(bricked > 0 ? { tone: 'bad' as const } : {}) });
   list.push({ label: 'device outcomes', value: formatCount(report.outcomes.total), ...(report.outcomes.total > 0 ? { tone: 'bad' as const } : {}) });
   list.push({ label: 'warnings', value: formatCount(report.warnings.length), ...(report.warnings.length > 0 ? { tone: 'bad' as const } : {}) });

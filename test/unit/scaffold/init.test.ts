@@ -44,7 +44,7 @@ describe('scaffoldScenario', () => {
     expect(s['fleet']).toEqual([{ device: 'my-storm-device', count: 20_000 }]);
     expect(Object.keys(s['rollout'])).toEqual(['firmware', 'start', 'waves', 'wave-interval', 'selector', 'failure-limit']);
     expect(s['faults'].map((f: Record<string, string>) => f['type'])).toEqual(['backend-outage', 'radio-drop', 'power-loss']);
-    expect(s['thresholds']).toContainEqual({ expr: 'ota_failure_ratio < 5%', abort: true });
+    expect(s['thresholds']).toContainEqual({ expr: 'ota_bricked_total == 0', abort: true });
     for (const section of ['fleet:', 'power-on:', 'backend:', 'rollout:', 'faults:', 'thresholds:']) {
       const lines = scenario!.content.split('\n');
       const at = lines.indexOf(section);
