@@ -1,0 +1,3 @@
+// The TCP fault proxy for external live targets.
+export { isLoopback, startFaultProxy } from './proxy.js';
+export type { FaultProxy, FaultProxyOptions, FaultProxyStats } from './proxy.js';

@@ -1,0 +1,197 @@
+// The built-in TCP fault proxy (DESIGN §5): put in front of an external target (loopback only),
+// it applies backend-side faults live mode cannot inject in the client: latency, bandwidth,
+// half-open black holes, resets and outages.
+import net from 'node:net';
+import { monotonicMs, realTimers, type Timers } from '../../clock/real-clock.js';
+import { ToolError } from '../../errors/tool-error.js';
+import { Link, type LinkSettings } from './link.js';
+
+export interface FaultProxyOptions {
+  listenHost?: string;
+  /** 0 picks a free port. */
+  listenPort?: number;
+  target: { host: string; port: number };
+  timers?: Timers;
+  /** Monotonic ms (real by default). */
+  clock?: () => number;
+}
+
+export interface FaultProxyStats {
+  open: number;
+  accepted: number;
+  refused: number;
+  bytesUp: number;
+  bytesDown: number;
+}
+
+export interface FaultProxy {
+  port: number;
+  /** One-way latency added in each direction. */
+  setLatency(ms: number): void;
+  /** Per connection and direction; 0 = unlimited. */
+  setBandwidth(bytesPerSec: number): void;
+  /** Half-open: connections stay up (and new ones are accepted) but nothing is forwarded. */
+  blackhole(on: boolean): void;
+  /** TCP RST on every open connection, both sides. */
+  resetAll(): void;
+  /** Reset every open connection and refuse (RST) new ones while on. */
+  outage(on: boolean): void;
+  stats(): FaultProxyStats;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1') return true;
+  if (net.isIPv4(h)) return h.startsWith('127.');
+  return /^::ffff:127\./i.test(h);
+}
+
+function requireLoopback(host: string, where: string): void {
+  if (isLoopback(host)) return;
+  throw new ToolError('FLEETSTORM_ERR_TARGET_UNREACHABLE', 'the fault proxy only works on loopback', {
+    where,
+    got: host,
+    fix: 'use 127.0.0.1 (run fleetstorm on the target host, or tunnel the target to loopback)',
+  });
+}
+
+interface Pair {
+  client: net.Socket;
+  upstream: net.Socket;
+  up: Link;
+  down: Link;
+}
+
+class ProxyServer implements FaultProxy {
+  port = 0;
+  private readonly settings: LinkSettings = { latencyMs: 0, bytesPerSec: 0, blackhole: false };
+  private readonly counters: FaultProxyStats = { open: 0, accepted: 0, refused: 0, bytesUp: 0, bytesDown: 0 };
+  private readonly pairs = new Set<Pair>();
+  private readonly server: net.Server;
+  private refusing = false;
+
+  constructor(
+    private readonly target: { host: string; port: number },
+    private readonly timers: Timers,
+    private readonly nowMs: () => number,
+  ) {
+    this.server = net.createServer({ allowHalfOpen: true }, (client) => this.accept(client));
+  }
+
+  listen(host: string, port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
+      this.server.listen(port, host, () => {
+        this.port = (this.server.address() as net.AddressInfo).port;
+        resolve();
+      });
+    });
+  }
+
+  setLatency(ms: number): void {
+    this.settings.latencyMs = Math.max(0, ms);
+  }
+
+  setBandwidth(bytesPerSec: number): void {
+    this.settings.bytesPerSec = Math.max(0, bytesPerSec);
+  }
+
+  blackhole(on: boolean): void {
+    this.settings.blackhole = on;
+    for (const pair of this.pairs) {
+      for (const s of [pair.client, pair.upstream]) {
+        if (on) s.pause();
+        else s.resume();
+      }
+      if (!on) {
+        pair.up.schedule();
+        pair.down.schedule();
+      }
+    }
+  }
+
+  resetAll(): void {
+    for (const pair of [...this.pairs]) this.drop(pair, true);
+  }
+
+  outage(on: boolean): void {
+    this.refusing = on;
+    if (on) this.resetAll();
+  }
+
+  stats(): FaultProxyStats {
+    return { ...this.counters };
+  }
+
+  async close(): Promise<void> {
+    this.resetAll();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private accept(client: net.Socket): void {
+    if (this.refusing) {
+      this.counters.refused++;
+      return void client.resetAndDestroy();
+    }
+    this.counters.accepted++;
+    this.counters.open++;
+    const { host, port } = this.target;
+    const upstream = net.connect({ host, port, allowHalfOpen: true, noDelay: true });
+    client.setNoDelay(true);
+    const c = this.counters;
+    const pair: Pair = {
+      client,
+      upstream,
+      up: new Link(client, upstream, this.settings, this.timers, this.nowMs, (n) => (c.bytesUp += n)),
+      down: new Link(upstream, client, this.settings, this.timers, this.nowMs, (n) => (c.bytesDown += n)),
+    };
+    this.pairs.add(pair);
+    this.wire(pair);
+    if (this.settings.blackhole) {
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  private wire(pair: Pair): void {
+    const { client, upstream } = pair;
+    client.on('data', (chunk: Buffer) => pair.up.push(chunk));
+    upstream.on('data', (chunk: Buffer) => pair.down.push(chunk));
+    client.on('end', () => pair.up.end());
+    upstream.on('end', () => pair.down.end());
+    client.on('error', () => this.drop(pair, true));
+    upstream.on('error', () => this.drop(pair, true));
+    client.on('close', () => this.drop(pair, false));
+    upstream.on('close', () => this.drop(pair, false));
+  }
+
+  private drop(pair: Pair, reset: boolean): void {
+    if (!this.pairs.delete(pair)) return;
+    this.counters.open--;
+    pair.up.dispose();
+    pair.down.dispose();
+    for (const s of [pair.client, pair.upstream]) {
+      if (reset && !s.destroyed && !s.connecting) s.resetAndDestroy();
+      else s.destroy();
+    }
+  }
+}
+
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') return err;
+  return new ToolError('FLEETSTORM_ERR_PORT_IN_USE', `cannot listen on ${host}:${port}`, {
+    where: 'fault proxy listen port',
+    got: err.code,
+    fix: 'pick another port, or 0 for any free port',
+  });
+}
+
+export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
+  const listenHost = opts.listenHost ?? '127.0.0.1';
+  requireLoopback(listenHost, 'fault proxy listen host');
+  requireLoopback(opts.target.host, 'fault proxy target');
+  const proxy = new ProxyServer(opts.target, opts.timers ?? realTimers, opts.clock ?? monotonicMs);
+  await proxy.listen(listenHost, opts.listenPort ?? 0);
+  return proxy;
+}
