@@ -126,6 +126,31 @@ export interface BaseScenario {
   intervalExplicit: boolean;
 }
 
+function resolveTiming(p: ScenarioParsed, at: At): { durationUs: number; intervalUs: number } {
+  const durationUs = parseDurationUs(p.duration, at('duration'));
+  const intervalUs =
+    p.interval === undefined ? defaultIntervalUs(durationUs) : parseDurationUs(p.interval, at('interval'));
+  checkTiming(durationUs, intervalUs, {
+    duration: at('duration'),
+    interval: at(p.interval === undefined ? 'duration' : 'interval'),
+  });
+  return { durationUs, intervalUs };
+}
+
+function resolveIo(p: ScenarioParsed): Pick<ResolvedScenario, 'target' | 'live'> {
+  return {
+    target: {
+      mqttUrls: p.target.mqtt === undefined ? [] : [p.target.mqtt].flat(),
+      httpUrl: p.target.http ?? null,
+    },
+    live: {
+      speed: p.live.speed === 'max' ? Number.POSITIVE_INFINITY : p.live.speed,
+      maxConcurrentConnections: p.live['max-concurrent-connections'],
+      processes: p.live.processes,
+    },
+  };
+}
+
 export function resolveParsedScenario(
   p: ScenarioParsed,
   deviceTypes: Record<string, DeviceType>,
@@ -134,13 +159,6 @@ export function resolveParsedScenario(
 ): BaseScenario {
   const at: At = (path) => whereOf(label, path === '' ? [] : [path]);
   const names = Object.keys(deviceTypes);
-  const durationUs = parseDurationUs(p.duration, at('duration'));
-  const intervalUs =
-    p.interval === undefined ? defaultIntervalUs(durationUs) : parseDurationUs(p.interval, at('interval'));
-  checkTiming(durationUs, intervalUs, {
-    duration: at('duration'),
-    interval: at(p.interval === undefined ? 'duration' : 'interval'),
-  });
   const scenario: ResolvedScenario = {
     name: p.name,
     description: p.description,
@@ -148,8 +166,7 @@ export function resolveParsedScenario(
     profile: null,
     seed: p.seed,
     mode: p.mode,
-    durationUs,
-    intervalUs,
+    ...resolveTiming(p, at),
     workers: p.workers,
     deviceTypes,
     fleet: p.fleet.map((g) => ({
@@ -165,15 +182,7 @@ export function resolveParsedScenario(
     rollout: resolveRollout(p.rollout, at, names),
     faults: resolveFaults(p.faults, at, names),
     thresholds: resolveThresholds(p.thresholds, at),
-    target: {
-      mqttUrls: p.target.mqtt === undefined ? [] : [p.target.mqtt].flat(),
-      httpUrl: p.target.http ?? null,
-    },
-    live: {
-      speed: p.live.speed === 'max' ? Number.POSITIVE_INFINITY : p.live.speed,
-      maxConcurrentConnections: p.live['max-concurrent-connections'],
-      processes: p.live.processes,
-    },
+    ...resolveIo(p),
     shard: null,
   };
   return { scenario, intervalExplicit: p.interval !== undefined };

@@ -5,7 +5,7 @@ import { ToolError } from '../errors/tool-error.js';
 import { isRecord, readDocument } from './documents.js';
 import { loadRawDeviceType, parseDeviceType } from './device-types.js';
 import { whereOf } from './issues.js';
-import { loadScenario, type LoadOptions } from './load.js';
+import { BUILTIN_DEVICES_DIR, loadScenario, type LoadOptions } from './load.js';
 import { loadProfile, profileLayer } from './profiles.js';
 import { resolveDeviceType } from './resolve-device.js';
 
@@ -36,7 +36,7 @@ export async function detectKind(path: string): Promise<FileKind> {
 
 async function validateDeviceType(path: string): Promise<void> {
   const name = basename(path, extname(path));
-  const loaded = await loadRawDeviceType(name, { dirs: [dirname(path)] }, path);
+  const loaded = await loadRawDeviceType(name, { dirs: [dirname(path), BUILTIN_DEVICES_DIR] }, path);
   const parsed = parseDeviceType(loaded.raw, path);
   resolveDeviceType(name, parsed, (field) => whereOf(path, [field]));
 }

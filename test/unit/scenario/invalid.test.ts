@@ -15,6 +15,7 @@ interface Case {
   /** Field path after `<file>: `; '' when the error is about the whole file. */
   path: string;
   fix?: string;
+  message?: string;
 }
 
 const CASES: Case[] = [
@@ -94,7 +95,7 @@ const CASES: Case[] = [
     file: 'unknown-metric.yaml',
     code: 'FLEETSTORM_ERR_THRESHOLD',
     path: 'thresholds[0]',
-    fix: '`mqtt_connect_duration_us`',
+    message: 'did you mean "mqtt_connect_duration_us"?',
   },
   {
     file: 'bad-size.yaml',
@@ -155,7 +156,7 @@ async function loadError(path: string): Promise<ToolError> {
 }
 
 describe('invalid scenario fixtures', () => {
-  it.each(CASES)('$file → $code at `$path`', async ({ file, code, path, fix }) => {
+  it.each(CASES)('$file → $code at `$path`', async ({ file, code, path, fix, message }) => {
     const full = join(DIR, file);
     const err = await loadError(full);
     const where = path === '' ? full : `${full}: ${path}`;
@@ -165,6 +166,7 @@ describe('invalid scenario fixtures', () => {
     expect(line).toContain(`${code}: ${where}: `);
     expect(line).not.toContain('\n');
     if (fix !== undefined) expect(err.fix).toContain(fix);
+    if (message !== undefined) expect(err.message).toContain(message);
   });
 
   it('reports malformed YAML with its line and column', async () => {
