@@ -92,6 +92,7 @@ export interface ConnectFields {
   clean: boolean;
   keepaliveSec: number;
   sessionExpirySec?: number | undefined;
+  will?: { topic: string; payload: Buffer | string; qos?: QoS; retain?: boolean } | undefined;
 }
 
 export function encodeConnect(fields: ConnectFields, version: MqttProtocolVersion): Buffer {
@@ -106,6 +107,10 @@ export function encodeConnect(fields: ConnectFields, version: MqttProtocolVersio
   if (fields.username !== undefined) packet.username = fields.username;
   if (fields.password !== undefined) {
     packet.password = typeof fields.password === 'string' ? Buffer.from(fields.password) : fields.password;
+  }
+  if (fields.will !== undefined) {
+    const { topic, payload, qos = 0, retain = false } = fields.will;
+    packet.will = { topic, payload, qos, retain };
   }
   if (version === 5 && fields.sessionExpirySec !== undefined) {
     packet.properties = { sessionExpiryInterval: fields.sessionExpirySec };

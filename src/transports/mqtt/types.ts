@@ -107,6 +107,8 @@ export interface ConnectOptions {
   keepaliveSec?: number;
   /** MQTT 5 session expiry interval in seconds. */
   sessionExpirySec?: number;
+  /** Published by the broker if the connection ends without DISCONNECT [MQTT-3.1.2-8]. */
+  will?: { topic: string; payload: Buffer | string; qos?: QoS; retain?: boolean };
   /** When the caller meant to connect (µs on the pool clock); default now. */
   intendedUs?: number;
 }
