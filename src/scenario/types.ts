@@ -205,7 +205,7 @@ export interface ThresholdConfig {
 }
 
 export interface LiveConfig {
-  /** virtual time = real time × speed. */
+  /** virtual time = real time × speed; `Infinity` for `--speed max` / `speed: max` (as fast as possible). */
   speed: number;
   maxConcurrentConnections: number;
   processes: number;
