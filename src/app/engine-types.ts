@@ -21,6 +21,8 @@ export interface StopRequest {
 export interface EngineOptions {
   workers: number;
   onInterval?: (p: IntervalProgress) => StopRequest | null;
+  /** Self-test of crash handling (FLEETSTORM_SELFTEST_CRASH_AT_US): a worker throws at this time. */
+  crashAtUs?: number;
 }
 
 export interface EngineResult {

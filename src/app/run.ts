@@ -1,7 +1,10 @@
 // Orchestration of one run: resolved scenario → engine (virtual or live) → report → files →
 // exit code. Knows nothing of the terminal: progress goes to a callback, errors are thrown
 // (ToolError) or returned as a crashed report, never printed here.
+import { access, mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { join } from 'node:path';
+import { ToolError } from '../errors/tool-error.js';
 import { wallClockMs, monotonicMs } from '../clock/real-clock.js';
 import { EXIT, type ExitCode } from '../errors/exit-codes.js';
 import { parseThreshold, evaluateParsed, type ParsedThreshold } from '../metrics/thresholds.js';
@@ -30,6 +33,8 @@ export interface RunOptions {
   html?: boolean;
   /** Write no files at all (programmatic use). */
   noFiles?: boolean;
+  /** Self-test of crash handling: a worker throws at this virtual time. */
+  crashAtUs?: number;
 }
 
 export interface RunOutcome {
@@ -43,6 +48,18 @@ export function defaultOutDir(s: ResolvedScenario, now = new Date(wallClockMs())
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const shard = s.shard ? `-shard${s.shard.index}of${s.shard.count}` : '';
   return join('reports', `${stamp}-${s.name.replace(/[^\w.-]+/g, '_')}${shard}`);
+}
+
+async function prepareOutDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    throw new ToolError('FLEETSTORM_ERR_OUTPUT_DIR', `cannot create or write the report directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+      where: dir,
+      fix: 'choose a writable directory with --out',
+    });
+  }
 }
 
 export function exitCodeOf(report: Report): ExitCode {
@@ -74,11 +91,16 @@ function stopCheck(s: ResolvedScenario, opts: RunOptions): (p: IntervalProgress)
 
 export async function runResolved(s: ResolvedScenario, opts: RunOptions = {}): Promise<RunOutcome> {
   for (const t of s.thresholds) parseThreshold(t.expr); // bad expressions fail before the run
+  const outDir = opts.noFiles ? null : (opts.outDir ?? defaultOutDir(s));
+  if (outDir) await prepareOutDir(outDir); // fail before an hour-long run, not after it
   const startedAt = new Date(wallClockMs()).toISOString();
   const t0 = monotonicMs();
-  const engineOpts: EngineOptions = { workers: s.workers > 0 ? s.workers : defaultWorkers(), onInterval: stopCheck(s, opts) };
+  const engineOpts: EngineOptions = {
+    workers: s.workers > 0 ? s.workers : defaultWorkers(),
+    onInterval: stopCheck(s, opts),
+    crashAtUs: opts.crashAtUs,
+  };
   const eng: EngineResult = s.mode === 'live' ? await runLive(s, engineOpts) : await runVirtual(s, engineOpts);
-  const outDir = opts.noFiles ? null : (opts.outDir ?? defaultOutDir(s));
   const report = buildReport(s, eng, {
     replay: replayLine(s, opts.overrides),
     startedAt,

@@ -104,7 +104,16 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
       const final = i === intervals - 1;
       const results = await Promise.all(
         groups.map((g) =>
-          pool.run<AdvanceResult>({ kind: 'advance', ctx: fleet.ctx, shards: g, fromUs, toUs, rollout, final }),
+          pool.run<AdvanceResult>({
+            kind: 'advance',
+            ctx: fleet.ctx,
+            shards: g,
+            fromUs,
+            toUs,
+            rollout,
+            final,
+            crashAtUs: opts.crashAtUs,
+          }),
         ),
       );
       const conn = new Array<number>(results[0]?.connStates.length ?? 0).fill(0);

@@ -35,6 +35,8 @@ export interface AdvanceTask {
   rollout: RolloutWindowState | null;
   /** Last window of the run: also count devices still not reconnected after an outage. */
   final: boolean;
+  /** Self-test of crash handling: the worker throws when a window starts at or after this. */
+  crashAtUs?: number;
 }
 
 export type Task = InitTask | AdvanceTask;

@@ -23,6 +23,9 @@ function countNotReconnected(sh: Shard): void {
 }
 
 function advance(task: AdvanceTask): AdvanceResult {
+  if (task.crashAtUs !== undefined && task.fromUs >= task.crashAtUs) {
+    throw new Error(`worker crash requested at ${task.crashAtUs}us (FLEETSTORM_SELFTEST_CRASH_AT_US)`);
+  }
   const waves = task.ctx.plan ? task.ctx.plan.cuts.length : 0;
   const waveStats = new Float64Array(waves * WAVE_STAT.width);
   const faultHits = new Array<number>(task.ctx.scenario.faults.length).fill(0);

@@ -45,6 +45,12 @@ function printOutcome(o: RunOutcome, flags: RunFlags): void {
   err(`replay: ${r.replay}`);
 }
 
+/** FLEETSTORM_SELFTEST_CRASH_AT_US: makes a worker throw, to test that a crash still reports. */
+function selfTestCrashAt(): number | undefined {
+  const v = process.env.FLEETSTORM_SELFTEST_CRASH_AT_US;
+  return v === undefined || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
+}
+
 export async function runScenario(s: ResolvedScenario, flags: RunFlags): Promise<ExitCode> {
   const progress = new ProgressPrinter(process.stderr, s.durationUs, !flags.quiet);
   const sig = interruptSignal();
@@ -55,6 +61,7 @@ export async function runScenario(s: ResolvedScenario, flags: RunFlags): Promise
       signal: sig.signal,
       onProgress: (p) => progress.update(p),
       html: flags.html,
+      crashAtUs: selfTestCrashAt(),
     });
     printOutcome(o, flags);
     return o.exitCode;
