@@ -17,7 +17,7 @@ import {
   type HistogramName,
 } from './catalog.js';
 import { computeDerived, type DerivedValues } from './derived.js';
-import { SparseAccumulator, summarizeHistogram } from './hdr.js';
+import { DenseCounts, reportFromSparse, SparseAccumulator } from './hdr.js';
 import { addSparse, newHistogram, type MetricsSnapshot } from './recorder.js';
 import { buildSeries, type IntervalData, type StatesAt } from './series.js';
 import { sumCounter, type MetricsSource } from './source.js';
@@ -48,7 +48,9 @@ export class Aggregator implements MetricsSource {
   readonly intervalUs: number;
   readonly devices: number;
   private readonly totals = new Float64Array(COUNTERS.length);
-  private readonly hists: JsHistogram[] = HISTOGRAMS.map(() => newHistogram());
+  private readonly cumulative = HISTOGRAMS.map(() => new DenseCounts());
+  /** JsHistograms of the cumulative counts, built on first read after a change. */
+  private readonly views: (JsHistogram | null)[] = HISTOGRAMS.map(() => null);
   private readonly intervals = new Map<number, IntervalData>();
   private readonly states = new Map<number, StatesAt>();
   private readonly onTarget = new Map<number, number>();
@@ -77,7 +79,8 @@ export class Aggregator implements MetricsSource {
     for (let h = 0; h < HISTOGRAMS.length; h++) {
       const sparse = snap.hists[h];
       if (!sparse || sparse.idx.length === 0) continue;
-      addSparse(this.hists[h] as JsHistogram, sparse);
+      (this.cumulative[h] as DenseCounts).add(sparse);
+      this.views[h] = null;
       let acc = data.hists[h];
       if (!acc) {
         acc = new SparseAccumulator();
@@ -117,9 +120,16 @@ export class Aggregator implements MetricsSource {
   }
 
   histogram(name: HistogramName): JsHistogram {
-    const h = this.hists[HISTOGRAMS.indexOf(name)];
-    if (!h) throw new Error(`unknown histogram ${name}`);
-    return h;
+    const h = HISTOGRAMS.indexOf(name);
+    const counts = this.cumulative[h];
+    if (!counts) throw new Error(`unknown histogram ${name}`);
+    let view = this.views[h];
+    if (!view) {
+      view = newHistogram();
+      addSparse(view, counts.toSparse());
+      this.views[h] = view;
+    }
+    return view;
   }
 
   derived(name: DerivedName): number | null {
@@ -147,7 +157,9 @@ export class Aggregator implements MetricsSource {
 
   private buildMetrics(): Report['metrics'] {
     const histograms: Record<string, HistogramReport> = {};
-    HISTOGRAMS.forEach((name, h) => (histograms[name] = summarizeHistogram(this.hists[h] as JsHistogram)));
+    HISTOGRAMS.forEach(
+      (name, h) => (histograms[name] = reportFromSparse((this.cumulative[h] as DenseCounts).toSparse())),
+    );
     const counters: Record<string, number> = {};
     COUNTERS.forEach((name, c) => (counters[name] = this.totals[c] as number));
     const all = this.derivedAll();

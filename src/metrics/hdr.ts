@@ -1,25 +1,24 @@
 // HDR histogram helpers for the main thread: exact encode/decode of the report's `hdr` strings
-// and the summaries (count, percentiles) written next to them. Percentiles are always read from
-// a merged histogram, never averaged.
-import * as hdr from 'hdr-histogram-js';
+// and the summaries (count, percentiles) written next to them. Every summary is computed from
+// sparse bucket counts by one function, so a report aggregated from snapshots and one merged from
+// shard encodings agree to the last digit. Percentiles are never averaged.
 import type { JsHistogram } from 'hdr-histogram-js';
 import type { HistogramPoint, HistogramReport } from '../reports/report-types.js';
-import { newHistogram, type SparseHistogram } from './recorder.js';
+import { decodeSparse, encodeSparse, LAYOUT, sparseOf } from './hdr-codec.js';
+import { addSparse, newHistogram } from './recorder.js';
+import type { SparseLike } from './sparse.js';
 
-/** hdr-histogram-js encoding of a histogram; '' when it holds no values. */
+export { decodeSparse, encodeSparse, sparseOf } from './hdr-codec.js';
+export { DenseCounts, SparseAccumulator, type SparseLike } from './sparse.js';
+
+/** hdr-histogram-js compressed base64 encoding of a histogram; '' when it holds no values. */
 export function encodeHdr(hist: JsHistogram): string {
-  return hist.totalCount === 0 ? '' : hdr.encodeIntoCompressedBase64(hist);
+  return hist.totalCount === 0 ? '' : encodeSparse(sparseOf(hist));
 }
 
-/**
- * Adds an encoded histogram into `target` (our bucket layout). Throws a plain Error when the
- * text is not an HDR encoding; callers that read user files turn that into a ToolError.
- */
+/** Adds an encoded histogram into `target` (our layout); throws a plain Error on bad input. */
 export function addEncoded(target: JsHistogram, encoded: string): void {
-  if (encoded === '') return;
-  // 64-bit counts: interval counts can pass 2^31 in long runs of large fleets.
-  const decoded = hdr.decodeFromCompressedBase64(encoded, 64) as JsHistogram;
-  target.add(decoded);
+  addSparse(target, decodeSparse(encoded));
 }
 
 /** A fresh histogram holding the encoded values ('' → empty). */
@@ -29,42 +28,85 @@ export function decodeHdr(encoded: string): JsHistogram {
   return h;
 }
 
-/** Sparse bucket counts, merged in any order, as sorted parallel arrays (exact: counts add). */
-export class SparseAccumulator {
-  private readonly counts = new Map<number, number>();
-
-  add(sparse: SparseHistogram): void {
-    for (let i = 0; i < sparse.idx.length; i++) {
-      const k = sparse.idx[i] as number;
-      this.counts.set(k, (this.counts.get(k) ?? 0) + (sparse.counts[i] as number));
-    }
-  }
-
-  get empty(): boolean {
-    return this.counts.size === 0;
-  }
-
-  toSparse(): SparseHistogram {
-    const idx = [...this.counts.keys()].sort((a, b) => a - b);
-    return { idx, counts: idx.map((k) => this.counts.get(k) as number) };
-  }
+function totalOf(sparse: SparseLike): number {
+  let total = 0;
+  for (let i = 0; i < sparse.counts.length; i++) total += sparse.counts[i] as number;
+  return total;
 }
 
-const EMPTY_REPORT: HistogramReport = {
-  count: 0,
-  minUs: 0,
-  meanUs: 0,
-  p50Us: 0,
-  p90Us: 0,
-  p99Us: 0,
-  p999Us: 0,
-  maxUs: 0,
-  hdr: '',
-};
+/** ulp as hdr-histogram-js computes it, so percentiles match getValueAtPercentile exactly. */
+function ulp(x: number): number {
+  return Math.pow(2, Math.floor(Math.log2(x)) - 52);
+}
 
-/** Mean rounded to 1/1000 µs so the report does not carry float noise. */
-function roundMean(meanUs: number): number {
-  return Math.round(meanUs * 1000) / 1000;
+/** getValueAtPercentile over sparse counts (same rounding, same bucket bound). */
+export function sparsePercentile(sparse: SparseLike, total: number, percentile: number): number {
+  const fp = (Math.min(percentile, 100) / 100) * total;
+  const rank = Math.max(Math.ceil(fp - ulp(fp)), 1);
+  let seen = 0;
+  for (let i = 0; i < sparse.idx.length; i++) {
+    seen += sparse.counts[i] as number;
+    if (seen >= rank) {
+      const v = LAYOUT.valueFromIndex(sparse.idx[i] as number);
+      return percentile === 0 ? LAYOUT.lowestEquivalentValue(v) : LAYOUT.highestEquivalentValue(v);
+    }
+  }
+  return 0;
+}
+
+/** JsHistogram.mean over sparse counts: bucket medians, summed in index order. */
+function sparseMean(sparse: SparseLike, total: number): number {
+  let sum = 0;
+  for (let i = 0; i < sparse.idx.length; i++) {
+    sum +=
+      LAYOUT.medianEquivalentValue(LAYOUT.valueFromIndex(sparse.idx[i] as number)) *
+      (sparse.counts[i] as number);
+  }
+  return sum / total;
+}
+
+function lastValue(sparse: SparseLike): number {
+  return LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(sparse.idx[sparse.idx.length - 1] as number));
+}
+
+export function pointFromSparse(sparse: SparseLike): HistogramPoint {
+  const count = totalOf(sparse);
+  if (count === 0) return { count: 0, p50Us: 0, p90Us: 0, p99Us: 0, maxUs: 0, hdr: '' };
+  return {
+    count,
+    p50Us: sparsePercentile(sparse, count, 50),
+    p90Us: sparsePercentile(sparse, count, 90),
+    p99Us: sparsePercentile(sparse, count, 99),
+    maxUs: lastValue(sparse),
+    hdr: encodeSparse(sparse),
+  };
+}
+
+export function reportFromSparse(sparse: SparseLike): HistogramReport {
+  const count = totalOf(sparse);
+  if (count === 0) {
+    return { count: 0, minUs: 0, meanUs: 0, p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, maxUs: 0, hdr: '' };
+  }
+  return {
+    count,
+    minUs: LAYOUT.lowestEquivalentValue(LAYOUT.valueFromIndex(sparse.idx[0] as number)),
+    // Rounded to 1/1000 µs so the report does not carry float noise.
+    meanUs: Math.round(sparseMean(sparse, count) * 1000) / 1000,
+    p50Us: sparsePercentile(sparse, count, 50),
+    p90Us: sparsePercentile(sparse, count, 90),
+    p99Us: sparsePercentile(sparse, count, 99),
+    p999Us: sparsePercentile(sparse, count, 99.9),
+    maxUs: lastValue(sparse),
+    hdr: encodeSparse(sparse),
+  };
+}
+
+export function summarizeHistogram(hist: JsHistogram): HistogramReport {
+  return reportFromSparse(sparseOf(hist));
+}
+
+export function summarizePoint(hist: JsHistogram): HistogramPoint {
+  return pointFromSparse(sparseOf(hist));
 }
 
 /**
@@ -79,31 +121,4 @@ export function maxUsOf(hist: JsHistogram): number {
 
 export function minUsOf(hist: JsHistogram): number {
   return hist.totalCount === 0 ? 0 : hist.lowestEquivalentValue(hist.minNonZeroValue);
-}
-
-export function summarizeHistogram(hist: JsHistogram): HistogramReport {
-  if (hist.totalCount === 0) return { ...EMPTY_REPORT };
-  return {
-    count: hist.totalCount,
-    minUs: minUsOf(hist),
-    meanUs: roundMean(hist.mean),
-    p50Us: hist.getValueAtPercentile(50),
-    p90Us: hist.getValueAtPercentile(90),
-    p99Us: hist.getValueAtPercentile(99),
-    p999Us: hist.getValueAtPercentile(99.9),
-    maxUs: maxUsOf(hist),
-    hdr: encodeHdr(hist),
-  };
-}
-
-export function summarizePoint(hist: JsHistogram): HistogramPoint {
-  if (hist.totalCount === 0) return { count: 0, p50Us: 0, p90Us: 0, p99Us: 0, maxUs: 0, hdr: '' };
-  return {
-    count: hist.totalCount,
-    p50Us: hist.getValueAtPercentile(50),
-    p90Us: hist.getValueAtPercentile(90),
-    p99Us: hist.getValueAtPercentile(99),
-    maxUs: maxUsOf(hist),
-    hdr: encodeHdr(hist),
-  };
 }

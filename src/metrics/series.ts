@@ -1,11 +1,9 @@
 // Turns the aggregator's per-interval data into Report['series']. Increments (counters,
 // interval histograms) are zero where nothing was recorded; levels (states, on-target ratio)
 // carry the last known value forward, since a state count holds until it is reported again.
-import type { JsHistogram } from 'hdr-histogram-js';
 import type { HistogramPoint, Report } from '../reports/report-types.js';
 import { CONN_STATES, COUNTERS, HISTOGRAMS, OTA_STATES } from './catalog.js';
-import { summarizePoint, type SparseAccumulator } from './hdr.js';
-import { addSparse, newHistogram } from './recorder.js';
+import { pointFromSparse, type SparseAccumulator } from './hdr.js';
 
 export interface IntervalData {
   counters: Float64Array;
@@ -33,18 +31,14 @@ function counterSeries(input: SeriesInput): Record<string, number[]> {
   return out;
 }
 
+const EMPTY = { idx: [], counts: [] };
+
 function histogramSeries(input: SeriesInput): Record<string, HistogramPoint[]> {
   const out: Record<string, HistogramPoint[]> = {};
-  // One scratch histogram, reset per point: a full histogram per interval would not fit in
-  // memory for long runs.
-  const scratch: JsHistogram = newHistogram();
   HISTOGRAMS.forEach((name, h) => {
-    out[name] = input.timesUs.map((_, i) => {
-      const acc = input.intervals.get(i)?.hists[h];
-      scratch.reset();
-      if (acc && !acc.empty) addSparse(scratch, acc.toSparse());
-      return summarizePoint(scratch);
-    });
+    out[name] = input.timesUs.map((_, i) =>
+      pointFromSparse(input.intervals.get(i)?.hists[h]?.view() ?? EMPTY),
+    );
   });
   return out;
 }

@@ -2,9 +2,7 @@
 // HdrHistogram log analyzers and `hdr-plot`): one file per metric, one line per interval that
 // recorded values. Timestamps are virtual seconds since the start of the run; values are µs and
 // Interval_Max is printed in ms.
-import * as hdr from 'hdr-histogram-js';
 import { HISTOGRAMS } from '../metrics/catalog.js';
-import { decodeHdr } from '../metrics/hdr.js';
 import type { Report } from './report-types.js';
 
 export interface HdrLogFile {
@@ -15,28 +13,38 @@ export interface HdrLogFile {
 }
 
 const US_PER_MS = 1000;
+const LOG_FORMAT_VERSION = '1.3';
 
-/** The interval log of one metric, or null when the series holds no values for it. */
+/** Seconds with 3 decimals, as HistogramLogWriter prints timestamps and maxima. */
+function sec3(value: number): string {
+  return value.toFixed(3);
+}
+
+/**
+ * The interval log of one metric, or null when the series holds no values for it. Lines are
+ * written here rather than through HistogramLogWriter so each carries the report's own encoding
+ * (no decode and re-encode) and the max of the report's point.
+ */
 export function renderHdrLog(report: Report, metric: string): string | null {
   const points = report.series.histograms[metric];
   if (!points || points.every((p) => p.count === 0)) return null;
-  const lines: string[] = [];
-  const writer = new hdr.HistogramLogWriter((chunk) => lines.push(chunk));
-  writer.outputComment(
-    `[fleetstorm ${report.tool.version}: ${metric} in microseconds, Interval_Max in milliseconds]`,
-  );
-  writer.outputComment(`[scenario ${report.scenario.name}, seed ${report.seed}]`);
-  writer.outputLogFormatVersion();
-  // Virtual time starts at 0; no wall-clock start time, so the log is deterministic.
-  writer.outputComment('[StartTime: 0.000 (seconds since the start of the run, virtual time)]');
-  writer.outputLegend();
+  const lines = [
+    `#[fleetstorm ${report.tool.version}: ${metric} in microseconds, Interval_Max in milliseconds]`,
+    `#[scenario ${report.scenario.name}, seed ${report.seed}]`,
+    `#[Histogram log format version ${LOG_FORMAT_VERSION}]`,
+    // Virtual time starts at 0; no wall-clock start time, so the log is deterministic.
+    '#[StartTime: 0.000 (seconds since the start of the run, virtual time)]',
+    '"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"',
+  ];
   points.forEach((p, i) => {
     if (p.count === 0) return;
     const endUs = report.series.timesUs[i] ?? 0;
     const startUs = i === 0 ? 0 : (report.series.timesUs[i - 1] ?? 0);
-    writer.outputIntervalHistogram(decodeHdr(p.hdr), startUs / 1e6, endUs / 1e6, US_PER_MS);
+    lines.push(
+      `${sec3(startUs / 1e6)},${sec3((endUs - startUs) / 1e6)},${sec3(p.maxUs / US_PER_MS)},${p.hdr}`,
+    );
   });
-  return lines.join('');
+  return `${lines.join('\n')}\n`;
 }
 
 /** Interval logs for every histogram with values, in catalog order. */

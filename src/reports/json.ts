@@ -59,8 +59,22 @@ function scalar(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+// Series repeat the same object shapes thousands of times; sort each key set once.
+const orderCache = new Map<string, string[]>();
+
+function orderedKeys(obj: Record<string, unknown>): string[] {
+  const keys = Object.keys(obj);
+  const signature = keys.join('\u0000');
+  let ordered = orderCache.get(signature);
+  if (!ordered) {
+    ordered = orderKeys(keys);
+    if (orderCache.size < 1000) orderCache.set(signature, ordered);
+  }
+  return ordered;
+}
+
 function entries(obj: Record<string, unknown>): [string, unknown][] {
-  return orderKeys(Object.keys(obj))
+  return orderedKeys(obj)
     .filter((k) => obj[k] !== undefined)
     .map((k) => [k, obj[k]]);
 }

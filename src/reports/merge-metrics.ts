@@ -3,8 +3,9 @@
 import type { JsHistogram } from 'hdr-histogram-js';
 import { DERIVED, HISTOGRAMS, type DerivedName, type HistogramName } from '../metrics/catalog.js';
 import { computeDerived } from '../metrics/derived.js';
-import { addEncoded, summarizeHistogram } from '../metrics/hdr.js';
-import { newHistogram } from '../metrics/recorder.js';
+import { decodeSparse, reportFromSparse, SparseAccumulator, type SparseLike } from '../metrics/hdr.js';
+import { newHistogram, type SparseHistogram } from '../metrics/recorder.js';
+import { addSparseLike } from '../metrics/sparse.js';
 import { sumCounter } from '../metrics/source.js';
 import { ToolError } from '../errors/tool-error.js';
 import type { HistogramReport, Report } from './report-types.js';
@@ -20,10 +21,10 @@ export function unionKeys(records: readonly Record<string, unknown>[], order: re
   return [...known, ...rest];
 }
 
-/** Adds a report's encoded histogram, turning a corrupt encoding into a ToolError. */
-export function addReportHdr(target: JsHistogram, encoded: string, where: string): void {
+/** Decodes a report's histogram, turning a corrupt encoding into a ToolError. */
+export function decodeReportHdr(encoded: string, where: string): SparseHistogram {
   try {
-    addEncoded(target, encoded);
+    return decodeSparse(encoded);
   } catch (e) {
     throw new ToolError(
       'FLEETSTORM_ERR_REPORT_INPUT',
@@ -36,18 +37,18 @@ export function addReportHdr(target: JsHistogram, encoded: string, where: string
   }
 }
 
-function mergeHistograms(all: readonly Metrics[], where: string[]): Map<string, JsHistogram> {
-  const out = new Map<string, JsHistogram>();
+function mergeHistograms(all: readonly Metrics[], where: string[]): Map<string, SparseLike> {
+  const out = new Map<string, SparseLike>();
   for (const key of unionKeys(
     all.map((m) => m.histograms),
     HISTOGRAMS,
   )) {
-    const merged = newHistogram();
+    const acc = new SparseAccumulator();
     all.forEach((m, r) => {
       const h = m.histograms[key];
-      if (h && h.count > 0) addReportHdr(merged, h.hdr, `${where[r]}: metrics.histograms["${key}"]`);
+      if (h && h.count > 0) acc.add(decodeReportHdr(h.hdr, `${where[r]}: metrics.histograms["${key}"]`));
     });
-    out.set(key, merged);
+    out.set(key, acc.view());
   }
   return out;
 }
@@ -89,12 +90,21 @@ export function mergeMetrics(
 ): Metrics {
   const merged = mergeHistograms(all, where);
   const histograms: Record<string, HistogramReport> = {};
-  for (const [key, h] of merged) histograms[key] = summarizeHistogram(h);
+  for (const [key, sparse] of merged) histograms[key] = reportFromSparse(sparse);
   const counters = mergeCounters(all, counterOrder);
-  const empty = newHistogram();
+  const full = new Map<string, JsHistogram>();
+  const histogram = (name: HistogramName): JsHistogram => {
+    let h = full.get(name);
+    if (!h) {
+      h = newHistogram();
+      addSparseLike(h, merged.get(name) ?? { idx: [], counts: [] });
+      full.set(name, h);
+    }
+    return h;
+  };
   const values = computeDerived({
     counter: (name) => sumCounter(name, (n) => counters[n] ?? 0),
-    histogram: (name: HistogramName) => merged.get(name) ?? empty,
+    histogram,
     devices,
     onTargetRatio: mergedOnTarget(all),
     committedDevices: null,

@@ -1,10 +1,9 @@
 // Merging the per-interval series of shard reports, aligned on timesUs: increments and state
 // counts add, interval histograms merge from their HDR encodings, and the on-target ratio is
 // re-weighted by each shard's targeted devices (a ratio cannot be summed).
-import { newHistogram } from '../metrics/recorder.js';
-import { summarizePoint } from '../metrics/hdr.js';
+import { pointFromSparse, SparseAccumulator } from '../metrics/hdr.js';
 import type { HistogramPoint, Report } from './report-types.js';
-import { addReportHdr, unionKeys } from './merge-metrics.js';
+import { decodeReportHdr, unionKeys } from './merge-metrics.js';
 
 type Series = Report['series'];
 
@@ -46,15 +45,14 @@ function sumRecord(
 }
 
 function mergePoints(aligned: readonly Aligned[], n: number, key: string, where: string[]): HistogramPoint[] {
-  const scratch = newHistogram();
   return Array.from({ length: n }, (_, i) => {
-    scratch.reset();
+    const acc = new SparseAccumulator();
     aligned.forEach((a, r) => {
       const j = a.at[i] as number;
       const p = j >= 0 ? a.series.histograms[key]?.[j] : undefined;
-      if (p && p.count > 0) addReportHdr(scratch, p.hdr, `${where[r]}: series.histograms["${key}"][${j}]`);
+      if (p && p.count > 0) acc.add(decodeReportHdr(p.hdr, `${where[r]}: series.histograms["${key}"][${j}]`));
     });
-    return summarizePoint(scratch);
+    return pointFromSparse(acc.view());
   });
 }
 
