@@ -31,6 +31,9 @@ export function createPool(threads: number): FleetPool {
     maxThreads: threads,
     idleTimeout: 60_000,
     concurrentTasksPerWorker: 1,
+    // Plain Node for the hot path: no loaders inherited from the parent (tsx, test runners),
+    // which wrap every module binding in getters.
+    execArgv: [],
   });
   return {
     threads,

@@ -1,0 +1,51 @@
+// npm run bench: every benchmark, each case in its own process (clean peak RSS), printed side
+// by side with its baseline and the targets. Record the output in BENCHMARKS.md.
+//   npm run bench                 all cases
+//   npm run bench -- virtual      only the virtual-mode cases
+import { spawnSync } from 'node:child_process';
+
+interface Row {
+  [k: string]: unknown;
+}
+
+function run(script: string, args: string[]): Row {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', script, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (r.status !== 0 || !line) throw new Error(`${script} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}`);
+  return JSON.parse(line) as Row;
+}
+
+const only = process.argv[2];
+const results: Row[] = [];
+if (!only || only === 'virtual') {
+  const tele = run('bench/virtual-scale.ts', ['--case', 'telemetry']);
+  const roll = run('bench/virtual-scale.ts', ['--case', 'rollout']);
+  const ten = run('bench/virtual-scale.ts', ['--case', 'ten-million']);
+  const base = run('bench/baseline-fake-timers.ts', ['--devices', '100000', '--hours', '6']);
+  results.push(tele, roll, ten, base);
+  const ratio = Number(tele.eventsPerSec) / Number(base.eventsPerSec);
+  console.log('\nvirtual mode (2 workers)');
+  console.log('case               devices     events       wall s   events/s    peak RSS  B/device');
+  for (const r of [tele, roll, ten, base]) {
+    console.log(
+      `${String(r.case).padEnd(18)} ${String(r.devices).padStart(9)} ${String(r.events).padStart(11)} ${String(r.wallS).padStart(9)} ${String(r.eventsPerSec).padStart(10)} ${String(r.peakRssMB).padStart(8)}MB ${String(r.bytesPerDevice ?? '-').padStart(8)}`,
+    );
+  }
+  console.log(`fleet core vs one fake-timers timer per device: ${ratio.toFixed(1)}× the events/s`);
+  console.log(`rollout+faults wall / telemetry wall: ${(Number(roll.wallS) / Number(tele.wallS)).toFixed(2)} (target <= 2)`);
+  console.log(
+    `targets: >= 5M events/s: ${Number(tele.eventsPerSec) >= 5e6 ? 'met' : 'NOT met'}; 1M x 24h < 60 s: ${Number(tele.wallS) < 60 ? 'met' : 'NOT met'}; peak RSS <= 1 GB: ${Number(tele.peakRssMB) <= 1000 && Number(roll.peakRssMB) <= 1000 ? 'met' : 'NOT met'}`,
+  );
+}
+if (!only || only === 'live') {
+  const live = run('bench/live-mqtt.ts', []);
+  results.push(live);
+  console.log('\nlive mode');
+  console.log(JSON.stringify(live, null, 2));
+}
+console.log('\nraw:');
+for (const r of results) console.log(JSON.stringify(r));
