@@ -3,13 +3,12 @@
 // what differs, then resolved to engine units.
 import { ToolError } from '../errors/tool-error.js';
 import { deepMerge, findNamedFile, isRecord, listNames, readDocument } from './documents.js';
-import { issueToToolError, whereOf } from './issues.js';
+import { errorMap, issueToToolError, whereOf } from './issues.js';
 import { resolveDeviceType } from './resolve-device.js';
 import { unknownDeviceType } from './resolve-names.js';
 import { deviceTypeSchema, type DeviceTypeParsed } from './schema-device.js';
 import type { ScenarioParsed } from './schema.js';
 import type { DeviceType } from './types.js';
-import { errorMap } from './issues.js';
 
 export interface DeviceTypeSources {
   /** Folders searched in order for `<name>.yaml|.yml|.json`. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../../src/errors/codes.js';
 import { ToolError } from '../../../src/errors/tool-error.js';
+import { parseText } from '../../../src/scenario/documents.js';
 import { loadScenario, validateFiles } from '../../../src/scenario/index.js';
 
 const DIR = 'test/fixtures/invalid';
@@ -145,6 +146,16 @@ const CASES: Case[] = [
   { file: 'not-a-mapping.yaml', code: 'FLEETSTORM_ERR_SCENARIO_INVALID', path: '' },
 ];
 
+function errorOf(fn: () => unknown): ToolError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ToolError) return e;
+    throw e;
+  }
+  throw new Error('expected a ToolError');
+}
+
 async function loadError(path: string): Promise<ToolError> {
   try {
     await loadScenario(path, { env: {} });
@@ -172,7 +183,20 @@ describe('invalid scenario fixtures', () => {
   it('reports malformed YAML with its line and column', async () => {
     const err = await loadError(join(DIR, 'malformed.yaml'));
     expect(err.code).toBe('FLEETSTORM_ERR_SCENARIO_PARSE');
-    expect(err.where).toMatch(/^test\/fixtures\/invalid\/malformed\.yaml:\d+:\d+$/);
+    expect(err.where).toBe(`${join(DIR, 'malformed.yaml')}:6:1`);
+    expect(err.message).toContain('unique');
+  });
+
+  it('reports YAML and JSON syntax errors', () => {
+    const yamlErr = errorOf(() =>
+      parseText('name: x\nfleet:\n  - { device: sensor, count: 10\nfaults: []\n', 'x.yaml'),
+    );
+    expect(yamlErr.code).toBe('FLEETSTORM_ERR_SCENARIO_PARSE');
+    expect(yamlErr.where).toBe('x.yaml:4:1');
+    expect(yamlErr.toLine()).not.toContain('\n');
+    const jsonErr = errorOf(() => parseText('{ "name": ', 'x.json'));
+    expect(jsonErr.code).toBe('FLEETSTORM_ERR_SCENARIO_PARSE');
+    expect(jsonErr.where).toBe('x.json');
   });
 
   it('reports a missing file', async () => {
