@@ -38,7 +38,8 @@ export const CONN_STATE_COLORS: Record<ConnStateName, string> = {
   connecting: COLORS.sky,
   connected: COLORS.green,
   backoff: COLORS.orange,
-  sleeping: COLORS.purple,
+  // Asleep is the normal state of a duty-cycled fleet: a quiet colour, not an alarm.
+  sleeping: '#c4bfe0',
   dark: COLORS.dark,
   bricked: COLORS.vermillion,
 };

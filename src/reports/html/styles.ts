@@ -93,6 +93,8 @@ svg .strip { opacity: 0.75; }
 svg .mlab { font-weight: 600; }
 svg .lane-bg { fill: #f4f6f8; }
 svg .lane-label { fill: #1d2125; font-size: 11.5px; }
+svg .lane-label.on-bar { fill: #fff; font-weight: 600; }
+svg .lane-label.halo { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
 svg .crosshair { stroke: #1d2125; stroke-width: 1; stroke-dasharray: 2 2; pointer-events: none; }
 .tip { position: fixed; z-index: 10; pointer-events: none; background: rgba(29, 33, 37, 0.94); color: #fff; font-size: 12px; padding: 6px 8px; border-radius: 5px; max-width: 320px; }
 .tip-time { font-weight: 700; margin-bottom: 2px; }

@@ -33,15 +33,20 @@ const BAR_PX = 14;
 const MIN_BAR_PX = 2;
 const LABEL_CHAR_PX = 6.4;
 
+/** Where a lane's label goes: right of its bars, else left of them, else inside the first bar. */
 function laneLabel(lane: TimelineLane, x: Scale, barTop: number): string {
   const first = lane.spans[0];
   const end = lane.spans.length === 0 ? PLOT.left : Math.max(...lane.spans.map((s) => x.map(s.endUs)));
-  const start = first === undefined ? PLOT.left : x.map(first.startUs);
+  const start = first === undefined ? PLOT.left : Math.max(PLOT.left, x.map(first.startUs));
+  const firstEnd = first === undefined ? start : Math.min(PLOT.right, x.map(first.endUs));
   const widthPx = lane.label.length * LABEL_CHAR_PX;
-  // Right of the lane's last bar when it fits, else left of its first bar, else inside.
-  const [lx, anchor] =
-    end + 6 + widthPx <= PLOT.right ? [end + 6, 'start'] : start - 6 - widthPx >= PLOT.left ? [start - 6, 'end'] : [PLOT.left + 4, 'start'];
-  return `<text class="lane-label" x="${px(lx)}" y="${px(barTop + BAR_PX / 2)}" dy="0.34em" text-anchor="${anchor}">${esc(lane.label)}</text>`;
+  let lx = start + 6;
+  let cls = 'lane-label on-bar';
+  let anchor = 'start';
+  if (end + 6 + widthPx <= PLOT.right) [lx, cls] = [end + 6, 'lane-label'];
+  else if (start - 6 - widthPx >= PLOT.left) [lx, cls, anchor] = [start - 6, 'lane-label', 'end'];
+  else if (firstEnd - start < widthPx + 12) cls = 'lane-label halo';
+  return `<text class="${cls}" x="${px(lx)}" y="${px(barTop + BAR_PX / 2)}" dy="0.34em" text-anchor="${anchor}">${esc(lane.label)}</text>`;
 }
 
 function laneBars(lane: TimelineLane, x: Scale, barTop: number): string {
