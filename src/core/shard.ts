@@ -10,6 +10,7 @@ import type { ModelShare } from '../backend-model/share.js';
 import type { RolloutPlan, RolloutWindowState } from '../device/rollout-plan.js';
 import type { FaultPlan, Occurrence } from '../faults/plan.js';
 import type { OutcomeLog } from '../device/outcome-log.js';
+import type { BackendPort } from '../device/port.js';
 
 export interface ShardStatic {
   shard: number;
@@ -24,6 +25,8 @@ export interface ShardStatic {
   share: ModelShare;
   rollout: RolloutPlan | null;
   faults: FaultPlan;
+  /** Virtual: the modelled backend; live: real sockets. */
+  port: BackendPort;
 }
 
 export class Shard {
@@ -58,6 +61,10 @@ export class Shard {
     this.a = new ShardArrays(views(shardLayout(st.size, st.rollout !== null), buf));
     this.q = new CalendarQueue(this.a);
     this.faultHits = new Float64Array(st.faults.faults.length);
+  }
+
+  get port(): BackendPort {
+    return this.st.port;
   }
 
   get meta(): Float64Array {

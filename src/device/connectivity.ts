@@ -1,13 +1,12 @@
 // Connect, connected, disconnect, reconnect with backoff. A connect attempt asks the backend
 // (model) when the CONNACK would arrive; the device wakes then and applies the stored result.
-import { CONNECT, brokerConnect, brokerRelease } from '../backend-model/model.js';
 import { FLAG, PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 import { C, CS, H, OS } from '../metrics/catalog.js';
 import { offerAvailable } from './ota.js';
 import { backoffDelayUs } from './backoff.js';
 import type { TypeParams } from './params.js';
-import { lost, oneWayUs } from './radio.js';
+import { lost } from './radio.js';
 import { afterConnected } from './telemetry.js';
 
 const PEND_FAILURE_COUNTER = [
@@ -30,24 +29,7 @@ export function attemptConnect(sh: Shard, d: number, t: number, tp: TypeParams):
     a.connDue[d] = t + tp.connectTimeoutUs;
     return;
   }
-  const up = oneWayUs(sh, d, tp);
-  const ans = brokerConnect(sh, d, t + up);
-  const respAt = ans.atUs + oneWayUs(sh, d, tp);
-  if (ans.status === CONNECT.ok && respAt - t > tp.connectTimeoutUs) {
-    brokerRelease(sh); // the client gave up before the CONNACK: the session is dropped
-    a.pend[d] = PEND.timeout;
-    a.connDue[d] = t + tp.connectTimeoutUs;
-    return;
-  }
-  a.pend[d] =
-    ans.status === CONNECT.ok
-      ? PEND.ok
-      : ans.status === CONNECT.maxSessions
-        ? PEND.maxSessions
-        : ans.status === CONNECT.outage
-          ? PEND.outage
-          : PEND.rejected;
-  a.connDue[d] = respAt;
+  sh.port.connect(sh, d, t, tp);
 }
 
 export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams): void {
@@ -95,7 +77,7 @@ export function holdsSession(sh: Shard, d: number): boolean {
  */
 export function loseLink(sh: Shard, d: number, disconnectCounter: number): boolean {
   const wasConnected = sh.a.conn[d] === CS.connected;
-  if (holdsSession(sh, d)) brokerRelease(sh);
+  if (holdsSession(sh, d)) sh.port.release(sh, d, false);
   if (wasConnected) sh.rec.add(disconnectCounter);
   sh.a.connDue[d] = Infinity;
   return wasConnected;

@@ -1,7 +1,6 @@
 // OTA agent, part 1: check-in, offer and download (resumable). Every state is explicit in the
 // per-device `ota` byte and counted in the devices-by-state series. Part 2 (ota-install.ts):
 // verify, install to the inactive slot, reboot, health check, commit or rollback.
-import { apiCheckin, otaAdmit, otaRelease } from '../backend-model/model.js';
 import { FLAG, OTA_PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 import { DURING } from '../faults/plan.js';
@@ -10,7 +9,7 @@ import { C, CS, H, OS } from '../metrics/catalog.js';
 import { nextFloat, nextRange } from '../random/rng.js';
 import { failAttempt, otaInstallEvent, startVerify } from './ota-install.js';
 import type { TypeParams } from './params.js';
-import { bandwidth, oneWayUs } from './radio.js';
+import { oneWayUs } from './radio.js';
 import { HALT, WAVE_STAT, waveOf } from './rollout-plan.js';
 import { TE, clearTrail, trail } from './trail.js';
 import { loseLink } from './connectivity.js';
@@ -86,14 +85,11 @@ function checkIn(sh: Shard, d: number, t: number, tp: TypeParams): void {
   if (!linkUp(sh, d)) return scheduleCheck(sh, d, t, tp, false);
   sh.rec.add(C.http_checkin_total);
   sh.a.reqAt[d] = t;
-  const up = oneWayUs(sh, d, tp);
-  const ans = apiCheckin(sh, d, t + up);
-  if (ans.status !== 0) {
+  if (!sh.port.checkin(sh, d, t, tp)) {
     sh.rec.add(C.http_checkin_failed_total);
     return scheduleCheck(sh, d, t, tp, false);
   }
   sh.setOta(d, OS.checking);
-  sh.a.otaDue[d] = ans.atUs + oneWayUs(sh, d, tp);
 }
 
 function checkAnswered(sh: Shard, d: number, t: number, tp: TypeParams): void {
@@ -117,10 +113,12 @@ function checkAnswered(sh: Shard, d: number, t: number, tp: TypeParams): void {
 
 function startDownload(sh: Shard, d: number, t: number, tp: TypeParams): void {
   const a = sh.a;
-  const plan = sh.st.rollout;
-  if (!plan) return;
-  const rate = otaAdmit(sh, bandwidth(sh, d, tp)) / 1e6;
-  if (rate === 0) {
+  const have = a.dlBytes[d] as number;
+  const resume = have > 0 && tp.otaResume;
+  if (!resume) a.dlBytes[d] = 0;
+  const endAt = sh.port.downloadStart(sh, d, t, tp);
+  if (endAt < 0) {
+    a.dlBytes[d] = have;
     trail(sh, d, t, TE['server-busy']);
     sh.setOta(d, OS['retry-wait']);
     a.otaDue[d] = t + nextRange(a.rng, d, 0.5, 1.5) * tp.otaBackoff.baseUs;
@@ -128,8 +126,7 @@ function startDownload(sh: Shard, d: number, t: number, tp: TypeParams): void {
   }
   sh.setOta(d, OS.downloading);
   sh.rec.add(C.ota_download_started_total);
-  const have = a.dlBytes[d] as number;
-  if (have > 0 && tp.otaResume) {
+  if (resume) {
     sh.rec.add(C.ota_resumed_downloads_total);
     trail(sh, d, t, TE['download-resumed']);
   } else {
@@ -137,13 +134,8 @@ function startDownload(sh: Shard, d: number, t: number, tp: TypeParams): void {
       sh.rec.add(C.ota_redownloaded_bytes_total, have);
       trail(sh, d, t, TE['download-restarted']);
     } else trail(sh, d, t, TE['download-start']);
-    a.dlBytes[d] = 0;
     a.dlStartAt[d] = t;
   }
-  const latency = oneWayUs(sh, d, tp) * 2;
-  a.dlSegAt[d] = t + latency;
-  a.dlRate[d] = rate;
-  const endAt = a.dlSegAt[d] + (plan.sizeBytes - (a.dlBytes[d] as number)) / rate;
   drawDownloadFaults(sh, d, t, endAt);
 }
 
@@ -167,20 +159,11 @@ function drawDownloadFaults(sh: Shard, d: number, t: number, endAt: number): voi
   }
 }
 
-/** Bytes the device holds at time t of its current segment. */
-export function bytesAt(sh: Shard, d: number, t: number): number {
-  const plan = sh.st.rollout;
-  const a = sh.a;
-  const got = (a.dlBytes[d] as number) + Math.max(0, t - (a.dlSegAt[d] as number)) * (a.dlRate[d] as number);
-  return Math.min(plan ? plan.sizeBytes : got, Math.floor(got));
-}
-
 /** The download stops at t (drop, outage, power): keep what arrived, free the server slot. */
 export function interruptDownload(sh: Shard, d: number, t: number): void {
-  const reached = bytesAt(sh, d, t);
+  const reached = sh.port.downloadStop(sh, d, t);
   sh.rec.add(C.ota_downloaded_bytes_total, reached - (sh.a.dlBytes[d] as number));
   sh.a.dlBytes[d] = reached;
-  otaRelease(sh);
 }
 
 function downloadEvent(sh: Shard, d: number, t: number, tp: TypeParams): void {

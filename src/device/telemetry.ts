@@ -1,12 +1,11 @@
 // Periodic telemetry: publish at interval ± jitter. The PUBACK time comes from the ingest model
 // at once, so an acknowledged publish costs one event, not two.
-import { brokerIngest, brokerRelease } from '../backend-model/model.js';
 import { FLAG } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
-import { C, CS, H } from '../metrics/catalog.js';
+import { C, CS } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
 import type { TypeParams } from './params.js';
-import { lost, oneWayUs } from './radio.js';
+import { lost } from './radio.js';
 
 export function nextIntervalUs(sh: Shard, d: number, tp: TypeParams): number {
   return nextRange(sh.a.rng, d, tp.intervalUs - tp.jitterUs, tp.intervalUs + tp.jitterUs);
@@ -30,7 +29,7 @@ export function telemetryDue(sh: Shard, d: number, t: number, tp: TypeParams): v
 }
 
 function sleep(sh: Shard, d: number, t: number, tp: TypeParams): void {
-  brokerRelease(sh);
+  sh.port.release(sh, d, true);
   sh.rec.add(C['mqtt_disconnects_total{reason="duty_cycle"}']);
   sh.setConn(d, CS.sleeping);
   sh.a.connDue[d] = t + nextIntervalUs(sh, d, tp);
@@ -44,12 +43,5 @@ export function publish(sh: Shard, d: number, t: number, tp: TypeParams): void {
     sh.rec.add(C['mqtt_publish_failed_total{reason="lost"}']);
     return;
   }
-  const up = oneWayUs(sh, d, tp);
-  const ans = brokerIngest(sh, d, t + up);
-  if (ans.status !== 0) {
-    sh.rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
-    return;
-  }
-  sh.rec.add(C.mqtt_publish_acked_total);
-  if (tp.qos > 0) sh.rec.record(H.mqtt_publish_ack_duration_us, ans.atUs + oneWayUs(sh, d, tp) - t);
+  sh.port.publish(sh, d, t, tp);
 }

@@ -9,7 +9,7 @@ import type { TypeParams } from '../device/params.js';
 import { cutPower, drainTo, goFlat } from '../device/power.js';
 import { C, CS, OS } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
-import type { Occurrence } from './plan.js';
+import { isBackendWide, type Occurrence } from './plan.js';
 import { hitTimed } from './select.js';
 
 /** Recomputes backend-wide conditions in force at time t from all occurrences. */
@@ -36,8 +36,8 @@ export function backendConditions(sh: Shard, timed: Occurrence[], t: number): vo
 
 export function applyStart(sh: Shard, occ: Occurrence, t: number): void {
   const type = occ.fault.type;
-  if (type === 'backend-outage') return outageStart(sh, occ, t);
-  if (type === 'backend-slow' || type === 'broker-reject' || type === 'corrupt-image') return;
+  if (isBackendWide(type)) return sh.port.backendFault(sh, occ, t, 'start');
+  if (type === 'corrupt-image') return;
   if (type === 'radio-degrade') sh.degrade = occ.fault.params;
   let hits = 0;
   for (let d = 0; d < sh.st.size; d++) {
@@ -92,9 +92,9 @@ function hitDevice(sh: Shard, d: number, occ: Occurrence, t: number, tp: TypePar
 
 export function applyEnd(sh: Shard, occ: Occurrence, t: number): void {
   const type = occ.fault.type;
-  if (type === 'backend-outage') {
-    sh.outageEndUs = t;
-    return;
+  if (isBackendWide(type)) {
+    if (type === 'backend-outage') sh.outageEndUs = t;
+    return sh.port.backendFault(sh, occ, t, 'end');
   }
   const bit = type === 'radio-degrade' ? FLAG.degraded : type === 'clock-skew' ? FLAG.skewed : 0;
   if (bit === 0) return;
@@ -103,7 +103,8 @@ export function applyEnd(sh: Shard, occ: Occurrence, t: number): void {
   }
 }
 
-function outageStart(sh: Shard, occ: Occurrence, t: number): void {
+/** Virtual outage: the broker drops every session; devices notice at once and back off. */
+export function outageStart(sh: Shard, occ: Occurrence, t: number): void {
   const a = sh.a;
   let dropped = 0;
   for (let d = 0; d < sh.st.size; d++) {

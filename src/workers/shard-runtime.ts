@@ -3,6 +3,7 @@
 // thread may advance any shard.
 import { Shard, type ShardStatic } from '../core/shard.js';
 import { modelShare } from '../backend-model/share.js';
+import { virtualPort } from '../backend-model/virtual-port.js';
 import { compileFaults, type FaultPlan } from '../faults/plan.js';
 import { compileType, typeOrder, type TypeParams } from '../device/params.js';
 import { Recorder } from '../metrics/recorder.js';
@@ -57,6 +58,7 @@ export function shardFor(ctx: RunContext, h: ShardHandle): Shard {
       share: modelShare(ctx.scenario.backend, parts, offset + h.shard),
       rollout: ctx.plan,
       faults: rc.faults,
+      port: virtualPort,
     };
     sh = new Shard(h.buf, st, recorder, outcomes);
     rc.shards.set(h.shard, sh);

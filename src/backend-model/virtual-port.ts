@@ -1,0 +1,75 @@
+// The device port for virtual mode: every request is answered by the modelled backend at once,
+// as a time in the future, so a request/response costs one event.
+import { PEND } from '../core/shard-layout.js';
+import type { Shard } from '../core/shard.js';
+import type { TypeParams } from '../device/params.js';
+import type { BackendPort } from '../device/port.js';
+import { bandwidth, oneWayUs } from '../device/radio.js';
+import { outageStart } from '../faults/apply-timed.js';
+import { C, H } from '../metrics/catalog.js';
+import { CONNECT, apiCheckin, brokerConnect, brokerIngest, brokerRelease, otaAdmit, otaRelease } from './model.js';
+
+const PEND_OF = [PEND.ok, PEND.rejected, PEND.maxSessions, PEND.outage];
+
+export const virtualPort: BackendPort = {
+  connect(sh: Shard, d: number, t: number, tp: TypeParams): void {
+    const a = sh.a;
+    const up = oneWayUs(sh, d, tp);
+    const ans = brokerConnect(sh, d, t + up);
+    const respAt = ans.atUs + oneWayUs(sh, d, tp);
+    if (ans.status === CONNECT.ok && respAt - t > tp.connectTimeoutUs) {
+      brokerRelease(sh); // the client gave up before the CONNACK: the session is dropped
+      a.pend[d] = PEND.timeout;
+      a.connDue[d] = t + tp.connectTimeoutUs;
+      return;
+    }
+    a.pend[d] = PEND_OF[ans.status] ?? PEND.rejected;
+    a.connDue[d] = respAt;
+  },
+
+  release(sh: Shard): void {
+    brokerRelease(sh);
+  },
+
+  publish(sh: Shard, d: number, t: number, tp: TypeParams): void {
+    const up = oneWayUs(sh, d, tp);
+    const ans = brokerIngest(sh, d, t + up);
+    if (ans.status !== 0) {
+      sh.rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
+      return;
+    }
+    sh.rec.add(C.mqtt_publish_acked_total);
+    if (tp.qos > 0) sh.rec.record(H.mqtt_publish_ack_duration_us, ans.atUs + oneWayUs(sh, d, tp) - t);
+  },
+
+  checkin(sh: Shard, d: number, t: number, tp: TypeParams): boolean {
+    const up = oneWayUs(sh, d, tp);
+    const ans = apiCheckin(sh, d, t + up);
+    if (ans.status !== 0) return false;
+    sh.a.otaDue[d] = ans.atUs + oneWayUs(sh, d, tp);
+    return true;
+  },
+
+  downloadStart(sh: Shard, d: number, t: number, tp: TypeParams): number {
+    const plan = sh.st.rollout;
+    const rate = plan ? otaAdmit(sh, bandwidth(sh, d, tp)) / 1e6 : 0;
+    if (rate === 0 || !plan) return -1;
+    const a = sh.a;
+    const from = a.dlBytes[d] as number;
+    a.dlSegAt[d] = t + oneWayUs(sh, d, tp) * 2;
+    a.dlRate[d] = rate;
+    return (a.dlSegAt[d] as number) + (plan.sizeBytes - from) / rate;
+  },
+
+  downloadStop(sh: Shard, d: number, t: number): number {
+    const plan = sh.st.rollout;
+    const a = sh.a;
+    const got = (a.dlBytes[d] as number) + Math.max(0, t - (a.dlSegAt[d] as number)) * (a.dlRate[d] as number);
+    otaRelease(sh);
+    return Math.min(plan ? plan.sizeBytes : got, Math.floor(got));
+  },
+
+  backendFault(sh, occ, t, phase): void {
+    if (occ.fault.type === 'backend-outage' && phase === 'start') outageStart(sh, occ, t);
+  },
+};

@@ -1,0 +1,32 @@
+// The device state machine's port to the world. Virtual mode plugs in the modelled backend
+// (answers computed at once, as times); live mode plugs in real sockets (answers arrive later and
+// the live driver wakes the device). The state machine is the same in both.
+import type { Shard } from '../core/shard.js';
+import type { Occurrence } from '../faults/plan.js';
+import type { TypeParams } from './params.js';
+
+export interface BackendPort {
+  /**
+   * Begins a connect at t. Sets a.pend[d] and a.connDue[d]: the outcome and when it is known
+   * (virtual), or a deadline that the live driver brings forward when the CONNACK comes.
+   */
+  connect(sh: Shard, d: number, t: number, tp: TypeParams): void;
+  /** The device's session ends: `clean` DISCONNECT (duty cycle, reboot) or the link died. */
+  release(sh: Shard, d: number, clean: boolean): void;
+  /** A telemetry publish at t. The port records the outcome (now, or when the ack comes). */
+  publish(sh: Shard, d: number, t: number, tp: TypeParams): void;
+  /**
+   * A check-in request at t. Returns false if refused at once; otherwise sets a.otaDue[d] to
+   * when the answer is known (virtual) or a deadline (live).
+   */
+  checkin(sh: Shard, d: number, t: number, tp: TypeParams): boolean;
+  /**
+   * Starts (or resumes from a.dlBytes[d]) the firmware download at t. Returns the time the
+   * transfer would complete, or -1 when the server has no free slot.
+   */
+  downloadStart(sh: Shard, d: number, t: number, tp: TypeParams): number;
+  /** The transfer stops at t (done, drop, outage, power): returns the bytes the device holds. */
+  downloadStop(sh: Shard, d: number, t: number): number;
+  /** A backend-wide fault (outage, slow, reject) begins or ends at t. */
+  backendFault(sh: Shard, occ: Occurrence, t: number, phase: 'start' | 'end'): void;
+}
