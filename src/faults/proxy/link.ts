@@ -24,6 +24,7 @@ export class Link {
   private linkFreeAtMs = 0;
   private timer: TimerHandle | undefined;
   private ended = false;
+  private finSent = false;
 
   constructor(
     private readonly from: net.Socket,
@@ -54,15 +55,16 @@ export class Link {
     this.schedule();
   }
 
-  /** The source ended: forward the FIN once everything queued has gone. */
+  /** The source ended: forward the FIN once everything queued has gone (never into a black hole). */
   end(): void {
     this.ended = true;
-    if (this.head === this.chunks.length) this.to.end();
+    this.schedule();
   }
 
   /** Re-arms delivery (after a blackhole ends or settings change). */
   schedule(): void {
-    if (this.timer !== undefined || this.settings.blackhole || this.head === this.chunks.length) return;
+    if (this.timer !== undefined || this.settings.blackhole) return;
+    if (this.head === this.chunks.length) return this.forwardFin();
     const wait = (this.dueMs[this.head] as number) - this.nowMs();
     if (wait <= 0) return this.flush();
     this.timer = this.timers.setTimeout(() => {
@@ -92,7 +94,7 @@ export class Link {
       this.chunks.length = 0;
       this.dueMs.length = 0;
       this.head = 0;
-      if (this.ended) this.to.end();
+      this.forwardFin();
     } else if (this.head > 4096) {
       this.chunks.splice(0, this.head); // a link that never drains: drop the consumed prefix
       this.dueMs.splice(0, this.head);
@@ -100,6 +102,12 @@ export class Link {
     }
     if (this.queuedBytes < LOW_WATER_BYTES && this.from.isPaused() && !this.settings.blackhole) this.from.resume();
     this.schedule();
+  }
+
+  private forwardFin(): void {
+    if (!this.ended || this.finSent || this.settings.blackhole) return;
+    this.finSent = true;
+    this.to.end();
   }
 
   private write(chunk: Buffer): void {

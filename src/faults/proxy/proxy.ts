@@ -61,6 +61,8 @@ interface Pair {
   upstream: net.Socket;
   up: Link;
   down: Link;
+  /** One side closed during a black hole: the other side must not learn of it until it ends. */
+  halfGone: boolean;
 }
 
 class ProxyServer implements FaultProxy {
@@ -109,6 +111,7 @@ class ProxyServer implements FaultProxy {
         pair.down.schedule();
       }
     }
+    if (!on) for (const pair of [...this.pairs]) if (pair.halfGone) this.drop(pair, true);
   }
 
   resetAll(): void {
@@ -145,6 +148,7 @@ class ProxyServer implements FaultProxy {
       upstream,
       up: new Link(client, upstream, this.settings, this.timers, this.nowMs, (n) => (c.bytesUp += n)),
       down: new Link(upstream, client, this.settings, this.timers, this.nowMs, (n) => (c.bytesDown += n)),
+      halfGone: false,
     };
     this.pairs.add(pair);
     this.wire(pair);
@@ -160,10 +164,20 @@ class ProxyServer implements FaultProxy {
     upstream.on('data', (chunk: Buffer) => pair.down.push(chunk));
     client.on('end', () => pair.up.end());
     upstream.on('end', () => pair.down.end());
-    client.on('error', () => this.drop(pair, true));
-    upstream.on('error', () => this.drop(pair, true));
-    client.on('close', () => this.drop(pair, false));
-    upstream.on('close', () => this.drop(pair, false));
+    client.on('error', () => this.sideClosed(pair, true));
+    upstream.on('error', () => this.sideClosed(pair, true));
+    client.on('close', () => this.sideClosed(pair, false));
+    upstream.on('close', () => this.sideClosed(pair, false));
+  }
+
+  /** One socket of a pair ended. In a black hole the other side keeps waiting, as over a dead link. */
+  private sideClosed(pair: Pair, reset: boolean): void {
+    const bothGone = pair.client.destroyed && pair.upstream.destroyed;
+    if (this.settings.blackhole && !bothGone) {
+      pair.halfGone = true;
+      return;
+    }
+    this.drop(pair, reset);
   }
 
   private drop(pair: Pair, reset: boolean): void {
