@@ -124,7 +124,9 @@ export function explainMissingDerived(name: DerivedName, m: MetricsReader): stri
         'no devices targeted by a rollout',
       );
     case 'fleet_on_target_ratio':
-      return 'no devices targeted by a rollout';
+      return m.counter('ota_targeted_total') > 0
+        ? 'no on-target count was reported for the targeted devices'
+        : 'no devices targeted by a rollout';
     case 'devices_total':
       return 'no devices';
   }
