@@ -31,14 +31,16 @@ const post = (be: EmbeddedBackend, path: string, body: unknown): Promise<Respons
   fetch(be.httpUrl + path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
 const bytes = async (res: Response): Promise<Buffer> => Buffer.from(await res.arrayBuffer());
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies under test
+const json = async (res: Response): Promise<any> => res.json();
 
 describe('embedded HTTP API', () => {
   it('offers an update at check-in, or none', async () => {
     const be = await start();
-    const yes = await (await post(be, '/v1/checkin', { deviceId: 'd1', deviceType: 'sensor', version: '1.0.0' })).json();
+    const yes = await json(await post(be, '/v1/checkin', { deviceId: 'd1', deviceType: 'sensor', version: '1.0.0' }));
     expect(yes.offer).toMatchObject({ version: '2.0.0', sizeBytes: SIZE, url: '/v1/firmware/2.0.0' });
     expect(yes.offer.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const no = await (await post(be, '/v1/checkin', { deviceId: 'd2', deviceType: 'sensor', version: '2.0.0' })).json();
+    const no = await json(await post(be, '/v1/checkin', { deviceId: 'd2', deviceType: 'sensor', version: '2.0.0' }));
     expect(no).toEqual({ offer: null });
     expect(be.stats().http).toMatchObject({ checkins: 2, offers: 1 });
   });
@@ -60,13 +62,13 @@ describe('embedded HTTP API', () => {
 
   it('serves a deterministic image whose digest matches the manifest and the offer', async () => {
     const be = await start();
-    const offer = (await (await post(be, '/v1/checkin', { deviceId: 'd', deviceType: 'sensor', version: '1.0.0' })).json()).offer;
+    const offer = (await json(await post(be, '/v1/checkin', { deviceId: 'd', deviceType: 'sensor', version: '1.0.0' }))).offer;
     const res = await fetch(be.httpUrl + offer.url);
     expect(res.status).toBe(200);
     expect(res.headers.get('accept-ranges')).toBe('bytes');
     const image = await bytes(res);
     expect(image.length).toBe(SIZE);
-    const manifest = await (await fetch(be.httpUrl + offer.url + '/manifest')).json();
+    const manifest = await json(await fetch(be.httpUrl + offer.url + '/manifest'));
     expect(manifest).toMatchObject({ version: '2.0.0', sizeBytes: SIZE, sha256: sha(image), etag: res.headers.get('etag') });
     expect(offer.sha256).toBe(sha(image));
     const again = await bytes(await fetch(be.httpUrl + offer.url));
