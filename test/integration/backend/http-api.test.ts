@@ -31,7 +31,6 @@ const post = (be: EmbeddedBackend, path: string, body: unknown): Promise<Respons
   fetch(be.httpUrl + path, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
 const bytes = async (res: Response): Promise<Buffer> => Buffer.from(await res.arrayBuffer());
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies under test
 const json = async (res: Response): Promise<any> => res.json();
 
 describe('embedded HTTP API', () => {
