@@ -52,7 +52,9 @@ export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams):
   }
   afterConnected(sh, d, t, tp);
   // Push-discovery devices hear of a pending update when their session comes back.
-  if (tp.otaPush && a.ota[d] === OS.idle && offerAvailable(sh, d)) a.otaDue[d] = t;
+  const o = a.ota[d] as number;
+  const waiting = (o === OS.idle || o === OS['retry-wait']) && a.otaDue[d] === Infinity;
+  if (tp.otaPush && waiting && offerAvailable(sh, d)) a.otaDue[d] = t;
 }
 
 export function goBackoff(sh: Shard, d: number, t: number, tp: TypeParams): void {

@@ -160,8 +160,10 @@ function drawDownloadFaults(sh: Shard, d: number, t: number, endAt: number): voi
 }
 
 /** The download stops at t (drop, outage, power): keep what arrived, free the server slot. */
-export function interruptDownload(sh: Shard, d: number, t: number): void {
-  const reached = sh.port.downloadStop(sh, d, t);
+export function interruptDownload(sh: Shard, d: number, t: number, complete = false): void {
+  const stopped = sh.port.downloadStop(sh, d, t);
+  // A completed transfer holds the whole image, whatever float rounding says.
+  const reached = complete && sh.st.rollout ? sh.st.rollout.sizeBytes : stopped;
   sh.rec.add(C.ota_downloaded_bytes_total, reached - (sh.a.dlBytes[d] as number));
   sh.a.dlBytes[d] = reached;
 }
@@ -171,7 +173,7 @@ function downloadEvent(sh: Shard, d: number, t: number, tp: TypeParams): void {
   const pend = a.otaPend[d] as number;
   a.otaPend[d] = OTA_PEND.none;
   if (pend === OTA_PEND.done) {
-    interruptDownload(sh, d, t);
+    interruptDownload(sh, d, t, true);
     trail(sh, d, t, TE['download-done']);
     sh.rec.record(H.ota_download_duration_us, t - (a.dlStartAt[d] as number));
     return startVerify(sh, d, t, tp);

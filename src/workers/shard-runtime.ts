@@ -2,7 +2,7 @@
 // run id. Nothing here is needed for correctness (it can all be rebuilt from the task), so any
 // thread may advance any shard.
 import { Shard, type ShardStatic } from '../core/shard.js';
-import { modelShare } from '../backend-model/share.js';
+import { modelShare, splitInt } from '../backend-model/share.js';
 import { virtualPort } from '../backend-model/virtual-port.js';
 import { compileFaults, type FaultPlan } from '../faults/plan.js';
 import { compileType, typeOrder, type TypeParams } from '../device/params.js';
@@ -47,6 +47,11 @@ export function shardFor(ctx: RunContext, h: ShardHandle): Shard {
   let sh = rc.shards.get(h.shard);
   if (!sh) {
     const { parts, offset } = capacityParts(ctx);
+    const share = modelShare(ctx.scenario.backend, parts, offset + h.shard);
+    const campaignCap = ctx.scenario.rollout?.maxConcurrentDownloads ?? null;
+    if (campaignCap !== null) {
+      share.otaMaxConcurrent = Math.min(share.otaMaxConcurrent, Math.max(1, splitInt(campaignCap, parts, offset + h.shard)));
+    }
     const st: ShardStatic = {
       shard: h.shard,
       shards: ctx.shards,
@@ -55,7 +60,7 @@ export function shardFor(ctx: RunContext, h: ShardHandle): Shard {
       offset: ctx.scenario.shard?.index ?? 0,
       size: h.size,
       types: rc.types,
-      share: modelShare(ctx.scenario.backend, parts, offset + h.shard),
+      share,
       rollout: ctx.plan,
       faults: rc.faults,
       port: virtualPort,
