@@ -56,7 +56,7 @@ export function connectedChart(report: Report): RenderedChart {
 export function connectAttemptsChart(report: Report): RenderedChart {
   const failures = counterSeries(report, 'mqtt_connect_failed_total', (n) => `failed: ${reasonOf(n)}`);
   const series = [
-    ...counter(report, 'mqtt_connect_attempts_total', 'attempts', COLORS.blue),
+    ...counter(report, 'mqtt_connect_attempts_total', 'attempts', COLORS.blue, true),
     ...counter(report, 'mqtt_connect_success_total', 'succeeded', COLORS.green),
     ...failures.map((s) => ({ ...s, color: FAILURE_COLORS[s.label.replace(/^failed: /, '')] ?? COLORS.dark })),
     ...summed(report, 'mqtt_disconnects_total', 'disconnects (all reasons)', COLORS.grey),
