@@ -26,7 +26,8 @@ function runOptions(y: Argv): Argv {
     .option('out', { type: 'string', describe: 'report directory (default reports/<time>-<scenario>)' })
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable result on stdout' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
-    .option('html', { type: 'boolean', default: true, describe: 'write report.html (--no-html to skip)' });
+    .option('html', { type: 'boolean', default: true, describe: 'write report.html (--no-html to skip)' })
+    .option('metrics-port', { type: 'number', describe: 'serve Prometheus /metrics on 127.0.0.1:PORT during the run' });
 }
 
 function runFlags(a: Record<string, unknown>): RunFlags {
@@ -36,6 +37,7 @@ function runFlags(a: Record<string, unknown>): RunFlags {
     json: a.json === true,
     quiet: a.quiet === true,
     html: a.html !== false,
+    metricsPort: a['metrics-port'] as number | undefined,
     overrides: toOverrides(a as RawRunFlags),
   };
 }

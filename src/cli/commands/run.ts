@@ -11,6 +11,7 @@ import type { ResolvedScenario } from '../../scenario/types.js';
 import { err, out } from '../output.js';
 import { ProgressPrinter } from '../progress.js';
 import { interruptSignal } from '../signals.js';
+import { startMetricsEndpoint } from '../../app/metrics-endpoint.js';
 
 export interface RunFlags {
   profile?: string;
@@ -18,6 +19,8 @@ export interface RunFlags {
   json: boolean;
   quiet: boolean;
   html: boolean;
+  /** Serve Prometheus metrics on this loopback port during the run (0 = any free port). */
+  metricsPort?: number;
   overrides: CliOverrides;
 }
 
@@ -53,13 +56,18 @@ function selfTestCrashAt(): number | undefined {
 
 export async function runScenario(s: ResolvedScenario, flags: RunFlags): Promise<ExitCode> {
   const progress = new ProgressPrinter(process.stderr, s.durationUs, !flags.quiet);
+  const endpoint = flags.metricsPort !== undefined ? await startMetricsEndpoint(flags.metricsPort, s.durationUs) : null;
+  if (endpoint) err(`metrics: ${endpoint.url}`);
   const sig = interruptSignal();
   try {
     const o = await runResolved(s, {
       outDir: flags.out,
       overrides: flags.overrides,
       signal: sig.signal,
-      onProgress: (p) => progress.update(p),
+      onProgress: (p) => {
+        progress.update(p);
+        endpoint?.update(p);
+      },
       html: flags.html,
       crashAtUs: selfTestCrashAt(),
     });
@@ -67,6 +75,7 @@ export async function runScenario(s: ResolvedScenario, flags: RunFlags): Promise
     return o.exitCode;
   } finally {
     sig.dispose();
+    await endpoint?.close();
   }
 }
 
