@@ -13,7 +13,8 @@ import { renderHtml } from '../../src/reports/html/render-html.js';
 import type { Report } from '../../src/reports/report-types.js';
 import { sampleReport } from '../helpers/sample-report.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium (CI installs it); FLEETSTORM_CHROMIUM_PATH points elsewhere (e.g. on macOS). */
+const CHROMIUM = process.env['FLEETSTORM_CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -40,7 +41,7 @@ describe.skipIf(skip)('report.html in Chromium', () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(
         `Chromium not found at ${CHROMIUM}. Install it with \`apt-get install -y chromium\` (CI does), ` +
-          'or set FLEETSTORM_SKIP_BROWSER=1 to skip the browser tests.',
+          'point FLEETSTORM_CHROMIUM_PATH at another Chromium, or set FLEETSTORM_SKIP_BROWSER=1 to skip the browser tests.',
       );
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
