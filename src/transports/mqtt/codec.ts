@@ -5,6 +5,7 @@
 import {
   generate,
   parser,
+  writeToStream,
   type IConnackPacket,
   type IConnectPacket,
   type ISubscribePacket,
@@ -29,6 +30,10 @@ export const PACKET = {
   disconnect: 14,
   auth: 15,
 } as const;
+
+// mqtt-packet's generator otherwise pre-builds 65 536 two-byte Buffers (~6 MB of heap) on first
+// use; we only generate CONNECT and SUBSCRIBE with it, so on-the-fly numbers are cheaper.
+writeToStream.cacheNumbers = false;
 
 export const PINGREQ = Buffer.from([0xc0, 0x00]);
 export const DISCONNECT = Buffer.from([0xe0, 0x00]);
