@@ -1,11 +1,90 @@
-// Live mode engine (placeholder while the live driver lands).
+// Live mode engine: the same fleet against a real backend over real MQTT and HTTP sockets, in
+// one process (src/live). Checks the run can work before it starts (speed, loopback targets,
+// reachability, open files), starts the embedded backend when no target is given, runs the
+// live driver and closes everything, whatever happened.
+import { randomUUID } from 'node:crypto';
 import { ToolError } from '../errors/tool-error.js';
 import type { ResolvedScenario } from '../scenario/types.js';
-import type { EngineOptions, EngineResult } from './engine-types.js';
+import { shardSize } from '../core/shard-layout.js';
+import { driveLive, newLiveResult, type LiveEngineResult } from '../live/driver.js';
+import { buildLiveFleet, type LiveFleet } from '../live/live-fleet.js';
+import { assertLiveFdBudget, concurrentSockets, prepareTargets } from '../live/targets.js';
+import { VirtualClock } from '../live/vclock.js';
+import { fleetDevicesOf } from './fleet-setup.js';
+import type { EngineOptions } from './engine-types.js';
 
-export async function runLive(s: ResolvedScenario, _opts: EngineOptions): Promise<EngineResult> {
-  throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'live mode is not available in this build', {
-    where: s.sourcePath ?? 'scenario',
-    fix: 'use --mode virtual',
-  });
+export type { LiveEngineResult, LiveStats } from '../live/driver.js';
+
+function checkOptions(s: ResolvedScenario): void {
+  const where = s.sourcePath ?? 'scenario';
+  if (!Number.isFinite(s.live.speed) || !(s.live.speed > 0)) {
+    throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'live mode needs a finite speed: real sockets cannot run as fast as the CPU', {
+      where: `${where}: live.speed`,
+      got: String(s.live.speed),
+      fix: 'give a number, e.g. --speed 60 (60 virtual seconds per real second), or use --mode virtual for --speed max',
+    });
+  }
+  if (s.live.processes > 1) {
+    throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', '--processes is not available yet in live mode', {
+      where: `${where}: live.processes`,
+      got: String(s.live.processes),
+      fix: 'start N runs with --shard i/N (one per process) and combine them with `fleetstorm report merge`',
+    });
+  }
+}
+
+function warnings(f: LiveFleet, s: ResolvedScenario, subscribed: boolean): string[] {
+  const out: string[] = [];
+  if (f.ctx.saturated()) {
+    out.push(`the generator fell behind its schedule: p99 generator_lag_us above 100 ms at speed ${s.live.speed}; latencies include the lag (lower the speed or the fleet, or split it with --shard)`);
+  }
+  if (f.mqtt.connectWaits > 0) {
+    out.push(`${f.mqtt.connectWaits} connect attempts waited for a free socket (live.max-concurrent-connections ${s.live.maxConcurrentConnections}, peak ${f.mqtt.peakOpen})`);
+  }
+  if (!subscribed) out.push('the end-to-end subscriber could not subscribe: mqtt_delivered_total and mqtt_e2e_delivery_duration_us are missing');
+  for (const type of f.skippedFaults) out.push(`${type} needs the embedded backend: counted but not applied to the external target`);
+  return out;
+}
+
+async function closeFleet(f: LiveFleet): Promise<void> {
+  f.ctx.closing = true;
+  f.mqtt.close();
+  f.subscriber.close();
+  await f.http?.close();
+}
+
+export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise<LiveEngineResult> {
+  checkOptions(s);
+  const devices = shardSize(fleetDevicesOf(s), s.shard?.count ?? 1, s.shard?.index ?? 0);
+  const embedded = s.target.mqttUrls.length === 0;
+  assertLiveFdBudget(concurrentSockets(devices, s.live.maxConcurrentConnections), Math.max(1, s.target.mqttUrls.length), embedded);
+  const targets = await prepareTargets(s);
+  try {
+    const runTag = `fs${randomUUID().slice(0, 8)}`;
+    const f = buildLiveFleet(s, targets, new VirtualClock(s.live.speed), runTag);
+    const result = newLiveResult(s, f);
+    let subscribed = false;
+    try {
+      subscribed = await f.subscriber.start(targets.mqttUrls, runTag);
+      await driveLive(s, f, opts, result);
+    } catch (err) {
+      result.status = 'crashed';
+      result.statusReason = err instanceof Error ? err.message : String(err);
+      result.crash = err;
+    } finally {
+      await closeFleet(f);
+    }
+    result.warnings.push(...warnings(f, s, subscribed));
+    result.live = {
+      maxConcurrent: s.live.maxConcurrentConnections,
+      peakOpen: f.mqtt.peakOpen,
+      connectWaits: f.mqtt.connectWaits,
+      sent: result.agg.counter('mqtt_publish_total'),
+      acked: result.agg.counter('mqtt_publish_acked_total'),
+      delivered: result.agg.counter('mqtt_delivered_total'),
+    };
+    return result;
+  } finally {
+    await targets.backend?.close();
+  }
 }

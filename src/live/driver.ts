@@ -1,0 +1,183 @@
+// The live driver: one process, no worker threads. A tick loop advances every shard's calendar
+// queue to the current virtual time (real elapsed × speed); socket callbacks between ticks bring
+// devices' pending events forward. Interval barriers take one metrics snapshot each, exactly as
+// virtual mode's windows do, so reports, thresholds and the campaign work unchanged.
+import { advanceShard } from '../core/shard-sim.js';
+import { FLAG, META } from '../core/shard-layout.js';
+import type { Shard } from '../core/shard.js';
+import { delay, monotonicMs } from '../clock/real-clock.js';
+import { Aggregator } from '../metrics/aggregate.js';
+import { C, CONN_STATES, CS, OTA_STATES } from '../metrics/catalog.js';
+import { emptySnapshot } from '../metrics/recorder.js';
+import { WAVE_STAT } from '../device/rollout-plan.js';
+import type { Campaign } from '../backend/campaign.js';
+import type { ResolvedScenario } from '../scenario/types.js';
+import { FaultTimeline } from '../app/fault-timeline.js';
+import type { EngineOptions, EngineResult } from '../app/engine-types.js';
+import { rolloutReport } from '../app/virtual-engine.js';
+import type { LiveFleet } from './live-fleet.js';
+import { intervalRollout, liveCampaign, notified, waveCounts } from './rollout.js';
+
+/** Real milliseconds between ticks. */
+const TICK_MS = 1;
+/** Real time allowed at the end for in-flight acks and deliveries to arrive. */
+const DRAIN_MS = 3000;
+
+export interface LiveStats {
+  maxConcurrent: number;
+  peakOpen: number;
+  connectWaits: number;
+  sent: number;
+  acked: number;
+  delivered: number;
+}
+
+export interface LiveEngineResult extends EngineResult {
+  live: LiveStats;
+}
+
+/** Sockets of half-open devices stop moving bytes when a half-open occurrence starts. */
+function freezeHalfOpen(f: LiveFleet, fromUs: number, toUs: number): void {
+  const starts = f.shards[0]?.st.faults.timed.some((o) => o.fault.type === 'half-open' && o.startUs >= fromUs && o.startUs < toUs);
+  if (!starts) return;
+  for (const sh of f.shards) {
+    for (let d = 0; d < sh.st.size; d++) {
+      if ((sh.a.flags[d] as number) & FLAG.halfOpen && sh.a.conn[d] === CS.connected) f.mqtt.freeze(sh, d);
+    }
+  }
+}
+
+async function advanceInterval(f: LiveFleet, fromUs: number, toUs: number): Promise<number> {
+  let reached = fromUs;
+  let events = 0;
+  let first = true;
+  while (reached < toUs) {
+    await delay(TICK_MS);
+    const v = Math.min(f.ctx.clock.now(), toUs);
+    if (v <= reached) continue;
+    for (const sh of f.shards) events += advanceShard(sh, reached, v);
+    freezeHalfOpen(f, reached, v);
+    if (first) {
+      for (const sh of f.shards) sh.rolloutState = notified(sh.rolloutState);
+      first = false;
+    }
+    f.ctx.reachedUs = reached = v;
+  }
+  return events;
+}
+
+/** Lets in-flight publishes be acknowledged and delivered before the last snapshot. */
+async function drain(f: LiveFleet): Promise<void> {
+  const until = monotonicMs() + DRAIN_MS;
+  while (monotonicMs() < until) {
+    const settled = f.mqtt.inFlight === 0 && (!f.allQos1 || f.subscriber.delivered >= f.mqtt.qosAcked);
+    if (settled) return;
+    await delay(10);
+  }
+}
+
+function countNotReconnected(sh: Shard): void {
+  let n = 0;
+  for (let d = 0; d < sh.st.size; d++) if ((sh.a.flags[d] as number) & FLAG.outageTracked) n++;
+  sh.rec.add(C.outage_not_reconnected_total, n);
+}
+
+function states(f: LiveFleet): { conn: number[]; ota: number[] } {
+  const conn = CONN_STATES.map(() => 0);
+  const ota = OTA_STATES.map(() => 0);
+  for (const sh of f.shards) {
+    conn.forEach((v, s) => (conn[s] = v + (sh.meta[META.connCounts + s] as number)));
+    ota.forEach((v, s) => (ota[s] = v + (sh.meta[META.otaCounts + s] as number)));
+  }
+  return { conn, ota };
+}
+
+interface Barrier {
+  agg: Aggregator;
+  campaign: Campaign | null;
+  waveStats: Float64Array<ArrayBuffer>;
+  timeline: FaultTimeline;
+  targeted: number;
+}
+
+function closeInterval(f: LiveFleet, b: Barrier, i: number, fromUs: number, toUs: number, result: EngineResult): { conn: number[]; ota: number[] } {
+  b.agg.add(i, f.ctx.rec.snapshot());
+  const st = states(f);
+  b.agg.setStates(i, st.conn, st.ota);
+  if (b.targeted > 0) b.agg.setOnTargetRatio(i, b.agg.counter('ota_succeeded_total') / b.targeted);
+  b.campaign?.addCounts(waveCounts(b.waveStats, b.campaign.waves.length));
+  const hits: number[] = [];
+  const perFault = f.shards[0]?.faultHits.length ?? 0;
+  for (let k = 0; k < perFault; k++) hits.push(f.shards.reduce((n, sh) => n + (sh.faultHits[k] as number), 0));
+  b.timeline.addWindow(fromUs, toUs, hits);
+  result.outcomes.push(...f.outcomes.drain());
+  return st;
+}
+
+export async function driveLive(s: ResolvedScenario, f: LiveFleet, opts: EngineOptions, result: LiveEngineResult): Promise<void> {
+  const agg = result.agg;
+  const waves = f.setup.ctx.plan ? f.setup.ctx.plan.cuts.length : 0;
+  const b: Barrier = {
+    agg,
+    campaign: liveCampaign(s, f.setup.targeting?.perWave ?? []),
+    waveStats: new Float64Array(waves * WAVE_STAT.width),
+    timeline: new FaultTimeline(s),
+    targeted: f.setup.targeting?.targeted ?? 0,
+  };
+  const intervals = Math.ceil(s.durationUs / s.intervalUs);
+  f.ctx.clock.start();
+  try {
+    for (let i = 0; i < intervals; i++) {
+      const fromUs = i * s.intervalUs;
+      const toUs = Math.min(s.durationUs, fromUs + s.intervalUs);
+      const rollout = intervalRollout(b.campaign, fromUs);
+      b.waveStats.fill(0);
+      for (const sh of f.shards) {
+        sh.rolloutState = rollout;
+        sh.waveStats = b.waveStats;
+        sh.faultHits.fill(0);
+      }
+      result.events += await advanceInterval(f, fromUs, toUs);
+      const final = i === intervals - 1;
+      if (final) {
+        await drain(f);
+        for (const sh of f.shards) countNotReconnected(sh);
+      }
+      const st = closeInterval(f, b, i, fromUs, toUs, result);
+      result.reachedUs = toUs;
+      const stop = opts.onInterval?.({ index: i, intervals, reachedUs: toUs, agg, events: result.events, conn: st.conn, ota: st.ota });
+      if (stop) {
+        result.status = stop.status;
+        result.statusReason = stop.reason;
+        break;
+      }
+    }
+    b.campaign?.evaluate(result.reachedUs);
+  } finally {
+    f.ctx.closing = true;
+  }
+  if (b.targeted > 0) {
+    const snap = emptySnapshot();
+    snap.counters[C.ota_targeted_total] = b.targeted;
+    agg.add(Math.max(0, agg.intervalCount - 1), snap);
+  }
+  result.faults = b.timeline.entries(result.reachedUs);
+  result.rollout = rolloutReport(s, b.campaign);
+}
+
+export function newLiveResult(s: ResolvedScenario, f: LiveFleet): LiveEngineResult {
+  return {
+    agg: new Aggregator({ intervalUs: s.intervalUs, devices: f.setup.ctx.devices }),
+    reachedUs: 0,
+    status: 'completed',
+    statusReason: null,
+    faults: [],
+    rollout: null,
+    outcomes: [],
+    events: 0,
+    workers: 1,
+    warnings: [],
+    devices: f.setup.ctx.devices,
+    live: { maxConcurrent: s.live.maxConcurrentConnections, peakOpen: 0, connectWaits: 0, sent: 0, acked: 0, delivered: 0 },
+  };
+}

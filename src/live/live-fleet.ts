@@ -1,0 +1,77 @@
+// The live fleet in one process: shards allocated and initialised in-process (no workers) with
+// the live port in their static part, plus the MQTT/HTTP halves and the subscriber.
+import { Shard, type ShardStatic } from '../core/shard.js';
+import { initShard } from '../core/shard-init.js';
+import { modelShare } from '../backend-model/share.js';
+import { compileType, typeOrder, versionTable } from '../device/params.js';
+import { OutcomeLog } from '../device/outcome-log.js';
+import { compileFaults } from '../faults/plan.js';
+import { Recorder } from '../metrics/recorder.js';
+import type { DeviceType, ResolvedScenario } from '../scenario/types.js';
+import { setupFleet, type FleetSetup } from '../app/fleet-setup.js';
+import { LiveContext } from './context.js';
+import { LiveHttp } from './http-side.js';
+import { createLivePort } from './live-port.js';
+import { LiveMqtt } from './mqtt-side.js';
+import { E2eSubscriber } from './subscriber.js';
+import type { LiveTargets } from './targets.js';
+import type { VirtualClock } from './vclock.js';
+
+export interface LiveFleet {
+  setup: FleetSetup;
+  ctx: LiveContext;
+  shards: Shard[];
+  mqtt: LiveMqtt;
+  http: LiveHttp | null;
+  subscriber: E2eSubscriber;
+  outcomes: OutcomeLog;
+  skippedFaults: Set<string>;
+  /** Every device type publishes with QoS ≥ 1 (then delivered == acked on a healthy broker). */
+  allQos1: boolean;
+}
+
+export function buildLiveFleet(s: ResolvedScenario, targets: LiveTargets, clock: VirtualClock, runTag: string): LiveFleet {
+  const setup = setupFleet(s, runTag);
+  const rec = new Recorder();
+  const ctx = new LiveContext(clock, rec, runTag);
+  const types = typeOrder(s).map((n) => compileType(s.deviceTypes[n] as DeviceType));
+  const faults = compileFaults(s, setup.ctx.devices);
+  const maxTimeoutUs = Math.max(...types.map((t) => t.connectTimeoutUs));
+  const topicPrefix = `fleetstorm/${runTag}/telemetry`;
+  const outcomes = new OutcomeLog();
+  const skippedFaults = new Set<string>();
+  const shards: Shard[] = [];
+  ctx.setSizes(setup.handles.map((h) => h.size));
+  const mqtt = new LiveMqtt(ctx, {
+    targets: targets.mqttUrls,
+    maxConcurrent: s.live.maxConcurrentConnections,
+    topicPrefix,
+    connectTimeoutMs: Math.ceil(maxTimeoutUs / clock.speed / 1000) + 1000,
+  });
+  const http = targets.httpUrl === null ? null : new LiveHttp(ctx, targets.httpUrl, versionTable(s));
+  const port = createLivePort({ ctx, mqtt, http, faults: targets.backend?.faults ?? null, skippedFaults });
+  const parts = s.shard ? setup.ctx.shards * s.shard.count : setup.ctx.shards;
+  const partOffset = s.shard ? s.shard.index * setup.ctx.shards : 0;
+  for (const h of setup.handles) {
+    const st: ShardStatic = {
+      shard: h.shard,
+      shards: setup.ctx.shards,
+      seed: s.seed,
+      stride: s.shard?.count ?? 1,
+      offset: s.shard?.index ?? 0,
+      size: h.size,
+      types,
+      share: modelShare(s.backend, parts, partOffset + h.shard),
+      rollout: setup.ctx.plan,
+      faults,
+      port,
+    };
+    const sh = new Shard(h.buf, st, rec, outcomes);
+    initShard(sh, s);
+    shards.push(sh);
+  }
+  ctx.shards = shards;
+  const subscriber = new E2eSubscriber(rec, () => clock.realNow(), `${topicPrefix}/#`);
+  const allQos1 = types.every((t) => t.qos >= 1);
+  return { setup, ctx, shards, mqtt, http, subscriber, outcomes, skippedFaults, allQos1 };
+}

@@ -1,0 +1,64 @@
+// BackendPort over real sockets: MQTT through the lean pool, HTTP through undici, backend-wide
+// faults through the embedded backend's fault switches. Answers arrive later; the callbacks in
+// mqtt-side.ts and http-side.ts bring the device's pending event forward to "now".
+import type { Shard } from '../core/shard.js';
+import type { TypeParams } from '../device/params.js';
+import type { BackendPort } from '../device/port.js';
+import type { Occurrence } from '../faults/plan.js';
+import type { BackendFaults } from '../backend/types.js';
+import { C } from '../metrics/catalog.js';
+import type { LiveContext } from './context.js';
+import type { LiveHttp } from './http-side.js';
+import type { LiveMqtt } from './mqtt-side.js';
+
+export interface LivePortParts {
+  ctx: LiveContext;
+  mqtt: LiveMqtt;
+  /** Null when the target has no HTTP API (check-ins then fail, downloads never start). */
+  http: LiveHttp | null;
+  /** The embedded backend's switches; null for external targets (faults are then only counted). */
+  faults: BackendFaults | null;
+  /** Backend faults that could not be applied (external target without a fault proxy). */
+  skippedFaults: Set<string>;
+}
+
+/** Applies a backend-wide fault once per occurrence and phase (every shard reports it). */
+function backendFault(p: LivePortParts, seen: Set<string>, occ: Occurrence, phase: 'start' | 'end'): void {
+  const key = `${occ.fault.index}@${occ.startUs}:${phase}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  const type = occ.fault.type;
+  if (phase === 'start') p.ctx.rec.add(occ.fault.counter, 1);
+  const f = p.faults;
+  if (f === null) {
+    p.skippedFaults.add(type);
+    return;
+  }
+  const realMs = Math.max(0, (occ.endUs - occ.startUs) / p.ctx.clock.speed / 1000);
+  if (type === 'backend-outage') {
+    if (phase === 'start') {
+      p.mqtt.outage = { faultIndex: occ.fault.index, counter: C['mqtt_disconnects_total{reason="outage"}'] };
+      f.outage(realMs);
+    } else {
+      p.mqtt.outage = null;
+      f.endOutage();
+    }
+  } else if (type === 'backend-slow') {
+    f.slow(phase === 'start' ? Math.max(1, occ.fault.params.slowFactor ?? 10) : 1);
+  } else if (type === 'broker-reject') {
+    f.reject(phase === 'start');
+  }
+}
+
+export function createLivePort(p: LivePortParts): BackendPort {
+  const seen = new Set<string>();
+  return {
+    connect: (sh: Shard, d: number, t: number, tp: TypeParams) => p.mqtt.connect(sh, d, t, tp),
+    release: (sh: Shard, d: number, clean: boolean) => p.mqtt.release(sh, d, clean),
+    publish: (sh: Shard, d: number, t: number, tp: TypeParams) => p.mqtt.publish(sh, d, t, tp),
+    checkin: (sh: Shard, d: number, t: number, tp: TypeParams) => (p.http ? p.http.checkin(sh, d, t, tp) : false),
+    downloadStart: (sh: Shard, d: number, t: number, tp: TypeParams) => (p.http ? p.http.downloadStart(sh, d, t, tp) : -1),
+    downloadStop: (sh: Shard, d: number) => (p.http ? p.http.downloadStop(sh, d) : (sh.a.dlBytes[d] as number)),
+    backendFault: (_sh: Shard, occ: Occurrence, _t: number, phase: 'start' | 'end') => backendFault(p, seen, occ, phase),
+  };
+}

@@ -1,0 +1,249 @@
+// The MQTT half of the live port: one lean pool for the whole fleet (connection id = device's
+// place in the run), a cap on concurrent sockets with a FIFO of waiting connects, and the
+// pool's callbacks turned back into device state (CONNACK → wake the device now; a dropped
+// link → lose it and back off).
+import { FLAG, PEND } from '../core/shard-layout.js';
+import type { Shard } from '../core/shard.js';
+import { goBackoff, loseLink } from '../device/connectivity.js';
+import type { TypeParams } from '../device/params.js';
+import { C, CS, H } from '../metrics/catalog.js';
+import { nextRange } from '../random/rng.js';
+import { CONNECT_FAILURE, MqttConnectionPool, PUBLISH_RESULT } from '../transports/mqtt/index.js';
+import type { CloseReason, MqttHandler, PublishFailReason, QoS } from '../transports/mqtt/index.js';
+import type { LiveContext } from './context.js';
+
+/** lingering: the device has let go (duty cycle) but its QoS 1/2 publishes still await acks. */
+const PHASE = { none: 0, connecting: 1, connected: 2, lingering: 3 } as const;
+/** Largest telemetry payload sent; the first 8 bytes carry the intended send time. */
+const MAX_PAYLOAD = 256 * 1024;
+export const INTENDED_BYTES = 8;
+
+export interface LiveMqttOptions {
+  targets: readonly string[];
+  maxConcurrent: number;
+  /** Telemetry topic of connection id: `${topicPrefix}/${id}`. */
+  topicPrefix: string;
+  connectTimeoutMs: number;
+  localAddresses?: readonly string[];
+}
+
+export class LiveMqtt implements MqttHandler {
+  readonly pool: MqttConnectionPool;
+  private readonly phase: Uint8Array;
+  private readonly queued: Uint8Array;
+  private readonly intendedV: Float64Array;
+  private readonly waitQueue: number[] = [];
+  private waitHead = 0;
+  private readonly payload = Buffer.alloc(MAX_PAYLOAD);
+  open = 0;
+  peakOpen = 0;
+  connectWaits = 0;
+  qosSent = 0;
+  qosAcked = 0;
+  qosFailed = 0;
+  /** Set by the backend-fault driver while an outage is in force. */
+  outage: { faultIndex: number; counter: number } | null = null;
+
+  constructor(
+    private readonly ctx: LiveContext,
+    private readonly opts: LiveMqttOptions,
+  ) {
+    const n = ctx.devices;
+    this.phase = new Uint8Array(n);
+    this.queued = new Uint8Array(n);
+    this.intendedV = new Float64Array(n);
+    this.pool = new MqttConnectionPool({
+      handler: this,
+      clock: () => ctx.clock.realNow(),
+      connectTimeoutMs: opts.connectTimeoutMs,
+      ackTimeoutMs: 10_000,
+      ...(opts.localAddresses ? { localAddresses: opts.localAddresses } : {}),
+    });
+  }
+
+  get inFlight(): number {
+    return this.qosSent - this.qosAcked - this.qosFailed;
+  }
+
+  connect(sh: Shard, d: number, t: number, tp: TypeParams): void {
+    this.ctx.recordLag(t);
+    sh.a.pend[d] = PEND.timeout; // a deadline; the CONNACK brings it forward
+    sh.a.connDue[d] = t + tp.connectTimeoutUs;
+    const id = this.ctx.idOf(sh, d);
+    if (this.phase[id] !== PHASE.none) this.drop(id, false); // the previous attempt timed out
+    this.intendedV[id] = t;
+    if (this.open >= this.opts.maxConcurrent) {
+      this.connectWaits++;
+      if (this.queued[id] === 0) {
+        this.queued[id] = 1;
+        this.waitQueue.push(id);
+      }
+      return;
+    }
+    this.openConnection(id, sh, t, tp);
+  }
+
+  private openConnection(id: number, sh: Shard, t: number, tp: TypeParams): void {
+    this.phase[id] = PHASE.connecting;
+    this.open++;
+    if (this.open > this.peakOpen) this.peakOpen = this.open;
+    const targets = this.opts.targets;
+    const gid = sh.globalId(this.ctx.localOf(sh, id));
+    this.pool.connect(id, targets[gid % targets.length] as string, {
+      clientId: `${this.ctx.runTag}-${gid}`,
+      clean: true,
+      // Keepalive runs in real time: the device's virtual keepalive scaled by the speed.
+      keepaliveSec: Math.min(65535, Math.max(1, Math.round(tp.keepaliveUs / this.ctx.clock.speed / 1e6))),
+      intendedUs: this.ctx.clock.realOf(t),
+    });
+  }
+
+  /** Frees a waiting device's turn when a socket closes. */
+  private pump(): void {
+    const q = this.waitQueue;
+    while (this.open < this.opts.maxConcurrent && this.waitHead < q.length) {
+      const id = q[this.waitHead++] as number;
+      this.queued[id] = 0;
+      const sh = this.ctx.shardOf(id);
+      const d = this.ctx.localOf(sh, id);
+      if (sh.a.conn[d] !== CS.connecting || sh.a.pend[d] !== PEND.timeout || this.phase[id] !== PHASE.none) continue;
+      this.openConnection(id, sh, this.intendedV[id] as number, this.ctx.typeOf(sh, d));
+    }
+    if (this.waitHead > 4096 && this.waitHead * 2 > q.length) {
+      q.splice(0, this.waitHead);
+      this.waitHead = 0;
+    }
+  }
+
+  /** Ends our side of a connection (its onClose is then ignored). */
+  private drop(id: number, clean: boolean): void {
+    const phase = this.phase[id];
+    if (phase === PHASE.none) return;
+    if (clean && phase === PHASE.connected && this.pool.inFlight(id) > 0) {
+      this.phase[id] = PHASE.lingering; // a device waits for its PUBACK before DISCONNECT
+      return;
+    }
+    this.phase[id] = PHASE.none;
+    this.open--;
+    if (clean) this.pool.disconnect(id, { clean: true });
+    else this.pool.destroy(id);
+  }
+
+  release(sh: Shard, d: number, clean: boolean): void {
+    this.drop(this.ctx.idOf(sh, d), clean);
+    this.pump();
+  }
+
+  /** Half-open fault: the device's socket stops moving bytes (keepalive finds it dead). */
+  freeze(sh: Shard, d: number): void {
+    const id = this.ctx.idOf(sh, d);
+    if (this.phase[id] === PHASE.connected) this.pool.freeze(id);
+  }
+
+  publish(sh: Shard, d: number, t: number, tp: TypeParams): void {
+    this.ctx.recordLag(t);
+    const id = this.ctx.idOf(sh, d);
+    const rec = sh.rec;
+    if (this.phase[id] !== PHASE.connected) {
+      rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
+      return;
+    }
+    const size = Math.min(MAX_PAYLOAD, Math.max(INTENDED_BYTES, Math.round(nextRange(sh.a.rng, d, tp.payloadMin, tp.payloadMax))));
+    const intendedUs = this.ctx.clock.realOf(t);
+    this.payload.writeDoubleLE(intendedUs, 0);
+    const qos = Math.min(2, tp.qos) as QoS;
+    const r = this.pool.publish(id, `${this.opts.topicPrefix}/${id}`, this.payload.subarray(0, size), qos, id, intendedUs);
+    if (r === PUBLISH_RESULT.notConnected) rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
+    else if (r === PUBLISH_RESULT.windowFull) rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
+    else if (qos === 0) rec.add(C.mqtt_publish_acked_total);
+    else this.qosSent++;
+  }
+
+  onConnack(id: number, ok: boolean, reasonCode: number, latencyUs: number): void {
+    if (this.ctx.closing || this.phase[id] !== PHASE.connecting) return;
+    const sh = this.ctx.shardOf(id);
+    const d = this.ctx.localOf(sh, id);
+    const a = sh.a;
+    if (a.conn[d] !== CS.connecting) {
+      if (ok) this.phase[id] = PHASE.connected;
+      // The device gave up on this attempt: end the late session (outside the pool's callback).
+      queueMicrotask(() => {
+        if (this.phase[id] === PHASE.connected) this.release(sh, d, true);
+      });
+      return;
+    }
+    if (ok) this.phase[id] = PHASE.connected;
+    a.pend[d] = ok ? PEND.ok : reasonCode === CONNECT_FAILURE.timeout ? PEND.timeout : reasonCode < 0 ? PEND.outage : PEND.rejected;
+    const at = this.ctx.answerAt();
+    a.reqAt[d] = at - latencyUs; // the device records connect latency in real µs
+    a.connDue[d] = at;
+    sh.reschedule(d);
+  }
+
+  onPublishAck(id: number, _token: number, latencyUs: number): void {
+    this.qosAcked++;
+    this.ctx.rec.add(C.mqtt_publish_acked_total);
+    this.ctx.rec.record(H.mqtt_publish_ack_duration_us, latencyUs);
+    this.endLinger(id);
+  }
+
+  /** The last ack of a lingering session came: DISCONNECT now (outside the pool's callback). */
+  private endLinger(id: number): void {
+    if (this.phase[id] !== PHASE.lingering) return;
+    queueMicrotask(() => {
+      if (this.phase[id] !== PHASE.lingering || this.pool.inFlight(id) > 0) return;
+      this.phase[id] = PHASE.connected;
+      this.drop(id, true);
+      this.pump();
+    });
+  }
+
+  onPublishFail(id: number, _token: number, reason: PublishFailReason): void {
+    this.qosFailed++;
+    this.endLinger(id);
+    const rec = this.ctx.rec;
+    if (reason === 'rejected') rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
+    else if (reason === 'timeout') rec.add(C['mqtt_publish_failed_total{reason="lost"}']);
+    else rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
+  }
+
+  onMessage(): void {
+    // Devices subscribe to nothing yet (commands are planned).
+  }
+
+  onClose(id: number, reason: CloseReason): void {
+    const was = this.phase[id] as number;
+    if (was === PHASE.none) return; // we ended it
+    this.phase[id] = PHASE.none;
+    this.open--;
+    if (!this.ctx.closing) {
+      if (was === PHASE.connected) this.linkLost(id, reason);
+      this.pump();
+    }
+  }
+
+  /** The broker (or the network) ended a session the device still holds. */
+  private linkLost(id: number, reason: CloseReason): void {
+    const sh = this.ctx.shardOf(id);
+    const d = this.ctx.localOf(sh, id);
+    const a = sh.a;
+    if (a.conn[d] !== CS.connected) return; // it has not applied the CONNACK yet: its deadline handles it
+    const at = this.ctx.answerAt();
+    const out = this.outage;
+    const counter = reason === 'keepalive' && out === null ? C['mqtt_disconnects_total{reason="keepalive"}'] : C['mqtt_disconnects_total{reason="outage"}'];
+    loseLink(sh, d, counter);
+    a.flags[d] = (a.flags[d] as number) & ~FLAG.halfOpen;
+    if (out !== null) {
+      a.flags[d] = (a.flags[d] as number) | FLAG.outageTracked;
+      sh.rec.add(C.outage_tracked_devices_total);
+      sh.faultHits[out.faultIndex] = (sh.faultHits[out.faultIndex] as number) + 1;
+    }
+    a.attempt[d] = 0;
+    goBackoff(sh, d, at, this.ctx.typeOf(sh, d));
+    sh.reschedule(d);
+  }
+
+  close(): void {
+    this.pool.close();
+  }
+}
