@@ -117,7 +117,9 @@ async function main(): Promise<void> {
     );
   }
   const load = loadavg().map((x) => Math.round(x * 100) / 100);
-  process.stdout.write(JSON.stringify({ bench: 'live-mqtt', loadavg: load, results, ratios, targets }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ bench: 'live-mqtt', loadavg: load, results, ratios, targets }) + '\n',
+  );
 }
 
 main().catch((err: unknown) => {

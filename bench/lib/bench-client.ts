@@ -51,7 +51,11 @@ export function leanClient(target: BenchTarget, events: BenchEvents, maxInFlight
   const url = { host: target.host, port: target.port, tls: false };
   return {
     connect: (index) =>
-      pool.connect(index, url, { clientId: `lean-${index}`, keepaliveSec: target.keepaliveSec, intendedUs: monotonicUs() }),
+      pool.connect(index, url, {
+        clientId: `lean-${index}`,
+        keepaliveSec: target.keepaliveSec,
+        intendedUs: monotonicUs(),
+      }),
     publish: (index, token, intendedUs) =>
       pool.publish(index, topicOf(index), target.payload, 1, token, intendedUs) === PUBLISH_RESULT.sent,
     closeAll: async () => {
@@ -70,7 +74,12 @@ export function mqttjsClient(target: BenchTarget, events: BenchEvents): BenchCli
       const localAddress = target.localAddresses[next++ % Math.max(1, target.localAddresses.length)];
       const startUs = monotonicUs();
       const client = new MqttClient(
-        () => net.createConnection({ host: target.host, port: target.port, ...(localAddress ? { localAddress } : {}) }),
+        () =>
+          net.createConnection({
+            host: target.host,
+            port: target.port,
+            ...(localAddress ? { localAddress } : {}),
+          }),
         {
           clientId: `mqttjs-${index}`,
           keepalive: target.keepaliveSec,

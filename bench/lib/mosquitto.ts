@@ -84,7 +84,9 @@ async function startOnce(opts: MosquittoOptions): Promise<MosquittoHandle> {
     ...(opts.extraConfig ?? []),
   ];
   writeFileSync(conf, lines.join('\n') + '\n');
-  const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', opts.verbose ? 'inherit' : 'ignore'] });
+  const child = spawn('mosquitto', ['-c', conf], {
+    stdio: ['ignore', 'ignore', opts.verbose ? 'inherit' : 'ignore'],
+  });
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   try {
     await waitForPort(port, child, 5000);

@@ -31,7 +31,11 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const log = (msg: string): void => void process.stderr.write(`[${impl}] ${msg}\n`);
 
 const histogram = (): hdr.Histogram =>
-  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
 const connectHist = histogram();
 const ackHist = histogram();
 const lagHist = histogram();
@@ -104,7 +108,8 @@ async function publishSchedule(client: BenchClient): Promise<{ t0: number; endUs
     };
     loop();
   });
-  if (counts.acked + counts.publishFailed + counts.notSent < M) await Promise.race([finished, sleep(120_000)]);
+  if (counts.acked + counts.publishFailed + counts.notSent < M)
+    await Promise.race([finished, sleep(120_000)]);
   return { t0, endUs: lastAckUs };
 }
 
@@ -122,7 +127,10 @@ async function main(): Promise<void> {
   const localAddresses = Array.from({ length: localCount }, (_, i) => `127.0.0.${i + 2}`);
   const target = { host: '127.0.0.1', port: Number(values.port), localAddresses, keepaliveSec: 300 };
   const payload = Buffer.alloc(Number(values['payload-bytes']), 0x61);
-  const client = impl === 'lean' ? leanClient({ ...target, payload }, events) : mqttjsClient({ ...target, payload }, events);
+  const client =
+    impl === 'lean'
+      ? leanClient({ ...target, payload }, events)
+      : mqttjsClient({ ...target, payload }, events);
   const before = settleRss();
   log(`connecting ${N}`);
   const connectSec = await connectAll(client);

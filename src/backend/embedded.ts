@@ -15,7 +15,11 @@ export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): P
   const broker = await startBroker(host, opts.mqttPort ?? 0, faults);
   let http;
   try {
-    http = await startHttpApi(host, opts.httpPort ?? 0, faults, { offerFor: opts.offerFor, onStatus: opts.onStatus, images });
+    http = await startHttpApi(host, opts.httpPort ?? 0, faults, {
+      offerFor: opts.offerFor,
+      onStatus: opts.onStatus,
+      images,
+    });
   } catch (err) {
     await broker.close();
     throw err;

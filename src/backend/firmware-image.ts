@@ -13,7 +13,10 @@ export interface ImageId {
 }
 
 function keyOf(image: ImageId): Buffer {
-  return createHash('sha256').update(`fleetstorm-firmware\0${image.version}\0${image.sizeBytes}`).digest().subarray(0, 16);
+  return createHash('sha256')
+    .update(`fleetstorm-firmware\0${image.version}\0${image.sizeBytes}`)
+    .digest()
+    .subarray(0, 16);
 }
 
 /** Strong ETag: the content is a function of (version, size) alone. */

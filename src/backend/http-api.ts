@@ -39,9 +39,18 @@ const FIRMWARE_PATH = /^\/v1\/firmware\/([^/]+)(\/manifest)?$/;
 
 class BadRequest extends Error {}
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -59,7 +68,8 @@ async function readJson(req: http.IncomingMessage): Promise<Record<string, unkno
   } catch {
     throw new BadRequest('body is not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadRequest('body is not an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new BadRequest('body is not an object');
   return value as Record<string, unknown>;
 }
 
@@ -70,8 +80,9 @@ function stringField(body: Record<string, unknown>, name: string, required: bool
   return value;
 }
 
-export async function startHttpApi(host: string, port: number, faults: FaultState, opts: HttpApiOptions): Promise<HttpApi> {
-  const counters: HttpCounters = {
+class HttpApiServer implements HttpApi {
+  port = 0;
+  readonly counters: HttpCounters = {
     requests: 0,
     checkins: 0,
     offers: 0,
@@ -81,88 +92,112 @@ export async function startHttpApi(host: string, port: number, faults: FaultStat
     rangeRequests: 0,
     firmwareBytesSent: 0,
   };
+  private readonly server: http.Server;
+  private readonly sockets = new Set<net.Socket>();
 
-  async function checkin(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  constructor(
+    private readonly faults: FaultState,
+    private readonly opts: HttpApiOptions,
+  ) {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    faults.onOutage(() => {
+      for (const socket of this.sockets) socket.destroy();
+    });
+  }
+
+  async listen(host: string, port: number): Promise<void> {
+    this.port = await listenOn(this.server, host, port, 'embedded backend HTTP port');
+  }
+
+  close(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.counters.requests++;
+    if (this.faults.outageActive || this.faults.rejecting) {
+      this.counters.unavailable++;
+      return sendJson(res, 503, { error: 'service unavailable' }, { 'retry-after': '1' });
+    }
+    this.faults.afterDelay(() => {
+      this.route(req, res).catch((err: unknown) => {
+        if (res.headersSent) return void res.destroy();
+        if (err instanceof BadRequest) sendJson(res, 400, { error: err.message });
+        else sendJson(res, 500, { error: err instanceof Error ? err.message : String(err) });
+      });
+    });
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://backend');
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/healthz' && method === 'GET') return sendJson(res, 200, { ok: true });
+    if (url.pathname === '/v1/checkin' && method === 'POST') return this.checkin(req, res);
+    if (url.pathname === '/v1/status' && method === 'POST') return this.status(req, res);
+    if (FIRMWARE_PATH.test(url.pathname) && (method === 'GET' || method === 'HEAD'))
+      return this.firmware(req, res, url);
+    sendJson(res, 404, { error: `no route ${method} ${url.pathname}` });
+  }
+
+  private async checkin(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readJson(req);
     const ask: CheckinRequest = {
       deviceId: stringField(body, 'deviceId', true) as string,
       deviceType: stringField(body, 'deviceType', false) ?? 'default',
       version: stringField(body, 'version', true) as string,
     };
-    counters.checkins++;
-    const offer = opts.offerFor?.(ask.deviceId, ask.deviceType, ask.version) ?? null;
+    this.counters.checkins++;
+    const offer = this.opts.offerFor?.(ask.deviceId, ask.deviceType, ask.version) ?? null;
     if (offer === null) return sendJson(res, 200, { offer: null });
-    counters.offers++;
-    opts.images.set(offer.version, offer.sizeBytes);
+    this.counters.offers++;
+    this.opts.images.set(offer.version, offer.sizeBytes);
     const sha256 = offer.sha256 ?? (await imageSha256(offer));
     const url = `/v1/firmware/${encodeURIComponent(offer.version)}`;
     sendJson(res, 200, { offer: { version: offer.version, sizeBytes: offer.sizeBytes, sha256, url } });
   }
 
-  async function status(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async status(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readJson(req);
-    const report: StatusReport = { deviceId: stringField(body, 'deviceId', true) as string, state: '' };
-    report.state = stringField(body, 'state', true) as string;
+    const report: StatusReport = {
+      deviceId: stringField(body, 'deviceId', true) as string,
+      state: stringField(body, 'state', true) as string,
+    };
     const version = stringField(body, 'version', false);
     const detail = stringField(body, 'detail', false);
     if (version !== undefined) report.version = version;
     if (detail !== undefined) report.detail = detail;
-    counters.statuses++;
-    opts.onStatus?.(report);
+    this.counters.statuses++;
+    this.opts.onStatus?.(report);
     res.writeHead(204).end();
   }
 
-  async function firmware(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  private async firmware(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const match = FIRMWARE_PATH.exec(url.pathname);
     const version = decodeURIComponent(match?.[1] ?? '');
     const sizeParam = url.searchParams.get('size');
-    const sizeBytes = opts.images.get(version) ?? (sizeParam !== null ? Number(sizeParam) : NaN);
-    if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) return sendJson(res, 404, { error: `no image ${version}` });
+    const sizeBytes = this.opts.images.get(version) ?? (sizeParam !== null ? Number(sizeParam) : NaN);
+    if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0)
+      return sendJson(res, 404, { error: `no image ${version}` });
     const image = { version, sizeBytes };
-    if (match?.[2] === undefined) return serveImage(req, res, image, counters);
+    if (match?.[2] === undefined) return serveImage(req, res, image, this.counters);
     sendJson(res, 200, { version, sizeBytes, sha256: await imageSha256(image), etag: etagOf(image) });
   }
+}
 
-  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://backend');
-    const method = req.method ?? 'GET';
-    if (url.pathname === '/healthz' && method === 'GET') return sendJson(res, 200, { ok: true });
-    if (url.pathname === '/v1/checkin' && method === 'POST') return checkin(req, res);
-    if (url.pathname === '/v1/status' && method === 'POST') return status(req, res);
-    if (FIRMWARE_PATH.test(url.pathname) && (method === 'GET' || method === 'HEAD')) return firmware(req, res, url);
-    sendJson(res, 404, { error: `no route ${method} ${url.pathname}` });
-  }
-
-  const server = http.createServer((req, res) => {
-    counters.requests++;
-    if (faults.outageActive || faults.rejecting) {
-      counters.unavailable++;
-      return sendJson(res, 503, { error: 'service unavailable' }, { 'retry-after': '1' });
-    }
-    faults.afterDelay(() => {
-      route(req, res).catch((err: unknown) => {
-        if (res.headersSent) return void res.destroy();
-        if (err instanceof BadRequest) sendJson(res, 400, { error: err.message });
-        else sendJson(res, 500, { error: err instanceof Error ? err.message : String(err) });
-      });
-    });
-  });
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  faults.onOutage(() => {
-    for (const socket of sockets) socket.destroy();
-  });
-  const boundPort = await listenOn(server, host, port, 'embedded backend HTTP port');
-  return {
-    port: boundPort,
-    counters,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export async function startHttpApi(
+  host: string,
+  port: number,
+  faults: FaultState,
+  opts: HttpApiOptions,
+): Promise<HttpApi> {
+  const api = new HttpApiServer(faults, opts);
+  await api.listen(host, port);
+  return api;
 }

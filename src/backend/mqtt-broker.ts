@@ -2,7 +2,7 @@
 // applied at the edges: accept (outage → RST), CONNECT (reject → refusing CONNACK, slow →
 // delayed CONNACK) and PUBLISH (slow → delayed PUBACK).
 import net from 'node:net';
-import { Aedes } from 'aedes';
+import { Aedes, type AedesOptions } from 'aedes';
 import type { FaultState } from './fault-state.js';
 import { listenOn } from './listen.js';
 
@@ -32,9 +32,9 @@ function refusingConnack(protocolVersion: number, reasonCode: number): Buffer {
   return Buffer.from([0x20, 0x02, 0x00, SERVER_UNAVAILABLE]);
 }
 
-export async function startBroker(host: string, port: number, faults: FaultState): Promise<EmbeddedBroker> {
-  const counters: BrokerCounters = { connects: 0, rejected: 0, refusedInOutage: 0, dropped: 0, publishes: 0 };
-  const broker = await Aedes.createBroker({
+/** aedes hooks that apply reject and slow at CONNECT and PUBLISH. */
+function faultHooks(faults: FaultState, counters: BrokerCounters): AedesOptions {
+  return {
     preConnect(client, packet, callback) {
       counters.connects++;
       const version = packet.protocolVersion ?? 4;
@@ -51,13 +51,17 @@ export async function startBroker(host: string, port: number, faults: FaultState
       counters.publishes++;
       faults.afterDelay(() => callback(null));
     },
-  });
+  };
+}
+
+export async function startBroker(host: string, port: number, faults: FaultState): Promise<EmbeddedBroker> {
+  const counters: BrokerCounters = { connects: 0, rejected: 0, refusedInOutage: 0, dropped: 0, publishes: 0 };
+  const broker = await Aedes.createBroker(faultHooks(faults, counters));
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     if (faults.outageActive) {
       counters.refusedInOutage++;
-      socket.resetAndDestroy();
-      return;
+      return void socket.resetAndDestroy();
     }
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));

@@ -100,7 +100,8 @@ export class Link {
       this.dueMs.splice(0, this.head);
       this.head = 0;
     }
-    if (this.queuedBytes < LOW_WATER_BYTES && this.from.isPaused() && !this.settings.blackhole) this.from.resume();
+    if (this.queuedBytes < LOW_WATER_BYTES && this.from.isPaused() && !this.settings.blackhole)
+      this.from.resume();
     this.schedule();
   }
 

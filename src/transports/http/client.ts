@@ -43,7 +43,12 @@ export class OtaHttpClient {
   }
 
   /** POST /v1/checkin → the offer (or null). */
-  async checkIn(deviceId: string, deviceType: string, version: string, intendedUs?: number): Promise<CheckinResult> {
+  async checkIn(
+    deviceId: string,
+    deviceType: string,
+    version: string,
+    intendedUs?: number,
+  ): Promise<CheckinResult> {
     const started = intendedUs ?? this.clock();
     const res = await this.postJson('/v1/checkin', { deviceId, deviceType, version }, started);
     if (!res.result.ok) return { ...res.result, offer: null };
@@ -92,7 +97,11 @@ export class OtaHttpClient {
     return pool;
   }
 
-  private async postJson(path: string, body: unknown, startedUs: number): Promise<{ result: HttpResult; body: unknown }> {
+  private async postJson(
+    path: string,
+    body: unknown,
+    startedUs: number,
+  ): Promise<{ result: HttpResult; body: unknown }> {
     const url = new URL(path, this.base);
     try {
       const res = await this.pool(url.origin).request({
@@ -107,7 +116,10 @@ export class OtaHttpClient {
       if (!ok) result.error = `http_${res.statusCode}`;
       return { result, body: text === '' ? undefined : parseJson(text) };
     } catch (err) {
-      return { result: { ok: false, status: 0, error: errorCode(err), latencyUs: this.clock() - startedUs }, body: undefined };
+      return {
+        result: { ok: false, status: 0, error: errorCode(err), latencyUs: this.clock() - startedUs },
+        body: undefined,
+      };
     }
   }
 }
@@ -132,5 +144,12 @@ function readOffer(body: unknown): FirmwareOfferBody | null | undefined {
     typeof o.sizeBytes === 'number' &&
     typeof o.sha256 === 'string' &&
     typeof o.url === 'string';
-  return valid ? { version: o.version as string, sizeBytes: o.sizeBytes as number, sha256: o.sha256 as string, url: o.url as string } : undefined;
+  return valid
+    ? {
+        version: o.version as string,
+        sizeBytes: o.sizeBytes as number,
+        sha256: o.sha256 as string,
+        url: o.url as string,
+      }
+    : undefined;
 }

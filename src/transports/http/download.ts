@@ -36,7 +36,11 @@ interface Started {
 }
 
 /** Interprets the response status against the cursor; returns null (and an error) if unusable. */
-function start(cursor: DownloadCursor, status: number, headers: Record<string, string | string[] | undefined>): Started | string {
+function start(
+  cursor: DownloadCursor,
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+): Started | string {
   const from = cursor.offset;
   if (status === 206) {
     const m = CONTENT_RANGE.exec(header(headers, 'content-range') ?? '');
@@ -50,6 +54,68 @@ function start(cursor: DownloadCursor, status: number, headers: Record<string, s
   return `http_${status}`;
 }
 
+function emptyResult(cursor: DownloadCursor): DownloadResult {
+  return {
+    ok: false,
+    status: 0,
+    latencyUs: 0,
+    outcome: 'error',
+    receivedBytes: 0,
+    redownloadedBytes: 0,
+    offset: cursor.offset,
+    totalBytes: cursor.totalBytes,
+    resumed: false,
+    restarted: false,
+    verified: null,
+    sha256: null,
+  };
+}
+
+function requestHeaders(cursor: DownloadCursor): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (cursor.offset === 0) return headers;
+  headers.range = `bytes=${cursor.offset}-`;
+  if (cursor.etag !== undefined) headers['if-range'] = cursor.etag; // [RFC 9110 §13.1.5]
+  return headers;
+}
+
+/** Streams the body into the cursor; returns the error code to report, or undefined. */
+async function receive(
+  dispatcher: Dispatcher,
+  path: string,
+  opts: DownloadOptions,
+  cursor: DownloadCursor,
+  result: DownloadResult,
+): Promise<string | undefined> {
+  const res = await dispatcher.request({
+    path,
+    method: 'GET',
+    headers: requestHeaders(cursor),
+    signal: opts.signal ?? null,
+  });
+  result.status = res.statusCode;
+  const started = start(cursor, res.statusCode, res.headers);
+  if (typeof started === 'string') {
+    await res.body.dump();
+    return started;
+  }
+  Object.assign(result, {
+    resumed: started.resumed,
+    restarted: started.restarted,
+    totalBytes: started.total,
+  });
+  cursor.totalBytes = started.total;
+  cursor.etag = header(res.headers, 'etag');
+  for await (const chunk of res.body) {
+    const bytes = chunk as Buffer;
+    cursor.hash.update(bytes);
+    cursor.offset += bytes.length;
+    result.receivedBytes += bytes.length;
+    opts.onProgress?.(cursor.offset, started.total);
+  }
+  return undefined;
+}
+
 export async function downloadFirmware(
   dispatcher: Dispatcher,
   path: string,
@@ -59,54 +125,23 @@ export async function downloadFirmware(
   const intendedUs = opts.intendedUs ?? clock();
   const cursor = cursorOf(opts);
   const from = cursor.offset;
-  const result: DownloadResult = {
-    ok: false,
-    status: 0,
-    latencyUs: 0,
-    outcome: 'error',
-    receivedBytes: 0,
-    redownloadedBytes: 0,
-    offset: from,
-    totalBytes: cursor.totalBytes,
-    resumed: false,
-    restarted: false,
-    verified: null,
-    sha256: null,
-  };
-  const headers: Record<string, string> = {};
-  if (from > 0) headers.range = `bytes=${from}-`;
-  if (from > 0 && cursor.etag !== undefined) headers['if-range'] = cursor.etag; // [RFC 9110 §13.1.5]
+  const result = emptyResult(cursor);
+  let error: string | undefined;
   try {
-    const res = await dispatcher.request({ path, method: 'GET', headers, signal: opts.signal ?? null });
-    result.status = res.statusCode;
-    const started = start(cursor, res.statusCode, res.headers);
-    if (typeof started === 'string') {
-      await res.body.dump();
-      return finish(result, cursor, 'error', started, clock() - intendedUs);
-    }
-    Object.assign(result, { resumed: started.resumed, restarted: started.restarted, totalBytes: started.total });
-    cursor.totalBytes = started.total;
-    cursor.etag = header(res.headers, 'etag');
-    for await (const chunk of res.body) {
-      const bytes = chunk as Buffer;
-      cursor.hash.update(bytes);
-      cursor.offset += bytes.length;
-      result.receivedBytes += bytes.length;
-      opts.onProgress?.(cursor.offset, started.total);
-    }
-    if (started.restarted) result.redownloadedBytes = Math.min(from, result.receivedBytes);
-    verify(result, cursor, opts.expectedSha256);
-    return finish(result, cursor, 'complete', undefined, clock() - intendedUs);
+    error = await receive(dispatcher, path, opts, cursor, result);
   } catch (err) {
-    if (result.restarted) result.redownloadedBytes = Math.min(from, result.receivedBytes);
-    const code = errorCode(err);
-    return finish(result, cursor, code === 'aborted' ? 'aborted' : 'error', code, clock() - intendedUs);
+    error = errorCode(err);
   }
+  if (result.restarted) result.redownloadedBytes = Math.min(from, result.receivedBytes);
+  if (error === undefined) verify(result, cursor, opts.expectedSha256);
+  const outcome = error === undefined ? 'complete' : error === 'aborted' ? 'aborted' : 'error';
+  return finish(result, cursor, outcome, error, clock() - intendedUs);
 }
 
 function cursorOf(opts: DownloadOptions): DownloadCursor {
   if (opts.cursor !== undefined) {
-    if (!(opts.cursor instanceof DownloadCursor)) throw new TypeError('cursor must come from newDownloadCursor()');
+    if (!(opts.cursor instanceof DownloadCursor))
+      throw new TypeError('cursor must come from newDownloadCursor()');
     return opts.cursor;
   }
   const cursor = new DownloadCursor();

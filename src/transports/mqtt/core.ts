@@ -53,7 +53,12 @@ export class PoolCore {
     t.sockets[slot] = undefined;
     this.failInflight(slot, id);
     if (wasConnecting && reason !== 'refused') {
-      this.handler.onConnack(id, false, connectFailure(reason), this.clock() - (t.connectIntendedUs[slot] as number));
+      this.handler.onConnack(
+        id,
+        false,
+        connectFailure(reason),
+        this.clock() - (t.connectIntendedUs[slot] as number),
+      );
     }
     t.release(slot);
     this.handler.onClose(id, reason, code);

@@ -20,7 +20,12 @@ export const CLOSED = null;
  * Dispatches every complete frame of data[0, end). Returns a copy of the incomplete tail to
  * prepend to the next read, undefined when nothing is left, or CLOSED.
  */
-export function readFrames(sink: FrameSink, slot: number, data: Buffer, end: number): Buffer | undefined | null {
+export function readFrames(
+  sink: FrameSink,
+  slot: number,
+  data: Buffer,
+  end: number,
+): Buffer | undefined | null {
   let start = 0;
   while (end - start >= 2) {
     let length = 0;

@@ -110,7 +110,12 @@ export class IncomingDispatcher implements FrameSink {
     const granted = p < e ? (data[p] as number) : 0x80;
     const token = inflight.token[i] as number;
     inflight.free(i);
-    handler.onSubAck?.(table.ids[slot] as number, token, granted, clock() - (inflight.intendedUs[i] as number));
+    handler.onSubAck?.(
+      table.ids[slot] as number,
+      token,
+      granted,
+      clock() - (inflight.intendedUs[i] as number),
+    );
   }
 
   private onPublish(slot: number, header: number, data: Buffer, s: number, e: number): void {

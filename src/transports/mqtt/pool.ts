@@ -40,7 +40,12 @@ export class MqttConnectionPool {
 
   constructor(opts: MqttPoolOptions) {
     this.maxInFlight = opts.maxInFlight ?? 16;
-    this.core = new PoolCore(opts.handler, opts.clock ?? monotonicUs, opts.protocolVersion === 5, this.maxInFlight);
+    this.core = new PoolCore(
+      opts.handler,
+      opts.clock ?? monotonicUs,
+      opts.protocolVersion === 5,
+      this.maxInFlight,
+    );
     this.events = new SocketEvents(this.core, () => this.stopTicking());
     this.timers = opts.timers ?? realTimers;
     const tickMs = opts.tickMs ?? 250;
@@ -52,7 +57,10 @@ export class MqttConnectionPool {
     this.localAddresses = opts.localAddresses ?? [];
     const listeners = socketListeners(this.events);
     this.listeners = listeners;
-    const onread: net.OnReadOpts = { buffer: READ_BUFFER, callback: listeners.onRead as net.OnReadOpts['callback'] };
+    const onread: net.OnReadOpts = {
+      buffer: READ_BUFFER,
+      callback: listeners.onRead as net.OnReadOpts['callback'],
+    };
     this.socketOptions = { onread } as net.SocketConstructorOpts;
   }
 
@@ -100,7 +108,14 @@ export class MqttConnectionPool {
   }
 
   /** Sends a PUBLISH; QoS 1/2 completion arrives as onPublishAck / onPublishFail. */
-  publish(id: number, topic: string, payload: Uint8Array, qos: QoS, token: number, intendedUs?: number): PublishResult {
+  publish(
+    id: number,
+    topic: string,
+    payload: Uint8Array,
+    qos: QoS,
+    token: number,
+    intendedUs?: number,
+  ): PublishResult {
     const { table, inflight, clock } = this.core;
     const slot = table.slotOf(id);
     if (slot < 0 || table.phase[slot] !== PHASE.connected) return PUBLISH_RESULT.notConnected;
@@ -108,7 +123,11 @@ export class MqttConnectionPool {
       this.core.send(slot, encodePublish(topic, payload, 0, 0, this.core.v5));
       return PUBLISH_RESULT.sent;
     }
-    const i = inflight.alloc(slot, table.window[slot] as number, qos === 1 ? INFLIGHT.puback : INFLIGHT.pubrec);
+    const i = inflight.alloc(
+      slot,
+      table.window[slot] as number,
+      qos === 1 ? INFLIGHT.puback : INFLIGHT.pubrec,
+    );
     if (i < 0) return PUBLISH_RESULT.windowFull;
     const now = clock();
     inflight.token[i] = token;
@@ -119,7 +138,13 @@ export class MqttConnectionPool {
   }
 
   /** Subscribes to `topics` at `qos`; the result arrives as onSubAck (granted -1 if lost). */
-  subscribe(id: number, topics: string | readonly string[], qos: QoS, token: number, intendedUs?: number): PublishResult {
+  subscribe(
+    id: number,
+    topics: string | readonly string[],
+    qos: QoS,
+    token: number,
+    intendedUs?: number,
+  ): PublishResult {
     const { table, inflight, clock } = this.core;
     const slot = table.slotOf(id);
     if (slot < 0 || table.phase[slot] !== PHASE.connected) return PUBLISH_RESULT.notConnected;
@@ -208,7 +233,12 @@ export class MqttConnectionPool {
     socket.on('error', this.listeners.onError);
     socket.on('close', this.listeners.onClose);
     const localAddress = this.pickLocalAddress();
-    socket.connect({ host: target.host, port: target.port, noDelay: true, ...(localAddress ? { localAddress } : {}) });
+    socket.connect({
+      host: target.host,
+      port: target.port,
+      noDelay: true,
+      ...(localAddress ? { localAddress } : {}),
+    });
     return socket;
   }
 

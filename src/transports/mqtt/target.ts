@@ -31,7 +31,11 @@ function badUrl(url: string): ToolError {
 }
 
 /** Resolves when a TCP connection to the target opens; otherwise throws TARGET_UNREACHABLE. */
-export function assertMqttReachable(target: MqttTarget, timeoutMs = 3000, timers: Timers = realTimers): Promise<void> {
+export function assertMqttReachable(
+  target: MqttTarget,
+  timeoutMs = 3000,
+  timers: Timers = realTimers,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: target.host, port: target.port });
     const fail = (why: string): void => {

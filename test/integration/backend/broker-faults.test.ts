@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
 import type { EmbeddedBackend } from '../../../src/backend/types.js';
 import { isToolError } from '../../../src/errors/tool-error.js';
-import { CONNECT_FAILURE, MqttConnectionPool, type MqttProtocolVersion } from '../../../src/transports/mqtt/index.js';
+import {
+  CONNECT_FAILURE,
+  MqttConnectionPool,
+  type MqttProtocolVersion,
+} from '../../../src/transports/mqtt/index.js';
 import { RecordingHandler, sleep } from '../transports/mqtt-harness.js';
 
 let backend: EmbeddedBackend | undefined;
@@ -17,7 +21,9 @@ afterEach(async () => {
   backend = undefined;
 });
 
-async function setup(version: MqttProtocolVersion = 4): Promise<{ be: EmbeddedBackend; pool: MqttConnectionPool; h: RecordingHandler }> {
+async function setup(
+  version: MqttProtocolVersion = 4,
+): Promise<{ be: EmbeddedBackend; pool: MqttConnectionPool; h: RecordingHandler }> {
   backend = await startEmbeddedBackend({ host: '127.0.0.1', mqttPort: 0, httpPort: 0, slowUnitMs: 50 });
   const h = new RecordingHandler();
   const pool = new MqttConnectionPool({ handler: h, protocolVersion: version, tickMs: 50 });

@@ -20,7 +20,8 @@ async function start(): Promise<EmbeddedBackend> {
     mqttPort: 0,
     httpPort: 0,
     slowUnitMs: 50,
-    offerFor: (_id, type, version) => (type === 'sensor' && version === '1.0.0' ? { version: '2.0.0', sizeBytes: SIZE } : null),
+    offerFor: (_id, type, version) =>
+      type === 'sensor' && version === '1.0.0' ? { version: '2.0.0', sizeBytes: SIZE } : null,
     onStatus: (r) => statuses.push(r),
     firmware: [{ version: '9.9.9', sizeBytes: 1000 }],
   });
@@ -36,10 +37,14 @@ const json = async (res: Response): Promise<any> => res.json();
 describe('embedded HTTP API', () => {
   it('offers an update at check-in, or none', async () => {
     const be = await start();
-    const yes = await json(await post(be, '/v1/checkin', { deviceId: 'd1', deviceType: 'sensor', version: '1.0.0' }));
+    const yes = await json(
+      await post(be, '/v1/checkin', { deviceId: 'd1', deviceType: 'sensor', version: '1.0.0' }),
+    );
     expect(yes.offer).toMatchObject({ version: '2.0.0', sizeBytes: SIZE, url: '/v1/firmware/2.0.0' });
     expect(yes.offer.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const no = await json(await post(be, '/v1/checkin', { deviceId: 'd2', deviceType: 'sensor', version: '2.0.0' }));
+    const no = await json(
+      await post(be, '/v1/checkin', { deviceId: 'd2', deviceType: 'sensor', version: '2.0.0' }),
+    );
     expect(no).toEqual({ offer: null });
     expect(be.stats().http).toMatchObject({ checkins: 2, offers: 1 });
   });
@@ -61,14 +66,21 @@ describe('embedded HTTP API', () => {
 
   it('serves a deterministic image whose digest matches the manifest and the offer', async () => {
     const be = await start();
-    const offer = (await json(await post(be, '/v1/checkin', { deviceId: 'd', deviceType: 'sensor', version: '1.0.0' }))).offer;
+    const offer = (
+      await json(await post(be, '/v1/checkin', { deviceId: 'd', deviceType: 'sensor', version: '1.0.0' }))
+    ).offer;
     const res = await fetch(be.httpUrl + offer.url);
     expect(res.status).toBe(200);
     expect(res.headers.get('accept-ranges')).toBe('bytes');
     const image = await bytes(res);
     expect(image.length).toBe(SIZE);
     const manifest = await json(await fetch(be.httpUrl + offer.url + '/manifest'));
-    expect(manifest).toMatchObject({ version: '2.0.0', sizeBytes: SIZE, sha256: sha(image), etag: res.headers.get('etag') });
+    expect(manifest).toMatchObject({
+      version: '2.0.0',
+      sizeBytes: SIZE,
+      sha256: sha(image),
+      etag: res.headers.get('etag'),
+    });
     expect(offer.sha256).toBe(sha(image));
     const again = await bytes(await fetch(be.httpUrl + offer.url));
     expect(again.equals(image)).toBe(true);

@@ -7,7 +7,11 @@ import type { EmbeddedBackend } from '../../../src/backend/types.js';
 import { isToolError } from '../../../src/errors/tool-error.js';
 import { startFaultProxy, type FaultProxy } from '../../../src/faults/proxy/index.js';
 import { OtaHttpClient } from '../../../src/transports/http/index.js';
-import { MqttConnectionPool, PUBLISH_RESULT, type MqttPoolOptions } from '../../../src/transports/mqtt/index.js';
+import {
+  MqttConnectionPool,
+  PUBLISH_RESULT,
+  type MqttPoolOptions,
+} from '../../../src/transports/mqtt/index.js';
 import { RecordingHandler, sleep } from './mqtt-harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -18,7 +22,13 @@ afterEach(async () => {
 async function setup(
   port: 'mqtt' | 'http' = 'mqtt',
   poolOpts: Partial<MqttPoolOptions> = {},
-): Promise<{ be: EmbeddedBackend; proxy: FaultProxy; pool: MqttConnectionPool; h: RecordingHandler; url: string }> {
+): Promise<{
+  be: EmbeddedBackend;
+  proxy: FaultProxy;
+  pool: MqttConnectionPool;
+  h: RecordingHandler;
+  url: string;
+}> {
   const be = await startEmbeddedBackend();
   cleanups.push(() => be.close());
   const target = { host: '127.0.0.1', port: port === 'mqtt' ? be.mqttPort : be.httpPort };
@@ -30,7 +40,12 @@ async function setup(
   return { be, proxy, pool, h, url: `${port}://127.0.0.1:${proxy.port}` };
 }
 
-async function connectOne(pool: MqttConnectionPool, h: RecordingHandler, id: number, url: string): Promise<number> {
+async function connectOne(
+  pool: MqttConnectionPool,
+  h: RecordingHandler,
+  id: number,
+  url: string,
+): Promise<number> {
   const before = h.connacks.length;
   pool.connect(id, url, { clientId: `p${id}`, keepaliveSec: 60 });
   await h.until(() => h.connacks.length > before, 5000, `CONNACK of ${id}`);
@@ -39,7 +54,12 @@ async function connectOne(pool: MqttConnectionPool, h: RecordingHandler, id: num
   return c.latencyUs;
 }
 
-async function publishOne(pool: MqttConnectionPool, h: RecordingHandler, id: number, token: number): Promise<number> {
+async function publishOne(
+  pool: MqttConnectionPool,
+  h: RecordingHandler,
+  id: number,
+  token: number,
+): Promise<number> {
   expect(pool.publish(id, 'proxy/t', Buffer.from('x'), 1, token)).toBe(PUBLISH_RESULT.sent);
   await h.until(() => h.acks.some((a) => a.token === token), 5000, `PUBACK ${token}`);
   return h.acks.find((a) => a.token === token)!.latencyUs;

@@ -33,16 +33,28 @@ describe('OtaHttpClient', () => {
     expect(offered).toMatchObject({ ok: true, status: 200, offer: { version: '1.1.0', sizeBytes: SIZE } });
     expect(offered.latencyUs).toBeGreaterThan(0);
     expect((await http.checkIn('dev-1', 'sensor', '1.1.0')).offer).toBeNull();
-    expect(await http.postStatus({ deviceId: 'dev-1', state: 'ota.committed' })).toMatchObject({ ok: true, status: 204 });
+    expect(await http.postStatus({ deviceId: 'dev-1', state: 'ota.committed' })).toMatchObject({
+      ok: true,
+      status: 204,
+    });
   });
 
   it('returns backend failures as data, never throws', async () => {
     const { be, http } = await setup();
     be.faults.outage(10_000);
-    expect(await http.checkIn('dev-1', 'sensor', '1.0.0')).toMatchObject({ ok: false, status: 503, error: 'http_503', offer: null });
+    expect(await http.checkIn('dev-1', 'sensor', '1.0.0')).toMatchObject({
+      ok: false,
+      status: 503,
+      error: 'http_503',
+      offer: null,
+    });
     const nobody = new OtaHttpClient({ baseUrl: `http://127.0.0.1:${await freePort()}` });
     clients.push(nobody);
-    expect(await nobody.checkIn('dev-1', 'sensor', '1.0.0')).toMatchObject({ ok: false, status: 0, error: 'ECONNREFUSED' });
+    expect(await nobody.checkIn('dev-1', 'sensor', '1.0.0')).toMatchObject({
+      ok: false,
+      status: 0,
+      error: 'ECONNREFUSED',
+    });
     await expect(nobody.assertReachable()).rejects.toSatisfy(
       (err: unknown) => isToolError(err) && err.code === 'FLEETSTORM_ERR_TARGET_UNREACHABLE',
     );
@@ -52,8 +64,18 @@ describe('OtaHttpClient', () => {
     const { http } = await setup();
     const { offer } = await http.checkIn('dev-1', 'sensor', '1.0.0');
     let progressCalls = 0;
-    const res = await http.downloadFirmware(offer!.url, { expectedSha256: offer!.sha256, onProgress: () => progressCalls++ });
-    expect(res).toMatchObject({ ok: true, outcome: 'complete', status: 200, receivedBytes: SIZE, offset: SIZE, verified: true });
+    const res = await http.downloadFirmware(offer!.url, {
+      expectedSha256: offer!.sha256,
+      onProgress: () => progressCalls++,
+    });
+    expect(res).toMatchObject({
+      ok: true,
+      outcome: 'complete',
+      status: 200,
+      receivedBytes: SIZE,
+      offset: SIZE,
+      verified: true,
+    });
     expect(res.sha256).toBe(offer!.sha256);
     expect(progressCalls).toBeGreaterThan(1);
   });
@@ -77,7 +99,13 @@ describe('OtaHttpClient', () => {
     expect(cursor.offset).toBeLessThan(SIZE);
 
     const second = await http.downloadFirmware(offer!.url, { cursor, expectedSha256: offer!.sha256 });
-    expect(second).toMatchObject({ ok: true, outcome: 'complete', status: 206, resumed: true, restarted: false });
+    expect(second).toMatchObject({
+      ok: true,
+      outcome: 'complete',
+      status: 206,
+      resumed: true,
+      restarted: false,
+    });
     expect(second.receivedBytes).toBe(SIZE - first.receivedBytes);
     expect(second.redownloadedBytes).toBe(0);
     expect(first.receivedBytes + second.receivedBytes).toBe(SIZE);
@@ -97,7 +125,14 @@ describe('OtaHttpClient', () => {
     });
     cursor.etag = '"an-older-build"';
     const second = await http.downloadFirmware(offer!.url, { cursor, expectedSha256: offer!.sha256 });
-    expect(second).toMatchObject({ ok: true, status: 200, restarted: true, resumed: false, receivedBytes: SIZE, verified: true });
+    expect(second).toMatchObject({
+      ok: true,
+      status: 200,
+      restarted: true,
+      resumed: false,
+      receivedBytes: SIZE,
+      verified: true,
+    });
     expect(second.redownloadedBytes).toBe(first.receivedBytes);
   });
 

@@ -74,8 +74,16 @@ export interface CountingSubscriber {
 }
 
 /** An MQTT.js client subscribed to `topic` (QoS 2) that records everything delivered. */
-export async function countingSubscriber(url: string, topic: string, protocolVersion: 4 | 5 = 4): Promise<CountingSubscriber> {
-  const client = await mqtt.connectAsync(url, { protocolVersion, reconnectPeriod: 0, clientId: `sub-${process.pid}-${topic}` });
+export async function countingSubscriber(
+  url: string,
+  topic: string,
+  protocolVersion: 4 | 5 = 4,
+): Promise<CountingSubscriber> {
+  const client = await mqtt.connectAsync(url, {
+    protocolVersion,
+    reconnectPeriod: 0,
+    clientId: `sub-${process.pid}-${topic}`,
+  });
   const received: { topic: string; payload: string }[] = [];
   client.on('message', (t, payload) => received.push({ topic: t, payload: payload.toString() }));
   await client.subscribeAsync(topic, { qos: 2 });

@@ -1,7 +1,12 @@
 // The lean client's behaviour, run against every real broker we support (embedded aedes and
 // Debian mosquitto): the same assertions, so neither broker's quirks hide a client bug.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MqttConnectionPool, PUBLISH_RESULT, type MqttPoolOptions, type QoS } from '../../../src/transports/mqtt/index.js';
+import {
+  MqttConnectionPool,
+  PUBLISH_RESULT,
+  type MqttPoolOptions,
+  type QoS,
+} from '../../../src/transports/mqtt/index.js';
 import { countingSubscriber, RecordingHandler, sleep } from './mqtt-harness.js';
 
 export interface BrokerUnderTest {
@@ -26,7 +31,9 @@ export function mqttClientSuite(start: () => Promise<BrokerUnderTest>, versions:
   });
 
   for (const version of versions) {
-    const open = (extra: Partial<MqttPoolOptions> = {}): { pool: MqttConnectionPool; h: RecordingHandler } => {
+    const open = (
+      extra: Partial<MqttPoolOptions> = {},
+    ): { pool: MqttConnectionPool; h: RecordingHandler } => {
       const h = new RecordingHandler();
       const pool = new MqttConnectionPool({ handler: h, protocolVersion: version, ...extra });
       ctx.cleanups.push(() => pool.close());
@@ -70,11 +77,15 @@ export function mqttClientSuite(start: () => Promise<BrokerUnderTest>, versions:
           }
         }
         // 12 QoS 1/2 publishes per connection now fill its window: the next one is refused
-        expect(pool.publish(0, `suite/v${version}/q1`, Buffer.from('x'), 1, -1)).toBe(PUBLISH_RESULT.windowFull);
+        expect(pool.publish(0, `suite/v${version}/q1`, Buffer.from('x'), 1, -1)).toBe(
+          PUBLISH_RESULT.windowFull,
+        );
         expect(pool.inFlight(0)).toBeLessThanOrEqual(12);
         const confirmed = sent[1].length + sent[2].length;
         await h.until(() => h.acks.length === confirmed, 5000, 'all PUBACK/PUBCOMP');
-        expect(h.acks.map((a) => a.token).sort((a, b) => a - b)).toEqual([...sent[1], ...sent[2]].sort((a, b) => a - b));
+        expect(h.acks.map((a) => a.token).sort((a, b) => a - b)).toEqual(
+          [...sent[1], ...sent[2]].sort((a, b) => a - b),
+        );
         expect(h.fails).toEqual([]);
         const count = (qos: QoS): number => received.filter((m) => m.topic.endsWith(`/q${qos}`)).length;
         const total = sent[0].length + confirmed;

@@ -1,6 +1,12 @@
 import { generate, parser, type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { encodeAck, encodeConnect, encodePublish, PACKET, readConnackProperties } from '../../../src/transports/mqtt/codec.js';
+import {
+  encodeAck,
+  encodeConnect,
+  encodePublish,
+  PACKET,
+  readConnackProperties,
+} from '../../../src/transports/mqtt/codec.js';
 import { CLOSED, readFrames, type FrameSink } from '../../../src/transports/mqtt/frames.js';
 import { INFLIGHT, InflightTable } from '../../../src/transports/mqtt/inflight.js';
 
@@ -21,9 +27,23 @@ describe('encodePublish', () => {
     for (const qos of [0, 1, 2] as const) {
       it(`matches mqtt-packet for MQTT ${version} QoS ${qos}`, () => {
         const payload = Buffer.from('x'.repeat(300)); // two-byte Remaining Length
-        const mine = encodePublish('fleet/dev-7/telemetry', payload, qos, qos === 0 ? 0 : 4242, version === 5);
+        const mine = encodePublish(
+          'fleet/dev-7/telemetry',
+          payload,
+          qos,
+          qos === 0 ? 0 : 4242,
+          version === 5,
+        );
         const theirs = generate(
-          { cmd: 'publish', topic: 'fleet/dev-7/telemetry', payload, qos, dup: false, retain: false, messageId: 4242 },
+          {
+            cmd: 'publish',
+            topic: 'fleet/dev-7/telemetry',
+            payload,
+            qos,
+            dup: false,
+            retain: false,
+            messageId: 4242,
+          },
           { protocolVersion: version },
         );
         expect(mine.equals(theirs)).toBe(true);
@@ -72,7 +92,12 @@ describe('encodeConnect', () => {
 describe('readConnackProperties', () => {
   it('reads Receive Maximum and Server Keep Alive from an MQTT 5 CONNACK', () => {
     const frame = generate(
-      { cmd: 'connack', reasonCode: 0, sessionPresent: false, properties: { receiveMaximum: 5, serverKeepAlive: 17 } },
+      {
+        cmd: 'connack',
+        reasonCode: 0,
+        sessionPresent: false,
+        properties: { receiveMaximum: 5, serverKeepAlive: 17 },
+      },
       { protocolVersion: 5 },
     );
     expect(readConnackProperties(frame)).toEqual({ receiveMaximum: 5, serverKeepAliveSec: 17 });
@@ -109,7 +134,8 @@ describe('readFrames', () => {
     for (const cut of [1, 5, 9, 10, 50]) {
       const sink = new Collect();
       const rest = readFrames(sink, 0, all.subarray(0, cut), cut);
-      const next = rest === undefined || rest === null ? all.subarray(cut) : Buffer.concat([rest, all.subarray(cut)]);
+      const next =
+        rest === undefined || rest === null ? all.subarray(cut) : Buffer.concat([rest, all.subarray(cut)]);
       expect(readFrames(sink, 0, next, next.length)).toBeUndefined();
       expect(sink.frames).toHaveLength(3);
       expect(Buffer.from(sink.frames[2] as number[]).equals(big)).toBe(true);

@@ -47,6 +47,7 @@ describe('isLoopback', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) {
       expect(isLoopback(host)).toBe(true);
     }
-    for (const host of ['10.0.0.1', '0.0.0.0', 'example.com', '::', '128.0.0.1']) expect(isLoopback(host)).toBe(false);
+    for (const host of ['10.0.0.1', '0.0.0.0', 'example.com', '::', '128.0.0.1'])
+      expect(isLoopback(host)).toBe(false);
   });
 });
