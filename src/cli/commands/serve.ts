@@ -1,7 +1,56 @@
-// `fleetstorm serve` (placeholder while the embedded backend lands).
-import type { ExitCode } from '../../errors/exit-codes.js';
+// `fleetstorm serve`: the embedded backend (aedes MQTT broker + HTTP check-in/status/firmware
+// API) on loopback until SIGINT/SIGTERM, then a clean close. Port 0 picks a free port; the
+// bound URLs are printed on stdout (one per line, for scripts) and a note on stderr.
+import { startEmbeddedBackend } from '../../backend/embedded.js';
+import { EXIT, type ExitCode } from '../../errors/exit-codes.js';
 import { ToolError } from '../../errors/tool-error.js';
+import { isLoopbackHost } from '../../live/targets.js';
+import { err, out } from '../output.js';
 
-export async function serveCommand(_o: { host: string; mqttPort: number; httpPort: number }): Promise<ExitCode> {
-  throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'serve is not available in this build', { fix: 'later' });
+export interface ServeOptions {
+  host: string;
+  mqttPort: number;
+  httpPort: number;
+}
+
+function checkPort(port: number, flag: string): void {
+  if (Number.isInteger(port) && port >= 0 && port <= 65535) return;
+  throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'not a TCP port', { where: flag, got: String(port), fix: 'give 0..65535 (0 = any free port)' });
+}
+
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (name: string): void => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(name);
+    };
+    const onInt = (): void => on('SIGINT');
+    const onTerm = (): void => on('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+export async function serveCommand(o: ServeOptions): Promise<ExitCode> {
+  if (!isLoopbackHost(o.host)) {
+    throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'the embedded backend listens on loopback only', {
+      where: '--host',
+      got: o.host,
+      fix: 'use 127.0.0.1 (or another 127.0.0.x address), ::1 or localhost',
+    });
+  }
+  checkPort(o.mqttPort, '--mqtt-port');
+  checkPort(o.httpPort, '--http-port');
+  const signal = untilSignal();
+  const backend = await startEmbeddedBackend({ host: o.host, mqttPort: o.mqttPort, httpPort: o.httpPort });
+  out(`mqtt: ${backend.mqttUrl}`);
+  out(`http: ${backend.httpUrl}`);
+  err('fleetstorm serve: embedded backend running; Ctrl-C to stop');
+  err(`  fleetstorm run scenarios/live-quickstart.yaml --target-mqtt ${backend.mqttUrl} --target-http ${backend.httpUrl}`);
+  const name = await signal;
+  err(`fleetstorm serve: ${name}, closing`);
+  await backend.close();
+  err('fleetstorm serve: closed');
+  return EXIT.ok;
 }
