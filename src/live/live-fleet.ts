@@ -71,7 +71,7 @@ export function buildLiveFleet(s: ResolvedScenario, targets: LiveTargets, clock:
     shards.push(sh);
   }
   ctx.shards = shards;
-  const subscriber = new E2eSubscriber(rec, () => clock.realNow(), `${topicPrefix}/#`);
+  const subscriber = new E2eSubscriber(rec, () => clock.realNow(), topicPrefix);
   const allQos1 = types.every((t) => t.qos >= 1);
   return { setup, ctx, shards, mqtt, http, subscriber, outcomes, skippedFaults, allQos1 };
 }

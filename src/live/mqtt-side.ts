@@ -21,7 +21,7 @@ export const INTENDED_BYTES = 8;
 export interface LiveMqttOptions {
   targets: readonly string[];
   maxConcurrent: number;
-  /** Telemetry topic of connection id: `${topicPrefix}/${id}`. */
+  /** Telemetry topic: `${topicPrefix}/${broker index}/${connection id}`. */
   topicPrefix: string;
   connectTimeoutMs: number;
   localAddresses?: readonly string[];
@@ -152,7 +152,10 @@ export class LiveMqtt implements MqttHandler {
     const intendedUs = this.ctx.clock.realOf(t);
     this.payload.writeDoubleLE(intendedUs, 0);
     const qos = Math.min(2, tp.qos) as QoS;
-    const r = this.pool.publish(id, `${this.opts.topicPrefix}/${id}`, this.payload.subarray(0, size), qos, id, intendedUs);
+    // One topic subtree per broker: its subscriber counts each delivery once, also when several
+    // URLs lead to one clustered broker.
+    const topic = `${this.opts.topicPrefix}/${sh.globalId(d) % this.opts.targets.length}/${id}`;
+    const r = this.pool.publish(id, topic, this.payload.subarray(0, size), qos, id, intendedUs);
     if (r === PUBLISH_RESULT.notConnected) rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
     else if (r === PUBLISH_RESULT.windowFull) rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
     else if (qos === 0) rec.add(C.mqtt_publish_acked_total);

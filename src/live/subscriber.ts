@@ -1,5 +1,5 @@
-// The independent subscriber: one extra MQTT connection per broker, subscribed at QoS 1 to the
-// run's telemetry wildcard. Each delivery's payload carries the intended send time (real µs on
+// The independent subscriber: one extra MQTT connection per broker URL, subscribed at QoS 1 to
+// that broker's telemetry wildcard. Each delivery's payload carries the intended send time (real µs on
 // the same monotonic clock), so device → subscriber latency needs no clock sync.
 import { C, H } from '../metrics/catalog.js';
 import type { Recorder } from '../metrics/recorder.js';
@@ -16,7 +16,8 @@ export class E2eSubscriber implements MqttHandler {
   constructor(
     private readonly rec: Recorder,
     private readonly clock: () => number,
-    private readonly topicFilter: string,
+    /** Broker i's filter is `${topicPrefix}/${i}/#`. */
+    private readonly topicPrefix: string,
   ) {
     this.pool = new MqttConnectionPool({ handler: this, clock });
   }
@@ -39,7 +40,7 @@ export class E2eSubscriber implements MqttHandler {
 
   onConnack(id: number, ok: boolean): void {
     if (!ok) return this.done(false);
-    this.pool.subscribe(id, this.topicFilter, 1, id);
+    this.pool.subscribe(id, `${this.topicPrefix}/${id}/#`, 1, id);
   }
 
   onSubAck(_id: number, _token: number, granted: number): void {
