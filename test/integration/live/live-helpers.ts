@@ -10,6 +10,7 @@ export interface LiveDoc {
   maxConcurrent?: number;
   dutyCycle?: boolean;
   speed?: number;
+  rollout?: Record<string, unknown>;
 }
 
 const SENSOR = {
@@ -30,6 +31,7 @@ export function liveScenario(o: LiveDoc, overrides: CliOverrides = {}): Promise<
     'power-on': { spread: '30s' },
     live: { speed: o.speed ?? 60, 'max-concurrent-connections': o.maxConcurrent ?? 1000 },
     faults: o.faults ?? [],
+    ...(o.rollout ? { rollout: o.rollout } : {}),
   };
   return resolveScenarioObject(doc, 'live-test (in memory)', { env: {}, overrides });
 }

@@ -89,6 +89,20 @@ describe('live mode against the embedded backend', () => {
     const drops = counter(report, 'mqtt_disconnects_total{reason="radio"}') + counter(report, 'mqtt_disconnects_total{reason="power"}');
     expect(counter(report, 'mqtt_connect_success_total')).toBeGreaterThanOrEqual(20 + drops);
   }, 40_000);
+  it('rolls firmware out over real HTTP downloads and finds half-open links by keepalive', async () => {
+    const rollout = { firmware: { version: '9.0.0', size: '256KiB' }, start: '1m', waves: ['100%'] };
+    const faults = [{ type: 'half-open', who: '30%', at: '30s' }];
+    const s = await liveScenario({ devices: 10, duration: '8m', rollout, faults });
+    const r = await runLive(s, { workers: 1 });
+    expect(r.status).toBe('completed');
+    expect(r.agg.counter('ota_succeeded_total')).toBe(10);
+    expect(r.agg.counter('ota_downloaded_bytes_total')).toBe(10 * 256 * 1024);
+    expect(r.agg.counter('ota_failed_total{reason="verify"}')).toBe(0);
+    expect(r.rollout?.waves[0]?.succeeded).toBe(10);
+    const hit = r.agg.counter('faults_injected_total{type="half-open"}');
+    expect(hit).toBeGreaterThan(0);
+    expect(r.agg.counter('mqtt_disconnects_total{reason="keepalive"}')).toBe(hit);
+  }, 40_000);
 });
 
 describe('live mode targets and limits', () => {
