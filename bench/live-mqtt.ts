@@ -1,6 +1,6 @@
 // Live MQTT benchmark (DESIGN §11), side by side in one run: fleetstorm's lean pool vs one
 // MQTT.js client per device, each in its own process against its own fresh local mosquitto.
-//   npx tsx bench/live-mqtt.ts [--connections 19000] [--publishes 600000] [--rate 100000]
+//   npx tsx bench/live-mqtt.ts [--connections 19000] [--publishes 600000] [--rate 60000]
 //                              [--baseline-connections N] [--local-addresses 8] [--only lean|mqttjs]
 // Prints a table and one JSON line (stdout); progress goes to stderr.
 import { spawn } from 'node:child_process';
@@ -14,8 +14,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '19000' },
     'baseline-connections': { type: 'string' },
     publishes: { type: 'string', default: '600000' },
-    rate: { type: 'string', default: '100000' },
-    concurrency: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '60000' },
+    concurrency: { type: 'string', default: '100' },
     'local-addresses': { type: 'string', default: '8' },
     'payload-bytes': { type: 'string', default: '64' },
     only: { type: 'string' },

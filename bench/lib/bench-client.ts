@@ -75,9 +75,11 @@ export function mqttjsClient(target: BenchTarget, events: BenchEvents): BenchCli
       const startUs = monotonicUs();
       const client = new MqttClient(
         () =>
+          // Same socket options as the lean pool (MQTT.js's own builder leaves Nagle on).
           net.createConnection({
             host: target.host,
             port: target.port,
+            noDelay: true,
             ...(localAddress ? { localAddress } : {}),
           }),
         {

@@ -14,8 +14,8 @@ const { values } = parseArgs({
     port: { type: 'string' },
     connections: { type: 'string', default: '19000' },
     publishes: { type: 'string', default: '600000' },
-    rate: { type: 'string', default: '100000' },
-    concurrency: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '60000' },
+    concurrency: { type: 'string', default: '100' },
     'local-addresses': { type: 'string', default: '8' },
     'payload-bytes': { type: 'string', default: '64' },
   },
@@ -75,14 +75,16 @@ function settleRss(): { rss: number; heap: number } {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function connectAll(client: BenchClient): Promise<number> {
+let issued = 0;
+
+/** Connects devices [issued, upTo) with at most `concurrency` handshakes outstanding. */
+async function connectAll(client: BenchClient, upTo: number): Promise<number> {
   const startUs = monotonicUs();
-  let issued = 0;
   await new Promise<void>((resolve) => {
     wake = () => {
       const done = counts.connected + counts.connectFailed;
-      while (issued < N && issued - done < concurrency) client.connect(issued++);
-      if (done === N) resolve();
+      while (issued < upTo && issued - done < concurrency) client.connect(issued++);
+      if (done === upTo) resolve();
     };
     wake();
   });
@@ -131,9 +133,13 @@ async function main(): Promise<void> {
     impl === 'lean'
       ? leanClient({ ...target, payload }, events)
       : mqttjsClient({ ...target, payload }, events);
+  // Warm up (JIT, table growth, lazily loaded internals) so the RSS delta is per connection.
+  const warmup = Math.min(500, Math.floor(N / 10));
+  const warmSec = await connectAll(client, warmup);
+  await sleep(200);
   const before = settleRss();
   log(`connecting ${N}`);
-  const connectSec = await connectAll(client);
+  const connectSec = warmSec + (await connectAll(client, N));
   await sleep(1000);
   const after = settleRss();
   log(`connected ${counts.connected}/${N} in ${connectSec.toFixed(2)} s; publishing ${M} at ${rate}/s`);
@@ -148,8 +154,8 @@ async function main(): Promise<void> {
     connectSec: round(connectSec),
     connectsPerSec: Math.round(counts.connected / connectSec),
     connect: summary(connectHist),
-    rssPerConnBytes: Math.round((after.rss - before.rss) / Math.max(1, counts.connected)),
-    heapPerConnBytes: Math.round((after.heap - before.heap) / Math.max(1, counts.connected)),
+    rssPerConnBytes: Math.round((after.rss - before.rss) / Math.max(1, counts.connected - warmup)),
+    heapPerConnBytes: Math.round((after.heap - before.heap) / Math.max(1, counts.connected - warmup)),
     rssAfterConnectMiB: round(after.rss / 2 ** 20),
     rssPeakMiB: round(peakRss / 2 ** 20),
     offeredRate: rate,

@@ -29,11 +29,12 @@ export class PoolCore {
     this.inflight = new InflightTable(maxInFlight);
   }
 
-  send(slot: number, buf: Buffer): void {
+  /** Writes one packet; `nowUs` saves a clock read when the caller has one. */
+  send(slot: number, buf: Buffer, nowUs: number = this.clock()): void {
     const socket = this.table.sockets[slot];
     if (socket === undefined) return;
     socket.write(buf);
-    this.table.lastSendUs[slot] = this.clock();
+    this.table.lastSendUs[slot] = nowUs;
   }
 
   stats(): MqttPoolStats {

@@ -10,6 +10,8 @@ import type { QoS } from './types.js';
 export class IncomingDispatcher implements FrameSink {
   /** The socket whose read is being dispatched; a frame stops the loop once it is replaced. */
   current: SlotSocket | undefined = undefined;
+  /** When the read being dispatched arrived: the receive time of every frame in it. */
+  nowUs = 0;
 
   constructor(private readonly core: PoolCore) {}
 
@@ -27,7 +29,7 @@ export class IncomingDispatcher implements FrameSink {
         this.onPublish(slot, data[frameStart] as number, data, s, e);
         break;
       case PACKET.pubrel: // second half of an incoming QoS 2 delivery [MQTT-4.3.3]
-        this.core.send(slot, encodeAck(PACKET.pubcomp, readU16(data, s)));
+        this.core.send(slot, encodeAck(PACKET.pubcomp, readU16(data, s)), this.nowUs);
         break;
       case PACKET.connack:
         this.onConnack(slot, data, frameStart, s, e);
@@ -49,10 +51,10 @@ export class IncomingDispatcher implements FrameSink {
   }
 
   private onConnack(slot: number, data: Buffer, frameStart: number, s: number, e: number): void {
-    const { table, handler, clock } = this.core;
+    const { table, handler } = this.core;
     if (table.phase[slot] !== PHASE.connecting || e - s < 2) return this.onProtocolError(slot);
     const code = data[s + 1] as number; // 3.1.1 return code or 5 reason code, both at byte 2
-    const latencyUs = clock() - (table.connectIntendedUs[slot] as number);
+    const latencyUs = this.nowUs - (table.connectIntendedUs[slot] as number);
     if (code !== 0) {
       handler.onConnack(table.ids[slot] as number, false, code, latencyUs);
       return this.core.closeSlot(slot, 'refused', code, SOCKET_END.destroy);
@@ -73,7 +75,7 @@ export class IncomingDispatcher implements FrameSink {
   }
 
   private onFinalAck(slot: number, type: number, data: Buffer, s: number, e: number): void {
-    const { inflight, handler, clock, table } = this.core;
+    const { inflight, handler, table } = this.core;
     const i = inflight.find(slot, readU16(data, s));
     const expected = type === PACKET.puback ? INFLIGHT.puback : INFLIGHT.pubcomp;
     if (i < 0 || inflight.state[i] !== expected) return; // late ack of a timed-out publish
@@ -82,7 +84,7 @@ export class IncomingDispatcher implements FrameSink {
     inflight.free(i);
     const id = table.ids[slot] as number;
     if (reason >= 0x80) handler.onPublishFail?.(id, token, 'rejected', reason);
-    else handler.onPublishAck(id, token, clock() - (inflight.intendedUs[i] as number));
+    else handler.onPublishAck(id, token, this.nowUs - (inflight.intendedUs[i] as number));
   }
 
   private onPubrec(slot: number, data: Buffer, s: number, e: number): void {
@@ -98,11 +100,11 @@ export class IncomingDispatcher implements FrameSink {
       return;
     }
     inflight.state[i] = INFLIGHT.pubcomp;
-    this.core.send(slot, encodeAck(PACKET.pubrel, pid));
+    this.core.send(slot, encodeAck(PACKET.pubrel, pid), this.nowUs);
   }
 
   private onSuback(slot: number, data: Buffer, s: number, e: number): void {
-    const { inflight, handler, clock, table } = this.core;
+    const { inflight, handler, table } = this.core;
     const i = inflight.find(slot, readU16(data, s));
     if (i < 0 || inflight.state[i] !== INFLIGHT.suback) return;
     let p = s + 2;
@@ -114,7 +116,7 @@ export class IncomingDispatcher implements FrameSink {
       table.ids[slot] as number,
       token,
       granted,
-      clock() - (inflight.intendedUs[i] as number),
+      this.nowUs - (inflight.intendedUs[i] as number),
     );
   }
 
@@ -132,8 +134,8 @@ export class IncomingDispatcher implements FrameSink {
     }
     if (this.core.v5) p = skipProperties(data, p, e);
     const payload = Buffer.from(data.subarray(Math.min(p, e), e)); // the read buffer is reused
-    if (qos === 1) this.core.send(slot, encodeAck(PACKET.puback, pid));
-    else if (qos === 2) this.core.send(slot, encodeAck(PACKET.pubrec, pid));
+    if (qos === 1) this.core.send(slot, encodeAck(PACKET.puback, pid), this.nowUs);
+    else if (qos === 2) this.core.send(slot, encodeAck(PACKET.pubrec, pid), this.nowUs);
     this.core.handler.onMessage(this.core.table.ids[slot] as number, topic, payload, qos);
   }
 }

@@ -61,7 +61,8 @@ export class MqttConnectionPool {
       buffer: READ_BUFFER,
       callback: listeners.onRead as net.OnReadOpts['callback'],
     };
-    this.socketOptions = { onread } as net.SocketConstructorOpts;
+    // noDelay must be a constructor option: socket.connect() ignores it (Node 20).
+    this.socketOptions = { onread, noDelay: true } as net.SocketConstructorOpts;
   }
 
   /** Connections with a socket (connecting or connected). */
@@ -133,7 +134,7 @@ export class MqttConnectionPool {
     inflight.token[i] = token;
     inflight.intendedUs[i] = intendedUs ?? now;
     inflight.sentUs[i] = now;
-    this.core.send(slot, encodePublish(topic, payload, qos, inflight.pid[i] as number, this.core.v5));
+    this.core.send(slot, encodePublish(topic, payload, qos, inflight.pid[i] as number, this.core.v5), now);
     return PUBLISH_RESULT.sent;
   }
 
@@ -155,7 +156,7 @@ export class MqttConnectionPool {
     inflight.intendedUs[i] = intendedUs ?? now;
     inflight.sentUs[i] = now;
     const list = typeof topics === 'string' ? [topics] : topics;
-    this.core.send(slot, encodeSubscribe(list, qos, inflight.pid[i] as number, this.core.v5 ? 5 : 4));
+    this.core.send(slot, encodeSubscribe(list, qos, inflight.pid[i] as number, this.core.v5 ? 5 : 4), now);
     return PUBLISH_RESULT.sent;
   }
 
@@ -233,12 +234,7 @@ export class MqttConnectionPool {
     socket.on('error', this.listeners.onError);
     socket.on('close', this.listeners.onClose);
     const localAddress = this.pickLocalAddress();
-    socket.connect({
-      host: target.host,
-      port: target.port,
-      noDelay: true,
-      ...(localAddress ? { localAddress } : {}),
-    });
+    socket.connect({ host: target.host, port: target.port, ...(localAddress ? { localAddress } : {}) });
     return socket;
   }
 

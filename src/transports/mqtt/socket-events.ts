@@ -20,7 +20,8 @@ export class SocketEvents {
     const slot = socket.fsSlot;
     if (slot < 0) return;
     const { table } = this.core;
-    table.lastRecvUs[slot] = this.core.clock();
+    const nowUs = this.core.clock();
+    table.lastRecvUs[slot] = nowUs;
     const carried = table.partial[slot];
     let data = buf;
     let end = nread;
@@ -29,6 +30,7 @@ export class SocketEvents {
       end = data.length;
     }
     this.dispatcher.current = socket;
+    this.dispatcher.nowUs = nowUs;
     const rest = readFrames(this.dispatcher, slot, data, end);
     this.dispatcher.current = undefined;
     if (rest !== CLOSED) table.partial[slot] = rest;
