@@ -13,8 +13,8 @@ import { DownloadCursor, OtaHttpClient } from '../transports/http/index.js';
 import type { CheckinResult, DownloadResult, FirmwareOfferBody } from '../transports/http/index.js';
 import type { LiveContext } from './context.js';
 
-/** Virtual time a device waits for a check-in answer before treating it as the answer. */
-const CHECKIN_DEADLINE_US = 120e6;
+/** Real time a device waits for a check-in answer (the HTTP client's own timeouts come first). */
+const CHECKIN_DEADLINE_REAL_US = 60e6;
 
 interface Transfer {
   ctl: AbortController;
@@ -38,7 +38,7 @@ export class LiveHttp {
   checkin(sh: Shard, d: number, t: number, tp: TypeParams): boolean {
     this.ctx.recordLag(t);
     const id = this.ctx.idOf(sh, d);
-    sh.a.otaDue[d] = t + CHECKIN_DEADLINE_US;
+    sh.a.otaDue[d] = t + CHECKIN_DEADLINE_REAL_US * this.ctx.clock.speed;
     const version = this.versions[sh.a.fw[d] as number] ?? 'unknown';
     const asked = this.client.checkIn(`${this.ctx.runTag}-${sh.globalId(d)}`, tp.name, version, this.ctx.clock.realOf(t));
     void asked.then((res) => this.answered(id, res));

@@ -46,7 +46,7 @@ export function buildLiveFleet(s: ResolvedScenario, targets: LiveTargets, clock:
     targets: targets.mqttUrls,
     maxConcurrent: s.live.maxConcurrentConnections,
     topicPrefix,
-    connectTimeoutMs: Math.ceil(maxTimeoutUs / clock.speed / 1000) + 1000,
+    connectTimeoutMs: Math.ceil(maxTimeoutUs / 1000),
   });
   const http = targets.httpUrl === null ? null : new LiveHttp(ctx, targets.httpUrl, versionTable(s));
   const port = createLivePort({ ctx, mqtt, http, faults: targets.backend?.faults ?? null, skippedFaults });

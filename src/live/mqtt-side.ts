@@ -68,7 +68,8 @@ export class LiveMqtt implements MqttHandler {
   connect(sh: Shard, d: number, t: number, tp: TypeParams): void {
     this.ctx.recordLag(t);
     sh.a.pend[d] = PEND.timeout; // a deadline; the CONNACK brings it forward
-    sh.a.connDue[d] = t + tp.connectTimeoutUs;
+    // The timeout bounds a real network exchange, so it runs in real time (like the latency).
+    sh.a.connDue[d] = t + tp.connectTimeoutUs * this.ctx.clock.speed;
     const id = this.ctx.idOf(sh, d);
     if (this.phase[id] !== PHASE.none) this.drop(id, false); // the previous attempt timed out
     this.intendedV[id] = t;
