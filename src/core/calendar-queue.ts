@@ -90,6 +90,9 @@ export class CalendarQueue {
   advance(fromUs: number, toUs: number, handler: NodeHandler): number {
     const q = this.q;
     let events = 0;
+    // A device that keeps rescheduling itself at the same instant would spin forever: no real
+    // device does thousands of things per window, so fail loudly (exit 70, partial report).
+    const limit = 10_000 * q.next.length + 1_000_000;
     const lastBucket = Math.floor(toUs / BUCKET_WIDTH_US);
     for (let b = Math.floor(fromUs / BUCKET_WIDTH_US); b <= lastBucket; b++) {
       const slot = b & MASK;
@@ -101,7 +104,7 @@ export class CalendarQueue {
           this.unlink(n);
           this.floorUs = t > fromUs ? t : fromUs;
           handler(n, t);
-          events++;
+          if (++events > limit) throw new Error(`event storm: device node ${n} at ${t}us exceeded ${limit} events in one window`);
           n = kept === END ? (q.head[slot] as number) : (q.next[kept] as number);
         } else {
           kept = n;

@@ -19,6 +19,11 @@ import { TE, readTrail, trail } from './trail.js';
 
 export function startVerify(sh: Shard, d: number, t: number, tp: TypeParams): void {
   sh.setOta(d, OS.verifying);
+  const f = hitDuring(sh, d, sh.st.faults.during[DURING['ota.verifying']] ?? []);
+  if (f !== null && f.type === 'corrupt-image') {
+    countHit(sh, f);
+    sh.a.flags[d] = (sh.a.flags[d] as number) | FLAG.corrupt;
+  }
   sh.a.otaPend[d] = OTA_PEND.done;
   sh.a.otaDue[d] = t + nextRange(sh.a.rng, d, tp.verifyMinUs, tp.verifyMaxUs);
 }

@@ -25,13 +25,14 @@ export function drainTo(sh: Shard, d: number, t: number, tp: TypeParams): boolea
   a.battAt[d] = t;
   if (tp.mainsPowered || t <= since) return true;
   const rate = drainRate(sh, d, tp);
+  if (rate === 0) return true; // off, dark or bricked: nothing drains (and nothing goes flat again)
   const before = a.batt[d] as number;
   const after = before - rate * (t - since);
   if (after > 0) {
     a.batt[d] = after;
     return true;
   }
-  const flatAt = rate > 0 ? since + before / rate : since;
+  const flatAt = since + before / rate;
   a.battAt[d] = flatAt;
   goFlat(sh, d, flatAt, tp);
   return false;
