@@ -32,14 +32,17 @@ function backendUp(): boolean {
 
 function connect(d: Device): void {
   events++;
-  d.timer = clock.setTimeout(() => {
-    events++;
-    if (backendUp()) {
-      d.connected = true;
-      d.attempt = 0;
-      schedulePublish(d);
-    } else retry(d);
-  }, 50 + rng.next() * 100);
+  d.timer = clock.setTimeout(
+    () => {
+      events++;
+      if (backendUp()) {
+        d.connected = true;
+        d.attempt = 0;
+        schedulePublish(d);
+      } else retry(d);
+    },
+    50 + rng.next() * 100,
+  );
 }
 
 function retry(d: Device): void {
@@ -49,11 +52,14 @@ function retry(d: Device): void {
 }
 
 function schedulePublish(d: Device): void {
-  d.timer = clock.setTimeout(() => {
-    events++;
-    if (!d.connected) return;
-    schedulePublish(d);
-  }, 15 * MIN - 30_000 + rng.next() * 60_000);
+  d.timer = clock.setTimeout(
+    () => {
+      events++;
+      if (!d.connected) return;
+      schedulePublish(d);
+    },
+    15 * MIN - 30_000 + rng.next() * 60_000,
+  );
 }
 
 const fleet: Device[] = [];

@@ -32,8 +32,9 @@ type PhaseResult = Record<string, unknown> & {
 
 const phaseScript = fileURLToPath(new URL('./lib/mqtt-phase.ts', import.meta.url));
 
-function runPhase(impl: string, port: number, connections: string): Promise<PhaseResult> {
+function runPhase(impl: string, port: number, brokerPid: number, connections: string): Promise<PhaseResult> {
   const args = ['--expose-gc', '--import', 'tsx', phaseScript, '--impl', impl, '--port', String(port)];
+  args.push('--broker-pid', String(brokerPid));
   args.push('--connections', connections, '--publishes', values.publishes, '--rate', values.rate);
   args.push('--concurrency', values.concurrency, '--local-addresses', values['local-addresses']);
   args.push('--payload-bytes', values['payload-bytes']);
@@ -53,7 +54,7 @@ async function measure(impl: string, connections: string): Promise<PhaseResult> 
   const broker = await startMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
   try {
     process.stderr.write(`[bench] ${impl}: mosquitto pid ${broker.pid} on port ${broker.port}\n`);
-    return await runPhase(impl, broker.port, connections);
+    return await runPhase(impl, broker.port, broker.pid, connections);
   } finally {
     await broker.stop();
   }
@@ -72,6 +73,9 @@ function table(rows: PhaseResult[]): string {
     ['QoS1 acked/s', (r) => r.ackedPerSec],
     ['acked / publishes', (r) => `${fmt(r.acked)} / ${fmt(r.publishes)}`],
     ['not sent (window)', (r) => r.notSent],
+    ['client CPU µs/publish', (r) => r.clientCpuUsPerPublish],
+    ['  of which kernel', (r) => r.clientSysUsPerPublish],
+    ['broker CPU µs/publish', (r) => r.brokerCpuUsPerPublish],
     ['ack p50 ms', (r) => (r.ack as { p50Ms: number }).p50Ms],
     ['ack p99 ms', (r) => (r.ack as { p99Ms: number }).p99Ms],
     ['gen lag p99 ms', (r) => (r.lag as { p99Ms: number }).p99Ms],
@@ -99,6 +103,10 @@ async function main(): Promise<void> {
           throughputRatio: Math.round((lean.ackedPerSec / base.ackedPerSec) * 100) / 100,
           memoryRatio: Math.round((lean.rssPerConnBytes / base.rssPerConnBytes) * 100) / 100,
           connectRateRatio: Math.round((lean.connectsPerSec / base.connectsPerSec) * 100) / 100,
+          clientCpuPerPublishRatio:
+            Math.round(
+              ((lean.clientCpuUsPerPublish as number) / (base.clientCpuUsPerPublish as number)) * 100,
+            ) / 100,
         }
       : undefined;
   const targets = lean
@@ -113,7 +121,7 @@ async function main(): Promise<void> {
   if (ratios) {
     process.stdout.write(
       `\nlean / MQTT.js: throughput ×${ratios.throughputRatio}, RSS per connection ×${ratios.memoryRatio}, ` +
-        `connect rate ×${ratios.connectRateRatio}\n`,
+        `connect rate ×${ratios.connectRateRatio}, client CPU per publish ×${ratios.clientCpuPerPublishRatio}\n`,
     );
   }
   const load = loadavg().map((x) => Math.round(x * 100) / 100);

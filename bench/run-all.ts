@@ -14,8 +14,13 @@ function run(script: string, args: string[]): Row {
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
   });
-  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  if (r.status !== 0 || !line) throw new Error(`${script} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}`);
+  const line = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
+  if (r.status !== 0 || !line)
+    throw new Error(`${script} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}`);
   return JSON.parse(line) as Row;
 }
 
@@ -36,7 +41,9 @@ if (!only || only === 'virtual') {
     );
   }
   console.log(`fleet core vs one fake-timers timer per device: ${ratio.toFixed(1)}× the events/s`);
-  console.log(`rollout+faults wall / telemetry wall: ${(Number(roll.wallS) / Number(tele.wallS)).toFixed(2)} (target <= 2)`);
+  console.log(
+    `rollout+faults wall / telemetry wall: ${(Number(roll.wallS) / Number(tele.wallS)).toFixed(2)} (target <= 2)`,
+  );
   console.log(
     `targets: >= 5M events/s: ${Number(tele.eventsPerSec) >= 5e6 ? 'met' : 'NOT met'}; 1M x 24h < 60 s: ${Number(tele.wallS) < 60 ? 'met' : 'NOT met'}; peak RSS <= 1 GB: ${Number(tele.peakRssMB) <= 1000 && Number(roll.peakRssMB) <= 1000 ? 'met' : 'NOT met'}`,
   );

@@ -39,8 +39,13 @@ console.log(
     peakRssMB: Math.round(peakRss / 1e6),
     bytesPerDevice: Math.round((peakRss - rssBefore) / devices),
     status: report.status,
-    connectP99Ms: report.metrics.histograms.mqtt_connect_duration_us?.p99Us ? report.metrics.histograms.mqtt_connect_duration_us.p99Us / 1000 : null,
-    recoveryS: report.metrics.derived.fleet_recovery_duration_us !== null ? (report.metrics.derived.fleet_recovery_duration_us ?? 0) / 1e6 : null,
+    connectP99Ms: report.metrics.histograms.mqtt_connect_duration_us?.p99Us
+      ? report.metrics.histograms.mqtt_connect_duration_us.p99Us / 1000
+      : null,
+    recoveryS:
+      report.metrics.derived.fleet_recovery_duration_us !== null
+        ? (report.metrics.derived.fleet_recovery_duration_us ?? 0) / 1e6
+        : null,
     otaSucceeded: report.metrics.counters.ota_succeeded_total,
     otaBricked: report.metrics.counters.ota_bricked_total,
   }),

@@ -2,6 +2,7 @@
 // connect N devices, measure RSS per connection after GC, then run a fixed open-loop QoS 1
 // publish schedule and measure throughput, publish→PUBACK latency from the intended send time,
 // and generator lag. Prints one JSON line on stdout.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as hdr from 'hdr-histogram-js';
 import { monotonicUs } from '../../src/clock/real-clock.js';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '100' },
     'local-addresses': { type: 'string', default: '8' },
     'payload-bytes': { type: 'string', default: '64' },
+    'broker-pid': { type: 'string' },
   },
 });
 
@@ -105,8 +107,11 @@ async function publishSchedule(client: BenchClient): Promise<{ t0: number; endUs
         lagHist.recordValue(Math.max(1, Math.round(now - due)));
         if (!client.publish(k % N, k, due)) counts.notSent++;
       }
-      if (k < M) setImmediate(loop);
-      else resolve();
+      if (k >= M) return resolve();
+      // Sleep until the next publish is due (a 1 ms timer) instead of spinning: a spinning
+      // loop polls epoll without blocking and bills the client for the busy-wait.
+      if (t0 + k * periodUs > monotonicUs()) setTimeout(loop, 1);
+      else setImmediate(loop);
     };
     loop();
   });
@@ -124,15 +129,17 @@ function summary(h: hdr.Histogram): Record<string, number> {
   };
 }
 
-async function main(): Promise<void> {
-  assertFdBudget(N, `bench ${impl}`);
-  const localAddresses = Array.from({ length: localCount }, (_, i) => `127.0.0.${i + 2}`);
-  const target = { host: '127.0.0.1', port: Number(values.port), localAddresses, keepaliveSec: 300 };
-  const payload = Buffer.alloc(Number(values['payload-bytes']), 0x61);
-  const client =
-    impl === 'lean'
-      ? leanClient({ ...target, payload }, events)
-      : mqttjsClient({ ...target, payload }, events);
+/** CPU time (user + system) of another process in µs, from /proc (Linux; 0 elsewhere). */
+function processCpuUs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // utime, stime in USER_HZ (100)
+  } catch {
+    return 0;
+  }
+}
+
+async function connectPhase(client: BenchClient): Promise<Record<string, number>> {
   // Warm up (JIT, table growth, lazily loaded internals) so the RSS delta is per connection.
   const warmup = Math.min(500, Math.floor(N / 10));
   const warmSec = await connectAll(client, warmup);
@@ -142,22 +149,29 @@ async function main(): Promise<void> {
   const connectSec = warmSec + (await connectAll(client, N));
   await sleep(1000);
   const after = settleRss();
-  log(`connected ${counts.connected}/${N} in ${connectSec.toFixed(2)} s; publishing ${M} at ${rate}/s`);
-  const { t0, endUs } = await publishSchedule(client);
-  const peakRss = process.memoryUsage().rss;
-  const publishSec = (endUs - t0) / 1e6;
-  await client.closeAll();
-  const result = {
-    impl,
+  const perConn = (bytes: number): number => Math.round(bytes / Math.max(1, counts.connected - warmup));
+  return {
     connections: counts.connected,
     connectFailed: counts.connectFailed,
     connectSec: round(connectSec),
     connectsPerSec: Math.round(counts.connected / connectSec),
-    connect: summary(connectHist),
-    rssPerConnBytes: Math.round((after.rss - before.rss) / Math.max(1, counts.connected - warmup)),
-    heapPerConnBytes: Math.round((after.heap - before.heap) / Math.max(1, counts.connected - warmup)),
+    rssPerConnBytes: perConn(after.rss - before.rss),
+    heapPerConnBytes: perConn(after.heap - before.heap),
     rssAfterConnectMiB: round(after.rss / 2 ** 20),
-    rssPeakMiB: round(peakRss / 2 ** 20),
+  };
+}
+
+async function publishPhase(client: BenchClient, brokerPid: number): Promise<Record<string, number>> {
+  log(`publishing ${M} QoS 1 at ${rate}/s`);
+  const cpu0 = process.cpuUsage();
+  const broker0 = processCpuUs(brokerPid);
+  const { t0, endUs } = await publishSchedule(client);
+  const cpu = process.cpuUsage(cpu0);
+  const brokerUs = processCpuUs(brokerPid) - broker0;
+  const publishSec = (endUs - t0) / 1e6;
+  const acked = Math.max(1, counts.acked);
+  return {
+    rssPeakMiB: round(process.memoryUsage().rss / 2 ** 20),
     offeredRate: rate,
     publishes: M,
     acked: counts.acked,
@@ -166,10 +180,26 @@ async function main(): Promise<void> {
     lostConnections: counts.lost,
     publishSec: round(publishSec),
     ackedPerSec: Math.round(counts.acked / publishSec),
-    ack: summary(ackHist),
-    lag: summary(lagHist),
+    clientCpuUsPerPublish: round((cpu.user + cpu.system) / acked),
+    clientSysUsPerPublish: round(cpu.system / acked),
+    brokerCpuUsPerPublish: brokerPid > 0 ? round(brokerUs / acked) : 0,
   };
-  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+async function main(): Promise<void> {
+  assertFdBudget(N, `bench ${impl}`);
+  const localAddresses = Array.from({ length: localCount }, (_, i) => `127.0.0.${i + 2}`);
+  const target = { host: '127.0.0.1', port: Number(values.port), localAddresses, keepaliveSec: 300 };
+  const payload = Buffer.alloc(Number(values['payload-bytes']), 0x61);
+  const client =
+    impl === 'lean'
+      ? leanClient({ ...target, payload }, events)
+      : mqttjsClient({ ...target, payload }, events);
+  const connected = await connectPhase(client);
+  const published = await publishPhase(client, Number(values['broker-pid'] ?? 0));
+  await client.closeAll();
+  const result = { impl, ...connected, connect: summary(connectHist), ...published };
+  process.stdout.write(JSON.stringify({ ...result, ack: summary(ackHist), lag: summary(lagHist) }) + '\n');
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;
