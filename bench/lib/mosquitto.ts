@@ -68,6 +68,8 @@ function readRss(pid: number): number {
 export interface MosquittoOptions {
   /** Extra config lines (e.g. `max_inflight_messages 0`). */
   extraConfig?: string[];
+  /** PEM files: the listener then speaks MQTT over TLS. */
+  tls?: { certFile: string; keyFile: string };
   verbose?: boolean;
 }
 
@@ -81,6 +83,7 @@ async function startOnce(opts: MosquittoOptions): Promise<MosquittoHandle> {
     'max_connections -1',
     'persistence false',
     opts.verbose ? 'log_type all' : 'log_type error',
+    ...(opts.tls ? [`certfile ${opts.tls.certFile}`, `keyfile ${opts.tls.keyFile}`] : []),
     ...(opts.extraConfig ?? []),
   ];
   writeFileSync(conf, lines.join('\n') + '\n');
@@ -99,7 +102,7 @@ async function startOnce(opts: MosquittoOptions): Promise<MosquittoHandle> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     pid,
     rssBytes: () => readRss(pid),
     stop: async () => {

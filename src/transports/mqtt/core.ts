@@ -98,6 +98,7 @@ export class PoolCore {
 function connectFailure(reason: CloseReason): number {
   if (reason === 'timeout') return CONNECT_FAILURE.timeout;
   if (reason === 'remote') return CONNECT_FAILURE.closed;
+  if (reason === 'local' || reason === 'clean') return CONNECT_FAILURE.aborted;
   return CONNECT_FAILURE.socket;
 }
 

@@ -40,6 +40,8 @@ export const CONNECT_FAILURE = {
   timeout: -2,
   /** The broker closed the connection before CONNACK. */
   closed: -3,
+  /** We closed it (disconnect/destroy/close) before CONNACK. */
+  aborted: -4,
 } as const;
 
 /** Synchronous outcome of publish()/subscribe(). */
