@@ -2,12 +2,11 @@
 // interval (window) at a time; at each barrier the workers' snapshots are merged in shard
 // order, the rollout campaign decides, abort thresholds are checked, progress is reported.
 import { randomUUID } from 'node:crypto';
-import { Campaign, emptyCounts, type WaveCounts } from '../backend/campaign.js';
-import { HALT, WAVE_STAT, type RolloutWindowState } from '../device/rollout-plan.js';
+import { campaign as campaignOf, intervalRollout, rolloutReport, waveCounts } from '../core/rollout-window.js';
 import { Aggregator } from '../metrics/aggregate.js';
 import { C } from '../metrics/catalog.js';
 import { emptySnapshot } from '../metrics/recorder.js';
-import type { DeviceOutcome, RolloutReport } from '../reports/report-types.js';
+import type { DeviceOutcome } from '../reports/report-types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { createPool } from '../workers/pool.js';
 import type { AdvanceResult, InitResult } from '../workers/protocol.js';
@@ -15,69 +14,12 @@ import { FaultTimeline } from './fault-timeline.js';
 import { groupShards, setupFleet } from './fleet-setup.js';
 import type { EngineOptions, EngineResult } from './engine-types.js';
 
-function campaignFor(s: ResolvedScenario, perWave: number[]): Campaign | null {
-  const r = s.rollout;
-  if (!r) return null;
-  return new Campaign({
-    startUs: r.startUs,
-    targetedPerWave: perWave,
-    waveIntervalUs: r.waveIntervalUs,
-    waveWhenDoneRatio: r.waveWhenDoneRatio,
-    failureLimit: r.failureLimit,
-    minSample: 10,
-  });
-}
-
-function waveIncrements(stats: number[], waves: number): WaveCounts[] {
-  const out: WaveCounts[] = [];
-  for (let w = 0; w < waves; w++) {
-    const c = emptyCounts();
-    const at = (k: number): number => stats[w * WAVE_STAT.width + k] ?? 0;
-    c.offered = at(WAVE_STAT.offered);
-    c.succeeded = at(WAVE_STAT.succeeded);
-    c.failed = at(WAVE_STAT.failed);
-    c.rolledBack = at(WAVE_STAT.rolledBack);
-    c.bricked = at(WAVE_STAT.bricked);
-    out.push(c);
-  }
-  return out;
-}
-
-function windowState(c: Campaign | null, nowUs: number): RolloutWindowState | null {
-  if (!c) return null;
-  const before = c.wavesStarted;
-  c.evaluate(nowUs);
-  const halt = c.status === 'aborted' ? HALT.aborted : c.status === 'paused' ? HALT.paused : HALT.none;
-  return { wavesStarted: c.wavesStarted, notifyFrom: before, halt, startedAtUs: c.waves[0]?.startedAtUs ?? -1 };
-}
-
-export function rolloutReport(s: ResolvedScenario, c: Campaign | null): RolloutReport | null {
-  if (!c || !s.rollout) return null;
-  return {
-    version: s.rollout.firmware.version,
-    state: c.status,
-    stateReason: c.statusReason,
-    waves: c.waves.map((w) => ({
-      index: w.index,
-      startedAtUs: w.startedAtUs,
-      endedAtUs: w.endedAtUs,
-      targeted: w.targeted,
-      offered: w.offered,
-      succeeded: w.succeeded,
-      failed: w.failed,
-      rolledBack: w.rolledBack,
-      bricked: w.bricked,
-      pending: w.offered - w.succeeded - w.failed - w.rolledBack - w.bricked,
-    })),
-  };
-}
-
 export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Promise<EngineResult> {
   const fleet = setupFleet(s, randomUUID());
   const agg = new Aggregator({ intervalUs: s.intervalUs, devices: fleet.ctx.devices });
   const pool = createPool(Math.max(1, Math.min(opts.workers, fleet.handles.length)));
   const groups = groupShards(fleet.handles, pool.threads);
-  const campaign = campaignFor(s, fleet.targeting?.perWave ?? []);
+  const campaign = campaignOf(s, fleet.targeting?.perWave ?? []);
   const timeline = new FaultTimeline(s);
   const outcomes: DeviceOutcome[] = [];
   const result: EngineResult = {
@@ -100,7 +42,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
     for (let i = 0; i < intervals; i++) {
       const fromUs = i * s.intervalUs;
       const toUs = Math.min(s.durationUs, fromUs + s.intervalUs);
-      const rollout = windowState(campaign, fromUs);
+      const rollout = intervalRollout(campaign, fromUs);
       const final = i === intervals - 1;
       const results = await Promise.all(
         groups.map((g) =>
@@ -124,7 +66,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
         r.connStates.forEach((v, k) => (conn[k] = (conn[k] as number) + v));
         r.otaStates.forEach((v, k) => (ota[k] = (ota[k] as number) + v));
         r.faultHits.forEach((v, k) => (hits[k] = (hits[k] as number) + v));
-        campaign?.addCounts(waveIncrements(r.waveStats, campaign.waves.length));
+        campaign?.addCounts(waveCounts(r.waveStats, campaign.waves.length));
         outcomes.push(...r.outcomes);
         result.events += r.events;
       }

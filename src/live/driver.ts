@@ -14,9 +14,8 @@ import type { Campaign } from '../backend/campaign.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { FaultTimeline } from '../app/fault-timeline.js';
 import type { EngineOptions, EngineResult } from '../app/engine-types.js';
-import { rolloutReport } from '../app/virtual-engine.js';
 import type { LiveFleet } from './live-fleet.js';
-import { intervalRollout, liveCampaign, notified, waveCounts } from './rollout.js';
+import { campaign as liveCampaign, intervalRollout, notified, rolloutReport, waveCounts } from '../core/rollout-window.js';
 
 /** Real milliseconds between ticks. */
 const TICK_MS = 1;
