@@ -8,6 +8,8 @@
 export const BUCKET_WIDTH_US = 1 << 20;
 export const BUCKET_COUNT = 4096;
 const MASK = BUCKET_COUNT - 1;
+/** Multiplying by a power of two is exact: the same bucket as a division, cheaper. */
+const INV_WIDTH = 1 / BUCKET_WIDTH_US;
 const UNLINKED = -2;
 const END = -1;
 
@@ -59,7 +61,7 @@ export class CalendarQueue {
     if (q.prev[node] !== UNLINKED) this.unlink(node);
     const t = timeUs < this.floorUs ? this.floorUs : timeUs;
     q.nodeTime[node] = t;
-    const slot = Math.floor(t / BUCKET_WIDTH_US) & MASK;
+    const slot = Math.floor(t * INV_WIDTH) & MASK;
     const last = q.tail[slot] as number;
     q.prev[node] = last;
     q.next[node] = END;
@@ -74,10 +76,13 @@ export class CalendarQueue {
   }
 
   private unlink(node: number): void {
+    this.unlinkFrom(node, Math.floor((this.q.nodeTime[node] as number) * INV_WIDTH) & MASK);
+  }
+
+  private unlinkFrom(node: number, slot: number): void {
     const q = this.q;
     const p = q.prev[node] as number;
     const n = q.next[node] as number;
-    const slot = Math.floor((q.nodeTime[node] as number) / BUCKET_WIDTH_US) & MASK;
     if (p === END) q.head[slot] = n;
     else q.next[p] = n;
     if (n === END) q.tail[slot] = p;
@@ -101,7 +106,7 @@ export class CalendarQueue {
       while (n !== END) {
         const t = q.nodeTime[n] as number;
         if (t < toUs) {
-          this.unlink(n);
+          this.unlinkFrom(n, slot);
           this.floorUs = t > fromUs ? t : fromUs;
           handler(n, t);
           if (++events > limit) throw new Error(`event storm: device node ${n} at ${t}us exceeded ${limit} events in one window`);
