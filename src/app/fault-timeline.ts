@@ -28,7 +28,13 @@ export class FaultTimeline {
       const f = this.s.faults[index];
       if (!f) return;
       if (f.during !== null) {
-        this.during.push({ faultId: f.id, type: f.type, atUs: fromUs, durationUs: toUs - fromUs, devicesHit: h });
+        this.during.push({
+          faultId: f.id,
+          type: f.type,
+          atUs: fromUs,
+          durationUs: toUs - fromUs,
+          devicesHit: h,
+        });
         return;
       }
       let target: FaultTimelineEntry | null = null;

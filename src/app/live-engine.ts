@@ -18,11 +18,15 @@ export type { LiveEngineResult, LiveStats } from '../live/driver.js';
 function checkOptions(s: ResolvedScenario): void {
   const where = s.sourcePath ?? 'scenario';
   if (!Number.isFinite(s.live.speed) || !(s.live.speed > 0)) {
-    throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'live mode needs a finite speed: real sockets cannot run as fast as the CPU', {
-      where: `${where}: live.speed`,
-      got: String(s.live.speed),
-      fix: 'give a number, e.g. --speed 60 (60 virtual seconds per real second), or use --mode virtual for --speed max',
-    });
+    throw new ToolError(
+      'FLEETSTORM_ERR_CLI_ARGUMENT',
+      'live mode needs a finite speed: real sockets cannot run as fast as the CPU',
+      {
+        where: `${where}: live.speed`,
+        got: String(s.live.speed),
+        fix: 'give a number, e.g. --speed 60 (60 virtual seconds per real second), or use --mode virtual for --speed max',
+      },
+    );
   }
   if (s.live.processes > 1) {
     throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', '--processes is not available yet in live mode', {
@@ -36,13 +40,21 @@ function checkOptions(s: ResolvedScenario): void {
 function warnings(f: LiveFleet, s: ResolvedScenario, subscribed: boolean): string[] {
   const out: string[] = [];
   if (f.ctx.saturated()) {
-    out.push(`the generator fell behind its schedule: p99 generator_lag_us above 100 ms at speed ${s.live.speed}; latencies include the lag (lower the speed or the fleet, or split it with --shard)`);
+    out.push(
+      `the generator fell behind its schedule: p99 generator_lag_us above 100 ms at speed ${s.live.speed}; latencies include the lag (lower the speed or the fleet, or split it with --shard)`,
+    );
   }
   if (f.mqtt.connectWaits > 0) {
-    out.push(`${f.mqtt.connectWaits} connect attempts waited for a free socket (live.max-concurrent-connections ${s.live.maxConcurrentConnections}, peak ${f.mqtt.peakOpen})`);
+    out.push(
+      `${f.mqtt.connectWaits} connect attempts waited for a free socket (live.max-concurrent-connections ${s.live.maxConcurrentConnections}, peak ${f.mqtt.peakOpen})`,
+    );
   }
-  if (!subscribed) out.push('the end-to-end subscriber could not subscribe: mqtt_delivered_total and mqtt_e2e_delivery_duration_us are missing');
-  for (const type of f.skippedFaults) out.push(`${type} needs the embedded backend: counted but not applied to the external target`);
+  if (!subscribed)
+    out.push(
+      'the end-to-end subscriber could not subscribe: mqtt_delivered_total and mqtt_e2e_delivery_duration_us are missing',
+    );
+  for (const type of f.skippedFaults)
+    out.push(`${type} needs the embedded backend: counted but not applied to the external target`);
   return out;
 }
 
@@ -57,7 +69,11 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
   checkOptions(s);
   const devices = shardSize(fleetDevicesOf(s), s.shard?.count ?? 1, s.shard?.index ?? 0);
   const embedded = s.target.mqttUrls.length === 0;
-  assertLiveFdBudget(concurrentSockets(devices, s.live.maxConcurrentConnections), Math.max(1, s.target.mqttUrls.length), embedded);
+  assertLiveFdBudget(
+    concurrentSockets(devices, s.live.maxConcurrentConnections),
+    Math.max(1, s.target.mqttUrls.length),
+    embedded,
+  );
   const targets = await prepareTargets(s);
   try {
     const runTag = `fs${randomUUID().slice(0, 8)}`;

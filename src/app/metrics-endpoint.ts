@@ -12,7 +12,11 @@ export interface MetricsEndpoint {
   close(): Promise<void>;
 }
 
-export async function startMetricsEndpoint(port: number, durationUs: number, host = '127.0.0.1'): Promise<MetricsEndpoint> {
+export async function startMetricsEndpoint(
+  port: number,
+  durationUs: number,
+  host = '127.0.0.1',
+): Promise<MetricsEndpoint> {
   let body = '# fleetstorm: run starting\n';
   const server: Server = createServer((req, res) => {
     if (req.url !== '/metrics') {
@@ -24,10 +28,14 @@ export async function startMetricsEndpoint(port: number, durationUs: number, hos
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(
-        new ToolError('FLEETSTORM_ERR_PORT_IN_USE', `cannot listen on ${host}:${port} (${e.code ?? 'error'})`, {
-          where: '--metrics-port',
-          fix: 'choose a free port, or 0 for any free port',
-        }),
+        new ToolError(
+          'FLEETSTORM_ERR_PORT_IN_USE',
+          `cannot listen on ${host}:${port} (${e.code ?? 'error'})`,
+          {
+            where: '--metrics-port',
+            fix: 'choose a free port, or 0 for any free port',
+          },
+        ),
       ),
     );
     server.listen(port, host, () => resolve());

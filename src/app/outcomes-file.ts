@@ -21,6 +21,9 @@ export function outcomesCsv(items: readonly DeviceOutcome[]): string {
 }
 
 export async function writeOutcomes(dir: string, items: readonly DeviceOutcome[]): Promise<void> {
-  await writeFile(join(dir, OUTCOMES_NDJSON), items.map((o) => JSON.stringify(o)).join('\n') + (items.length ? '\n' : ''));
+  await writeFile(
+    join(dir, OUTCOMES_NDJSON),
+    items.map((o) => JSON.stringify(o)).join('\n') + (items.length ? '\n' : ''),
+  );
   await writeFile(join(dir, OUTCOMES_CSV), outcomesCsv(items));
 }

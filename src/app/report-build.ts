@@ -22,8 +22,10 @@ export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMet
   const { metrics, series } = eng.agg.build({ reachedUs: eng.reachedUs });
   const thresholds = evaluateThresholds(s.thresholds, eng.agg);
   const warnings = [...eng.warnings];
-  if (eng.status === 'interrupted') warnings.push('run interrupted: the report holds what was measured until then');
-  if (eng.status === 'crashed') warnings.push(`run crashed: ${eng.statusReason ?? 'unknown error'}; partial report`);
+  if (eng.status === 'interrupted')
+    warnings.push('run interrupted: the report holds what was measured until then');
+  if (eng.status === 'crashed')
+    warnings.push(`run crashed: ${eng.statusReason ?? 'unknown error'}; partial report`);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'fleetstorm', version: TOOL_VERSION },
@@ -41,7 +43,11 @@ export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMet
     thresholds,
     faults: eng.faults,
     rollout: eng.rollout,
-    outcomes: { total: eng.outcomes.length, sample: eng.outcomes.slice(0, OUTCOME_SAMPLE), file: meta.outcomesFile },
+    outcomes: {
+      total: eng.outcomes.length,
+      sample: eng.outcomes.slice(0, OUTCOME_SAMPLE),
+      file: meta.outcomesFile,
+    },
     warnings,
     run: {
       startedAt: meta.startedAt,

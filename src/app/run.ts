@@ -55,10 +55,14 @@ async function prepareOutDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (e) {
-    throw new ToolError('FLEETSTORM_ERR_OUTPUT_DIR', `cannot create or write the report directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
-      where: dir,
-      fix: 'choose a writable directory with --out',
-    });
+    throw new ToolError(
+      'FLEETSTORM_ERR_OUTPUT_DIR',
+      `cannot create or write the report directory (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      {
+        where: dir,
+        fix: 'choose a writable directory with --out',
+      },
+    );
   }
 }
 
@@ -83,7 +87,8 @@ function stopCheck(s: ResolvedScenario, opts: RunOptions): (p: IntervalProgress)
     opts.onProgress?.(p);
     if (opts.signal?.aborted) return { status: 'interrupted', reason: 'interrupted by signal' };
     for (const r of evaluateParsed(aborts, p.agg)) {
-      if (r.observed !== null && !r.ok) return { status: 'aborted', reason: `abort threshold failed: ${r.message}` };
+      if (r.observed !== null && !r.ok)
+        return { status: 'aborted', reason: `abort threshold failed: ${r.message}` };
     }
     return null;
   };
@@ -100,7 +105,8 @@ export async function runResolved(s: ResolvedScenario, opts: RunOptions = {}): P
     onInterval: stopCheck(s, opts),
     crashAtUs: opts.crashAtUs,
   };
-  const eng: EngineResult = s.mode === 'live' ? await runLive(s, engineOpts) : await runVirtual(s, engineOpts);
+  const eng: EngineResult =
+    s.mode === 'live' ? await runLive(s, engineOpts) : await runVirtual(s, engineOpts);
   const report = buildReport(s, eng, {
     replay: replayLine(s, opts.overrides),
     startedAt,

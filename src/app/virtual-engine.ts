@@ -2,7 +2,12 @@
 // interval (window) at a time; at each barrier the workers' snapshots are merged in shard
 // order, the rollout campaign decides, abort thresholds are checked, progress is reported.
 import { randomUUID } from 'node:crypto';
-import { campaign as campaignOf, intervalRollout, rolloutReport, waveCounts } from '../core/rollout-window.js';
+import {
+  campaign as campaignOf,
+  intervalRollout,
+  rolloutReport,
+  waveCounts,
+} from '../core/rollout-window.js';
 import { Aggregator } from '../metrics/aggregate.js';
 import { C } from '../metrics/catalog.js';
 import { emptySnapshot } from '../metrics/recorder.js';
@@ -74,7 +79,15 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
       if (targeted > 0) agg.setOnTargetRatio(i, agg.counter('ota_succeeded_total') / targeted);
       timeline.addWindow(fromUs, toUs, hits);
       result.reachedUs = toUs;
-      const stop = opts.onInterval?.({ index: i, intervals, reachedUs: toUs, agg, events: result.events, conn, ota });
+      const stop = opts.onInterval?.({
+        index: i,
+        intervals,
+        reachedUs: toUs,
+        agg,
+        events: result.events,
+        conn,
+        ota,
+      });
       if (stop) {
         result.status = stop.status;
         result.statusReason = stop.reason;

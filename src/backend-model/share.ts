@@ -49,7 +49,13 @@ function queue(
 
 export function modelShare(cfg: BackendModelConfig, parts: number, index: number): ModelShare {
   return {
-    connect: queue(cfg.connect.ratePerSec, cfg.connect.burst, cfg.connect.queueLimit, cfg.connect.latencyUs, parts),
+    connect: queue(
+      cfg.connect.ratePerSec,
+      cfg.connect.burst,
+      cfg.connect.queueLimit,
+      cfg.connect.latencyUs,
+      parts,
+    ),
     maxSessions: Math.max(1, splitInt(cfg.connect.maxSessions, parts, index)),
     ingest: queue(cfg.ingest.ratePerSec, 1, cfg.ingest.queueLimit, cfg.ingest.latencyUs, parts),
     checkin: queue(cfg.checkin.ratePerSec, 1, cfg.checkin.queueLimit, cfg.checkin.latencyUs, parts),

@@ -7,7 +7,15 @@ import type { BackendPort } from '../device/port.js';
 import { bandwidth, oneWayUs } from '../device/radio.js';
 import { outageStart } from '../faults/apply-timed.js';
 import { C, H } from '../metrics/catalog.js';
-import { CONNECT, apiCheckin, brokerConnect, brokerIngest, brokerRelease, otaAdmit, otaRelease } from './model.js';
+import {
+  CONNECT,
+  apiCheckin,
+  brokerConnect,
+  brokerIngest,
+  brokerRelease,
+  otaAdmit,
+  otaRelease,
+} from './model.js';
 
 const PEND_OF = [PEND.ok, PEND.rejected, PEND.maxSessions, PEND.outage];
 
@@ -64,7 +72,8 @@ export const virtualPort: BackendPort = {
   downloadStop(sh: Shard, d: number, t: number): number {
     const plan = sh.st.rollout;
     const a = sh.a;
-    const got = (a.dlBytes[d] as number) + Math.max(0, t - (a.dlSegAt[d] as number)) * (a.dlRate[d] as number);
+    const got =
+      (a.dlBytes[d] as number) + Math.max(0, t - (a.dlSegAt[d] as number)) * (a.dlRate[d] as number);
     otaRelease(sh);
     return Math.min(plan ? plan.sizeBytes : got, Math.floor(got));
   },

@@ -84,7 +84,8 @@ export class Campaign {
       this.status = 'running';
       started++;
     }
-    if (this.wavesStarted === this.waves.length && this.waves.every((w) => w.endedAtUs !== null)) this.status = 'done';
+    if (this.wavesStarted === this.waves.length && this.waves.every((w) => w.endedAtUs !== null))
+      this.status = 'done';
     return started;
   }
 

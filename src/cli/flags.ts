@@ -30,14 +30,16 @@ export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index >= count) throw bad('shard', text, 'write i/N with 0 <= i < N, e.g. --shard 0/4');
+  if (!m || count < 1 || index >= count)
+    throw bad('shard', text, 'write i/N with 0 <= i < N, e.g. --shard 0/4');
   return { index, count };
 }
 
 function parseSpeed(text: string): number | 'max' {
   if (text === 'max') return 'max';
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw bad('speed', text, 'a positive number (virtual seconds per real second) or max');
+  if (!Number.isFinite(n) || n <= 0)
+    throw bad('speed', text, 'a positive number (virtual seconds per real second) or max');
   return n;
 }
 
@@ -50,7 +52,8 @@ export function toOverrides(f: RawRunFlags): CliOverrides {
   const workers = positiveInt('workers', f.workers, 0);
   if (workers !== undefined) o.workers = workers;
   if (f.mode !== undefined) {
-    if (!(MODES as readonly string[]).includes(f.mode)) throw bad('mode', f.mode, `one of ${MODES.join(', ')}`);
+    if (!(MODES as readonly string[]).includes(f.mode))
+      throw bad('mode', f.mode, `one of ${MODES.join(', ')}`);
     o.mode = f.mode as Mode;
   }
   if (f.duration !== undefined) o.duration = f.duration;

@@ -20,14 +20,21 @@ function runOptions(y: Argv): Argv {
     .option('interval', { type: 'string', describe: 'report interval, e.g. 1m' })
     .option('speed', { type: 'string', describe: 'live mode: virtual seconds per real second, or max' })
     .option('workers', { type: 'number', describe: 'worker threads (0 = one per core)' })
-    .option('target-mqtt', { type: 'string', array: true, describe: 'live target broker URL(s), loopback only' })
+    .option('target-mqtt', {
+      type: 'string',
+      array: true,
+      describe: 'live target broker URL(s), loopback only',
+    })
     .option('target-http', { type: 'string', describe: 'live target HTTP base URL' })
     .option('shard', { type: 'string', describe: 'run shard i of N (0-based): i/N' })
     .option('out', { type: 'string', describe: 'report directory (default reports/<time>-<scenario>)' })
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable result on stdout' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
     .option('html', { type: 'boolean', default: true, describe: 'write report.html (--no-html to skip)' })
-    .option('metrics-port', { type: 'number', describe: 'serve Prometheus /metrics on 127.0.0.1:PORT during the run' });
+    .option('metrics-port', {
+      type: 'number',
+      describe: 'serve Prometheus /metrics on 127.0.0.1:PORT during the run',
+    });
 }
 
 function runFlags(a: Record<string, unknown>): RunFlags {
@@ -49,51 +56,97 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
     .command('run <scenario>', 'run a scenario file', runOptions, (a) =>
       done(runCommand(a.scenario as string, runFlags(a))),
     )
-    .command('replay <report>', 're-run the resolved scenario and seed recorded in a report.json', runOptions, (a) =>
-      done(replayCommand(a.report as string, runFlags(a))),
+    .command(
+      'replay <report>',
+      're-run the resolved scenario and seed recorded in a report.json',
+      runOptions,
+      (a) => done(replayCommand(a.report as string, runFlags(a))),
     )
     .command('validate <files..>', 'check scenario, device type and profile files', {}, (a) =>
       done(validateCommand(a.files as string[])),
     )
-    .command('serve', 'start the embedded backend (MQTT broker + HTTP check-in/OTA) on loopback', (y) =>
-      y
-        .option('host', { type: 'string', default: '127.0.0.1' })
-        .option('mqtt-port', { type: 'number', default: 1883 })
-        .option('http-port', { type: 'number', default: 8080 }),
-    (a) => done(serveCommand({ host: a.host, mqttPort: a['mqtt-port'], httpPort: a['http-port'] })),
+    .command(
+      'serve',
+      'start the embedded backend (MQTT broker + HTTP check-in/OTA) on loopback',
+      (y) =>
+        y
+          .option('host', { type: 'string', default: '127.0.0.1' })
+          .option('mqtt-port', { type: 'number', default: 1883 })
+          .option('http-port', { type: 'number', default: 8080 }),
+      (a) => done(serveCommand({ host: a.host, mqttPort: a['mqtt-port'], httpPort: a['http-port'] })),
     )
-    .command('report <action> <files..>', 'render one report.json again, or merge shard reports', (y) =>
-      y
-        .positional('action', { choices: ['render', 'merge'] as const })
-        .option('out', { type: 'string', describe: 'output directory' })
-        .option('json', { type: 'boolean', default: false }),
-    (a) => {
-      const files = a.files as string[];
-      done(a.action === 'render' ? renderCommand(files[0] as string, a.out) : mergeCommand(files, a.out, a.json));
-    })
-    .command('init', 'scaffold a scenario and a device type that validate at once', (y) =>
-      y
-        .option('name', { type: 'string', default: 'my-fleet' })
-        .option('devices', { type: 'number', default: 10_000 })
-        .option('protocol', { choices: ['mqtt', 'http'] as const, default: 'mqtt' as const })
-        .option('rollout', { type: 'boolean', default: false })
-        .option('mode', { choices: ['virtual', 'live'] as const, default: 'virtual' as const })
-        .option('dir', { type: 'string', default: 'scenarios' })
-        .option('force', { type: 'boolean', default: false, describe: 'overwrite existing files' }),
-    (a) =>
-      done(initCommand({ name: a.name, devices: a.devices, protocol: a.protocol, rollout: a.rollout, mode: a.mode, dir: a.dir }, a.force)),
+    .command(
+      'report <action> <files..>',
+      'render one report.json again, or merge shard reports',
+      (y) =>
+        y
+          .positional('action', { choices: ['render', 'merge'] as const })
+          .option('out', { type: 'string', describe: 'output directory' })
+          .option('json', { type: 'boolean', default: false }),
+      (a) => {
+        const files = a.files as string[];
+        done(
+          a.action === 'render'
+            ? renderCommand(files[0] as string, a.out)
+            : mergeCommand(files, a.out, a.json),
+        );
+      },
     )
-    .command('k8s <action> <scenario>', 'print a Kubernetes Indexed Job running N shards, then a merge Job', (y) =>
-      y
-        .positional('action', { choices: ['render'] as const })
-        .option('shards', { type: 'number', demandOption: true })
-        .option('image', { type: 'string', demandOption: true })
-        .option('profile', { type: 'string' })
-        .option('namespace', { type: 'string' })
-        .option('out', { type: 'string', describe: 'write to a file instead of stdout' })
-        .option('arg', { type: 'string', array: true, default: [] as string[], describe: 'extra run flag (repeat)' }),
-    (a) =>
-      done(k8sCommand(a.scenario as string, { shards: a.shards, image: a.image, profile: a.profile, namespace: a.namespace, out: a.out, extraArgs: a.arg })),
+    .command(
+      'init',
+      'scaffold a scenario and a device type that validate at once',
+      (y) =>
+        y
+          .option('name', { type: 'string', default: 'my-fleet' })
+          .option('devices', { type: 'number', default: 10_000 })
+          .option('protocol', { choices: ['mqtt', 'http'] as const, default: 'mqtt' as const })
+          .option('rollout', { type: 'boolean', default: false })
+          .option('mode', { choices: ['virtual', 'live'] as const, default: 'virtual' as const })
+          .option('dir', { type: 'string', default: 'scenarios' })
+          .option('force', { type: 'boolean', default: false, describe: 'overwrite existing files' }),
+      (a) =>
+        done(
+          initCommand(
+            {
+              name: a.name,
+              devices: a.devices,
+              protocol: a.protocol,
+              rollout: a.rollout,
+              mode: a.mode,
+              dir: a.dir,
+            },
+            a.force,
+          ),
+        ),
+    )
+    .command(
+      'k8s <action> <scenario>',
+      'print a Kubernetes Indexed Job running N shards, then a merge Job',
+      (y) =>
+        y
+          .positional('action', { choices: ['render'] as const })
+          .option('shards', { type: 'number', demandOption: true })
+          .option('image', { type: 'string', demandOption: true })
+          .option('profile', { type: 'string' })
+          .option('namespace', { type: 'string' })
+          .option('out', { type: 'string', describe: 'write to a file instead of stdout' })
+          .option('arg', {
+            type: 'string',
+            array: true,
+            default: [] as string[],
+            describe: 'extra run flag (repeat)',
+          }),
+      (a) =>
+        done(
+          k8sCommand(a.scenario as string, {
+            shards: a.shards,
+            image: a.image,
+            profile: a.profile,
+            namespace: a.namespace,
+            out: a.out,
+            extraArgs: a.arg,
+          }),
+        ),
     )
     .demandCommand(1, 'name a command: run, validate, serve, report, replay, init or k8s')
     .strict()

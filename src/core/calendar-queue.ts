@@ -109,7 +109,8 @@ export class CalendarQueue {
           this.unlinkFrom(n, slot);
           this.floorUs = t > fromUs ? t : fromUs;
           handler(n, t);
-          if (++events > limit) throw new Error(`event storm: device node ${n} at ${t}us exceeded ${limit} events in one window`);
+          if (++events > limit)
+            throw new Error(`event storm: device node ${n} at ${t}us exceeded ${limit} events in one window`);
           n = kept === END ? (q.head[slot] as number) : (q.next[kept] as number);
         } else {
           kept = n;

@@ -38,7 +38,12 @@ export function intervalRollout(c: Campaign | null, nowUs: number): RolloutWindo
   const before = c.wavesStarted;
   c.evaluate(nowUs);
   const halt = c.status === 'aborted' ? HALT.aborted : c.status === 'paused' ? HALT.paused : HALT.none;
-  return { wavesStarted: c.wavesStarted, notifyFrom: before, halt, startedAtUs: c.waves[0]?.startedAtUs ?? -1 };
+  return {
+    wavesStarted: c.wavesStarted,
+    notifyFrom: before,
+    halt,
+    startedAtUs: c.waves[0]?.startedAtUs ?? -1,
+  };
 }
 
 /** After the first tick of an interval the push notifications have gone out: no repeats. */

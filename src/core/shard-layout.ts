@@ -152,7 +152,6 @@ export class ShardArrays {
   }
 }
 
-
 /** Bits of `flags`. */
 export const FLAG = {
   /** Connected when the last outage began; cleared when it reconnects. */

@@ -21,7 +21,8 @@ function boundariesIn(timed: Occurrence[], fromUs: number, toUs: number): Bounda
   const out: Boundary[] = [];
   for (const occ of timed) {
     if (occ.startUs >= fromUs && occ.startUs < toUs) out.push({ atUs: occ.startUs, kind: 1, occ });
-    if (occ.endUs > occ.startUs && occ.endUs >= fromUs && occ.endUs < toUs) out.push({ atUs: occ.endUs, kind: 0, occ });
+    if (occ.endUs > occ.startUs && occ.endUs >= fromUs && occ.endUs < toUs)
+      out.push({ atUs: occ.endUs, kind: 0, occ });
   }
   return out.sort((x, y) => x.atUs - y.atUs || x.kind - y.kind || x.occ.fault.index - y.occ.fault.index);
 }

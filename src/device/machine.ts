@@ -35,7 +35,9 @@ function connEvent(sh: Shard, d: number, t: number, tp: TypeParams): void {
     case CS.connecting:
       return resolveConnect(sh, d, t, tp);
     case CS.connected:
-      return (sh.a.flags[d] as number) & FLAG.halfOpen ? halfOpenDue(sh, d, t, tp) : telemetryDue(sh, d, t, tp);
+      return (sh.a.flags[d] as number) & FLAG.halfOpen
+        ? halfOpenDue(sh, d, t, tp)
+        : telemetryDue(sh, d, t, tp);
     case CS.backoff:
     case CS.sleeping:
       return attemptConnect(sh, d, t, tp);

@@ -75,7 +75,13 @@ function verified(sh: Shard, d: number, t: number, tp: TypeParams): void {
   }
   trail(sh, d, t, TE['install-start']);
   sh.setOta(d, OS.installing);
-  drawPowerLoss(sh, d, t, t + nextRange(a.rng, d, tp.installMinUs, tp.installMaxUs), DURING['ota.installing']);
+  drawPowerLoss(
+    sh,
+    d,
+    t,
+    t + nextRange(a.rng, d, tp.installMinUs, tp.installMaxUs),
+    DURING['ota.installing'],
+  );
 }
 
 function installed(sh: Shard, d: number, t: number, tp: TypeParams): void {
@@ -83,7 +89,13 @@ function installed(sh: Shard, d: number, t: number, tp: TypeParams): void {
   loseLink(sh, d, -1);
   sh.setConn(d, CS.off);
   sh.setOta(d, OS.rebooting);
-  drawPowerLoss(sh, d, t, t + nextRange(sh.a.rng, d, tp.rebootMinUs, tp.rebootMaxUs), DURING['ota.rebooting']);
+  drawPowerLoss(
+    sh,
+    d,
+    t,
+    t + nextRange(sh.a.rng, d, tp.rebootMinUs, tp.rebootMaxUs),
+    DURING['ota.rebooting'],
+  );
 }
 
 function rebooted(sh: Shard, d: number, t: number, tp: TypeParams): void {
@@ -111,15 +123,31 @@ function healthChecked(sh: Shard, d: number, t: number, tp: TypeParams): void {
   waveStat(sh, d, WAVE_STAT.succeeded);
 }
 
-function finish(sh: Shard, d: number, t: number, state: number, outcome: 'failed' | 'rolled-back' | 'bricked'): void {
+function finish(
+  sh: Shard,
+  d: number,
+  t: number,
+  state: number,
+  outcome: 'failed' | 'rolled-back' | 'bricked',
+): void {
   const a = sh.a;
   sh.setOta(d, state);
   a.flags[d] = (a.flags[d] as number) | FLAG.otaDone;
   a.otaDue[d] = Infinity;
-  const stat = outcome === 'failed' ? WAVE_STAT.failed : outcome === 'bricked' ? WAVE_STAT.bricked : WAVE_STAT.rolledBack;
+  const stat =
+    outcome === 'failed'
+      ? WAVE_STAT.failed
+      : outcome === 'bricked'
+        ? WAVE_STAT.bricked
+        : WAVE_STAT.rolledBack;
   waveStat(sh, d, stat);
   const tp = sh.st.types[a.type[d] as number];
-  sh.outcomes.add({ device: sh.globalId(d), deviceType: tp ? tp.name : '?', outcome, trail: readTrail(sh, d) });
+  sh.outcomes.add({
+    device: sh.globalId(d),
+    deviceType: tp ? tp.name : '?',
+    outcome,
+    trail: readTrail(sh, d),
+  });
   void t;
 }
 
@@ -141,7 +169,14 @@ function brick(sh: Shard, d: number, t: number): void {
 }
 
 /** A failed attempt: retry after backoff (from `retryFrom`), or give up after maxAttempts. */
-export function failAttempt(sh: Shard, d: number, t: number, tp: TypeParams, counter: number, retryFrom: number): void {
+export function failAttempt(
+  sh: Shard,
+  d: number,
+  t: number,
+  tp: TypeParams,
+  counter: number,
+  retryFrom: number,
+): void {
   const a = sh.a;
   sh.rec.add(counter);
   const attempt = (a.otaAttempt[d] as number) + 1;
@@ -168,11 +203,18 @@ export function otaPowerCut(sh: Shard, d: number, t: number, tp: TypeParams, kin
     a.otaDue[d] = Infinity; // boot schedules the next check
     return;
   }
-  if (o !== OS.downloading && o !== OS.verifying && o !== OS.installing && o !== OS.rebooting && o !== OS['health-check'])
+  if (
+    o !== OS.downloading &&
+    o !== OS.verifying &&
+    o !== OS.installing &&
+    o !== OS.rebooting &&
+    o !== OS['health-check']
+  )
     return;
   trail(sh, d, t, kind === 'flat' ? TE['battery-flat'] : TE['power-loss']);
   if (o === OS.downloading) interruptDownload(sh, d, t);
   if (tp.otaSingleSlot && (o === OS.installing || o === OS.rebooting)) return brick(sh, d, t);
-  const counter = kind === 'flat' ? C['ota_failed_total{reason="battery"}'] : C['ota_failed_total{reason="power"}'];
+  const counter =
+    kind === 'flat' ? C['ota_failed_total{reason="battery"}'] : C['ota_failed_total{reason="power"}'];
   failAttempt(sh, d, t, tp, counter, Infinity);
 }

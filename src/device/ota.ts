@@ -153,7 +153,8 @@ function drawDownloadFaults(sh: Shard, d: number, t: number, endAt: number): voi
   if (f.type === 'corrupt-image') {
     a.flags[d] = (a.flags[d] as number) | FLAG.corrupt;
   } else if (f.type === 'radio-drop' || f.type === 'power-loss' || f.type === 'battery-flat') {
-    a.otaPend[d] = f.type === 'radio-drop' ? OTA_PEND.drop : f.type === 'power-loss' ? OTA_PEND.powerLoss : OTA_PEND.flat;
+    a.otaPend[d] =
+      f.type === 'radio-drop' ? OTA_PEND.drop : f.type === 'power-loss' ? OTA_PEND.powerLoss : OTA_PEND.flat;
     a.otaDue[d] = t + nextFloat(a.rng, d) * (endAt - t);
     a.otaAux[d] = nextRange(a.rng, d, f.durMinUs, f.durMaxUs);
   }

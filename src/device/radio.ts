@@ -13,7 +13,8 @@ export function oneWayUs(sh: Shard, d: number, tp: TypeParams): number {
 /** True when this packet (or exchange) is lost on the radio. */
 export function lost(sh: Shard, d: number, tp: TypeParams): boolean {
   const deg = sh.degrade;
-  const loss = (sh.a.flags[d] as number) & FLAG.degraded && deg.lossRatio !== null ? deg.lossRatio : tp.lossRatio;
+  const loss =
+    (sh.a.flags[d] as number) & FLAG.degraded && deg.lossRatio !== null ? deg.lossRatio : tp.lossRatio;
   return loss > 0 && nextFloat(sh.a.rng, d) < loss;
 }
 

@@ -12,7 +12,14 @@ const KEY_WAVE = 0x3a7e5;
 export const HALT = { none: 0, paused: 1, aborted: 2 } as const;
 
 /** Per-wave counters a shard reports each window: offsets into waveStats (wave × WIDTH + stat). */
-export const WAVE_STAT = { offered: 0, succeeded: 1, failed: 2, rolledBack: 3, bricked: 4, width: 5 } as const;
+export const WAVE_STAT = {
+  offered: 0,
+  succeeded: 1,
+  failed: 2,
+  rolledBack: 3,
+  bricked: 4,
+  width: 5,
+} as const;
 
 export interface RolloutPlan {
   version: number;
@@ -76,7 +83,9 @@ function basePlan(s: ResolvedScenario): RolloutPlan | null {
     versionName: r.firmware.version,
     sizeBytes: r.firmware.sizeBytes,
     types: types.map((t) => r.selector.deviceTypes === null || r.selector.deviceTypes.includes(t)),
-    fromVersions: versions.map((v) => r.selector.fromVersions === null || r.selector.fromVersions.includes(v)),
+    fromVersions: versions.map(
+      (v) => r.selector.fromVersions === null || r.selector.fromVersions.includes(v),
+    ),
     selectRatio: r.selector.ratio,
     cuts: [],
   };

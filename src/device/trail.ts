@@ -54,7 +54,10 @@ export function readTrail(sh: Shard, d: number): { atUs: number; event: string }
   const out: { atUs: number; event: string }[] = [];
   for (let k = len - n; k < len; k++) {
     const slot = d * TRAIL_SLOTS + (k % TRAIL_SLOTS);
-    out.push({ atUs: a.trailAt[slot] as number, event: TRAIL_EVENTS[a.trailCode[slot] as number] ?? 'unknown' });
+    out.push({
+      atUs: a.trailAt[slot] as number,
+      event: TRAIL_EVENTS[a.trailCode[slot] as number] ?? 'unknown',
+    });
   }
   return out;
 }

@@ -80,7 +80,8 @@ function reportsMount(o: FilledK8sOptions, readOnly: boolean): Obj {
 }
 
 function shardMounts(o: FilledK8sOptions): Obj[] {
-  const scenario = o.scenarioFiles === null ? [] : [{ name: 'scenario', mountPath: SCENARIO_DIR, readOnly: true }];
+  const scenario =
+    o.scenarioFiles === null ? [] : [{ name: 'scenario', mountPath: SCENARIO_DIR, readOnly: true }];
   return [reportsMount(o, false), ...scenario];
 }
 
@@ -91,7 +92,14 @@ function podSecurity(): Obj {
 /** `fleetstorm run` for shard $(JOB_COMPLETION_INDEX) of N; Kubernetes substitutes `$(VAR)`. */
 export function shardRunArgs(o: FilledK8sOptions): string[] {
   const index = `$(${INDEX_ENV})`;
-  const args = ['run', o.scenarioPath, '--shard', `${index}/${o.shards}`, '--out', `${REPORTS_DIR}/shard-${index}`];
+  const args = [
+    'run',
+    o.scenarioPath,
+    '--shard',
+    `${index}/${o.shards}`,
+    '--out',
+    `${REPORTS_DIR}/shard-${index}`,
+  ];
   if (o.profile !== null) args.push('--profile', o.profile);
   if (/^\d+$/.test(o.cpu) && !o.extraArgs.includes('--workers')) args.push('--workers', o.cpu);
   return [...args, ...o.extraArgs];
@@ -120,7 +128,14 @@ export function shardJob(o: FilledK8sOptions): Obj {
     args: [shardScript(o)],
     ...workingDir,
     // Set explicitly so `$(JOB_COMPLETION_INDEX)` expands in args on every Kubernetes version.
-    env: [{ name: INDEX_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }],
+    env: [
+      {
+        name: INDEX_ENV,
+        valueFrom: {
+          fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" },
+        },
+      },
+    ],
     // No CPU limit (throttling only slows virtual time down); memory is capped at the request.
     resources: { requests: { cpu: o.cpu, memory: o.memory }, limits: { memory: o.memory } },
     volumeMounts: shardMounts(o),
@@ -136,13 +151,27 @@ export function shardJob(o: FilledK8sOptions): Obj {
       backoffLimit: o.backoffLimit,
       podFailurePolicy: {
         rules: [
-          { action: 'FailJob', onExitCodes: { containerName: 'shard', operator: 'In', values: DETERMINISTIC_FAILURES } },
+          {
+            action: 'FailJob',
+            onExitCodes: { containerName: 'shard', operator: 'In', values: DETERMINISTIC_FAILURES },
+          },
           { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
         ],
       },
       template: {
-        metadata: { labels: { 'app.kubernetes.io/name': 'fleetstorm', 'app.kubernetes.io/instance': o.name, 'app.kubernetes.io/component': 'shard' } },
-        spec: { restartPolicy: 'Never', securityContext: podSecurity(), containers: [container], volumes: volumes(o) },
+        metadata: {
+          labels: {
+            'app.kubernetes.io/name': 'fleetstorm',
+            'app.kubernetes.io/instance': o.name,
+            'app.kubernetes.io/component': 'shard',
+          },
+        },
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: podSecurity(),
+          containers: [container],
+          volumes: volumes(o),
+        },
       },
     },
   };
@@ -158,7 +187,13 @@ export function waitScript(o: FilledK8sOptions): string {
 }
 
 export function mergeJob(o: FilledK8sOptions): Obj {
-  const wait = { name: 'wait-for-shards', image: o.image, command: ['/bin/sh', '-c'], args: [waitScript(o)], volumeMounts: [reportsMount(o, true)] };
+  const wait = {
+    name: 'wait-for-shards',
+    image: o.image,
+    command: ['/bin/sh', '-c'],
+    args: [waitScript(o)],
+    volumeMounts: [reportsMount(o, true)],
+  };
   const merge = {
     name: 'merge',
     image: o.image,
@@ -178,8 +213,20 @@ export function mergeJob(o: FilledK8sOptions): Obj {
       backoffLimit: 0,
       activeDeadlineSeconds: o.mergeTimeoutSec,
       template: {
-        metadata: { labels: { 'app.kubernetes.io/name': 'fleetstorm', 'app.kubernetes.io/instance': o.name, 'app.kubernetes.io/component': 'merge' } },
-        spec: { restartPolicy: 'Never', securityContext: podSecurity(), initContainers: [wait], containers: [merge], volumes: volumes(o).filter((v) => v['name'] === 'reports') },
+        metadata: {
+          labels: {
+            'app.kubernetes.io/name': 'fleetstorm',
+            'app.kubernetes.io/instance': o.name,
+            'app.kubernetes.io/component': 'merge',
+          },
+        },
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: podSecurity(),
+          initContainers: [wait],
+          containers: [merge],
+          volumes: volumes(o).filter((v) => v['name'] === 'reports'),
+        },
       },
     },
   };

@@ -85,17 +85,38 @@ export function defaultName(scenarioPath: string): string {
 
 function checkRequired(o: K8sRenderOptions): void {
   if (!Number.isInteger(o.shards) || o.shards < 1 || o.shards > MAX_SHARDS) {
-    throw argError('--shards', `shard count must be a whole number from 1 to ${MAX_SHARDS}`, o.shards, 'pass e.g. `--shards 8`');
+    throw argError(
+      '--shards',
+      `shard count must be a whole number from 1 to ${MAX_SHARDS}`,
+      o.shards,
+      'pass e.g. `--shards 8`',
+    );
   }
   if (o.image.trim() === '' || /\s/.test(o.image)) {
-    throw argError('--image', 'container image must be a non-empty reference without spaces', o.image, 'pass e.g. `--image ghcr.io/acme/fleetstorm:0.1.0`');
+    throw argError(
+      '--image',
+      'container image must be a non-empty reference without spaces',
+      o.image,
+      'pass e.g. `--image ghcr.io/acme/fleetstorm:0.1.0`',
+    );
   }
-  if (o.scenarioPath.trim() === '') throw argError('<scenario>', 'scenario path is empty', o.scenarioPath, 'name the scenario file');
+  if (o.scenarioPath.trim() === '')
+    throw argError('<scenario>', 'scenario path is empty', o.scenarioPath, 'name the scenario file');
   if (o.name !== undefined && (!DNS_LABEL.test(o.name) || o.name.length > MAX_NAME_CHARS)) {
-    throw argError('--name', `name must be a DNS label (a-z, 0-9, -) of at most ${MAX_NAME_CHARS} characters`, o.name, 'pass e.g. `--name storm-test`');
+    throw argError(
+      '--name',
+      `name must be a DNS label (a-z, 0-9, -) of at most ${MAX_NAME_CHARS} characters`,
+      o.name,
+      'pass e.g. `--name storm-test`',
+    );
   }
   if (o.namespace !== undefined && !DNS_LABEL.test(o.namespace)) {
-    throw argError('--namespace', 'namespace must be a DNS label (a-z, 0-9, -)', o.namespace, 'pass e.g. `--namespace load-tests`');
+    throw argError(
+      '--namespace',
+      'namespace must be a DNS label (a-z, 0-9, -)',
+      o.namespace,
+      'pass e.g. `--namespace load-tests`',
+    );
   }
 }
 

@@ -15,7 +15,13 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import { FaultTimeline } from '../app/fault-timeline.js';
 import type { EngineOptions, EngineResult } from '../app/engine-types.js';
 import type { LiveFleet } from './live-fleet.js';
-import { campaign as liveCampaign, intervalRollout, notified, rolloutReport, waveCounts } from '../core/rollout-window.js';
+import {
+  campaign as liveCampaign,
+  intervalRollout,
+  notified,
+  rolloutReport,
+  waveCounts,
+} from '../core/rollout-window.js';
 
 /** Real milliseconds between ticks. */
 const TICK_MS = 1;
@@ -37,7 +43,9 @@ export interface LiveEngineResult extends EngineResult {
 
 /** Sockets of half-open devices stop moving bytes when a half-open occurrence starts. */
 function freezeHalfOpen(f: LiveFleet, fromUs: number, toUs: number): void {
-  const starts = f.shards[0]?.st.faults.timed.some((o) => o.fault.type === 'half-open' && o.startUs >= fromUs && o.startUs < toUs);
+  const starts = f.shards[0]?.st.faults.timed.some(
+    (o) => o.fault.type === 'half-open' && o.startUs >= fromUs && o.startUs < toUs,
+  );
   if (!starts) return;
   for (const sh of f.shards) {
     for (let d = 0; d < sh.st.size; d++) {
@@ -99,7 +107,14 @@ interface Barrier {
   targeted: number;
 }
 
-function closeInterval(f: LiveFleet, b: Barrier, i: number, fromUs: number, toUs: number, result: EngineResult): { conn: number[]; ota: number[] } {
+function closeInterval(
+  f: LiveFleet,
+  b: Barrier,
+  i: number,
+  fromUs: number,
+  toUs: number,
+  result: EngineResult,
+): { conn: number[]; ota: number[] } {
   b.agg.add(i, f.ctx.rec.snapshot());
   const st = states(f);
   b.agg.setStates(i, st.conn, st.ota);
@@ -107,13 +122,19 @@ function closeInterval(f: LiveFleet, b: Barrier, i: number, fromUs: number, toUs
   b.campaign?.addCounts(waveCounts(b.waveStats, b.campaign.waves.length));
   const hits: number[] = [];
   const perFault = f.shards[0]?.faultHits.length ?? 0;
-  for (let k = 0; k < perFault; k++) hits.push(f.shards.reduce((n, sh) => n + (sh.faultHits[k] as number), 0));
+  for (let k = 0; k < perFault; k++)
+    hits.push(f.shards.reduce((n, sh) => n + (sh.faultHits[k] as number), 0));
   b.timeline.addWindow(fromUs, toUs, hits);
   result.outcomes.push(...f.outcomes.drain());
   return st;
 }
 
-export async function driveLive(s: ResolvedScenario, f: LiveFleet, opts: EngineOptions, result: LiveEngineResult): Promise<void> {
+export async function driveLive(
+  s: ResolvedScenario,
+  f: LiveFleet,
+  opts: EngineOptions,
+  result: LiveEngineResult,
+): Promise<void> {
   const agg = result.agg;
   const waves = f.setup.ctx.plan ? f.setup.ctx.plan.cuts.length : 0;
   const b: Barrier = {
@@ -144,7 +165,15 @@ export async function driveLive(s: ResolvedScenario, f: LiveFleet, opts: EngineO
       }
       const st = closeInterval(f, b, i, fromUs, toUs, result);
       result.reachedUs = toUs;
-      const stop = opts.onInterval?.({ index: i, intervals, reachedUs: toUs, agg, events: result.events, conn: st.conn, ota: st.ota });
+      const stop = opts.onInterval?.({
+        index: i,
+        intervals,
+        reachedUs: toUs,
+        agg,
+        events: result.events,
+        conn: st.conn,
+        ota: st.ota,
+      });
       if (stop) {
         result.status = stop.status;
         result.statusReason = stop.reason;
@@ -177,6 +206,13 @@ export function newLiveResult(s: ResolvedScenario, f: LiveFleet): LiveEngineResu
     workers: 1,
     warnings: [],
     devices: f.setup.ctx.devices,
-    live: { maxConcurrent: s.live.maxConcurrentConnections, peakOpen: 0, connectWaits: 0, sent: 0, acked: 0, delivered: 0 },
+    live: {
+      maxConcurrent: s.live.maxConcurrentConnections,
+      peakOpen: 0,
+      connectWaits: 0,
+      sent: 0,
+      acked: 0,
+      delivered: 0,
+    },
   };
 }

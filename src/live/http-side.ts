@@ -40,7 +40,12 @@ export class LiveHttp {
     const id = this.ctx.idOf(sh, d);
     sh.a.otaDue[d] = t + CHECKIN_DEADLINE_REAL_US * this.ctx.clock.speed;
     const version = this.versions[sh.a.fw[d] as number] ?? 'unknown';
-    const asked = this.client.checkIn(`${this.ctx.runTag}-${sh.globalId(d)}`, tp.name, version, this.ctx.clock.realOf(t));
+    const asked = this.client.checkIn(
+      `${this.ctx.runTag}-${sh.globalId(d)}`,
+      tp.name,
+      version,
+      this.ctx.clock.realOf(t),
+    );
     void asked.then((res) => this.answered(id, res));
     return true;
   }
@@ -85,7 +90,12 @@ export class LiveHttp {
     const ctl = new AbortController();
     const transfer: Transfer = { ctl, cursor };
     this.transfers.set(id, transfer);
-    const opts = { cursor, expectedSha256: offer.sha256, signal: ctl.signal, intendedUs: this.ctx.clock.realOf(t) };
+    const opts = {
+      cursor,
+      expectedSha256: offer.sha256,
+      signal: ctl.signal,
+      intendedUs: this.ctx.clock.realOf(t),
+    };
     void this.client.downloadFirmware(offer.url, opts).then((res) => this.finished(id, transfer, res));
     // A deadline for the modelled radio (during-download faults are drawn within it); the real
     // transfer normally ends first and brings the event forward.

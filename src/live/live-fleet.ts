@@ -30,7 +30,12 @@ export interface LiveFleet {
   allQos1: boolean;
 }
 
-export function buildLiveFleet(s: ResolvedScenario, targets: LiveTargets, clock: VirtualClock, runTag: string): LiveFleet {
+export function buildLiveFleet(
+  s: ResolvedScenario,
+  targets: LiveTargets,
+  clock: VirtualClock,
+  runTag: string,
+): LiveFleet {
   const setup = setupFleet(s, runTag);
   const rec = new Recorder();
   const ctx = new LiveContext(clock, rec, runTag);

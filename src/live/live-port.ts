@@ -56,9 +56,13 @@ export function createLivePort(p: LivePortParts): BackendPort {
     connect: (sh: Shard, d: number, t: number, tp: TypeParams) => p.mqtt.connect(sh, d, t, tp),
     release: (sh: Shard, d: number, clean: boolean) => p.mqtt.release(sh, d, clean),
     publish: (sh: Shard, d: number, t: number, tp: TypeParams) => p.mqtt.publish(sh, d, t, tp),
-    checkin: (sh: Shard, d: number, t: number, tp: TypeParams) => (p.http ? p.http.checkin(sh, d, t, tp) : false),
-    downloadStart: (sh: Shard, d: number, t: number, tp: TypeParams) => (p.http ? p.http.downloadStart(sh, d, t, tp) : -1),
-    downloadStop: (sh: Shard, d: number) => (p.http ? p.http.downloadStop(sh, d) : (sh.a.dlBytes[d] as number)),
-    backendFault: (_sh: Shard, occ: Occurrence, _t: number, phase: 'start' | 'end') => backendFault(p, seen, occ, phase),
+    checkin: (sh: Shard, d: number, t: number, tp: TypeParams) =>
+      p.http ? p.http.checkin(sh, d, t, tp) : false,
+    downloadStart: (sh: Shard, d: number, t: number, tp: TypeParams) =>
+      p.http ? p.http.downloadStart(sh, d, t, tp) : -1,
+    downloadStop: (sh: Shard, d: number) =>
+      p.http ? p.http.downloadStop(sh, d) : (sh.a.dlBytes[d] as number),
+    backendFault: (_sh: Shard, occ: Occurrence, _t: number, phase: 'start' | 'end') =>
+      backendFault(p, seen, occ, phase),
   };
 }

@@ -107,7 +107,8 @@ export class LiveMqtt implements MqttHandler {
       this.queued[id] = 0;
       const sh = this.ctx.shardOf(id);
       const d = this.ctx.localOf(sh, id);
-      if (sh.a.conn[d] !== CS.connecting || sh.a.pend[d] !== PEND.timeout || this.phase[id] !== PHASE.none) continue;
+      if (sh.a.conn[d] !== CS.connecting || sh.a.pend[d] !== PEND.timeout || this.phase[id] !== PHASE.none)
+        continue;
       this.openConnection(id, sh, this.intendedV[id] as number, this.ctx.typeOf(sh, d));
     }
     if (this.waitHead > 4096 && this.waitHead * 2 > q.length) {
@@ -149,7 +150,10 @@ export class LiveMqtt implements MqttHandler {
       rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
       return;
     }
-    const size = Math.min(MAX_PAYLOAD, Math.max(INTENDED_BYTES, Math.round(nextRange(sh.a.rng, d, tp.payloadMin, tp.payloadMax))));
+    const size = Math.min(
+      MAX_PAYLOAD,
+      Math.max(INTENDED_BYTES, Math.round(nextRange(sh.a.rng, d, tp.payloadMin, tp.payloadMax))),
+    );
     const intendedUs = this.ctx.clock.realOf(t);
     this.payload.writeDoubleLE(intendedUs, 0);
     const qos = Math.min(2, tp.qos) as QoS;
@@ -177,7 +181,13 @@ export class LiveMqtt implements MqttHandler {
       return;
     }
     if (ok) this.phase[id] = PHASE.connected;
-    a.pend[d] = ok ? PEND.ok : reasonCode === CONNECT_FAILURE.timeout ? PEND.timeout : reasonCode < 0 ? PEND.outage : PEND.rejected;
+    a.pend[d] = ok
+      ? PEND.ok
+      : reasonCode === CONNECT_FAILURE.timeout
+        ? PEND.timeout
+        : reasonCode < 0
+          ? PEND.outage
+          : PEND.rejected;
     const at = this.ctx.answerAt();
     a.reqAt[d] = at - latencyUs; // the device records connect latency in real µs
     a.connDue[d] = at;
@@ -234,7 +244,10 @@ export class LiveMqtt implements MqttHandler {
     if (a.conn[d] !== CS.connected) return; // it has not applied the CONNACK yet: its deadline handles it
     const at = this.ctx.answerAt();
     const out = this.outage;
-    const counter = reason === 'keepalive' && out === null ? C['mqtt_disconnects_total{reason="keepalive"}'] : C['mqtt_disconnects_total{reason="outage"}'];
+    const counter =
+      reason === 'keepalive' && out === null
+        ? C['mqtt_disconnects_total{reason="keepalive"}']
+        : C['mqtt_disconnects_total{reason="outage"}'];
     loseLink(sh, d, counter);
     a.flags[d] = (a.flags[d] as number) & ~FLAG.halfOpen;
     if (out !== null) {

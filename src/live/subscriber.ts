@@ -27,7 +27,9 @@ export class E2eSubscriber implements MqttHandler {
     return new Promise((resolve) => {
       this.pending = urls.length;
       this.settle = resolve;
-      urls.forEach((url, i) => this.pool.connect(i, url, { clientId: `${clientPrefix}-sub${i}`, clean: true, keepaliveSec: 30 }));
+      urls.forEach((url, i) =>
+        this.pool.connect(i, url, { clientId: `${clientPrefix}-sub${i}`, clean: true, keepaliveSec: 30 }),
+      );
     });
   }
 

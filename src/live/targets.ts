@@ -38,7 +38,11 @@ function embeddedOptions(s: ResolvedScenario): Parameters<typeof startEmbeddedBa
   const fw = { version: r.firmware.version, sizeBytes: r.firmware.sizeBytes };
   // The campaign (src/backend/campaign.ts, in the driver) decides who updates; the server
   // answers every check-in of an older version with the image's URL and digest.
-  return { host: '127.0.0.1', firmware: [fw], offerFor: (_id, _type, version) => (version === fw.version ? null : fw) };
+  return {
+    host: '127.0.0.1',
+    firmware: [fw],
+    offerFor: (_id, _type, version) => (version === fw.version ? null : fw),
+  };
 }
 
 export async function prepareTargets(s: ResolvedScenario): Promise<LiveTargets> {
@@ -83,14 +87,23 @@ export function concurrentSockets(devices: number, maxConcurrent: number): numbe
  * the open-file limit. The embedded backend runs in-process: its side of every connection is a
  * descriptor too.
  */
-export function assertLiveFdBudget(sockets: number, brokers: number, embedded: boolean, limit = openFileLimit()): void {
+export function assertLiveFdBudget(
+  sockets: number,
+  brokers: number,
+  embedded: boolean,
+  limit = openFileLimit(),
+): void {
   if (limit === undefined) return;
   const httpSockets = 2 * 64;
   const needed = (sockets + brokers) * (embedded ? 2 : 1) + httpSockets * (embedded ? 2 : 1) + FD_RESERVE;
   if (needed <= limit) return;
-  throw new ToolError('FLEETSTORM_ERR_FD_LIMIT', `${sockets} concurrent device connections need about ${needed} open files`, {
-    where: 'live.max-concurrent-connections',
-    got: `open-file limit ${limit}${embedded ? ' (the embedded backend in this process doubles it)' : ''}`,
-    fix: `lower live.max-concurrent-connections, use duty-cycled devices, raise the limit (ulimit -n ${needed}) or split the fleet with --shard i/N over several processes`,
-  });
+  throw new ToolError(
+    'FLEETSTORM_ERR_FD_LIMIT',
+    `${sockets} concurrent device connections need about ${needed} open files`,
+    {
+      where: 'live.max-concurrent-connections',
+      got: `open-file limit ${limit}${embedded ? ' (the embedded backend in this process doubles it)' : ''}`,
+      fix: `lower live.max-concurrent-connections, use duty-cycled devices, raise the limit (ulimit -n ${needed}) or split the fleet with --shard i/N over several processes`,
+    },
+  );
 }

@@ -79,7 +79,15 @@ export type CounterName = (typeof COUNTERS)[number];
 export const C = indexMap(COUNTERS);
 
 /** Connectivity state of a device (one per device, counted in the devices-by-state series). */
-export const CONN_STATES = ['off', 'connecting', 'connected', 'backoff', 'sleeping', 'dark', 'bricked'] as const;
+export const CONN_STATES = [
+  'off',
+  'connecting',
+  'connected',
+  'backoff',
+  'sleeping',
+  'dark',
+  'bricked',
+] as const;
 export type ConnStateName = (typeof CONN_STATES)[number];
 export const CS = indexMap(CONN_STATES);
 

@@ -3,13 +3,7 @@
 // events) and posts it to the main thread, which merges snapshots exactly (bucket counts add).
 import * as hdr from 'hdr-histogram-js';
 import type { JsHistogram } from 'hdr-histogram-js';
-import {
-  COUNTERS,
-  HISTOGRAMS,
-  HIST_HIGHEST_US,
-  HIST_LOWEST_US,
-  HIST_SIGNIFICANT_DIGITS,
-} from './catalog.js';
+import { COUNTERS, HISTOGRAMS, HIST_HIGHEST_US, HIST_LOWEST_US, HIST_SIGNIFICANT_DIGITS } from './catalog.js';
 
 /** Sparse histogram: the non-zero HDR bucket indexes and their counts. */
 export interface SparseHistogram {

@@ -28,7 +28,13 @@ function radio(p: ScaffoldPlan): string[] {
 
 function battery(p: ScaffoldPlan): string[] {
   if (p.protocol !== 'http') {
-    return ['# Power: `mains` never goes flat. For a battery, see the battery-powered example in', '# scenarios/devices/sensor.yaml.', 'battery:', '  capacity: mains', ''];
+    return [
+      '# Power: `mains` never goes flat. For a battery, see the battery-powered example in',
+      '# scenarios/devices/sensor.yaml.',
+      'battery:',
+      '  capacity: mains',
+      '',
+    ];
   }
   return [
     '# Power: capacity, state of charge at power-on, and current drawn per state. A flat device goes',
@@ -88,5 +94,7 @@ function ota(p: ScaffoldPlan): string[] {
 }
 
 export function deviceTypeYaml(p: ScaffoldPlan): string {
-  return [...header(p), ...radio(p), ...battery(p), ...connectivity(p), ...telemetry(p), ...ota(p), ''].join('\n');
+  return [...header(p), ...radio(p), ...battery(p), ...connectivity(p), ...telemetry(p), ...ota(p), ''].join(
+    '\n',
+  );
 }

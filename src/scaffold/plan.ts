@@ -58,13 +58,28 @@ export function roundUpNice(value: number): number {
 
 function check(o: ScaffoldOptions): void {
   if (!NAME_RE.test(o.name)) {
-    throw argError('--name', 'scenario name may use letters, digits, `.`, `_` and `-` only', o.name, 'pass e.g. `--name storm-test`');
+    throw argError(
+      '--name',
+      'scenario name may use letters, digits, `.`, `_` and `-` only',
+      o.name,
+      'pass e.g. `--name storm-test`',
+    );
   }
   if (o.deviceType !== undefined && !NAME_RE.test(o.deviceType)) {
-    throw argError('--device-type', 'device type name may use letters, digits, `.`, `_` and `-` only', o.deviceType, 'pass e.g. `--device-type meter`');
+    throw argError(
+      '--device-type',
+      'device type name may use letters, digits, `.`, `_` and `-` only',
+      o.deviceType,
+      'pass e.g. `--device-type meter`',
+    );
   }
   if (!Number.isInteger(o.devices) || o.devices < 1 || o.devices > MAX_DEVICES) {
-    throw argError('--devices', `device count must be a whole number from 1 to ${MAX_DEVICES}`, o.devices, 'pass e.g. `--devices 10000`');
+    throw argError(
+      '--devices',
+      `device count must be a whole number from 1 to ${MAX_DEVICES}`,
+      o.devices,
+      'pass e.g. `--devices 10000`',
+    );
   }
 }
 

@@ -3,7 +3,10 @@
 import type { ScaffoldPlan } from './plan.js';
 
 function header(p: ScaffoldPlan): string[] {
-  const what = p.mode === 'live' ? 'over real sockets against the embedded backend' : 'in virtual time against a modelled backend';
+  const what =
+    p.mode === 'live'
+      ? 'over real sockets against the embedded backend'
+      : 'in virtual time against a modelled backend';
   return [
     `# ${p.name}: ${p.devices} devices ${what}. Created by \`fleetstorm init\`.`,
     `#   fleetstorm validate ${p.scenarioFile}   # check it without running`,
@@ -103,7 +106,11 @@ function thresholds(p: ScaffoldPlan): string[] {
   const connectivity =
     p.protocol === 'http'
       ? ['  - p50(mqtt_connect_duration_us) < 2s', '  - publish_failure_ratio < 10%']
-      : ['  - p50(mqtt_connect_duration_us) < 1s', '  - fleet_recovery_duration_us < 30m', '  - outage_not_reconnected_total == 0'];
+      : [
+          '  - p50(mqtt_connect_duration_us) < 1s',
+          '  - fleet_recovery_duration_us < 30m',
+          '  - outage_not_reconnected_total == 0',
+        ];
   const ota = p.rollout
     ? [
         '  - fleet_on_target_ratio >= 90%',

@@ -15,7 +15,10 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Writes every file, or none when one exists and `overwrite` is false. Returns the paths written. */
-export async function writeScaffoldFiles(files: readonly ScaffoldFile[], overwrite = false): Promise<string[]> {
+export async function writeScaffoldFiles(
+  files: readonly ScaffoldFile[],
+  overwrite = false,
+): Promise<string[]> {
   if (!overwrite) {
     for (const f of files) {
       if (await exists(f.path)) {

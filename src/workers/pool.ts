@@ -8,7 +8,9 @@ import type { Task } from './protocol.js';
 
 function workerFile(): string {
   const here = new URL('./worker.js', import.meta.url);
-  const built = import.meta.url.endsWith('.ts') ? new URL('../../dist/workers/worker.js', import.meta.url) : here;
+  const built = import.meta.url.endsWith('.ts')
+    ? new URL('../../dist/workers/worker.js', import.meta.url)
+    : here;
   const path = fileURLToPath(built);
   if (!existsSync(path)) throw new Error(`worker entry ${path} is missing: run \`npm run build\` first`);
   return path;

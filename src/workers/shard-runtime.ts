@@ -39,7 +39,9 @@ function runCache(ctx: RunContext): RunCache {
 /** Capacity is shared over every shard of the whole fleet, also when this run is one --shard. */
 function capacityParts(ctx: RunContext): { parts: number; offset: number } {
   const sh = ctx.scenario.shard;
-  return sh ? { parts: ctx.shards * sh.count, offset: sh.index * ctx.shards } : { parts: ctx.shards, offset: 0 };
+  return sh
+    ? { parts: ctx.shards * sh.count, offset: sh.index * ctx.shards }
+    : { parts: ctx.shards, offset: 0 };
 }
 
 export function shardFor(ctx: RunContext, h: ShardHandle): Shard {
@@ -50,7 +52,10 @@ export function shardFor(ctx: RunContext, h: ShardHandle): Shard {
     const share = modelShare(ctx.scenario.backend, parts, offset + h.shard);
     const campaignCap = ctx.scenario.rollout?.maxConcurrentDownloads ?? null;
     if (campaignCap !== null) {
-      share.otaMaxConcurrent = Math.min(share.otaMaxConcurrent, Math.max(1, splitInt(campaignCap, parts, offset + h.shard)));
+      share.otaMaxConcurrent = Math.min(
+        share.otaMaxConcurrent,
+        Math.max(1, splitInt(campaignCap, parts, offset + h.shard)),
+      );
     }
     const st: ShardStatic = {
       shard: h.shard,

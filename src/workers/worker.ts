@@ -40,8 +40,10 @@ function advance(task: AdvanceTask): AdvanceResult {
     events += advanceShard(sh, task.fromUs, task.toUs);
     if (task.final) countNotReconnected(sh);
     sh.faultHits.forEach((v, i) => (faultHits[i] = (faultHits[i] as number) + v));
-    for (let s = 0; s < connStates.length; s++) connStates[s] = (connStates[s] as number) + (sh.meta[META.connCounts + s] as number);
-    for (let s = 0; s < otaStates.length; s++) otaStates[s] = (otaStates[s] as number) + (sh.meta[META.otaCounts + s] as number);
+    for (let s = 0; s < connStates.length; s++)
+      connStates[s] = (connStates[s] as number) + (sh.meta[META.connCounts + s] as number);
+    for (let s = 0; s < otaStates.length; s++)
+      otaStates[s] = (otaStates[s] as number) + (sh.meta[META.otaCounts + s] as number);
   }
   return {
     snapshot: recorder.snapshot(),

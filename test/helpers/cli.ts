@@ -14,7 +14,10 @@ export interface CliResult {
 
 export function runCli(
   args: string[],
-  opts: { env?: Record<string, string>; onStderr?: (chunk: string, child: ReturnType<typeof spawn>) => void } = {},
+  opts: {
+    env?: Record<string, string>;
+    onStderr?: (chunk: string, child: ReturnType<typeof spawn>) => void;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {

@@ -9,7 +9,12 @@ export function sensorType(over: Partial<DeviceType> = {}): DeviceType {
   return {
     name: 'sensor',
     firmware: '1.0.0',
-    radio: { profile: 'lte-m', bandwidthBytesPerSec: 50_000, latencyUs: { min: 40_000, max: 120_000 }, lossRatio: 0 },
+    radio: {
+      profile: 'lte-m',
+      bandwidthBytesPerSec: 50_000,
+      latencyUs: { min: 40_000, max: 120_000 },
+      lossRatio: 0,
+    },
     battery: {
       capacityMah: 2000,
       initialRatio: { min: 0.6, max: 1 },
@@ -60,7 +65,13 @@ export function scenario(over: Partial<ResolvedScenario> = {}): ResolvedScenario
     fleet: [{ device: 'sensor', count: 10_000, firmware: null }],
     powerOn: { startUs: 0, spreadUs: 10 * MIN },
     backend: {
-      connect: { ratePerSec: 2000, burst: 200, queueLimit: 20_000, maxSessions: 2_000_000, latencyUs: { min: 2000, max: 8000 } },
+      connect: {
+        ratePerSec: 2000,
+        burst: 200,
+        queueLimit: 20_000,
+        maxSessions: 2_000_000,
+        latencyUs: { min: 2000, max: 8000 },
+      },
       ingest: { ratePerSec: 50_000, queueLimit: 100_000, latencyUs: { min: 1000, max: 3000 } },
       checkin: { ratePerSec: 5000, queueLimit: 50_000, latencyUs: { min: 5000, max: 20_000 } },
       ota: { bandwidthBytesPerSec: 100 * 1024 * 1024, maxConcurrentDownloads: 10_000 },

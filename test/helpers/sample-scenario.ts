@@ -12,7 +12,12 @@ function deviceType(name: string, profile: 'lte-m' | 'wifi', capacityMah: number
   return {
     name,
     firmware: '2.0.3',
-    radio: { profile, bandwidthBytesPerSec: profile === 'wifi' ? 2_500_000 : 40_000, latencyUs: { min: 20_000, max: 120_000 }, lossRatio: 0.002 },
+    radio: {
+      profile,
+      bandwidthBytesPerSec: profile === 'wifi' ? 2_500_000 : 40_000,
+      latencyUs: { min: 20_000, max: 120_000 },
+      lossRatio: 0.002,
+    },
     battery: {
       capacityMah,
       initialRatio: { min: 0.3, max: 1 },
@@ -21,7 +26,13 @@ function deviceType(name: string, profile: 'lte-m' | 'wifi', capacityMah: number
       onFlat: 'dark',
       rechargeAfterUs: { min: 0, max: 0 },
     },
-    connectivity: { mode: 'persistent', keepaliveUs: 60 * S, connectTimeoutUs: 30 * S, cleanSession: false, backoff },
+    connectivity: {
+      mode: 'persistent',
+      keepaliveUs: 60 * S,
+      connectTimeoutUs: 30 * S,
+      cleanSession: false,
+      backoff,
+    },
     telemetry: { intervalUs: 15 * M, jitterUs: 30 * S, payloadBytes: { min: 200, max: 400 }, qos: 1 },
     ota: {
       slots: 'ab',
@@ -55,7 +66,9 @@ function fault(id: string, type: FaultConfig['type'], partial: Partial<FaultConf
 }
 
 export function sampleScenario(): ResolvedScenario {
-  const rate = (ratePerSec: number): { ratePerSec: number; queueLimit: number; latencyUs: { min: number; max: number } } => ({
+  const rate = (
+    ratePerSec: number,
+  ): { ratePerSec: number; queueLimit: number; latencyUs: { min: number; max: number } } => ({
     ratePerSec,
     queueLimit: 200_000,
     latencyUs: { min: 2_000, max: 8_000 },
@@ -70,14 +83,23 @@ export function sampleScenario(): ResolvedScenario {
     durationUs: 24 * H,
     intervalUs: 5 * M,
     workers: 0,
-    deviceTypes: { sensor: deviceType('sensor', 'lte-m', 2400), gateway: deviceType('gateway', 'wifi', null) },
+    deviceTypes: {
+      sensor: deviceType('sensor', 'lte-m', 2400),
+      gateway: deviceType('gateway', 'wifi', null),
+    },
     fleet: [
       { device: 'sensor', count: 900_000, firmware: null },
       { device: 'gateway', count: 100_000, firmware: null },
     ],
     powerOn: { startUs: 0, spreadUs: 10 * M },
     backend: {
-      connect: { ratePerSec: 2_000, burst: 5_000, queueLimit: 100_000, maxSessions: 2_000_000, latencyUs: { min: 1_000, max: 5_000 } },
+      connect: {
+        ratePerSec: 2_000,
+        burst: 5_000,
+        queueLimit: 100_000,
+        maxSessions: 2_000_000,
+        latencyUs: { min: 1_000, max: 5_000 },
+      },
       ingest: rate(50_000),
       checkin: rate(5_000),
       ota: { bandwidthBytesPerSec: 1_250_000_000, maxConcurrentDownloads: 20_000 },
@@ -94,9 +116,19 @@ export function sampleScenario(): ResolvedScenario {
       kind: 'update',
     },
     faults: [
-      fault('f0', 'radio-drop', { during: 'ota.downloading', durationUs: { min: 30 * S, max: 10 * M }, who: { ratio: 0.05, count: null, deviceTypes: null, firmwareVersions: null } }),
-      fault('f1', 'power-loss', { during: 'ota.installing', who: { ratio: 0.01, count: null, deviceTypes: null, firmwareVersions: null } }),
-      fault('f2', 'battery-flat', { atUs: 6 * H, who: { ratio: 0.02, count: null, deviceTypes: ['sensor'], firmwareVersions: null } }),
+      fault('f0', 'radio-drop', {
+        during: 'ota.downloading',
+        durationUs: { min: 30 * S, max: 10 * M },
+        who: { ratio: 0.05, count: null, deviceTypes: null, firmwareVersions: null },
+      }),
+      fault('f1', 'power-loss', {
+        during: 'ota.installing',
+        who: { ratio: 0.01, count: null, deviceTypes: null, firmwareVersions: null },
+      }),
+      fault('f2', 'battery-flat', {
+        atUs: 6 * H,
+        who: { ratio: 0.02, count: null, deviceTypes: ['sensor'], firmwareVersions: null },
+      }),
       fault('f3', 'backend-outage', { atUs: 12 * H, durationUs: { min: 15 * M, max: 15 * M } }),
     ],
     thresholds: [

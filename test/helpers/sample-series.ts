@@ -121,11 +121,24 @@ export function otaStatesAt(endUs: number): Record<string, number> {
 }
 
 /** A latency point from a p50 in µs: the tail widens by fixed ratios, with a little noise. */
-export function latencyPoint(count: number, p50Us: number, tail: number, i: number, stream: number): HistogramPoint {
+export function latencyPoint(
+  count: number,
+  p50Us: number,
+  tail: number,
+  i: number,
+  stream: number,
+): HistogramPoint {
   if (count === 0) return { count: 0, p50Us: 0, p90Us: 0, p99Us: 0, maxUs: 0, hdr: '' };
   const n = 0.85 + 0.3 * noise(i, stream);
   const p50 = Math.round(p50Us * n);
-  return { count, p50Us: p50, p90Us: Math.round(p50 * 2.1 * tail), p99Us: Math.round(p50 * 5 * tail), maxUs: Math.round(p50 * 14 * tail), hdr: '' };
+  return {
+    count,
+    p50Us: p50,
+    p90Us: Math.round(p50 * 2.1 * tail),
+    p99Us: Math.round(p50 * 5 * tail),
+    maxUs: Math.round(p50 * 14 * tail),
+    hdr: '',
+  };
 }
 
 export function connectLatency(phase: Phase, count: number, i: number): HistogramPoint {

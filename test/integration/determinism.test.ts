@@ -6,7 +6,11 @@ import { runResolved } from '../../src/app/run.js';
 import { deterministicJson } from '../../src/reports/json.js';
 import { loadScenario } from '../../src/scenario/index.js';
 
-async function hashOf(path: string, workers: number, devices?: number): Promise<{ hash: string; body: string }> {
+async function hashOf(
+  path: string,
+  workers: number,
+  devices?: number,
+): Promise<{ hash: string; body: string }> {
   const s = await loadScenario(path, { env: {}, overrides: { workers, ...(devices ? { devices } : {}) } });
   const { report } = await runResolved(s, { noFiles: true });
   // the worker count is a run setting, recorded in the resolved scenario: neutralise it
@@ -23,7 +27,16 @@ describe('determinism', () => {
     expect(c.hash).toBe(a.hash);
     const r = JSON.parse(a.body);
     // the faults really ran
-    for (const t of ['radio-drop', 'power-loss', 'battery-flat', 'corrupt-image', 'radio-degrade', 'clock-skew', 'backend-outage', 'half-open']) {
+    for (const t of [
+      'radio-drop',
+      'power-loss',
+      'battery-flat',
+      'corrupt-image',
+      'radio-degrade',
+      'clock-skew',
+      'backend-outage',
+      'half-open',
+    ]) {
       expect(r.metrics.counters[`faults_injected_total{type="${t}"}`], t).toBeGreaterThan(0);
     }
     expect(r.metrics.counters.ota_succeeded_total).toBeGreaterThan(0);

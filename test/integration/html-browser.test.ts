@@ -69,11 +69,18 @@ describe.skipIf(skip)('report.html in Chromium', () => {
     return { page, problems, requests };
   }
 
-  async function chartFacts(page: Page): Promise<{ id: string; points: number; width: number; height: number }[]> {
+  async function chartFacts(
+    page: Page,
+  ): Promise<{ id: string; points: number; width: number; height: number }[]> {
     return page.$$eval('svg[data-chart]', (svgs) =>
       svgs.map((svg) => {
         const box = svg.getBoundingClientRect();
-        return { id: svg.getAttribute('data-chart') ?? '', points: Number(svg.getAttribute('data-points')), width: box.width, height: box.height };
+        return {
+          id: svg.getAttribute('data-chart') ?? '',
+          points: Number(svg.getAttribute('data-points')),
+          width: box.width,
+          height: box.height,
+        };
       }),
     );
   }
@@ -87,7 +94,10 @@ describe.skipIf(skip)('report.html in Chromium', () => {
       expect(c.height, `${c.id} height`).toBeGreaterThan(50);
       expect(c.points, `${c.id} data-points`).toBeGreaterThan(0);
     }
-    const drawnShapes = await page.$$eval('svg[data-chart] path.line, svg[data-chart] polygon.area, svg[data-chart] rect.lane-bar', (els) => els.length);
+    const drawnShapes = await page.$$eval(
+      'svg[data-chart] path.line, svg[data-chart] polygon.area, svg[data-chart] rect.lane-bar',
+      (els) => els.length,
+    );
     expect(drawnShapes).toBeGreaterThan(20);
     await expect(page.locator('.verdict-word').textContent()).resolves.toBe('FAILED');
 

@@ -19,7 +19,9 @@ describe('metrics endpoint', () => {
     expect(first).toContain('run starting');
     const { report } = await runResolved(s, { noFiles: true, onProgress: (p) => endpoint?.update(p) });
     const text = await (await fetch(endpoint.url)).text();
-    expect(text).toContain(`fleetstorm_mqtt_connect_success_total ${report.metrics.counters.mqtt_connect_success_total}`);
+    expect(text).toContain(
+      `fleetstorm_mqtt_connect_success_total ${report.metrics.counters.mqtt_connect_success_total}`,
+    );
     expect(text).toContain('fleetstorm_mqtt_connect_failed_total{reason="timeout"}');
     expect(text).toMatch(/fleetstorm_devices\{state="sleeping"\} \d+/);
     expect(text).toMatch(/fleetstorm_mqtt_connect_duration_seconds\{quantile="0.99"\} [\d.]+/);

@@ -11,12 +11,21 @@ function device(name: string, over: Record<string, unknown> = {}): Record<string
     name,
     extends: 'gateway', // mains powered, ethernet, always connected, push discovery
     firmware: '1.0.0',
-    ota: { 'health-failure': '0%', 'max-attempts': 50, 'retry-backoff': { policy: 'full', base: '30s', max: '5m', multiplier: 2 }, ...over },
+    ota: {
+      'health-failure': '0%',
+      'max-attempts': 50,
+      'retry-backoff': { policy: 'full', base: '30s', max: '5m', multiplier: 2 },
+      ...over,
+    },
   };
 }
 
 async function run(doc: Record<string, unknown>): Promise<Report> {
-  const s = await resolveScenarioObject({ seed: 5, duration: '12h', interval: '5m', 'power-on': { spread: '5m' }, ...doc }, 'ota-test', { env: {} });
+  const s = await resolveScenarioObject(
+    { seed: 5, duration: '12h', interval: '5m', 'power-on': { spread: '5m' }, ...doc },
+    'ota-test',
+    { env: {} },
+  );
   const { report } = await runResolved(s, { noFiles: true });
   return report;
 }
@@ -57,24 +66,40 @@ describe('OTA under faults', () => {
     const sigma = Math.sqrt(reachedInstall * p * (1 - p));
     expect(Math.abs(bricked - expected)).toBeLessThan(4 * sigma);
     expect(r.outcomes.total).toBe(bricked);
-    expect(r.outcomes.sample.every((o) => o.outcome === 'bricked' && o.trail.some((e) => e.event === 'power-loss'))).toBe(true);
+    expect(
+      r.outcomes.sample.every(
+        (o) => o.outcome === 'bricked' && o.trail.some((e) => e.event === 'power-loss'),
+      ),
+    ).toBe(true);
   });
 
   it('a radio drop mid-download re-downloads nothing on resume-capable devices and everything on others', async () => {
     const drops = [{ type: 'radio-drop', who: '50%', during: 'ota.downloading', duration: '20s..2m' }];
-    const resume = await run({ name: 'resume', fleet: [{ device: device('r', { resume: true }), count: 1000 }], rollout: rollout(), faults: drops });
+    const resume = await run({
+      name: 'resume',
+      fleet: [{ device: device('r', { resume: true }), count: 1000 }],
+      rollout: rollout(),
+      faults: drops,
+    });
     const completedR = resume.metrics.histograms.ota_download_duration_us?.count ?? 0;
     expect(c(resume, 'ota_resumed_downloads_total')).toBeGreaterThan(100);
     expect(completedR).toBe(1000);
     expect(c(resume, 'ota_redownloaded_bytes_total')).toBe(0);
     expect(c(resume, 'ota_downloaded_bytes_total')).toBe(SIZE * completedR);
 
-    const restart = await run({ name: 'restart', fleet: [{ device: device('n', { resume: false }), count: 1000 }], rollout: rollout(), faults: drops });
+    const restart = await run({
+      name: 'restart',
+      fleet: [{ device: device('n', { resume: false }), count: 1000 }],
+      rollout: rollout(),
+      faults: drops,
+    });
     const completedN = restart.metrics.histograms.ota_download_duration_us?.count ?? 0;
     expect(completedN).toBe(1000);
     expect(c(restart, 'ota_resumed_downloads_total')).toBe(0);
     expect(c(restart, 'ota_redownloaded_bytes_total')).toBeGreaterThan(0);
-    expect(c(restart, 'ota_downloaded_bytes_total')).toBe(SIZE * completedN + c(restart, 'ota_redownloaded_bytes_total'));
+    expect(c(restart, 'ota_downloaded_bytes_total')).toBe(
+      SIZE * completedN + c(restart, 'ota_redownloaded_bytes_total'),
+    );
   });
 
   it('a corrupt image is never installed', async () => {
@@ -98,7 +123,11 @@ describe('OTA under faults', () => {
     const r = await run({
       name: 'abort',
       fleet: [{ device: device('h', { 'health-failure': '50%' }), count: 5000 }],
-      rollout: rollout({ waves: ['5%', '50%', '100%'], 'wave-interval': '2h', 'failure-limit': { ratio: '10%', action: 'abort' } }),
+      rollout: rollout({
+        waves: ['5%', '50%', '100%'],
+        'wave-interval': '2h',
+        'failure-limit': { ratio: '10%', action: 'abort' },
+      }),
     });
     const waves = r.rollout?.waves ?? [];
     expect(r.rollout?.state).toBe('aborted');

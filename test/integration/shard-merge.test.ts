@@ -8,7 +8,10 @@ import type { Report } from '../../src/reports/report-types.js';
 import { loadScenario } from '../../src/scenario/index.js';
 
 async function run(shard?: { index: number; count: number }): Promise<Report> {
-  const s = await loadScenario('test/fixtures/e2e/shardable.yaml', { env: {}, overrides: shard ? { shard } : {} });
+  const s = await loadScenario('test/fixtures/e2e/shardable.yaml', {
+    env: {},
+    overrides: shard ? { shard } : {},
+  });
   return (await runResolved(s, { noFiles: true })).report;
 }
 
@@ -20,7 +23,8 @@ describe('sharding', () => {
     expect(parts.map((p) => p.devices).reduce((a, b) => a + b, 0)).toBe(whole.devices);
     const merged = mergeReports(parts);
     expect(merged.devices).toBe(whole.devices);
-    for (const [name, v] of Object.entries(whole.metrics.counters)) expect(merged.metrics.counters[name], name).toBe(v);
+    for (const [name, v] of Object.entries(whole.metrics.counters))
+      expect(merged.metrics.counters[name], name).toBe(v);
     for (const [name, h] of Object.entries(whole.metrics.histograms)) {
       expect(merged.metrics.histograms[name]?.count, name).toBe(h.count);
       expect(merged.metrics.histograms[name]?.p99Us, name).toBe(h.p99Us);

@@ -45,7 +45,11 @@ describe('shipped scenarios at reduced scale', () => {
     const r = await run('ota-radio-drops', 10_000);
     expect(c(r, 'ota_bricked_total')).toBeGreaterThan(0);
     expect(c(r, 'ota_redownloaded_bytes_total')).toBeGreaterThan(0);
-    expect(r.outcomes.sample.filter((o) => o.outcome === 'bricked').every((o) => o.deviceType === 'sensor-single-slot')).toBe(true);
+    expect(
+      r.outcomes.sample
+        .filter((o) => o.outcome === 'bricked')
+        .every((o) => o.deviceType === 'sensor-single-slot'),
+    ).toBe(true);
   });
 
   it('reconnect-storm compares backoff policies: jitter spreads the storm that no jitter focuses', async () => {

@@ -15,7 +15,8 @@ describe('README', () => {
   });
 
   it('has a row for every error code', () => {
-    for (const code of Object.keys(ERROR_CODES)) expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` \\|`));
+    for (const code of Object.keys(ERROR_CODES))
+      expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` \\|`));
   });
 
   it('lists every exit code', () => {

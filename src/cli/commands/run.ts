@@ -39,8 +39,12 @@ function printOutcome(o: RunOutcome, flags: RunFlags): void {
       }),
     );
   } else out(renderSummary(r));
-  if (o.paths) err(`report: ${o.paths.dir}/ (report.json, summary.txt, junit.xml${o.paths.html ? ', report.html' : ''})`);
-  if (r.status !== 'completed') err(`run ${r.status}: ${r.statusReason ?? ''} — the report holds what was measured so far`);
+  if (o.paths)
+    err(
+      `report: ${o.paths.dir}/ (report.json, summary.txt, junit.xml${o.paths.html ? ', report.html' : ''})`,
+    );
+  if (r.status !== 'completed')
+    err(`run ${r.status}: ${r.statusReason ?? ''} — the report holds what was measured so far`);
   if (o.crash !== undefined) {
     err('fleetstorm: internal error (a bug): please report it with the replay line below');
     err(o.crash instanceof Error ? (o.crash.stack ?? o.crash.message) : String(o.crash));
@@ -56,7 +60,8 @@ function selfTestCrashAt(): number | undefined {
 
 export async function runScenario(s: ResolvedScenario, flags: RunFlags): Promise<ExitCode> {
   const progress = new ProgressPrinter(process.stderr, s.durationUs, !flags.quiet);
-  const endpoint = flags.metricsPort !== undefined ? await startMetricsEndpoint(flags.metricsPort, s.durationUs) : null;
+  const endpoint =
+    flags.metricsPort !== undefined ? await startMetricsEndpoint(flags.metricsPort, s.durationUs) : null;
   if (endpoint) err(`metrics: ${endpoint.url}`);
   const sig = interruptSignal();
   try {
@@ -80,7 +85,11 @@ export async function runScenario(s: ResolvedScenario, flags: RunFlags): Promise
 }
 
 export async function runCommand(path: string, flags: RunFlags): Promise<ExitCode> {
-  const s = await loadScenario(path, { profile: flags.profile, env: process.env, overrides: flags.overrides });
+  const s = await loadScenario(path, {
+    profile: flags.profile,
+    env: process.env,
+    overrides: flags.overrides,
+  });
   return runScenario(s, flags);
 }
 

@@ -15,7 +15,11 @@ export interface ServeOptions {
 
 function checkPort(port: number, flag: string): void {
   if (Number.isInteger(port) && port >= 0 && port <= 65535) return;
-  throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'not a TCP port', { where: flag, got: String(port), fix: 'give 0..65535 (0 = any free port)' });
+  throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'not a TCP port', {
+    where: flag,
+    got: String(port),
+    fix: 'give 0..65535 (0 = any free port)',
+  });
 }
 
 function untilSignal(): Promise<string> {
@@ -47,7 +51,9 @@ export async function serveCommand(o: ServeOptions): Promise<ExitCode> {
   out(`mqtt: ${backend.mqttUrl}`);
   out(`http: ${backend.httpUrl}`);
   err('fleetstorm serve: embedded backend running; Ctrl-C to stop');
-  err(`  fleetstorm run scenarios/live-quickstart.yaml --target-mqtt ${backend.mqttUrl} --target-http ${backend.httpUrl}`);
+  err(
+    `  fleetstorm run scenarios/live-quickstart.yaml --target-mqtt ${backend.mqttUrl} --target-http ${backend.httpUrl}`,
+  );
   const name = await signal;
   err(`fleetstorm serve: ${name}, closing`);
   await backend.close();

@@ -38,7 +38,11 @@ export async function renderCommand(path: string, outDir: string | undefined): P
   return EXIT.ok;
 }
 
-export async function mergeCommand(paths: string[], outDir: string | undefined, json: boolean): Promise<ExitCode> {
+export async function mergeCommand(
+  paths: string[],
+  outDir: string | undefined,
+  json: boolean,
+): Promise<ExitCode> {
   if (paths.length < 1) {
     throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'report merge needs at least one report.json', {
       fix: 'fleetstorm report merge shard-0/report.json shard-1/report.json --out merged/',
@@ -49,7 +53,15 @@ export async function mergeCommand(paths: string[], outDir: string | undefined, 
   const merged = mergeReports(reports);
   const dir = outDir ?? join(dirname(paths[0] as string), '..', 'merged');
   const written = await writeReportFiles(merged, dir, { html: renderHtml });
-  if (json) out(JSON.stringify({ verdict: merged.verdict, status: merged.status, reportDir: written.dir, thresholds: merged.thresholds }));
+  if (json)
+    out(
+      JSON.stringify({
+        verdict: merged.verdict,
+        status: merged.status,
+        reportDir: written.dir,
+        thresholds: merged.thresholds,
+      }),
+    );
   else out(renderSummary(merged));
   err(`merged ${paths.length} reports into ${written.dir}/`);
   return exitCodeOf(merged);
@@ -65,7 +77,14 @@ export async function initCommand(o: ScaffoldOptions, force: boolean): Promise<E
 
 export async function k8sCommand(
   scenarioPath: string,
-  opts: { shards: number; image: string; profile?: string; namespace?: string; out?: string; extraArgs: string[] },
+  opts: {
+    shards: number;
+    image: string;
+    profile?: string;
+    namespace?: string;
+    out?: string;
+    extraArgs: string[];
+  },
 ): Promise<ExitCode> {
   await readFile(scenarioPath).catch(() => {
     throw new ToolError('FLEETSTORM_ERR_SCENARIO_NOT_FOUND', 'scenario file not found', {

@@ -58,7 +58,10 @@ export function connectAttemptsChart(report: Report): RenderedChart {
   const series = [
     ...counter(report, 'mqtt_connect_attempts_total', 'attempts', COLORS.blue, true),
     ...counter(report, 'mqtt_connect_success_total', 'succeeded', COLORS.green),
-    ...failures.map((s) => ({ ...s, color: FAILURE_COLORS[s.label.replace(/^failed: /, '')] ?? COLORS.dark })),
+    ...failures.map((s) => ({
+      ...s,
+      color: FAILURE_COLORS[s.label.replace(/^failed: /, '')] ?? COLORS.dark,
+    })),
     ...summed(report, 'mqtt_disconnects_total', 'disconnects (all reasons)', COLORS.grey),
   ];
   return draw(
@@ -74,7 +77,11 @@ export function connectAttemptsChart(report: Report): RenderedChart {
 }
 
 export function rolloutShareChart(report: Report): RenderedChart {
-  const spec = base(report, 'rollout-share', `Fleet share on ${report.rollout?.version ?? 'the new version'}`);
+  const spec = base(
+    report,
+    'rollout-share',
+    `Fleet share on ${report.rollout?.version ?? 'the new version'}`,
+  );
   const values = report.rollout === null ? [] : report.series.onTargetRatio;
   return draw(
     {

@@ -38,11 +38,21 @@ function stormSeries(report: Report, keep: readonly number[]): ChartSeries[] {
     { label: 'connected devices', color: COLORS.green, values: slice(states['connected'] ?? [], keep) },
     { label: 'devices in backoff', color: COLORS.orange, values: slice(states['backoff'] ?? [], keep) },
     { label: 'connect attempts / interval', color: COLORS.blue, values: slice(attempts, keep), dashed: true },
-    { label: 'connect failures / interval', color: COLORS.vermillion, values: slice(failed, keep), dashed: true },
+    {
+      label: 'connect failures / interval',
+      color: COLORS.vermillion,
+      values: slice(failed, keep),
+      dashed: true,
+    },
   ].filter((s) => s.values.some((v) => v !== null && v !== 0));
 }
 
-function zoomChart(report: Report, group: FaultGroup, span: FaultGroup['spans'][number], k: number): RenderedChart | null {
+function zoomChart(
+  report: Report,
+  group: FaultGroup,
+  span: FaultGroup['spans'][number],
+  k: number,
+): RenderedChart | null {
   const w = zoomWindow(report, span.startUs, span.endUs);
   const keep = report.series.timesUs.flatMap((t, i) => (t >= w.fromUs && t <= w.toUs ? [i] : []));
   if (keep.length < 2) return null;

@@ -36,17 +36,32 @@ function hasData(series: readonly ChartSeries[]): boolean {
   return series.some((s) => s.values.some((v) => v !== null && v !== 0));
 }
 
-export function base(report: Report, id: string, title: string): Pick<ChartSpec, 'id' | 'title' | 'timesUs' | 'domainUs' | 'markers'> {
-  return { id, title, timesUs: report.series.timesUs, domainUs: timeDomain(report), markers: faultMarkers(report) };
+export function base(
+  report: Report,
+  id: string,
+  title: string,
+): Pick<ChartSpec, 'id' | 'title' | 'timesUs' | 'domainUs' | 'markers'> {
+  return {
+    id,
+    title,
+    timesUs: report.series.timesUs,
+    domainUs: timeDomain(report),
+    markers: faultMarkers(report),
+  };
 }
 
 export function draw(spec: ChartSpec, kind: 'line' | 'area'): RenderedChart {
   if (!hasData(spec.series)) return { id: spec.id, title: spec.title, html: null };
-  return { id: spec.id, title: spec.title, html: kind === 'line' ? renderLineChart(spec) : renderAreaChart(spec) };
+  return {
+    id: spec.id,
+    title: spec.title,
+    html: kind === 'line' ? renderLineChart(spec) : renderAreaChart(spec),
+  };
 }
 
 function percentileSeries(points: readonly HistogramPoint[]): ChartSeries[] {
-  const pick = (f: (p: HistogramPoint) => number): (number | null)[] => points.map((p) => (p.count > 0 ? f(p) : null));
+  const pick = (f: (p: HistogramPoint) => number): (number | null)[] =>
+    points.map((p) => (p.count > 0 ? f(p) : null));
   return [
     { label: 'max', color: PERCENTILE_COLORS.max, values: pick((p) => p.maxUs), dashed: true },
     { label: 'p99', color: PERCENTILE_COLORS.p99, values: pick((p) => p.p99Us) },
@@ -57,10 +72,15 @@ function percentileSeries(points: readonly HistogramPoint[]): ChartSeries[] {
 
 export function latencyCharts(report: Report): RenderedChart[] {
   const known = HISTOGRAMS.filter((n) => n in report.series.histograms);
-  const extra = Object.keys(report.series.histograms).filter((n) => !(HISTOGRAMS as readonly string[]).includes(n));
+  const extra = Object.keys(report.series.histograms).filter(
+    (n) => !(HISTOGRAMS as readonly string[]).includes(n),
+  );
   return [...known, ...extra].map((name) => {
     const overall = report.metrics.histograms[name];
-    const summary = overall === undefined ? '' : ` · whole run: p50 ${formatDurationUs(overall.p50Us)}, p99 ${formatDurationUs(overall.p99Us)}, max ${formatDurationUs(overall.maxUs)} over ${formatCount(overall.count)} samples`;
+    const summary =
+      overall === undefined
+        ? ''
+        : ` · whole run: p50 ${formatDurationUs(overall.p50Us)}, p99 ${formatDurationUs(overall.p99Us)}, max ${formatDurationUs(overall.maxUs)} over ${formatCount(overall.count)} samples`;
     return draw(
       {
         ...base(report, `latency-${name}`, HISTOGRAM_TITLES[name] ?? name),
@@ -121,10 +141,18 @@ export function otaStateChart(report: Report): RenderedChart {
 }
 
 /** Per-interval counter series whose base name matches, one series per label set. */
-export function counterSeries(report: Report, baseName: string, label: (full: string) => string): ChartSeries[] {
+export function counterSeries(
+  report: Report,
+  baseName: string,
+  label: (full: string) => string,
+): ChartSeries[] {
   return Object.keys(report.series.counters)
     .filter((n) => n === baseName || n.startsWith(`${baseName}{`))
-    .map((n, i) => ({ label: label(n), color: rotationColor(i + 1), values: report.series.counters[n] ?? [] }));
+    .map((n, i) => ({
+      label: label(n),
+      color: rotationColor(i + 1),
+      values: report.series.counters[n] ?? [],
+    }));
 }
 
 export function reasonOf(name: string): string {

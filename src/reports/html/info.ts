@@ -28,16 +28,28 @@ export function renderRunInfo(report: Report): string {
   const r = report.run;
   const shard = s.shard === null ? 'none' : `${s.shard.index}/${s.shard.count}`;
   const rows = [
-    row('scenario', `<strong>${esc(s.name)}</strong>${s.description === '' ? '' : ` <span class="muted">${esc(s.description)}</span>`}`),
-    row('scenario file', s.sourcePath === null ? '<span class="muted">in memory</span>' : `<code>${esc(s.sourcePath)}</code>`),
+    row(
+      'scenario',
+      `<strong>${esc(s.name)}</strong>${s.description === '' ? '' : ` <span class="muted">${esc(s.description)}</span>`}`,
+    ),
+    row(
+      'scenario file',
+      s.sourcePath === null ? '<span class="muted">in memory</span>' : `<code>${esc(s.sourcePath)}</code>`,
+    ),
     row('profile', esc(s.profile ?? 'none')),
     row('seed', `<code>${esc(report.seed)}</code>`),
     row('mode', esc(s.mode)),
     row('fleet', esc(fleetSummary(report))),
-    row('duration', `${esc(formatVirtualTime(s.durationUs))} (interval ${esc(formatVirtualTime(report.intervalUs))})`),
+    row(
+      'duration',
+      `${esc(formatVirtualTime(s.durationUs))} (interval ${esc(formatVirtualTime(report.intervalUs))})`,
+    ),
     row('shard', esc(shard)),
     row('replay', `<code>${esc(report.replay)}</code>`),
-    row('tool', `${esc(report.tool.name)} ${esc(report.tool.version)} · report schema v${esc(report.schemaVersion)}`),
+    row(
+      'tool',
+      `${esc(report.tool.name)} ${esc(report.tool.version)} · report schema v${esc(report.schemaVersion)}`,
+    ),
     row('node / platform', `${esc(r.node)} · ${esc(r.platform)}`),
     row('workers', esc(r.workers)),
     row('events processed', esc(formatInteger(r.eventsProcessed))),

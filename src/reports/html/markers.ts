@@ -7,7 +7,14 @@ import { COLORS, WAVE_COLOR } from './palette.js';
 import type { TimelineLane, TimelineSpan } from './svg/timeline-chart.js';
 import type { TimeMarker } from './svg/types.js';
 
-const FAULT_PALETTE = [COLORS.vermillion, COLORS.purple, COLORS.orange, COLORS.olive, COLORS.dark, COLORS.sky] as const;
+const FAULT_PALETTE = [
+  COLORS.vermillion,
+  COLORS.purple,
+  COLORS.orange,
+  COLORS.olive,
+  COLORS.dark,
+  COLORS.sky,
+] as const;
 /** Above this many entries a fault is drawn as ticks, not shaded bands. */
 const MAX_BAND_ENTRIES = 24;
 /** Merge entries closer than this share of the time axis (about one pixel). */
@@ -53,7 +60,9 @@ export function faultGroups(report: Report): FaultGroup[] {
   for (const e of report.faults) byId.set(e.faultId, [...(byId.get(e.faultId) ?? []), e]);
   const ids = [...byId.keys()];
   const configIndex = (id: string): number => report.scenario.faults.findIndex((f) => f.id === id);
-  ids.sort((a, b) => (configIndex(a) === configIndex(b) ? a.localeCompare(b) : configIndex(a) - configIndex(b)));
+  ids.sort((a, b) =>
+    configIndex(a) === configIndex(b) ? a.localeCompare(b) : configIndex(a) - configIndex(b),
+  );
   return ids.map((id, i) => {
     const entries = byId.get(id) ?? [];
     const config = report.scenario.faults.find((f) => f.id === id);
@@ -75,7 +84,16 @@ export function faultMarkers(report: Report): TimeMarker[] {
     const legend = g.perDevice ? `${g.type} (per device)` : g.type;
     for (const s of g.spans) {
       const style = g.perDevice ? 'tick' : s.endUs > s.startUs ? 'band' : 'line';
-      markers.push({ startUs: s.startUs, endUs: s.endUs, label: g.type, detail: `${g.faultId}, ${s.detail}`, color: g.color, style, legend, row });
+      markers.push({
+        startUs: s.startUs,
+        endUs: s.endUs,
+        label: g.type,
+        detail: `${g.faultId}, ${s.detail}`,
+        color: g.color,
+        style,
+        legend,
+        row,
+      });
     }
     if (g.perDevice) row += 1;
   }
@@ -106,15 +124,17 @@ export function waveMarkers(report: Report): TimeMarker[] {
   return waves.flatMap((w) =>
     w.startedAtUs === null
       ? []
-      : [{
-          startUs: w.startedAtUs,
-          endUs: w.startedAtUs,
-          label: `W${w.index + 1}`,
-          detail: `${waveLabel(report, w.index)} started, ${formatCount(w.targeted)} devices targeted`,
-          color: WAVE_COLOR,
-          style: 'line' as const,
-          legend: 'rollout wave start',
-        }],
+      : [
+          {
+            startUs: w.startedAtUs,
+            endUs: w.startedAtUs,
+            label: `W${w.index + 1}`,
+            detail: `${waveLabel(report, w.index)} started, ${formatCount(w.targeted)} devices targeted`,
+            color: WAVE_COLOR,
+            style: 'line' as const,
+            legend: 'rollout wave start',
+          },
+        ],
   );
 }
 
@@ -138,7 +158,11 @@ export function timelineLanes(report: Report): TimelineLane[] {
     });
   }
   for (const g of faultGroups(report)) {
-    lanes.push({ label: `${g.type} (${g.faultId}) · ${formatCount(g.devicesHit)} hit`, color: g.color, spans: g.spans });
+    lanes.push({
+      label: `${g.type} (${g.faultId}) · ${formatCount(g.devicesHit)} hit`,
+      color: g.color,
+      spans: g.spans,
+    });
   }
   return lanes;
 }

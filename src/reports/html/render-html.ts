@@ -4,7 +4,13 @@
 // Order: verdict and thresholds first (the answer), then what happened when, then the detail.
 import type { Report } from '../report-types.js';
 import { connStateChart, latencyCharts, otaStateChart, type RenderedChart } from './charts.js';
-import { connectAttemptsChart, connectedChart, otaFlowChart, rolloutShareChart, telemetryChart } from './charts-flow.js';
+import {
+  connectAttemptsChart,
+  connectedChart,
+  otaFlowChart,
+  rolloutShareChart,
+  telemetryChart,
+} from './charts-flow.js';
 import { stormZoomCharts } from './charts-storm.js';
 import { esc } from './escape.js';
 import { renderReplay, renderRunInfo, renderWarnings } from './info.js';
@@ -45,7 +51,11 @@ function timelineSection(report: Report): Section {
 function rolloutSection(report: Report): Section | null {
   if (report.rollout === null) return null;
   const charts = chartsHtml([rolloutShareChart(report), otaStateChart(report), otaFlowChart(report)]);
-  return { id: 'rollout', title: `Rollout of ${report.rollout.version}`, body: renderWavesTable(report) + charts };
+  return {
+    id: 'rollout',
+    title: `Rollout of ${report.rollout.version}`,
+    body: renderWavesTable(report) + charts,
+  };
 }
 
 function sections(report: Report): Section[] {
@@ -54,7 +64,12 @@ function sections(report: Report): Section[] {
     {
       id: 'connectivity',
       title: 'Connectivity and reconnect storms',
-      body: chartsHtml([connStateChart(report), connectedChart(report), connectAttemptsChart(report), ...stormZoomCharts(report)]),
+      body: chartsHtml([
+        connStateChart(report),
+        connectedChart(report),
+        connectAttemptsChart(report),
+        ...stormZoomCharts(report),
+      ]),
     },
     rolloutSection(report),
     { id: 'latency', title: 'Latency over time', body: chartsHtml(latencyCharts(report)) },
@@ -82,7 +97,9 @@ function head(report: Report): string {
 export function renderHtml(report: Report): string {
   const body = sections(report);
   const toc = body.map((s) => `<a href="#${esc(s.id)}">${esc(s.title)}</a>`).join('');
-  const bodyHtml = body.map((s) => `<section id="${esc(s.id)}"><h2>${esc(s.title)}</h2>${s.body}</section>`).join('\n');
+  const bodyHtml = body
+    .map((s) => `<section id="${esc(s.id)}"><h2>${esc(s.title)}</h2>${s.body}</section>`)
+    .join('\n');
   return [
     head(report),
     '<body><main>',

@@ -20,14 +20,21 @@ function thresholdSummary(thresholds: readonly ThresholdResult[]): string {
 }
 
 export function renderVerdict(report: Report): string {
-  const reached = report.reachedUs >= report.scenario.durationUs
-    ? `ran ${formatVirtualTime(report.reachedUs)} of virtual time`
-    : `reached ${formatVirtualTime(report.reachedUs)} of ${formatVirtualTime(report.scenario.durationUs)}`;
+  const reached =
+    report.reachedUs >= report.scenario.durationUs
+      ? `ran ${formatVirtualTime(report.reachedUs)} of virtual time`
+      : `reached ${formatVirtualTime(report.reachedUs)} of ${formatVirtualTime(report.scenario.durationUs)}`;
   const reason = report.statusReason === null ? '' : `<p class="reason">${esc(report.statusReason)}</p>`;
   const failed = report.thresholds.filter((t) => !t.ok);
-  const failedList = failed.length === 0 ? '' : `<ul class="failed-list">${failed
-    .map((t) => `<li><code>${esc(t.expr)}</code>: observed ${esc(t.observed === null ? 'no data' : formatThresholdValue(t.expr, t.observed))}</li>`)
-    .join('')}</ul>`;
+  const failedList =
+    failed.length === 0
+      ? ''
+      : `<ul class="failed-list">${failed
+          .map(
+            (t) =>
+              `<li><code>${esc(t.expr)}</code>: observed ${esc(t.observed === null ? 'no data' : formatThresholdValue(t.expr, t.observed))}</li>`,
+          )
+          .join('')}</ul>`;
   return [
     `<section class="verdict verdict-${esc(report.verdict)}" role="status" aria-live="polite">`,
     `<div class="verdict-word">${VERDICT_TEXT[report.verdict]}</div>`,
@@ -58,18 +65,35 @@ function facts(report: Report): Fact[] {
     { label: 'devices', value: formatCount(report.devices) },
     { label: 'virtual time', value: formatVirtualTime(report.reachedUs) },
     { label: 'mode', value: report.scenario.mode },
-    { label: `faults · ${formatCount(report.faults.length)} firings`, value: formatCount(new Set(report.faults.map((f) => f.faultId)).size) },
+    {
+      label: `faults · ${formatCount(report.faults.length)} firings`,
+      value: formatCount(new Set(report.faults.map((f) => f.faultId)).size),
+    },
   ];
-  if (rollout !== null) list.push({ label: `rollout ${rollout.version}`, value: rollout.state, ...rolloutTone(rollout.state) });
-  list.push({ label: 'bricked', value: formatCount(bricked), ...(bricked > 0 ? { tone: 'bad' as const } : {}) });
-  list.push({ label: 'device outcomes', value: formatCount(report.outcomes.total), ...(report.outcomes.total > 0 ? { tone: 'bad' as const } : {}) });
-  list.push({ label: 'warnings', value: formatCount(report.warnings.length), ...(report.warnings.length > 0 ? { tone: 'bad' as const } : {}) });
+  if (rollout !== null)
+    list.push({ label: `rollout ${rollout.version}`, value: rollout.state, ...rolloutTone(rollout.state) });
+  list.push({
+    label: 'bricked',
+    value: formatCount(bricked),
+    ...(bricked > 0 ? { tone: 'bad' as const } : {}),
+  });
+  list.push({
+    label: 'device outcomes',
+    value: formatCount(report.outcomes.total),
+    ...(report.outcomes.total > 0 ? { tone: 'bad' as const } : {}),
+  });
+  list.push({
+    label: 'warnings',
+    value: formatCount(report.warnings.length),
+    ...(report.warnings.length > 0 ? { tone: 'bad' as const } : {}),
+  });
   return list;
 }
 
 export function renderFacts(report: Report): string {
   const items = facts(report).map(
-    (f) => `<div class="fact${f.tone === undefined ? '' : ` ${f.tone}`}"><div class="fact-value">${esc(f.value)}</div><div class="fact-label">${esc(f.label)}</div></div>`,
+    (f) =>
+      `<div class="fact${f.tone === undefined ? '' : ` ${f.tone}`}"><div class="fact-value">${esc(f.value)}</div><div class="fact-label">${esc(f.label)}</div></div>`,
   );
   return `<section class="facts" aria-label="Key facts">${items.join('')}</section>`;
 }
@@ -90,7 +114,8 @@ export function formatThresholdValue(expr: string, value: number | null): string
 }
 
 export function renderThresholds(thresholds: readonly ThresholdResult[]): string {
-  if (thresholds.length === 0) return '<section id="thresholds"><h2>Thresholds</h2><p class="muted">No thresholds were set: the run always passes.</p></section>';
+  if (thresholds.length === 0)
+    return '<section id="thresholds"><h2>Thresholds</h2><p class="muted">No thresholds were set: the run always passes.</p></section>';
   const rows = thresholds.map((t) => {
     const observed = t.observed === null ? 'no data' : formatThresholdValue(t.expr, t.observed);
     const badge = t.ok ? '<span class="badge pass">PASS</span>' : '<span class="badge fail">FAIL</span>';

@@ -8,7 +8,12 @@ import { ToolError } from '../../../src/errors/tool-error.js';
 import { assertLiveFdBudget } from '../../../src/live/targets.js';
 import { loadScenario } from '../../../src/scenario/index.js';
 import type { Report } from '../../../src/reports/report-types.js';
-import { freePort, mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
+import {
+  freePort,
+  mosquittoInstalled,
+  startMosquitto,
+  type MosquittoHandle,
+} from '../../../bench/lib/mosquitto.js';
 import { liveScenario } from './live-helpers.js';
 
 const counter = (r: Report, name: string): number => r.metrics.counters[name] ?? 0;
@@ -34,7 +39,10 @@ async function rejection(p: Promise<unknown>): Promise<ToolError> {
 
 describe('live mode against the embedded backend', () => {
   it('runs the live quickstart: connects, publishes, and the subscriber receives what was acked', async () => {
-    const s = await loadScenario('scenarios/live-quickstart.yaml', { env: {}, overrides: { devices: 40, duration: '5m' } });
+    const s = await loadScenario('scenarios/live-quickstart.yaml', {
+      env: {},
+      overrides: { devices: 40, duration: '5m' },
+    });
     const { report } = await runResolved(s, { noFiles: true });
     expect(report.status).toBe('completed');
     expect(counter(report, 'devices_powered_on_total')).toBe(40);
@@ -86,7 +94,9 @@ describe('live mode against the embedded backend', () => {
     const { report } = await runResolved(s, { noFiles: true });
     expect(counter(report, 'mqtt_disconnects_total{reason="radio"}')).toBeGreaterThan(0);
     expect(counter(report, 'mqtt_disconnects_total{reason="power"}')).toBeGreaterThan(0);
-    const drops = counter(report, 'mqtt_disconnects_total{reason="radio"}') + counter(report, 'mqtt_disconnects_total{reason="power"}');
+    const drops =
+      counter(report, 'mqtt_disconnects_total{reason="radio"}') +
+      counter(report, 'mqtt_disconnects_total{reason="power"}');
     expect(counter(report, 'mqtt_connect_success_total')).toBeGreaterThanOrEqual(20 + drops);
   }, 40_000);
   it('rolls firmware out over real HTTP downloads and finds half-open links by keepalive', async () => {
@@ -138,21 +148,27 @@ describe('live mode targets and limits', () => {
   });
 });
 
-describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')('live mode against mosquitto', () => {
-  let broker: MosquittoHandle | null = null;
-  afterEach(async () => {
-    await broker?.stop();
-    broker = null;
-  });
+describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
+  'live mode against mosquitto',
+  () => {
+    let broker: MosquittoHandle | null = null;
+    afterEach(async () => {
+      await broker?.stop();
+      broker = null;
+    });
 
-  it('spreads devices over two brokers and the subscriber sees every acked publish', async () => {
-    broker = await startMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
-    const url = broker.url;
-    const s = await liveScenario({ devices: 20, duration: '4m' }, { targetMqtt: [url, url.replace('127.0.0.1', 'localhost')] });
-    const r = await runLive(s, { workers: 1 });
-    expect(r.status).toBe('completed');
-    expect(r.agg.counter('mqtt_connect_success_total')).toBe(20);
-    expect(r.live.acked).toBe(r.live.sent);
-    expect(r.live.delivered).toBe(r.live.acked);
-  }, 40_000);
-});
+    it('spreads devices over two brokers and the subscriber sees every acked publish', async () => {
+      broker = await startMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
+      const url = broker.url;
+      const s = await liveScenario(
+        { devices: 20, duration: '4m' },
+        { targetMqtt: [url, url.replace('127.0.0.1', 'localhost')] },
+      );
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      expect(r.agg.counter('mqtt_connect_success_total')).toBe(20);
+      expect(r.live.acked).toBe(r.live.sent);
+      expect(r.live.delivered).toBe(r.live.acked);
+    }, 40_000);
+  },
+);

@@ -26,7 +26,9 @@ function readUrls(p: ChildProcess): Promise<{ mqtt: string; http: string }> {
 }
 
 it('serves the embedded backend on loopback until SIGINT', async () => {
-  const p = spawn(process.execPath, ['bin/fleetstorm.js', 'serve', '--mqtt-port', '0', '--http-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, ['bin/fleetstorm.js', 'serve', '--mqtt-port', '0', '--http-port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child = p;
   const urls = await readUrls(p);
   expect(urls.mqtt).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
@@ -41,7 +43,11 @@ it('serves the embedded backend on loopback until SIGINT', async () => {
 }, 20_000);
 
 it('refuses a non-loopback host with exit code 2', async () => {
-  const p = spawn(process.execPath, ['bin/fleetstorm.js', 'serve', '--host', '0.0.0.0', '--mqtt-port', '0', '--http-port', '0'], { stdio: 'ignore' });
+  const p = spawn(
+    process.execPath,
+    ['bin/fleetstorm.js', 'serve', '--host', '0.0.0.0', '--mqtt-port', '0', '--http-port', '0'],
+    { stdio: 'ignore' },
+  );
   child = p;
   const [code] = (await once(p, 'exit')) as [number | null];
   expect(code).toBe(2);

@@ -50,7 +50,13 @@ describe('formatDurationUs', () => {
 
 describe('counts, ratios, bytes', () => {
   it('abbreviates counts with SI suffixes', () => {
-    expect([950, 1_200, 12_345, 3_400_000, 2e9].map(formatCount)).toEqual(['950', '1.2k', '12.3k', '3.4M', '2G']);
+    expect([950, 1_200, 12_345, 3_400_000, 2e9].map(formatCount)).toEqual([
+      '950',
+      '1.2k',
+      '12.3k',
+      '3.4M',
+      '2G',
+    ]);
   });
 
   it('groups integers with thin spaces', () => {

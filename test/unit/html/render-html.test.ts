@@ -9,7 +9,10 @@ interface ChartTag {
 }
 
 function charts(html: string): ChartTag[] {
-  return [...html.matchAll(/<svg data-chart="([^"]+)" data-points="(\d+)"/g)].map((m) => ({ id: m[1] ?? '', points: Number(m[2]) }));
+  return [...html.matchAll(/<svg data-chart="([^"]+)" data-points="(\d+)"/g)].map((m) => ({
+    id: m[1] ?? '',
+    points: Number(m[2]),
+  }));
 }
 
 function emptyReport(): Report {
@@ -36,7 +39,7 @@ describe('renderHtml on a realistic report', () => {
 
   it('is one self-contained document that makes no requests', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html).toContain("Content-Security-Policy\" content=\"default-src 'none'");
+    expect(html).toContain('Content-Security-Policy" content="default-src \'none\'');
     expect(html).not.toMatch(/<link[^>]+stylesheet/);
     expect(html).not.toMatch(/\s(src|href)="(https?:)?\/\//);
     expect(html).not.toMatch(/@import|url\(\s*['"]?https?:/);
@@ -56,7 +59,10 @@ describe('renderHtml on a realistic report', () => {
   });
 
   it('shows thresholds with observed values in human units and pass/fail badges', () => {
-    const rows = html.slice(html.indexOf('<table class="thresholds">'), html.indexOf('</table>', html.indexOf('<table class="thresholds">')));
+    const rows = html.slice(
+      html.indexOf('<table class="thresholds">'),
+      html.indexOf('</table>', html.indexOf('<table class="thresholds">')),
+    );
     expect(rows.match(/badge fail/g)).toHaveLength(2);
     expect(rows.match(/badge pass/g)).toHaveLength(2);
     expect(rows).toContain('<td class="num" title="48000000">48s</td>');
@@ -95,7 +101,10 @@ describe('renderHtml on a realistic report', () => {
   });
 
   it('marks faults on every time axis: bands for fleet-wide faults, ticks for per-device ones', () => {
-    const figures = html.split('<figure class="chart"').slice(1).filter((f) => !f.includes('data-chart="timeline"'));
+    const figures = html
+      .split('<figure class="chart"')
+      .slice(1)
+      .filter((f) => !f.includes('data-chart="timeline"'));
     expect(figures.length).toBeGreaterThan(8);
     for (const f of figures) {
       expect(f).toMatch(/<rect class="band"[^>]*><title>backend-outage @ 12h–12h15m/);
@@ -107,12 +116,17 @@ describe('renderHtml on a realistic report', () => {
 
   it('labels the time axis in human virtual time', () => {
     const figure = html.slice(html.indexOf('id="chart-conn-states"'));
-    const labels = [...figure.slice(0, figure.indexOf('</figure>')).matchAll(/<text class="xlab"[^>]*>([^<]+)</g)].map((m) => m[1]);
+    const labels = [
+      ...figure.slice(0, figure.indexOf('</figure>')).matchAll(/<text class="xlab"[^>]*>([^<]+)</g),
+    ].map((m) => m[1]);
     expect(labels).toEqual(['0', '3h', '6h', '9h', '12h', '15h', '18h', '21h', '24h']);
   });
 
   it('has a timeline lane for power-on, each wave and each fault', () => {
-    const timeline = html.slice(html.indexOf('data-chart="timeline"'), html.indexOf('</figure>', html.indexOf('data-chart="timeline"')));
+    const timeline = html.slice(
+      html.indexOf('data-chart="timeline"'),
+      html.indexOf('</figure>', html.indexOf('data-chart="timeline"')),
+    );
     const lanes = [...timeline.matchAll(/<text class="lane-label"[^>]*>([^<]+)</g)].map((m) => m[1]);
     expect(lanes).toHaveLength(1 + 4 + 4);
     expect(lanes[0]).toBe('power-on · 1M devices');
@@ -121,18 +135,25 @@ describe('renderHtml on a realistic report', () => {
   });
 
   it('tabulates rollout waves, outcomes, counters, run info and the replay line', () => {
-    const waves = html.slice(html.indexOf('<table class="waves">'), html.indexOf('</table>', html.indexOf('<table class="waves">')));
+    const waves = html.slice(
+      html.indexOf('<table class="waves">'),
+      html.indexOf('</table>', html.indexOf('<table class="waves">')),
+    );
     expect(waves.match(/<tr><td>\d<\/td>/g)).toHaveLength(4);
     expect(html).toContain('<strong>557</strong> devices ended failed, rolled back or bricked');
     expect(html).toContain('<code>mqtt_connect_failed_total{reason=&quot;rejected&quot;}</code>');
-    expect(html).toContain('<code>fleetstorm run scenarios/ota-rollout-under-radio-drops.yaml --seed 42</code>');
+    expect(html).toContain(
+      '<code>fleetstorm run scenarios/ota-rollout-under-radio-drops.yaml --seed 42</code>',
+    );
     expect(html).toContain('<th scope="row">seed</th><td><code>42</code></td>');
     expect(html).toContain('fleetstorm 0.1.0');
     expect(html).toContain('<li>Backend connect queue hit its limit');
   });
 
   it('embeds tooltip data as inert JSON and renders deterministically', () => {
-    const blocks = [...html.matchAll(/<script type="application\/json" class="chart-data">([^<]*)<\/script>/g)];
+    const blocks = [
+      ...html.matchAll(/<script type="application\/json" class="chart-data">([^<]*)<\/script>/g),
+    ];
     expect(blocks.length).toBe(charts(html).length - 1);
     const first = JSON.parse(blocks[0]?.[1] ?? '{}') as { x: number[]; t: string[]; s: unknown[] };
     expect(first.x.length).toBe(first.t.length);
@@ -175,7 +196,12 @@ describe('renderHtml edge cases', () => {
 
   it('shades the part of the time axis an interrupted run never reached', () => {
     const report = sampleReport();
-    const html = renderHtml({ ...report, status: 'interrupted', verdict: 'incomplete', reachedUs: report.scenario.durationUs / 2 });
+    const html = renderHtml({
+      ...report,
+      status: 'interrupted',
+      verdict: 'incomplete',
+      reachedUs: report.scenario.durationUs / 2,
+    });
     expect(html).toContain('not reached (interrupted)');
     expect(html).toContain('reached 12h of 24h');
   });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { downsample } from '../../../src/reports/html/svg/downsample.js';
-import { niceDurationLinear, niceDurationLog, niceLinear, timeTicks } from '../../../src/reports/html/svg/scale.js';
+import {
+  niceDurationLinear,
+  niceDurationLog,
+  niceLinear,
+  timeTicks,
+} from '../../../src/reports/html/svg/scale.js';
 
 const S = 1_000_000;
 const M = 60 * S;
@@ -12,11 +17,16 @@ describe('axis ticks', () => {
   });
 
   it('puts a one-hour close-up on 10 minute steps', () => {
-    expect(timeTicks(11 * H + 50 * M, 12 * H + 48 * M)).toEqual([0, 1, 2, 3, 4, 5].map((k) => 11 * H + 50 * M + k * 10 * M));
+    expect(timeTicks(11 * H + 50 * M, 12 * H + 48 * M)).toEqual(
+      [0, 1, 2, 3, 4, 5].map((k) => 11 * H + 50 * M + k * 10 * M),
+    );
   });
 
   it('extends linear axes to 1-2-5 steps', () => {
-    expect(niceLinear(0, 987_000)).toEqual({ domain: [0, 1_000_000], ticks: [0, 200_000, 400_000, 600_000, 800_000, 1_000_000] });
+    expect(niceLinear(0, 987_000)).toEqual({
+      domain: [0, 1_000_000],
+      ticks: [0, 200_000, 400_000, 600_000, 800_000, 1_000_000],
+    });
   });
 
   it('puts duration axes on human steps', () => {

@@ -26,7 +26,9 @@ describe('examples', () => {
     expect(shard.strategy['fail-fast']).toBe(false);
     const run = shard.steps.map((s: Record<string, string>) => s['run'] ?? '').join('\n');
     expect(run).toContain('--shard "${{ matrix.shard }}/${{ strategy.job-total }}"');
-    const upload = shard.steps.find((s: Record<string, string>) => s['uses']?.startsWith('actions/upload-artifact'));
+    const upload = shard.steps.find((s: Record<string, string>) =>
+      s['uses']?.startsWith('actions/upload-artifact'),
+    );
     expect(upload.with.name).toBe('fleetstorm-shard-${{ matrix.shard }}');
     expect(merge.needs).toBe('shard');
     expect(Number(merge.env.SHARDS)).toBe(shards.length);

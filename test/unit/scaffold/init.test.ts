@@ -9,7 +9,13 @@ import { roundUpNice } from '../../../src/scaffold/plan.js';
 import { writeScaffoldFiles } from '../../../src/scaffold/write.js';
 import { loadScenario } from '../../../src/scenario/index.js';
 
-const base: ScaffoldOptions = { name: 'my-storm', devices: 20_000, rollout: true, mode: 'virtual', dir: 'scenarios' };
+const base: ScaffoldOptions = {
+  name: 'my-storm',
+  devices: 20_000,
+  rollout: true,
+  mode: 'virtual',
+  dir: 'scenarios',
+};
 
 function parsed(content: string): Record<string, any> {
   const doc = parseDocument(content);
@@ -34,27 +40,68 @@ describe('scaffoldScenario', () => {
 
   it('writes the scenario and its device type next to each other', () => {
     const { files } = scaffoldScenario(base);
-    expect(files.map((f) => f.path)).toEqual([join('scenarios', 'my-storm.yaml'), join('scenarios', 'devices', 'my-storm-device.yaml')]);
+    expect(files.map((f) => f.path)).toEqual([
+      join('scenarios', 'my-storm.yaml'),
+      join('scenarios', 'devices', 'my-storm-device.yaml'),
+    ]);
   });
 
   it('produces a commented scenario with the expected kebab-case keys', () => {
     const [scenario] = scaffoldScenario(base).files;
     const s = parsed(scenario!.content);
-    expect(Object.keys(s)).toEqual(['name', 'description', 'seed', 'duration', 'mode', 'fleet', 'power-on', 'backend', 'rollout', 'faults', 'thresholds']);
+    expect(Object.keys(s)).toEqual([
+      'name',
+      'description',
+      'seed',
+      'duration',
+      'mode',
+      'fleet',
+      'power-on',
+      'backend',
+      'rollout',
+      'faults',
+      'thresholds',
+    ]);
     expect(s['fleet']).toEqual([{ device: 'my-storm-device', count: 20_000 }]);
-    expect(Object.keys(s['rollout'])).toEqual(['firmware', 'start', 'waves', 'wave-interval', 'selector', 'failure-limit']);
-    expect(s['faults'].map((f: Record<string, string>) => f['type'])).toEqual(['backend-outage', 'radio-drop', 'power-loss']);
+    expect(Object.keys(s['rollout'])).toEqual([
+      'firmware',
+      'start',
+      'waves',
+      'wave-interval',
+      'selector',
+      'failure-limit',
+    ]);
+    expect(s['faults'].map((f: Record<string, string>) => f['type'])).toEqual([
+      'backend-outage',
+      'radio-drop',
+      'power-loss',
+    ]);
     expect(s['thresholds']).toContainEqual({ expr: 'ota_bricked_total == 0', abort: true });
     for (const section of ['fleet:', 'power-on:', 'backend:', 'rollout:', 'faults:', 'thresholds:']) {
       const lines = scenario!.content.split('\n');
       const at = lines.indexOf(section);
-      expect(lines.slice(0, at).reverse().find((l) => l !== '' && !l.startsWith('  '))?.startsWith('#'), section).toBe(true);
+      expect(
+        lines
+          .slice(0, at)
+          .reverse()
+          .find((l) => l !== '' && !l.startsWith('  '))
+          ?.startsWith('#'),
+        section,
+      ).toBe(true);
     }
   });
 
   it('produces a commented device type with every section', () => {
     const device = parsed(scaffoldScenario({ ...base, protocol: 'http' }).files[1]!.content);
-    expect(Object.keys(device)).toEqual(['description', 'firmware', 'radio', 'battery', 'connectivity', 'telemetry', 'ota']);
+    expect(Object.keys(device)).toEqual([
+      'description',
+      'firmware',
+      'radio',
+      'battery',
+      'connectivity',
+      'telemetry',
+      'ota',
+    ]);
     expect(device['connectivity'].mode).toBe('duty-cycle');
     expect(device['ota'].discovery).toBe('poll');
     expect(device['battery'].capacity).toBe('2600mAh');
@@ -96,7 +143,10 @@ describe('scaffoldScenario', () => {
     dirs.push(dir);
     const { files } = scaffoldScenario({ ...base, dir });
     await writeFile(join(dir, 'my-storm.yaml'), 'edited\n');
-    await expect(writeScaffoldFiles(files)).rejects.toMatchObject({ code: 'FLEETSTORM_ERR_CLI_ARGUMENT', where: files[0]!.path });
+    await expect(writeScaffoldFiles(files)).rejects.toMatchObject({
+      code: 'FLEETSTORM_ERR_CLI_ARGUMENT',
+      where: files[0]!.path,
+    });
     await expect(readFile(files[1]!.path, 'utf8')).rejects.toThrow();
     await writeScaffoldFiles(files, true);
     await expect(readFile(files[0]!.path, 'utf8')).resolves.toBe(files[0]!.content);

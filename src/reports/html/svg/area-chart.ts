@@ -27,7 +27,12 @@ function stack(series: readonly ChartSeries[], length: number): number[][] {
   return tops;
 }
 
-function layerPolygon(xs: readonly number[], top: readonly number[], bottom: readonly number[], mapY: (v: number) => number): string {
+function layerPolygon(
+  xs: readonly number[],
+  top: readonly number[],
+  bottom: readonly number[],
+  mapY: (v: number) => number,
+): string {
   const upper = xs.map((xv, i) => `${px(xv)},${px(mapY(top[i] ?? 0))}`);
   const lower = xs.map((xv, i) => `${px(xv)},${px(mapY(bottom[i] ?? 0))}`).reverse();
   return [...upper, ...lower].join(' ');

@@ -9,7 +9,12 @@ export interface Sampled {
   series: ChartSeries[];
 }
 
-function reduceBucket(values: readonly (number | null)[], from: number, to: number, mode: 'max' | 'last'): number | null {
+function reduceBucket(
+  values: readonly (number | null)[],
+  from: number,
+  to: number,
+  mode: 'max' | 'last',
+): number | null {
   let out: number | null = null;
   for (let i = from; i < to; i += 1) {
     const v = values[i] ?? null;

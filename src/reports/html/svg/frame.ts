@@ -31,7 +31,9 @@ export function renderAxes(x: Scale, y: Scale, formatY: (v: number) => string): 
     out.push(`<line class="tick" x1="${xx}" x2="${xx}" y1="${PLOT.bottom}" y2="${PLOT.bottom + 4}"/>`);
     out.push(`<text class="xlab" x="${xx}" y="${PLOT.bottom + 16}">${esc(formatVirtualTime(t))}</text>`);
   }
-  out.push(`<line class="axis" x1="${PLOT.left}" x2="${PLOT.right}" y1="${PLOT.bottom}" y2="${PLOT.bottom}"/>`);
+  out.push(
+    `<line class="axis" x1="${PLOT.left}" x2="${PLOT.right}" y1="${PLOT.bottom}" y2="${PLOT.bottom}"/>`,
+  );
   out.push(`<line class="axis" x1="${PLOT.left}" x2="${PLOT.left}" y1="${PLOT.top}" y2="${PLOT.bottom}"/>`);
   out.push('</g>');
   return out.join('');
@@ -51,7 +53,10 @@ function clampX(x: Scale, us: number): number {
 }
 
 function markerTitle(m: TimeMarker): string {
-  const span = m.endUs > m.startUs ? `${formatVirtualTime(m.startUs)}–${formatVirtualTime(m.endUs)}` : formatVirtualTime(m.startUs);
+  const span =
+    m.endUs > m.startUs
+      ? `${formatVirtualTime(m.startUs)}–${formatVirtualTime(m.endUs)}`
+      : formatVirtualTime(m.startUs);
   return `<title>${esc(`${m.label} @ ${span}: ${m.detail}`)}</title>`;
 }
 
@@ -63,12 +68,20 @@ export function renderMarkerShapes(x: Scale, markers: readonly TimeMarker[]): st
     const x1 = Math.max(clampX(x, m.endUs), x0 + 1.5);
     const h = PLOT.bottom - PLOT.top;
     if (m.style === 'band') {
-      out.push(`<rect class="band" x="${px(x0)}" y="${PLOT.top}" width="${px(x1 - x0)}" height="${h}" fill="${m.color}">${markerTitle(m)}</rect>`);
-      out.push(`<line class="band-edge" x1="${px(x0)}" x2="${px(x0)}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="${m.color}"/>`);
+      out.push(
+        `<rect class="band" x="${px(x0)}" y="${PLOT.top}" width="${px(x1 - x0)}" height="${h}" fill="${m.color}">${markerTitle(m)}</rect>`,
+      );
+      out.push(
+        `<line class="band-edge" x1="${px(x0)}" x2="${px(x0)}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="${m.color}"/>`,
+      );
     } else if (m.style === 'line') {
-      out.push(`<line class="rule" x1="${px(x0)}" x2="${px(x0)}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="${m.color}">${markerTitle(m)}</line>`);
+      out.push(
+        `<line class="rule" x1="${px(x0)}" x2="${px(x0)}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="${m.color}">${markerTitle(m)}</line>`,
+      );
     } else {
-      out.push(`<rect class="strip" x="${px(x0)}" y="${stripY(m.row ?? 0)}" width="${px(x1 - x0)}" height="${STRIP_ROW_PX}" fill="${m.color}">${markerTitle(m)}</rect>`);
+      out.push(
+        `<rect class="strip" x="${px(x0)}" y="${stripY(m.row ?? 0)}" width="${px(x1 - x0)}" height="${STRIP_ROW_PX}" fill="${m.color}">${markerTitle(m)}</rect>`,
+      );
     }
   }
   out.push('</g>');
@@ -79,7 +92,9 @@ export function renderMarkerShapes(x: Scale, markers: readonly TimeMarker[]): st
 export function renderMarkerLabels(x: Scale, markers: readonly TimeMarker[]): string {
   const rowEnds = LABEL_ROWS_Y.map(() => -Infinity);
   const out: string[] = ['<g class="marker-labels">'];
-  const labelled = markers.filter((m) => m.style !== 'tick' && visible(x, m)).sort((a, b) => a.startUs - b.startUs);
+  const labelled = markers
+    .filter((m) => m.style !== 'tick' && visible(x, m))
+    .sort((a, b) => a.startUs - b.startUs);
   for (const m of labelled) {
     const x0 = clampX(x, m.startUs);
     const widthPx = m.label.length * 6.2 + 6;
@@ -95,16 +110,23 @@ export function renderMarkerLabels(x: Scale, markers: readonly TimeMarker[]): st
   return out.join('');
 }
 
-export function renderLegend(series: readonly ChartSeries[], markers: readonly TimeMarker[], x: Scale): string {
+export function renderLegend(
+  series: readonly ChartSeries[],
+  markers: readonly TimeMarker[],
+  x: Scale,
+): string {
   const items = series.map(
-    (s) => `<li><span class="swatch${s.dashed === true ? ' dashed' : ''}" style="--c:${s.color}"></span>${esc(s.label)}</li>`,
+    (s) =>
+      `<li><span class="swatch${s.dashed === true ? ' dashed' : ''}" style="--c:${s.color}"></span>${esc(s.label)}</li>`,
   );
   const groups = new Map<string, TimeMarker>();
   for (const m of markers) if (!groups.has(m.legend) && visible(x, m)) groups.set(m.legend, m);
   let first = true;
   for (const [legend, m] of groups) {
     const kind = m.style === 'line' ? 'rule' : m.style === 'tick' ? 'tickmark' : 'band';
-    items.push(`<li class="marker-item${first ? ' first' : ''}"><span class="swatch ${kind}" style="--c:${m.color}"></span>${esc(legend)}</li>`);
+    items.push(
+      `<li class="marker-item${first ? ' first' : ''}"><span class="swatch ${kind}" style="--c:${m.color}"></span>${esc(legend)}</li>`,
+    );
     first = false;
   }
   return `<ul class="legend">${items.join('')}</ul>`;
@@ -127,7 +149,11 @@ export function hoverData(
   return {
     x: xs.map((v) => Math.round(v * 10) / 10),
     t: timesUs.map((t) => formatVirtualTime(t)),
-    s: series.map((s) => ({ l: s.label, c: s.color, v: s.values.map((v) => (v === null ? '–' : formatY(v))) })),
+    s: series.map((s) => ({
+      l: s.label,
+      c: s.color,
+      v: s.values.map((v) => (v === null ? '–' : formatY(v))),
+    })),
   };
 }
 
@@ -157,7 +183,10 @@ export function renderFigure({ spec, body, points, hover, legend, height = HEIGH
   const sub = spec.subtitle === undefined ? '' : `<p class="sub">${esc(spec.subtitle)}</p>`;
   const hoverAttr = hover === null ? '' : ' data-hover=""';
   // A JSON data block is never executed; only `<` needs escaping so `</script>` cannot occur.
-  const hoverJson = hover === null ? '' : `<script type="application/json" class="chart-data">${JSON.stringify(hover).replace(/</g, '\\u003c')}</script>`;
+  const hoverJson =
+    hover === null
+      ? ''
+      : `<script type="application/json" class="chart-data">${JSON.stringify(hover).replace(/</g, '\\u003c')}</script>`;
   return [
     `<figure class="chart" id="chart-${id}">`,
     `<figcaption><h3>${esc(spec.title)}</h3>${sub}</figcaption>`,

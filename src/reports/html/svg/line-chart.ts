@@ -12,7 +12,16 @@ import {
   renderMarkerShapes,
   timeScale,
 } from './frame.js';
-import { linearScale, logScale, niceDurationLinear, niceDurationLog, niceLinear, niceLog, px, type Scale } from './scale.js';
+import {
+  linearScale,
+  logScale,
+  niceDurationLinear,
+  niceDurationLog,
+  niceLinear,
+  niceLog,
+  px,
+  type Scale,
+} from './scale.js';
 import type { ChartSeries, ChartSpec } from './types.js';
 
 const DOTS_BELOW_POINTS = 48;
@@ -37,7 +46,9 @@ export function yScaleFor(spec: ChartSpec, series: readonly ChartSeries[]): Scal
   const { min, max, minPositive } = valueRange(series);
   const top = spec.yMax ?? (Number.isFinite(max) ? max : 1);
   const range: [number, number] = [PLOT.bottom, PLOT.top];
-  const wantLog = spec.yScale === 'log' || (spec.yScale === 'auto' && Number.isFinite(minPositive) && top / minPositive > 100);
+  const wantLog =
+    spec.yScale === 'log' ||
+    (spec.yScale === 'auto' && Number.isFinite(minPositive) && top / minPositive > 100);
   const duration = spec.yUnit === 'duration';
   if (wantLog && Number.isFinite(minPositive)) {
     const { domain, ticks } = duration ? niceDurationLog(minPositive, top) : niceLog(minPositive, top);

@@ -54,7 +54,10 @@ function laneBars(lane: TimelineLane, x: Scale, barTop: number): string {
     .map((s) => {
       const x0 = Math.max(PLOT.left, x.map(s.startUs));
       const x1 = Math.max(Math.min(PLOT.right, x.map(s.endUs)), x0 + MIN_BAR_PX);
-      const span = s.endUs > s.startUs ? `${formatVirtualTime(s.startUs)}–${formatVirtualTime(s.endUs)}` : formatVirtualTime(s.startUs);
+      const span =
+        s.endUs > s.startUs
+          ? `${formatVirtualTime(s.startUs)}–${formatVirtualTime(s.endUs)}`
+          : formatVirtualTime(s.startUs);
       const title = `<title>${esc(`${lane.label} @ ${span}: ${s.detail}`)}</title>`;
       return `<rect class="lane-bar" x="${px(x0)}" y="${barTop}" width="${px(x1 - x0)}" height="${BAR_PX}" rx="2" fill="${lane.color}">${title}</rect>`;
     })
@@ -78,7 +81,10 @@ export function renderTimelineChart(spec: TimelineSpec): string {
   const height = bottom + (HEIGHT - PLOT.bottom);
   const lanes = spec.lanes.map((lane, i) => {
     const barTop = TOP_PX + i * LANE_PX + (LANE_PX - BAR_PX) / 2;
-    const stripe = i % 2 === 0 ? `<rect class="lane-bg" x="${PLOT.left}" y="${TOP_PX + i * LANE_PX}" width="${PLOT.right - PLOT.left}" height="${LANE_PX}"/>` : '';
+    const stripe =
+      i % 2 === 0
+        ? `<rect class="lane-bg" x="${PLOT.left}" y="${TOP_PX + i * LANE_PX}" width="${PLOT.right - PLOT.left}" height="${LANE_PX}"/>`
+        : '';
     return stripe + laneBars(lane, x, barTop) + laneLabel(lane, x, barTop);
   });
   const chartSpec: ChartSpec = {
