@@ -1,5 +1,5 @@
 // The smaller commands: validate, report render|merge, init, k8s render.
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EXIT, type ExitCode } from '../../errors/exit-codes.js';
 import { ToolError } from '../../errors/tool-error.js';
@@ -31,7 +31,11 @@ export async function validateCommand(files: string[]): Promise<ExitCode> {
 
 export async function renderCommand(path: string, outDir: string | undefined): Promise<ExitCode> {
   const report = await readReport(path);
-  const dir = outDir ?? dirname(path);
+  const isDir = await stat(path).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
+  const dir = outDir ?? (isDir ? path : dirname(path));
   const paths = await writeReportFiles(report, dir, { html: renderHtml });
   out(renderSummary(report));
   err(`rendered: ${paths.dir}/ (report.html, summary.txt, junit.xml)`);
