@@ -1,5 +1,6 @@
 // Live mode engine: the same fleet against a real backend over real MQTT and HTTP sockets, in
-// one process (src/live). Checks the run can work before it starts (speed, loopback targets,
+// one process (src/live); `live.processes` > 1 is run by src/app/multi-process.ts, one
+// process per shard, each of which runs this engine. Checks the run can work before it starts (speed, loopback targets,
 // reachability, open files), starts the embedded backend when no target is given, runs the
 // live driver and closes everything, whatever happened.
 import { randomUUID } from 'node:crypto';
@@ -15,7 +16,7 @@ import type { EngineOptions } from './engine-types.js';
 
 export type { LiveEngineResult, LiveStats } from '../live/driver.js';
 
-function checkOptions(s: ResolvedScenario): void {
+export function checkLiveOptions(s: ResolvedScenario): void {
   const where = s.sourcePath ?? 'scenario';
   if (!Number.isFinite(s.live.speed) || !(s.live.speed > 0)) {
     throw new ToolError(
@@ -27,13 +28,6 @@ function checkOptions(s: ResolvedScenario): void {
         fix: 'give a number, e.g. --speed 60 (60 virtual seconds per real second), or use --mode virtual for --speed max',
       },
     );
-  }
-  if (s.live.processes > 1) {
-    throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', '--processes is not available yet in live mode', {
-      where: `${where}: live.processes`,
-      got: String(s.live.processes),
-      fix: 'start N runs with --shard i/N (one per process) and combine them with `fleetstorm report merge`',
-    });
   }
 }
 
@@ -66,7 +60,7 @@ async function closeFleet(f: LiveFleet): Promise<void> {
 }
 
 export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise<LiveEngineResult> {
-  checkOptions(s);
+  checkLiveOptions(s);
   const devices = shardSize(fleetDevicesOf(s), s.shard?.count ?? 1, s.shard?.index ?? 0);
   const embedded = s.target.mqttUrls.length === 0;
   assertLiveFdBudget(

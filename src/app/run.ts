@@ -20,6 +20,7 @@ import { buildReport } from './report-build.js';
 import { runVirtual } from './virtual-engine.js';
 import { defaultWorkers } from '../workers/pool.js';
 import { runLive } from './live-engine.js';
+import { runProcesses } from './multi-process.js';
 
 export interface RunOptions {
   /** Report directory; default reports/<time>-<scenario>. */
@@ -94,10 +95,24 @@ function stopCheck(s: ResolvedScenario, opts: RunOptions): (p: IntervalProgress)
   };
 }
 
+/** Live mode with `live.processes` > 1: the children's reports, merged. */
+async function runMultiProcess(
+  s: ResolvedScenario,
+  opts: RunOptions,
+  outDir: string | null,
+): Promise<RunOutcome> {
+  const report = await runProcesses(s, { signal: opts.signal, replay: replayLine(s, opts.overrides) });
+  const paths = outDir
+    ? await writeReportFiles(report, outDir, opts.html === false ? {} : { html: renderHtml })
+    : null;
+  return { report, paths, exitCode: exitCodeOf(report) };
+}
+
 export async function runResolved(s: ResolvedScenario, opts: RunOptions = {}): Promise<RunOutcome> {
   for (const t of s.thresholds) parseThreshold(t.expr); // bad expressions fail before the run
   const outDir = opts.noFiles ? null : (opts.outDir ?? defaultOutDir(s));
   if (outDir) await prepareOutDir(outDir); // fail before an hour-long run, not after it
+  if (s.mode === 'live' && s.live.processes > 1) return runMultiProcess(s, opts, outDir);
   const startedAt = new Date(wallClockMs()).toISOString();
   const t0 = monotonicMs();
   const engineOpts: EngineOptions = {

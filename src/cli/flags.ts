@@ -43,6 +43,11 @@ function parseSpeed(text: string): number | 'max' {
   return n;
 }
 
+/** `--processes N` (live mode): a whole number >= 1, or undefined when not given. */
+export function parseProcesses(v: number | undefined): number | undefined {
+  return positiveInt('processes', v);
+}
+
 export function toOverrides(f: RawRunFlags): CliOverrides {
   const o: CliOverrides = {};
   const devices = positiveInt('devices', f.devices);

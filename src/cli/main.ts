@@ -4,10 +4,10 @@
 import yargs, { type Argv } from 'yargs';
 import { EXIT, type ExitCode } from '../errors/exit-codes.js';
 import { ToolError, isToolError } from '../errors/tool-error.js';
-import { replayCommand, runCommand, type RunFlags } from './commands/run.js';
+import { replayCommand, resolvedCommand, runCommand, type RunFlags } from './commands/run.js';
 import { initCommand, k8sCommand, mergeCommand, renderCommand, validateCommand } from './commands/tools.js';
 import { serveCommand } from './commands/serve.js';
-import { toOverrides, type RawRunFlags } from './flags.js';
+import { parseProcesses, toOverrides, type RawRunFlags } from './flags.js';
 import { err } from './output.js';
 
 function runOptions(y: Argv): Argv {
@@ -26,6 +26,10 @@ function runOptions(y: Argv): Argv {
       describe: 'live target broker URL(s), loopback only',
     })
     .option('target-http', { type: 'string', describe: 'live target HTTP base URL' })
+    .option('processes', {
+      type: 'number',
+      describe: 'live mode: split the fleet over N processes (default: the scenario live.processes)',
+    })
     .option('shard', { type: 'string', describe: 'run shard i of N (0-based): i/N' })
     .option('out', { type: 'string', describe: 'report directory (default reports/<time>-<scenario>)' })
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable result on stdout' })
@@ -45,118 +49,125 @@ function runFlags(a: Record<string, unknown>): RunFlags {
     quiet: a.quiet === true,
     html: a.html !== false,
     metricsPort: a['metrics-port'] as number | undefined,
+    processes: parseProcesses(a.processes as number | undefined),
     overrides: toOverrides(a as RawRunFlags),
   };
 }
 
 function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
-  return yargs(argv)
-    .scriptName('fleetstorm')
-    .usage('$0 <command> [options]\n\nLoad- and chaos-test IoT backends with fleets of simulated devices.')
-    .command('run <scenario>', 'run a scenario file', runOptions, (a) =>
-      done(runCommand(a.scenario as string, runFlags(a))),
-    )
-    .command(
-      'replay <report>',
-      're-run the resolved scenario and seed recorded in a report.json',
-      runOptions,
-      (a) => done(replayCommand(a.report as string, runFlags(a))),
-    )
-    .command('validate <files..>', 'check scenario, device type and profile files', {}, (a) =>
-      done(validateCommand(a.files as string[])),
-    )
-    .command(
-      'serve',
-      'start the embedded backend (MQTT broker + HTTP check-in/OTA) on loopback',
-      (y) =>
-        y
-          .option('host', { type: 'string', default: '127.0.0.1' })
-          .option('mqtt-port', { type: 'number', default: 1883 })
-          .option('http-port', { type: 'number', default: 8080 }),
-      (a) => done(serveCommand({ host: a.host, mqttPort: a['mqtt-port'], httpPort: a['http-port'] })),
-    )
-    .command(
-      'report <action> <files..>',
-      'render one report.json again, or merge shard reports',
-      (y) =>
-        y
-          .positional('action', { choices: ['render', 'merge'] as const })
-          .option('out', { type: 'string', describe: 'output directory' })
-          .option('json', { type: 'boolean', default: false }),
-      (a) => {
-        const files = a.files as string[];
-        done(
-          a.action === 'render'
-            ? renderCommand(files[0] as string, a.out)
-            : mergeCommand(files, a.out, a.json),
-        );
-      },
-    )
-    .command(
-      'init',
-      'scaffold a scenario and a device type that validate at once',
-      (y) =>
-        y
-          .option('name', { type: 'string', default: 'my-fleet' })
-          .option('devices', { type: 'number', default: 10_000 })
-          .option('protocol', { choices: ['mqtt', 'http'] as const, default: 'mqtt' as const })
-          .option('rollout', { type: 'boolean', default: false })
-          .option('mode', { choices: ['virtual', 'live'] as const, default: 'virtual' as const })
-          .option('dir', { type: 'string', default: 'scenarios' })
-          .option('force', { type: 'boolean', default: false, describe: 'overwrite existing files' }),
-      (a) =>
-        done(
-          initCommand(
-            {
-              name: a.name,
-              devices: a.devices,
-              protocol: a.protocol,
-              rollout: a.rollout,
-              mode: a.mode,
-              dir: a.dir,
-            },
-            a.force,
+  return (
+    yargs(argv)
+      .scriptName('fleetstorm')
+      .usage('$0 <command> [options]\n\nLoad- and chaos-test IoT backends with fleets of simulated devices.')
+      .command('run <scenario>', 'run a scenario file', runOptions, (a) =>
+        done(runCommand(a.scenario as string, runFlags(a))),
+      )
+      .command(
+        'replay <report>',
+        're-run the resolved scenario and seed recorded in a report.json',
+        runOptions,
+        (a) => done(replayCommand(a.report as string, runFlags(a))),
+      )
+      // Internal (no help line): one process of `--processes N`, on a resolved scenario as JSON.
+      .command('run-resolved <file>', false, runOptions, (a) =>
+        done(resolvedCommand(a.file as string, runFlags(a))),
+      )
+      .command('validate <files..>', 'check scenario, device type and profile files', {}, (a) =>
+        done(validateCommand(a.files as string[])),
+      )
+      .command(
+        'serve',
+        'start the embedded backend (MQTT broker + HTTP check-in/OTA) on loopback',
+        (y) =>
+          y
+            .option('host', { type: 'string', default: '127.0.0.1' })
+            .option('mqtt-port', { type: 'number', default: 1883 })
+            .option('http-port', { type: 'number', default: 8080 }),
+        (a) => done(serveCommand({ host: a.host, mqttPort: a['mqtt-port'], httpPort: a['http-port'] })),
+      )
+      .command(
+        'report <action> <files..>',
+        'render one report.json again, or merge shard reports',
+        (y) =>
+          y
+            .positional('action', { choices: ['render', 'merge'] as const })
+            .option('out', { type: 'string', describe: 'output directory' })
+            .option('json', { type: 'boolean', default: false }),
+        (a) => {
+          const files = a.files as string[];
+          done(
+            a.action === 'render'
+              ? renderCommand(files[0] as string, a.out)
+              : mergeCommand(files, a.out, a.json),
+          );
+        },
+      )
+      .command(
+        'init',
+        'scaffold a scenario and a device type that validate at once',
+        (y) =>
+          y
+            .option('name', { type: 'string', default: 'my-fleet' })
+            .option('devices', { type: 'number', default: 10_000 })
+            .option('protocol', { choices: ['mqtt', 'http'] as const, default: 'mqtt' as const })
+            .option('rollout', { type: 'boolean', default: false })
+            .option('mode', { choices: ['virtual', 'live'] as const, default: 'virtual' as const })
+            .option('dir', { type: 'string', default: 'scenarios' })
+            .option('force', { type: 'boolean', default: false, describe: 'overwrite existing files' }),
+        (a) =>
+          done(
+            initCommand(
+              {
+                name: a.name,
+                devices: a.devices,
+                protocol: a.protocol,
+                rollout: a.rollout,
+                mode: a.mode,
+                dir: a.dir,
+              },
+              a.force,
+            ),
           ),
-        ),
-    )
-    .command(
-      'k8s <action> <scenario>',
-      'print a Kubernetes Indexed Job running N shards, then a merge Job',
-      (y) =>
-        y
-          .positional('action', { choices: ['render'] as const })
-          .option('shards', { type: 'number', demandOption: true })
-          .option('image', { type: 'string', demandOption: true })
-          .option('profile', { type: 'string' })
-          .option('namespace', { type: 'string' })
-          .option('out', { type: 'string', describe: 'write to a file instead of stdout' })
-          .option('arg', {
-            type: 'string',
-            array: true,
-            default: [] as string[],
-            describe: 'extra run flag (repeat)',
-          }),
-      (a) =>
-        done(
-          k8sCommand(a.scenario as string, {
-            shards: a.shards,
-            image: a.image,
-            profile: a.profile,
-            namespace: a.namespace,
-            out: a.out,
-            extraArgs: a.arg,
-          }),
-        ),
-    )
-    .demandCommand(1, 'name a command: run, validate, serve, report, replay, init or k8s')
-    .strict()
-    .exitProcess(false)
-    .fail((msg, e) => {
-      if (e) throw e;
-      throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', msg, { fix: 'see fleetstorm --help' });
-    })
-    .help()
-    .version('0.1.0');
+      )
+      .command(
+        'k8s <action> <scenario>',
+        'print a Kubernetes Indexed Job running N shards, then a merge Job',
+        (y) =>
+          y
+            .positional('action', { choices: ['render'] as const })
+            .option('shards', { type: 'number', demandOption: true })
+            .option('image', { type: 'string', demandOption: true })
+            .option('profile', { type: 'string' })
+            .option('namespace', { type: 'string' })
+            .option('out', { type: 'string', describe: 'write to a file instead of stdout' })
+            .option('arg', {
+              type: 'string',
+              array: true,
+              default: [] as string[],
+              describe: 'extra run flag (repeat)',
+            }),
+        (a) =>
+          done(
+            k8sCommand(a.scenario as string, {
+              shards: a.shards,
+              image: a.image,
+              profile: a.profile,
+              namespace: a.namespace,
+              out: a.out,
+              extraArgs: a.arg,
+            }),
+          ),
+      )
+      .demandCommand(1, 'name a command: run, validate, serve, report, replay, init or k8s')
+      .strict()
+      .exitProcess(false)
+      .fail((msg, e) => {
+        if (e) throw e;
+        throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', msg, { fix: 'see fleetstorm --help' });
+      })
+      .help()
+      .version('0.1.0')
+  );
 }
 
 async function dispatch(argv: string[]): Promise<ExitCode> {

@@ -1,6 +1,8 @@
 // `fleetstorm run <scenario>`: load with profile/env/flags, run, print the summary, set the exit
 // code. Also `replay <report.json>`: the recorded resolved scenario and seed, run again.
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { ToolError } from '../../errors/tool-error.js';
 import { runResolved, type RunOutcome } from '../../app/run.js';
 import type { ExitCode } from '../../errors/exit-codes.js';
 import { readReport } from '../../reports/read-report.js';
@@ -21,6 +23,8 @@ export interface RunFlags {
   html: boolean;
   /** Serve Prometheus metrics on this loopback port during the run (0 = any free port). */
   metricsPort?: number;
+  /** `--processes N`: live mode over N processes; default the scenario's `live.processes`. */
+  processes?: number;
   overrides: CliOverrides;
 }
 
@@ -58,7 +62,13 @@ function selfTestCrashAt(): number | undefined {
   return v === undefined || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
 }
 
-export async function runScenario(s: ResolvedScenario, flags: RunFlags): Promise<ExitCode> {
+/** `--processes` is not a resolver layer: it only sets `live.processes` on the resolved scenario. */
+function withProcesses(s: ResolvedScenario, processes: number | undefined): ResolvedScenario {
+  return processes === undefined ? s : { ...s, live: { ...s.live, processes } };
+}
+
+export async function runScenario(scenario: ResolvedScenario, flags: RunFlags): Promise<ExitCode> {
+  const s = withProcesses(scenario, flags.processes);
   const progress = new ProgressPrinter(process.stderr, s.durationUs, !flags.quiet);
   const endpoint =
     flags.metricsPort !== undefined ? await startMetricsEndpoint(flags.metricsPort, s.durationUs) : null;
@@ -91,6 +101,21 @@ export async function runCommand(path: string, flags: RunFlags): Promise<ExitCod
     overrides: flags.overrides,
   });
   return runScenario(s, flags);
+}
+
+/** Internal: runs a resolved scenario written as JSON (one process of `--processes N`). */
+export async function resolvedCommand(path: string, flags: RunFlags): Promise<ExitCode> {
+  let text: string;
+  try {
+    text = await readFile(resolve(path), 'utf8');
+  } catch (e) {
+    throw new ToolError('FLEETSTORM_ERR_SCENARIO_NOT_FOUND', 'cannot read the resolved scenario', {
+      where: path,
+      got: (e as NodeJS.ErrnoException).code ?? 'error',
+      fix: 'run-resolved is internal: use fleetstorm run --processes N',
+    });
+  }
+  return runScenario(JSON.parse(text) as ResolvedScenario, flags);
 }
 
 export async function replayCommand(path: string, flags: RunFlags): Promise<ExitCode> {

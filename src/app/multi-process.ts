@@ -1,0 +1,154 @@
+// Live mode over N processes (`--processes N`): each process has its own open-file limit and
+// core. The parent starts the embedded backend once (or checks the given targets), writes the
+// resolved scenario once per shard (`--shard i/N`, the shared targets, one process each), runs
+// `fleetstorm run-resolved` for each, and merges the shard reports exactly (mergeReports).
+// Ctrl-C is forwarded to the children, which write their partial reports.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ToolError } from '../errors/tool-error.js';
+import { EXIT } from '../errors/exit-codes.js';
+import { shardSize } from '../core/shard-layout.js';
+import { assertLiveFdBudget, concurrentSockets, prepareTargets, type LiveTargets } from '../live/targets.js';
+import { mergeReports } from '../reports/merge.js';
+import { readReport } from '../reports/read-report.js';
+import type { Report } from '../reports/report-types.js';
+import { verdictOf } from '../reports/verdict.js';
+import { PACKAGE_ROOT } from '../scenario/load.js';
+import type { ResolvedScenario } from '../scenario/types.js';
+import { fleetDevicesOf } from './fleet-setup.js';
+import { checkLiveOptions } from './live-engine.js';
+
+const BIN = join(PACKAGE_ROOT, 'bin', 'fleetstorm.js');
+/** Exit codes of a child that wrote a complete report: passed, thresholds failed, aborted. */
+const CHILD_OK: readonly number[] = [EXIT.ok, EXIT.thresholdsFailed, EXIT.aborted];
+const STDERR_LINES = 5;
+
+export interface MultiProcessOptions {
+  signal?: AbortSignal;
+  /** Replay line of the whole run (the children's name their shard). */
+  replay: string;
+}
+
+interface ChildExit {
+  index: number;
+  code: number;
+  stderrTail: string[];
+}
+
+/** The scenario child i runs: its shard, the shared targets, one process. */
+export function childScenario(s: ResolvedScenario, index: number, t: LiveTargets): ResolvedScenario {
+  return {
+    ...s,
+    shard: { index, count: s.live.processes },
+    target: { mqttUrls: [...t.mqttUrls], httpUrl: t.httpUrl },
+    live: { ...s.live, processes: 1 },
+  };
+}
+
+function runChild(index: number, file: string, outDir: string, signal?: AbortSignal): Promise<ChildExit> {
+  const args = [BIN, 'run-resolved', file, '--out', outDir, '--quiet', '--json', '--no-html'];
+  // Own process group: a terminal Ctrl-C reaches the parent only, which forwards one SIGINT.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const tail: string[] = [];
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    tail.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
+    tail.splice(0, Math.max(0, tail.length - STDERR_LINES));
+  });
+  const forward = (): void => void child.kill('SIGINT');
+  signal?.addEventListener('abort', forward, { once: true });
+  return new Promise((resolve) => {
+    child.on('error', (e) => tail.push(e.message));
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', forward);
+      resolve({ index, code: code ?? EXIT.internal, stderrTail: tail });
+    });
+  });
+}
+
+function failureOf(c: ChildExit, n: number, interrupted: boolean): string | null {
+  if (CHILD_OK.includes(c.code) || (interrupted && c.code === EXIT.interrupted)) return null;
+  const last = c.stderrTail.at(-1) ?? 'no output';
+  return `process ${c.index} (shard ${c.index}/${n}) exited with ${c.code}: ${last}`;
+}
+
+async function readChildReports(dirs: string[]): Promise<Report[]> {
+  const reports: Report[] = [];
+  for (const dir of dirs) {
+    const r = await readReport(join(dir, 'report.json')).catch(() => null);
+    if (r) reports.push(r);
+  }
+  return reports;
+}
+
+function mergedReport(s: ResolvedScenario, reports: Report[], failures: string[], replay: string): Report {
+  const merged = mergeReports(reports);
+  const report: Report = { ...merged, scenario: { ...s, shard: null }, replay };
+  if (failures.length === 0) return report;
+  return {
+    ...report,
+    status: 'crashed',
+    statusReason: failures.join('; '),
+    verdict: verdictOf('crashed', report.thresholds),
+  };
+}
+
+/** The embedded backend (or the external brokers) holds one descriptor per device socket. */
+function checkParentFdBudget(s: ResolvedScenario, embedded: boolean): void {
+  if (!embedded) return;
+  const n = s.live.processes;
+  let sockets = 0;
+  for (let i = 0; i < n; i++)
+    sockets += concurrentSockets(shardSize(fleetDevicesOf(s), n, i), s.live.maxConcurrentConnections);
+  assertLiveFdBudget(sockets, 1, false);
+}
+
+async function runChildren(
+  s: ResolvedScenario,
+  t: LiveTargets,
+  tmp: string,
+  opts: MultiProcessOptions,
+): Promise<Report> {
+  const n = s.live.processes;
+  const dirs = Array.from({ length: n }, (_, i) => join(tmp, `proc-${i}`));
+  const exits = await Promise.all(
+    dirs.map(async (dir, i) => {
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, 'scenario.json');
+      await writeFile(file, JSON.stringify(childScenario(s, i, t)));
+      return runChild(i, file, dir, opts.signal);
+    }),
+  );
+  const interrupted = opts.signal?.aborted === true;
+  const failures = exits.map((c) => failureOf(c, n, interrupted)).filter((f) => f !== null);
+  const reports = await readChildReports(dirs);
+  if (reports.length === 0) {
+    throw new Error(`no process wrote a report (${failures.join('; ') || 'all exited'}); see ${tmp}`);
+  }
+  if (failures.length > 0) failures.push(`shard reports kept in ${tmp}`);
+  return mergedReport(s, reports, failures, opts.replay);
+}
+
+/** Runs a live scenario with `live.processes` > 1 and returns the merged report. */
+export async function runProcesses(s: ResolvedScenario, opts: MultiProcessOptions): Promise<Report> {
+  if (!Number.isInteger(s.live.processes) || s.live.processes < 2) {
+    throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'runProcesses needs 2 or more processes', {
+      where: 'live.processes',
+      got: s.live.processes,
+      fix: 'give --processes N with N >= 2, or run in one process',
+    });
+  }
+  checkLiveOptions(s);
+  checkParentFdBudget(s, s.target.mqttUrls.length === 0);
+  const targets = await prepareTargets(s);
+  const tmp = await mkdtemp(join(tmpdir(), 'fleetstorm-procs-'));
+  try {
+    const report = await runChildren(s, targets, tmp, opts);
+    if (report.status !== 'crashed') await rm(tmp, { recursive: true, force: true });
+    return report;
+  } finally {
+    await targets.backend?.close();
+  }
+}
