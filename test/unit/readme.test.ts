@@ -16,11 +16,11 @@ describe('README', () => {
 
   it('has a row for every error code', () => {
     for (const code of Object.keys(ERROR_CODES))
-      expect(readme, code).toMatch(new RegExp(`\\| \`${code}\` \\|`));
+      expect(readme, code).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|`));
   });
 
   it('lists every exit code', () => {
-    for (const code of Object.values(EXIT)) expect(readme).toMatch(new RegExp(`\\| ${code} \\|`));
+    for (const code of Object.values(EXIT)) expect(readme).toMatch(new RegExp(`\\|\\s*${code}\\s*\\|`));
   });
 
   it('names every metric', () => {
