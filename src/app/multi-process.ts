@@ -34,6 +34,8 @@ export interface MultiProcessOptions {
 interface ChildExit {
   index: number;
   code: number;
+  /** Set when the child was killed by a signal. */
+  killedBy: string | null;
   stderrTail: string[];
 }
 
@@ -61,9 +63,9 @@ function runChild(index: number, file: string, outDir: string, signal?: AbortSig
   signal?.addEventListener('abort', forward, { once: true });
   return new Promise((resolve) => {
     child.on('error', (e) => tail.push(e.message));
-    child.on('close', (code) => {
+    child.on('close', (code, killedBy) => {
       signal?.removeEventListener('abort', forward);
-      resolve({ index, code: code ?? EXIT.internal, stderrTail: tail });
+      resolve({ index, code: code ?? EXIT.internal, killedBy, stderrTail: tail });
     });
   });
 }
@@ -71,7 +73,8 @@ function runChild(index: number, file: string, outDir: string, signal?: AbortSig
 function failureOf(c: ChildExit, n: number, interrupted: boolean): string | null {
   if (CHILD_OK.includes(c.code) || (interrupted && c.code === EXIT.interrupted)) return null;
   const last = c.stderrTail.at(-1) ?? 'no output';
-  return `process ${c.index} (shard ${c.index}/${n}) exited with ${c.code}: ${last}`;
+  const how = c.killedBy ? `was killed by ${c.killedBy}` : `exited with ${c.code}`;
+  return `process ${c.index} (shard ${c.index}/${n}) ${how}: ${last}`;
 }
 
 async function readChildReports(dirs: string[]): Promise<Report[]> {
@@ -85,7 +88,9 @@ async function readChildReports(dirs: string[]): Promise<Report[]> {
 
 function mergedReport(s: ResolvedScenario, reports: Report[], failures: string[], replay: string): Report {
   const merged = mergeReports(reports);
-  const report: Report = { ...merged, scenario: { ...s, shard: null }, replay };
+  // The children's outcome files are not merged (yet): the report names none.
+  const outcomes = { ...merged.outcomes, file: null };
+  const report: Report = { ...merged, scenario: { ...s, shard: null }, replay, outcomes };
   if (failures.length === 0) return report;
   return {
     ...report,
