@@ -9,7 +9,7 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import { shardSize } from '../core/shard-layout.js';
 import { driveLive, newLiveResult, type LiveEngineResult } from '../live/driver.js';
 import { buildLiveFleet, type LiveFleet } from '../live/live-fleet.js';
-import { assertLiveFdBudget, concurrentSockets, prepareTargets } from '../live/targets.js';
+import { assertLiveFdBudget, closeTargets, concurrentSockets, prepareTargets } from '../live/targets.js';
 import { VirtualClock } from '../live/vclock.js';
 import { fleetDevicesOf } from './fleet-setup.js';
 import type { EngineOptions } from './engine-types.js';
@@ -95,6 +95,6 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
     };
     return result;
   } finally {
-    await targets.backend?.close();
+    await closeTargets(targets);
   }
 }

@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
 import { EXIT } from '../errors/exit-codes.js';
 import { shardSize } from '../core/shard-layout.js';
-import { assertLiveFdBudget, concurrentSockets, prepareTargets, type LiveTargets } from '../live/targets.js';
+import {
+  assertLiveFdBudget,
+  closeTargets,
+  concurrentSockets,
+  prepareTargets,
+  type LiveTargets,
+} from '../live/targets.js';
 import { mergeReports } from '../reports/merge.js';
 import { readReport } from '../reports/read-report.js';
 import type { Report } from '../reports/report-types.js';
@@ -154,6 +160,6 @@ export async function runProcesses(s: ResolvedScenario, opts: MultiProcessOption
     if (report.status !== 'crashed') await rm(tmp, { recursive: true, force: true });
     return report;
   } finally {
-    await targets.backend?.close();
+    await closeTargets(targets);
   }
 }

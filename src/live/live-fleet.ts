@@ -48,13 +48,20 @@ export function buildLiveFleet(
   const shards: Shard[] = [];
   ctx.setSizes(setup.handles.map((h) => h.size));
   const mqtt = new LiveMqtt(ctx, {
-    targets: targets.mqttUrls,
+    targets: targets.proxied?.deviceMqttUrls ?? targets.mqttUrls,
     maxConcurrent: s.live.maxConcurrentConnections,
     topicPrefix,
     connectTimeoutMs: Math.ceil(maxTimeoutUs / 1000),
   });
-  const http = targets.httpUrl === null ? null : new LiveHttp(ctx, targets.httpUrl, versionTable(s));
-  const port = createLivePort({ ctx, mqtt, http, faults: targets.backend?.faults ?? null, skippedFaults });
+  const httpUrl = targets.proxied?.deviceHttpUrl ?? targets.httpUrl;
+  const http = httpUrl === null ? null : new LiveHttp(ctx, httpUrl, versionTable(s));
+  const port = createLivePort({
+    ctx,
+    mqtt,
+    http,
+    faults: targets.backend?.faults ?? targets.proxied?.faults ?? null,
+    skippedFaults,
+  });
   const parts = s.shard ? setup.ctx.shards * s.shard.count : setup.ctx.shards;
   const partOffset = s.shard ? s.shard.index * setup.ctx.shards : 0;
   for (const h of setup.handles) {

@@ -9,11 +9,15 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import { FD_RESERVE, openFileLimit } from '../transports/fd-budget.js';
 import { OtaHttpClient } from '../transports/http/index.js';
 import { assertMqttReachable, parseMqttUrl } from '../transports/mqtt/index.js';
+import { needsProxy, proxyTargets, type ProxiedTargets } from './proxied-targets.js';
 
 export interface LiveTargets {
+  /** Brokers as they are: the independent subscriber connects here. */
   mqttUrls: string[];
   httpUrl: string | null;
   backend: EmbeddedBackend | null;
+  /** External targets with backend faults: devices go through fault proxies. */
+  proxied: ProxiedTargets | null;
 }
 
 /** Loopback only: 127.0.0.0/8, ::1, localhost. */
@@ -48,7 +52,7 @@ function embeddedOptions(s: ResolvedScenario): Parameters<typeof startEmbeddedBa
 export async function prepareTargets(s: ResolvedScenario): Promise<LiveTargets> {
   if (s.target.mqttUrls.length === 0) {
     const backend = await startEmbeddedBackend(embeddedOptions(s));
-    return { mqttUrls: [backend.mqttUrl], httpUrl: backend.httpUrl, backend };
+    return { mqttUrls: [backend.mqttUrl], httpUrl: backend.httpUrl, backend, proxied: null };
   }
   for (const url of s.target.mqttUrls) assertLoopback(url, parseMqttUrl(url).host, 'target mqtt');
   const http = s.target.httpUrl;
@@ -62,7 +66,8 @@ export async function prepareTargets(s: ResolvedScenario): Promise<LiveTargets> 
       await client.close();
     }
   }
-  return { mqttUrls: [...s.target.mqttUrls], httpUrl: http, backend: null };
+  const proxied = needsProxy(s) ? await proxyTargets(s.target.mqttUrls, http) : null;
+  return { mqttUrls: [...s.target.mqttUrls], httpUrl: http, backend: null, proxied };
 }
 
 function hostOf(url: string): string {
@@ -106,4 +111,10 @@ export function assertLiveFdBudget(
       fix: `lower live.max-concurrent-connections, use duty-cycled devices, raise the limit (ulimit -n ${needed}) or split the fleet with --shard i/N over several processes`,
     },
   );
+}
+
+/** Closes what prepareTargets started (embedded backend or fault proxies). */
+export async function closeTargets(t: LiveTargets): Promise<void> {
+  await t.proxied?.close();
+  await t.backend?.close();
 }

@@ -1,0 +1,82 @@
+// Backend-side faults against an external target: devices reach each broker (and the HTTP API)
+// through a built-in TCP fault proxy on loopback, which turns `backend-outage` into reset and
+// refused connections and `backend-slow` into added latency. The independent subscriber still
+// talks to the broker directly, so it keeps counting what the broker delivers.
+import type { BackendFaults } from '../backend/types.js';
+import { startFaultProxy, type FaultProxy } from '../faults/proxy/index.js';
+import type { ResolvedScenario } from '../scenario/types.js';
+import { parseMqttUrl } from '../transports/mqtt/index.js';
+
+/** Added one-way latency per unit of slow-factor above 1, like the embedded backend's default. */
+const SLOW_UNIT_MS = 50;
+
+export interface ProxiedTargets {
+  deviceMqttUrls: string[];
+  deviceHttpUrl: string | null;
+  faults: BackendFaults;
+  close(): Promise<void>;
+}
+
+export function needsProxy(s: ResolvedScenario): boolean {
+  return s.faults.some((f) => f.type === 'backend-outage' || f.type === 'backend-slow');
+}
+
+function rewrite(url: string, port: number): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(port);
+  return u.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+}
+
+function faultsOver(proxies: FaultProxy[]): BackendFaults {
+  const all = (fn: (p: FaultProxy) => void): void => proxies.forEach(fn);
+  return {
+    outage: () => all((p) => p.outage(true)),
+    endOutage: () => all((p) => p.outage(false)),
+    slow: (factor) => all((p) => p.setLatency(Math.max(0, factor - 1) * SLOW_UNIT_MS)),
+    // A TCP proxy cannot answer CONNACK with a refusal: broker-reject stays a skipped fault.
+    reject: () => undefined,
+  };
+}
+
+export async function proxyTargets(mqttUrls: string[], httpUrl: string | null): Promise<ProxiedTargets> {
+  const proxies: FaultProxy[] = [];
+  const deviceMqttUrls: string[] = [];
+  try {
+    for (const url of mqttUrls) {
+      const t = parseMqttUrl(url);
+      const p = await startFaultProxy({
+        listenHost: '127.0.0.1',
+        listenPort: 0,
+        target: { host: t.host, port: t.port },
+      });
+      proxies.push(p);
+      deviceMqttUrls.push(rewrite(url, p.port));
+    }
+    let deviceHttpUrl: string | null = null;
+    if (httpUrl !== null) {
+      const u = new URL(httpUrl);
+      const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+      const p = await startFaultProxy({
+        listenHost: '127.0.0.1',
+        listenPort: 0,
+        target: { host: u.hostname, port },
+      });
+      proxies.push(p);
+      deviceHttpUrl = rewrite(httpUrl, p.port);
+    }
+    return {
+      deviceMqttUrls,
+      deviceHttpUrl,
+      faults: faultsOver(proxies),
+      close: async () => closeAll(proxies),
+    };
+  } catch (e) {
+    await closeAll(proxies);
+    throw e;
+  }
+}
+
+async function closeAll(proxies: FaultProxy[]): Promise<void> {
+  await Promise.all(proxies.map((p) => p.close().catch(() => undefined)));
+}

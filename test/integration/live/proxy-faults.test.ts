@@ -1,0 +1,41 @@
+// Backend faults against an external broker go through the built-in TCP fault proxy: an outage
+// resets every device connection and refuses new ones, then the fleet reconnects; backend-slow
+// adds latency that shows up in the measured connect and publish latencies.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLive } from '../../../src/app/live-engine.js';
+import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
+import { liveScenario } from './live-helpers.js';
+
+describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
+  'backend faults on an external target (fault proxy)',
+  () => {
+    let broker: MosquittoHandle | null = null;
+    afterEach(async () => {
+      await broker?.stop();
+      broker = null;
+    });
+
+    it('an outage drops every device session through the proxy and the fleet reconnects', async () => {
+      broker = await startMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
+      const faults = [{ type: 'backend-outage', at: '2m', duration: '1m' }];
+      const s = await liveScenario({ devices: 20, duration: '5m', faults }, { targetMqtt: [broker.url] });
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      expect(r.agg.counter('mqtt_disconnects_total{reason="outage"}')).toBe(20);
+      expect(r.agg.counter('mqtt_connect_success_total')).toBeGreaterThanOrEqual(40);
+      expect(r.warnings.join(' ')).not.toContain('backend-outage');
+    }, 40_000);
+
+    it('backend-slow adds latency that the measured publish latency shows', async () => {
+      broker = await startMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
+      const faults = [{ type: 'backend-slow', at: '0s', duration: '10m', params: { 'slow-factor': 5 } }];
+      const s = await liveScenario({ devices: 10, duration: '4m', faults }, { targetMqtt: [broker.url] });
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      // 4 × 50 ms each way: a PUBACK round trip takes at least 400 ms through the proxy
+      expect(r.agg.histogram('mqtt_publish_ack_duration_us').getValueAtPercentile(50)).toBeGreaterThan(
+        350_000,
+      );
+    }, 40_000);
+  },
+);
