@@ -4,12 +4,12 @@ import type { CliOverrides } from '../scenario/overrides.js';
 import { MODES, type Mode } from '../scenario/types.js';
 
 export interface RawRunFlags {
-  devices?: number;
-  seed?: number;
+  devices?: string;
+  seed?: string;
   mode?: string;
   duration?: string;
   interval?: string;
-  workers?: number;
+  workers?: string;
   speed?: string;
   'target-mqtt'?: string[];
   'target-http'?: string;
@@ -20,9 +20,12 @@ function bad(flag: string, got: unknown, fix: string, what = 'invalid value'): T
   return new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', what, { where: `--${flag}`, got, fix });
 }
 
-function positiveInt(flag: string, v: number | undefined, min = 1): number | undefined {
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < min) throw bad(flag, v, `give a whole number >= ${min}`);
+/** Numeric flags arrive as text, so an error can show exactly what was typed. */
+function positiveInt(flag: string, text: string | undefined, min = 1): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isInteger(v) || v < min)
+    throw bad(flag, text, `give a whole number >= ${min}`);
   return v;
 }
 
@@ -44,7 +47,7 @@ function parseSpeed(text: string): number | 'max' {
 }
 
 /** `--processes N` (live mode): a whole number >= 1, or undefined when not given. */
-export function parseProcesses(v: number | undefined): number | undefined {
+export function parseProcesses(v: string | undefined): number | undefined {
   return positiveInt('processes', v);
 }
 

@@ -14,12 +14,12 @@ function runOptions(y: Argv): Argv {
   return y
     .option('profile', { type: 'string', describe: 'run profile: smoke, ci, nightly, capacity or a path' })
     .option('mode', { type: 'string', describe: 'virtual (modelled backend) or live (real sockets)' })
-    .option('devices', { type: 'number', describe: 'total fleet size (groups scaled proportionally)' })
-    .option('seed', { type: 'number', describe: 'random seed (same seed ⇒ same virtual-mode report)' })
+    .option('devices', { type: 'string', describe: 'total fleet size (groups scaled proportionally)' })
+    .option('seed', { type: 'string', describe: 'random seed (same seed ⇒ same virtual-mode report)' })
     .option('duration', { type: 'string', describe: 'virtual duration, e.g. 6h' })
     .option('interval', { type: 'string', describe: 'report interval, e.g. 1m' })
     .option('speed', { type: 'string', describe: 'live mode: virtual seconds per real second, or max' })
-    .option('workers', { type: 'number', describe: 'worker threads (0 = one per core)' })
+    .option('workers', { type: 'string', describe: 'worker threads (0 = one per core)' })
     .option('target-mqtt', {
       type: 'string',
       array: true,
@@ -27,7 +27,7 @@ function runOptions(y: Argv): Argv {
     })
     .option('target-http', { type: 'string', describe: 'live target HTTP base URL' })
     .option('processes', {
-      type: 'number',
+      type: 'string',
       describe: 'live mode: split the fleet over N processes (default: the scenario live.processes)',
     })
     .option('shard', { type: 'string', describe: 'run shard i of N (0-based): i/N' })
@@ -49,7 +49,7 @@ function runFlags(a: Record<string, unknown>): RunFlags {
     quiet: a.quiet === true,
     html: a.html !== false,
     metricsPort: a['metrics-port'] as number | undefined,
-    processes: parseProcesses(a.processes as number | undefined),
+    processes: parseProcesses(a.processes as string | undefined),
     overrides: toOverrides(a as RawRunFlags),
   };
 }
