@@ -1,6 +1,7 @@
 // Human units for the HTML report: virtual time (`0h`, `6h`, `1h30m`), latencies (`850µs`,
 // `12ms`, `1.5s`), counts (`1.2k`, `3.4M`) and ratios. Pure functions, no locale dependence, so
 // the same report renders byte-identically everywhere.
+import { formatBytes } from '../../metrics/units.js';
 
 const US_PER_MS = 1_000;
 const US_PER_S = 1_000_000;
@@ -98,19 +99,9 @@ export function formatRatio(ratio: number | null): string {
   return `${trimFixed(pct, 4)}%`;
 }
 
-/** A byte count with binary units: `512B`, `4MiB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i += 1;
-  }
-  return `${short(v)}${units[i] ?? 'B'}`;
-}
+/** A byte count with binary units: `512B`, `4MiB` (the same as the text summary's). */
+export { formatBytes };
 
-/** Formats a metric value by the unit its name carries (`_us`, `_ratio`, `_bytes`, counts). */
 export function formatMetricValue(name: string, value: number | null): string {
   if (value === null) return '–';
   const base = name.replace(/\{.*\}$/, '');

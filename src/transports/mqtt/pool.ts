@@ -185,23 +185,26 @@ export class MqttConnectionPool {
    * them). The keepalive check ends the connection after 1.5 × keepalive unless thaw() comes first.
    */
   freeze(id: number): void {
-    const { table } = this.core;
-    const slot = table.slotOf(id);
-    const socket = slot < 0 ? undefined : table.sockets[slot];
-    if (socket === undefined || table.frozen[slot] === 1) return;
-    table.frozen[slot] = 1;
-    socket.cork();
-    socket.pause();
+    this.setFrozen(id, true);
   }
 
   thaw(id: number): void {
+    this.setFrozen(id, false);
+  }
+
+  private setFrozen(id: number, on: boolean): void {
     const { table } = this.core;
     const slot = table.slotOf(id);
     const socket = slot < 0 ? undefined : table.sockets[slot];
-    if (socket === undefined || table.frozen[slot] === 0) return;
-    table.frozen[slot] = 0;
-    socket.uncork();
-    socket.resume();
+    if (socket === undefined || table.frozen[slot] === (on ? 1 : 0)) return;
+    table.frozen[slot] = on ? 1 : 0;
+    if (on) {
+      socket.cork();
+      socket.pause();
+    } else {
+      socket.uncork();
+      socket.resume();
+    }
   }
 
   /** Destroys every connection (onClose 'local' for each) and stops the housekeeping interval. */
