@@ -5,11 +5,10 @@ import net from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { FaultState } from './fault-state.js';
 import { listenOn } from './listen.js';
+import { encodeRefusingConnack } from '../transports/mqtt/codec.js';
 
 /** MQTT 5 reason "Unsupported Protocol Version": aedes speaks 3.1.1 only. */
 const UNSUPPORTED_PROTOCOL_VERSION = 0x84;
-/** MQTT 3.1.1 CONNACK return code "Server unavailable" [MQTT-3.2.2.3]. */
-const SERVER_UNAVAILABLE = 3;
 
 export interface BrokerCounters {
   connects: number;
@@ -26,12 +25,6 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-/** A refusing CONNACK written by hand (aedes cannot send MQTT 5 reason codes). */
-function refusingConnack(protocolVersion: number, reasonCode: number): Buffer {
-  if (protocolVersion === 5) return Buffer.from([0x20, 0x03, 0x00, reasonCode, 0x00]);
-  return Buffer.from([0x20, 0x02, 0x00, SERVER_UNAVAILABLE]);
-}
-
 /** aedes hooks that apply reject and slow at CONNECT and PUBLISH. */
 function faultHooks(faults: FaultState, counters: BrokerCounters): AedesOptions {
   return {
@@ -41,7 +34,8 @@ function faultHooks(faults: FaultState, counters: BrokerCounters): AedesOptions 
       if (faults.rejecting || version === 5) {
         counters.rejected += faults.rejecting ? 1 : 0;
         const reason = faults.rejecting ? faults.rejectReason : UNSUPPORTED_PROTOCOL_VERSION;
-        client.conn.end(refusingConnack(version, reason)); // flush, then FIN [MQTT-3.2.2-5]
+        // Written by hand: aedes cannot send MQTT 5 reason codes. Flush, then FIN [MQTT-3.2.2-5].
+        client.conn.end(encodeRefusingConnack(version, reason));
         callback(null, false);
         return;
       }

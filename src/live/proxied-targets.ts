@@ -1,6 +1,7 @@
 // Backend-side faults against an external target: devices reach each broker (and the HTTP API)
 // through a built-in TCP fault proxy on loopback, which turns `backend-outage` into reset and
-// refused connections and `backend-slow` into added latency. The independent subscriber still
+// refused connections, `backend-slow` into added latency and `broker-reject` into refusing
+// CONNACKs and HTTP 503 answered by the proxy itself. The independent subscriber still
 // talks to the broker directly, so it keeps counting what the broker delivers.
 import type { BackendFaults } from '../backend/types.js';
 import { startFaultProxy, type FaultProxy } from '../faults/proxy/index.js';
@@ -18,7 +19,9 @@ export interface ProxiedTargets {
 }
 
 export function needsProxy(s: ResolvedScenario): boolean {
-  return s.faults.some((f) => f.type === 'backend-outage' || f.type === 'backend-slow');
+  return s.faults.some(
+    (f) => f.type === 'backend-outage' || f.type === 'backend-slow' || f.type === 'broker-reject',
+  );
 }
 
 function rewrite(url: string, port: number): string {
@@ -34,8 +37,7 @@ function faultsOver(proxies: FaultProxy[]): BackendFaults {
     outage: () => all((p) => p.outage(true)),
     endOutage: () => all((p) => p.outage(false)),
     slow: (factor) => all((p) => p.setLatency(Math.max(0, factor - 1) * SLOW_UNIT_MS)),
-    // A TCP proxy cannot answer CONNACK with a refusal: broker-reject stays a skipped fault.
-    reject: () => undefined,
+    reject: (on) => all((p) => p.reject(on)),
   };
 }
 
@@ -49,6 +51,7 @@ export async function proxyTargets(mqttUrls: string[], httpUrl: string | null): 
         listenHost: '127.0.0.1',
         listenPort: 0,
         target: { host: t.host, port: t.port },
+        protocol: t.tls ? 'tcp' : 'mqtt',
       });
       proxies.push(p);
       deviceMqttUrls.push(rewrite(url, p.port));
@@ -61,6 +64,7 @@ export async function proxyTargets(mqttUrls: string[], httpUrl: string | null): 
         listenHost: '127.0.0.1',
         listenPort: 0,
         target: { host: u.hostname, port },
+        protocol: u.protocol === 'https:' ? 'tcp' : 'http',
       });
       proxies.push(p);
       deviceHttpUrl = rewrite(httpUrl, p.port);

@@ -5,12 +5,15 @@ import net from 'node:net';
 import { monotonicMs, realTimers, type Timers } from '../../clock/real-clock.js';
 import { ToolError } from '../../errors/tool-error.js';
 import { Link, type LinkSettings } from './link.js';
+import { refuseConnection, type ProxyProtocol } from './refuse.js';
 
 export interface FaultProxyOptions {
   listenHost?: string;
   /** 0 picks a free port. */
   listenPort?: number;
   target: { host: string; port: number };
+  /** What the target speaks; decides how `reject` answers (tcp: a reset). Default tcp. */
+  protocol?: ProxyProtocol;
   timers?: Timers;
   /** Monotonic ms (real by default). */
   clock?: () => number;
@@ -20,6 +23,8 @@ export interface FaultProxyStats {
   open: number;
   accepted: number;
   refused: number;
+  /** Connections answered by the proxy itself under reject. */
+  rejected: number;
   bytesUp: number;
   bytesDown: number;
 }
@@ -36,6 +41,11 @@ export interface FaultProxy {
   resetAll(): void;
   /** Reset every open connection and refuse (RST) new ones while on. */
   outage(on: boolean): void;
+  /**
+   * broker-reject: while on, new connections are answered by the proxy as an overloaded backend
+   * would (MQTT: refusing CONNACK; HTTP: 503; tcp: reset); open ones are left alone.
+   */
+  reject(on: boolean): void;
   stats(): FaultProxyStats;
   close(): Promise<void>;
 }
@@ -68,13 +78,23 @@ interface Pair {
 class ProxyServer implements FaultProxy {
   port = 0;
   private readonly settings: LinkSettings = { latencyMs: 0, bytesPerSec: 0, blackhole: false };
-  private readonly counters: FaultProxyStats = { open: 0, accepted: 0, refused: 0, bytesUp: 0, bytesDown: 0 };
+  private readonly counters: FaultProxyStats = {
+    open: 0,
+    accepted: 0,
+    refused: 0,
+    rejected: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+  };
   private readonly pairs = new Set<Pair>();
   private readonly server: net.Server;
   private refusing = false;
+  private rejecting = false;
+  private readonly answering = new Set<net.Socket>();
 
   constructor(
     private readonly target: { host: string; port: number },
+    private readonly protocol: ProxyProtocol,
     private readonly timers: Timers,
     private readonly nowMs: () => number,
   ) {
@@ -123,12 +143,17 @@ class ProxyServer implements FaultProxy {
     if (on) this.resetAll();
   }
 
+  reject(on: boolean): void {
+    this.rejecting = on;
+  }
+
   stats(): FaultProxyStats {
     return { ...this.counters };
   }
 
   async close(): Promise<void> {
     this.resetAll();
+    for (const s of this.answering) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -136,6 +161,11 @@ class ProxyServer implements FaultProxy {
     if (this.refusing) {
       this.counters.refused++;
       return void client.resetAndDestroy();
+    }
+    if (this.rejecting) {
+      this.counters.rejected++;
+      this.answering.add(client);
+      return refuseConnection(client, this.protocol, () => this.answering.delete(client));
     }
     this.counters.accepted++;
     this.counters.open++;
@@ -205,7 +235,12 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const listenHost = opts.listenHost ?? '127.0.0.1';
   requireLoopback(listenHost, 'fault proxy listen host');
   requireLoopback(opts.target.host, 'fault proxy target');
-  const proxy = new ProxyServer(opts.target, opts.timers ?? realTimers, opts.clock ?? monotonicMs);
+  const proxy = new ProxyServer(
+    opts.target,
+    opts.protocol ?? 'tcp',
+    opts.timers ?? realTimers,
+    opts.clock ?? monotonicMs,
+  );
   await proxy.listen(listenHost, opts.listenPort ?? 0);
   return proxy;
 }

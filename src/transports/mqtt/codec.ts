@@ -90,6 +90,18 @@ export function encodeAck(type: number, pid: number): Buffer {
   return buf;
 }
 
+/** MQTT 3.1.1 CONNACK return code "Server unavailable" [MQTT-3.2.2.3]. */
+const SERVER_UNAVAILABLE = 3;
+
+/**
+ * A CONNACK that refuses the connection: MQTT 5 carries `reasonCode`; 3.1.1 has no such code and
+ * says "Server unavailable".
+ */
+export function encodeRefusingConnack(protocolVersion: number, reasonCode: number): Buffer {
+  if (protocolVersion === 5) return Buffer.from([0x20, 0x03, 0x00, reasonCode, 0x00]);
+  return Buffer.from([0x20, 0x02, 0x00, SERVER_UNAVAILABLE]);
+}
+
 export interface ConnectFields {
   clientId: string;
   username?: string | undefined;

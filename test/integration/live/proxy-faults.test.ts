@@ -1,6 +1,7 @@
 // Backend faults against an external broker go through the built-in TCP fault proxy: an outage
 // resets every device connection and refuses new ones, then the fleet reconnects; backend-slow
-// adds latency that shows up in the measured connect and publish latencies.
+// adds latency that shows up in the measured connect and publish latencies; broker-reject is
+// answered by the proxy with refusing CONNACKs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
@@ -24,6 +25,17 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(r.agg.counter('mqtt_disconnects_total{reason="outage"}')).toBe(20);
       expect(r.agg.counter('mqtt_connect_success_total')).toBeGreaterThanOrEqual(40);
       expect(r.warnings.join(' ')).not.toContain('backend-outage');
+    }, 40_000);
+
+    it('broker-reject refuses every connect at the proxy until it ends, then the fleet connects', async () => {
+      broker = await startMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
+      const faults = [{ type: 'broker-reject', at: '0s', duration: '1m' }];
+      const s = await liveScenario({ devices: 20, duration: '5m', faults }, { targetMqtt: [broker.url] });
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      expect(r.agg.counter('mqtt_connect_failed_total{reason="rejected"}')).toBeGreaterThanOrEqual(20);
+      expect(r.agg.counter('mqtt_connect_success_total')).toBe(20);
+      expect(r.warnings.join(' ')).not.toContain('broker-reject');
     }, 40_000);
 
     it('backend-slow adds latency that the measured publish latency shows', async () => {

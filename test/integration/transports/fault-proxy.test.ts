@@ -32,7 +32,7 @@ async function setup(
   const be = await startEmbeddedBackend();
   cleanups.push(() => be.close());
   const target = { host: '127.0.0.1', port: port === 'mqtt' ? be.mqttPort : be.httpPort };
-  const proxy = await startFaultProxy({ listenHost: '127.0.0.1', listenPort: 0, target });
+  const proxy = await startFaultProxy({ listenHost: '127.0.0.1', listenPort: 0, target, protocol: port });
   cleanups.push(() => proxy.close());
   const h = new RecordingHandler();
   const pool = new MqttConnectionPool({ handler: h, tickMs: 50, ...poolOpts });
@@ -107,6 +107,40 @@ describe('TCP fault proxy', () => {
     expect(proxy.stats().refused).toBe(1);
     proxy.outage(false);
     await connectOne(pool, h, 3, url);
+  });
+
+  it('reject answers new MQTT 3.1.1 and 5 connects with a refusing CONNACK and leaves open ones alone', async () => {
+    const { be, proxy, pool, h, url } = await setup();
+    await connectOne(pool, h, 1, url);
+    proxy.reject(true);
+    pool.connect(2, url, { clientId: 'rej4' });
+    await h.until(() => h.closes.some((c) => c.id === 2), 3000, 'refused 3.1.1');
+    expect(h.connacks.find((c) => c.id === 2)).toMatchObject({ ok: false, code: 3 });
+    expect(h.closes.find((c) => c.id === 2)).toMatchObject({ reason: 'refused', code: 3 });
+    const v5 = new RecordingHandler();
+    const pool5 = new MqttConnectionPool({ handler: v5, protocolVersion: 5 });
+    cleanups.push(() => pool5.close());
+    pool5.connect(3, url, { clientId: 'rej5' });
+    await v5.until(() => v5.closes.length === 1, 3000, 'refused 5');
+    expect(v5.connacks[0]).toMatchObject({ ok: false, code: 0x9f });
+    expect(await publishOne(pool, h, 1, 7)).toBeGreaterThan(0); // the open session still works
+    expect(proxy.stats()).toMatchObject({ rejected: 2, accepted: 1 });
+    expect(be.stats().mqtt.connects).toBe(1); // nothing rejected reached the broker
+    proxy.reject(false);
+    await connectOne(pool, h, 4, url);
+  });
+
+  it('reject answers HTTP requests with 503 until it ends', async () => {
+    const { proxy, url } = await setup('http');
+    const http = new OtaHttpClient({ baseUrl: url });
+    cleanups.push(() => http.close());
+    proxy.reject(true);
+    const refused = await http.checkIn('d1', 'sensor', '1.0.0');
+    expect(refused).toMatchObject({ ok: false, status: 503 });
+    proxy.reject(false);
+    const ok = await http.checkIn('d1', 'sensor', '1.0.0');
+    expect(ok.ok).toBe(true);
+    expect(proxy.stats().rejected).toBe(1);
   });
 
   it('resetAll drops every connection with a reset', async () => {
