@@ -31,7 +31,7 @@ export interface BenchTarget {
 
 const topicOf = (index: number): string => `fleet/${index}/telemetry`;
 
-export function leanClient(target: BenchTarget, events: BenchEvents, maxInFlight = 16): BenchClient {
+export function leanClient(target: BenchTarget, events: BenchEvents, maxInFlight = 64): BenchClient {
   let closing = false;
   const pool = new MqttConnectionPool({
     protocolVersion: 4,

@@ -21,7 +21,7 @@ export interface StopRequest {
 export interface EngineOptions {
   workers: number;
   onInterval?: (p: IntervalProgress) => StopRequest | null;
-  /** Self-test of crash handling (FLEETSTORM_SELFTEST_CRASH_AT_US): a worker throws at this time. */
+  /** Self-test of crash handling (FLEETSTORM_SELFTEST_CRASH_AT_US): a worker (live: the driver) throws at this time. */
   crashAtUs?: number;
 }
 

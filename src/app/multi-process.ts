@@ -1,7 +1,8 @@
 // Live mode over N processes (`--processes N`): each process has its own open-file limit and
 // core. The parent starts the embedded backend once (or checks the given targets), writes the
 // resolved scenario once per shard (`--shard i/N`, the shared targets, one process each), runs
-// `fleetstorm run-resolved` for each, and merges the shard reports exactly (mergeReports).
+// `fleetstorm run-resolved` for each, and merges the shard reports exactly (mergeReports) and
+// their per-device outcome files.
 // Ctrl-C is forwarded to the children, which write their partial reports.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,13 +19,14 @@ import {
   type LiveTargets,
 } from '../live/targets.js';
 import { mergeReports } from '../reports/merge.js';
-import { readReport } from '../reports/read-report.js';
-import type { Report } from '../reports/report-types.js';
+import { readReportAt } from '../reports/read-report.js';
+import type { DeviceOutcome, Report } from '../reports/report-types.js';
 import { verdictOf } from '../reports/verdict.js';
 import { PACKAGE_ROOT } from '../scenario/load.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { fleetDevicesOf } from './fleet-setup.js';
 import { checkLiveOptions } from './live-engine.js';
+import { mergeShardOutcomes, OUTCOMES_NDJSON } from './outcomes-file.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'fleetstorm.js');
 /** Exit codes of a child that wrote a complete report: passed, thresholds failed, aborted. */
@@ -35,6 +37,12 @@ export interface MultiProcessOptions {
   signal?: AbortSignal;
   /** Replay line of the whole run (the children's name their shard). */
   replay: string;
+}
+
+/** The merged report and the children's per-device outcomes (null: some child wrote none). */
+export interface MultiProcessResult {
+  report: Report;
+  outcomes: DeviceOutcome[] | null;
 }
 
 interface ChildExit {
@@ -76,26 +84,29 @@ function runChild(index: number, file: string, outDir: string, signal?: AbortSig
   });
 }
 
-function failureOf(c: ChildExit, n: number, interrupted: boolean): string | null {
+/** Why a child failed: its own report's reason when it wrote one, else its last stderr line. */
+function failureOf(c: ChildExit, n: number, interrupted: boolean, report: Report | undefined): string | null {
   if (CHILD_OK.includes(c.code) || (interrupted && c.code === EXIT.interrupted)) return null;
-  const last = c.stderrTail.at(-1) ?? 'no output';
+  const said = c.stderrTail.filter((l) => !l.startsWith('replay:')).at(-1);
+  const last = report?.statusReason ?? said ?? 'no output';
   const how = c.killedBy ? `was killed by ${c.killedBy}` : `exited with ${c.code}`;
   return `process ${c.index} (shard ${c.index}/${n}) ${how}: ${last}`;
 }
 
-async function readChildReports(dirs: string[]): Promise<Report[]> {
-  const reports: Report[] = [];
-  for (const dir of dirs) {
-    const r = await readReport(join(dir, 'report.json')).catch(() => null);
-    if (r) reports.push(r);
-  }
-  return reports;
+/** Each child's report (null where it wrote none), in shard order. */
+async function readChildReports(dirs: string[]): Promise<({ report: Report; dir: string } | null)[]> {
+  return Promise.all(dirs.map((dir) => readReportAt(join(dir, 'report.json')).catch(() => null)));
 }
 
-function mergedReport(s: ResolvedScenario, reports: Report[], failures: string[], replay: string): Report {
+function mergedReport(
+  s: ResolvedScenario,
+  reports: Report[],
+  failures: string[],
+  replay: string,
+  outcomesFile: string | null,
+): Report {
   const merged = mergeReports(reports);
-  // The children's outcome files are not merged (yet): the report names none.
-  const outcomes = { ...merged.outcomes, file: null };
+  const outcomes = { ...merged.outcomes, file: outcomesFile };
   const report: Report = { ...merged, scenario: { ...s, shard: null }, replay, outcomes };
   if (failures.length === 0) return report;
   return {
@@ -121,7 +132,7 @@ async function runChildren(
   t: LiveTargets,
   tmp: string,
   opts: MultiProcessOptions,
-): Promise<Report> {
+): Promise<MultiProcessResult> {
   const n = s.live.processes;
   const dirs = Array.from({ length: n }, (_, i) => join(tmp, `proc-${i}`));
   const exits = await Promise.all(
@@ -133,17 +144,26 @@ async function runChildren(
     }),
   );
   const interrupted = opts.signal?.aborted === true;
-  const failures = exits.map((c) => failureOf(c, n, interrupted)).filter((f) => f !== null);
-  const reports = await readChildReports(dirs);
-  if (reports.length === 0) {
+  const written = await readChildReports(dirs);
+  const failures = exits
+    .map((c) => failureOf(c, n, interrupted, written[c.index]?.report))
+    .filter((f) => f !== null);
+  const found = written.filter((w) => w !== null);
+  if (found.length === 0) {
     throw new Error(`no process wrote a report (${failures.join('; ') || 'all exited'}); see ${tmp}`);
   }
   if (failures.length > 0) failures.push(`shard reports kept in ${tmp}`);
-  return mergedReport(s, reports, failures, opts.replay);
+  const outcomes = found.length === n ? await mergeShardOutcomes(found) : null;
+  const reports = found.map((f) => f.report);
+  const report = mergedReport(s, reports, failures, opts.replay, outcomes ? OUTCOMES_NDJSON : null);
+  return { report, outcomes };
 }
 
-/** Runs a live scenario with `live.processes` > 1 and returns the merged report. */
-export async function runProcesses(s: ResolvedScenario, opts: MultiProcessOptions): Promise<Report> {
+/** Runs a live scenario with `live.processes` > 1: the merged report and outcomes. */
+export async function runProcesses(
+  s: ResolvedScenario,
+  opts: MultiProcessOptions,
+): Promise<MultiProcessResult> {
   if (!Number.isInteger(s.live.processes) || s.live.processes < 2) {
     throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'runProcesses needs 2 or more processes', {
       where: 'live.processes',
@@ -156,9 +176,9 @@ export async function runProcesses(s: ResolvedScenario, opts: MultiProcessOption
   const targets = await prepareTargets(s);
   const tmp = await mkdtemp(join(tmpdir(), 'fleetstorm-procs-'));
   try {
-    const report = await runChildren(s, targets, tmp, opts);
-    if (report.status !== 'crashed') await rm(tmp, { recursive: true, force: true });
-    return report;
+    const result = await runChildren(s, targets, tmp, opts);
+    if (result.report.status !== 'crashed') await rm(tmp, { recursive: true, force: true });
+    return result;
   } finally {
     await closeTargets(targets);
   }

@@ -101,10 +101,15 @@ async function runMultiProcess(
   opts: RunOptions,
   outDir: string | null,
 ): Promise<RunOutcome> {
-  const report = await runProcesses(s, { signal: opts.signal, replay: replayLine(s, opts.overrides) });
-  const paths = outDir
-    ? await writeReportFiles(report, outDir, opts.html === false ? {} : { html: renderHtml })
-    : null;
+  const { report, outcomes } = await runProcesses(s, {
+    signal: opts.signal,
+    replay: replayLine(s, opts.overrides),
+  });
+  let paths: ReportPaths | null = null;
+  if (outDir) {
+    paths = await writeReportFiles(report, outDir, opts.html === false ? {} : { html: renderHtml });
+    if (outcomes) await writeOutcomes(outDir, outcomes);
+  }
   return { report, paths, exitCode: exitCodeOf(report) };
 }
 
@@ -122,6 +127,8 @@ export async function runResolved(s: ResolvedScenario, opts: RunOptions = {}): P
   };
   const eng: EngineResult =
     s.mode === 'live' ? await runLive(s, engineOpts) : await runVirtual(s, engineOpts);
+  // Device order, as a merge of shard reports has it (engines record them interval by interval).
+  eng.outcomes.sort((a, b) => a.device - b.device);
   const report = buildReport(s, eng, {
     replay: replayLine(s, opts.overrides),
     startedAt,

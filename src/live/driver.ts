@@ -157,6 +157,11 @@ export async function driveLive(
         sh.waveStats = b.waveStats;
         sh.faultHits.fill(0);
       }
+      if (opts.crashAtUs !== undefined && fromUs >= opts.crashAtUs) {
+        throw new Error(
+          `live driver crash requested at ${opts.crashAtUs}us (FLEETSTORM_SELFTEST_CRASH_AT_US)`,
+        );
+      }
       result.events += await advanceInterval(f, fromUs, toUs);
       const final = i === intervals - 1;
       if (final) {

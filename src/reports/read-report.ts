@@ -1,7 +1,7 @@
 // Loads a report.json for `report merge` / `report render`, checking its shape so a wrong file
 // fails with one clear line (file, field, what was expected) instead of a stack trace later.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './report-types.js';
 
@@ -164,6 +164,11 @@ async function readText(path: string): Promise<{ text: string; path: string }> {
 
 /** Reads and validates a report.json (or the report.json inside a report directory). */
 export async function readReport(path: string): Promise<Report> {
+  return (await readReportAt(path)).report;
+}
+
+/** readReport, and the directory the report.json was found in (its sibling files live there). */
+export async function readReportAt(path: string): Promise<{ report: Report; dir: string }> {
   const file = await readText(path);
-  return parseReport(file.text, file.path);
+  return { report: parseReport(file.text, file.path), dir: dirname(file.path) };
 }

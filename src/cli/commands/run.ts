@@ -56,10 +56,16 @@ function printOutcome(o: RunOutcome, flags: RunFlags): void {
   err(`replay: ${r.replay}`);
 }
 
-/** FLEETSTORM_SELFTEST_CRASH_AT_US: makes a worker throw, to test that a crash still reports. */
-function selfTestCrashAt(): number | undefined {
+/**
+ * FLEETSTORM_SELFTEST_CRASH_AT_US: makes a worker (live: the driver) throw, to test that a crash
+ * still reports; with FLEETSTORM_SELFTEST_CRASH_SHARD=i only the run of shard i does.
+ */
+function selfTestCrashAt(s: ResolvedScenario): number | undefined {
   const v = process.env.FLEETSTORM_SELFTEST_CRASH_AT_US;
-  return v === undefined || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
+  if (v === undefined || v === '' || !Number.isFinite(Number(v))) return undefined;
+  const shard = process.env.FLEETSTORM_SELFTEST_CRASH_SHARD;
+  if (shard !== undefined && shard !== '' && Number(shard) !== (s.shard?.index ?? -1)) return undefined;
+  return Number(v);
 }
 
 /** `--processes` is not a resolver layer: it only sets `live.processes` on the resolved scenario. */
@@ -84,7 +90,7 @@ export async function runScenario(scenario: ResolvedScenario, flags: RunFlags): 
         endpoint?.update(p);
       },
       html: flags.html,
-      crashAtUs: selfTestCrashAt(),
+      crashAtUs: selfTestCrashAt(s),
     });
     printOutcome(o, flags);
     return o.exitCode;

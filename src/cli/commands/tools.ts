@@ -6,13 +6,14 @@ import { ToolError } from '../../errors/tool-error.js';
 import { renderK8s } from '../../k8s/render.js';
 import { renderHtml } from '../../reports/html/render-html.js';
 import { mergeReports } from '../../reports/merge.js';
-import { readReport } from '../../reports/read-report.js';
+import { readReport, readReportAt } from '../../reports/read-report.js';
 import { renderSummary } from '../../reports/summary-text.js';
 import { writeReportFiles } from '../../reports/write-report.js';
 import { scaffoldScenario, type ScaffoldOptions } from '../../scaffold/init.js';
 import { writeScaffoldFiles } from '../../scaffold/write.js';
 import { validateFiles } from '../../scenario/index.js';
 import { exitCodeOf } from '../../app/run.js';
+import { mergeShardOutcomes, OUTCOMES_NDJSON, writeOutcomes } from '../../app/outcomes-file.js';
 import { err, out } from '../output.js';
 
 export async function validateCommand(files: string[]): Promise<ExitCode> {
@@ -52,11 +53,14 @@ export async function mergeCommand(
       fix: 'fleetstorm report merge shard-0/report.json shard-1/report.json --out merged/',
     });
   }
-  const reports = [];
-  for (const p of paths) reports.push(await readReport(p));
-  const merged = mergeReports(reports);
+  const shards = [];
+  for (const p of paths) shards.push(await readReportAt(p));
+  const merged = mergeReports(shards.map((x) => x.report));
+  const outcomes = await mergeShardOutcomes(shards);
+  if (outcomes) merged.outcomes = { ...merged.outcomes, file: OUTCOMES_NDJSON };
   const dir = outDir ?? join(dirname(paths[0] as string), '..', 'merged');
   const written = await writeReportFiles(merged, dir, { html: renderHtml });
+  if (outcomes) await writeOutcomes(written.dir, outcomes);
   if (json)
     out(
       JSON.stringify({
