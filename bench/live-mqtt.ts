@@ -60,6 +60,9 @@ async function measure(impl: string, connections: string): Promise<PhaseResult> 
   }
 }
 
+const ceiling = (us: unknown): number | string =>
+  typeof us === 'number' && us > 0 ? Math.round(1e6 / us) : '-';
+
 const fmt = (x: unknown): string => (typeof x === 'number' ? x.toLocaleString('en-US') : String(x ?? '-'));
 
 function table(rows: PhaseResult[]): string {
@@ -76,6 +79,8 @@ function table(rows: PhaseResult[]): string {
     ['client CPU µs/publish', (r) => r.clientCpuUsPerPublish],
     ['  of which kernel', (r) => r.clientSysUsPerPublish],
     ['broker CPU µs/publish', (r) => r.brokerCpuUsPerPublish],
+    // What one single-threaded broker could ack with a whole core to itself at that cost.
+    ['broker ceiling/s (1 core)', (r) => ceiling(r.brokerCpuUsPerPublish)],
     ['ack p50 ms', (r) => (r.ack as { p50Ms: number }).p50Ms],
     ['ack p99 ms', (r) => (r.ack as { p99Ms: number }).p99Ms],
     ['gen lag p99 ms', (r) => (r.lag as { p99Ms: number }).p99Ms],
