@@ -1,5 +1,7 @@
 // The fault timeline in report.json: one entry per timed occurrence (with the devices it hit)
-// and, for `during` faults, one entry per interval in which they hit devices.
+// (`when` faults from the barrier where their condition held) and, for `during` faults, one entry
+// per interval in which they hit devices.
+import { occurrenceStarts } from '../faults/plan.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { FaultTimelineEntry } from '../reports/report-types.js';
 
@@ -9,16 +11,24 @@ export class FaultTimeline {
 
   constructor(private readonly s: ResolvedScenario) {
     s.faults.forEach((f, index) => {
-      if (f.during !== null) return;
-      for (let n = 0, at = f.atUs ?? 0; at < s.durationUs && n < 100_000; n++) {
-        this.timed.push({
-          index,
-          entry: { faultId: f.id, type: f.type, atUs: at, durationUs: f.durationUs.max, devicesHit: 0 },
-        });
-        if (f.everyUs === null || f.everyUs <= 0) break;
-        at += f.everyUs;
-      }
+      if (f.during === null && f.when === null) this.addOccurrences(index, f.atUs ?? 0);
     });
+  }
+
+  /** A `when` fault whose condition held at `atUs`: its occurrences from then on. */
+  trigger(index: number, atUs: number): void {
+    this.addOccurrences(index, atUs);
+  }
+
+  private addOccurrences(index: number, firstUs: number): void {
+    const f = this.s.faults[index];
+    if (!f) return;
+    for (const at of occurrenceStarts(f, firstUs, this.s.durationUs)) {
+      this.timed.push({
+        index,
+        entry: { faultId: f.id, type: f.type, atUs: at, durationUs: f.durationUs.max, devicesHit: 0 },
+      });
+    }
   }
 
   /** Hits per fault (scenario order) in the window [fromUs, toUs). */

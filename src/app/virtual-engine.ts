@@ -5,16 +5,16 @@ import { randomUUID } from 'node:crypto';
 import {
   campaign as campaignOf,
   intervalRollout,
+  recordTargeted,
   rolloutReport,
   waveCounts,
 } from '../core/rollout-window.js';
 import { Aggregator } from '../metrics/aggregate.js';
-import { C } from '../metrics/catalog.js';
-import { emptySnapshot } from '../metrics/recorder.js';
 import type { DeviceOutcome } from '../reports/report-types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { createPool } from '../workers/pool.js';
 import type { AdvanceResult, InitResult } from '../workers/protocol.js';
+import { WhenFaults } from '../faults/when.js';
 import { FaultTimeline } from './fault-timeline.js';
 import { groupShards, setupFleet } from './fleet-setup.js';
 import type { EngineOptions, EngineResult } from './engine-types.js';
@@ -26,6 +26,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
   const groups = groupShards(fleet.handles, pool.threads);
   const campaign = campaignOf(s, fleet.targeting?.perWave ?? []);
   const timeline = new FaultTimeline(s);
+  const when = new WhenFaults(s);
   const outcomes: DeviceOutcome[] = [];
   const result: EngineResult = {
     agg,
@@ -43,6 +44,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
   const targeted = fleet.targeting?.targeted ?? 0;
   try {
     await Promise.all(groups.map((g) => pool.run<InitResult>({ kind: 'init', ctx: fleet.ctx, shards: g })));
+    recordTargeted(agg, targeted);
     const intervals = Math.ceil(s.durationUs / s.intervalUs);
     for (let i = 0; i < intervals; i++) {
       const fromUs = i * s.intervalUs;
@@ -59,6 +61,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
             toUs,
             rollout,
             final,
+            triggers: when.fired,
             crashAtUs: opts.crashAtUs,
           }),
         ),
@@ -78,6 +81,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
       agg.setStates(i, conn, ota);
       if (targeted > 0) agg.setOnTargetRatio(i, agg.counter('ota_succeeded_total') / targeted);
       timeline.addWindow(fromUs, toUs, hits);
+      for (const t of when.check(agg, toUs)) timeline.trigger(t.index, t.atUs);
       result.reachedUs = toUs;
       const stop = opts.onInterval?.({
         index: i,
@@ -102,14 +106,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
   } finally {
     await pool.close().catch(() => undefined);
   }
-  if (targeted > 0) agg.add(Math.max(0, agg.intervalCount - 1), targetedSnapshot(targeted));
   result.faults = timeline.entries(result.reachedUs);
   result.rollout = rolloutReport(s, campaign);
   return result;
-}
-
-function targetedSnapshot(targeted: number): ReturnType<typeof emptySnapshot> {
-  const snap = emptySnapshot();
-  snap.counters[C.ota_targeted_total] = targeted;
-  return snap;
 }

@@ -4,6 +4,9 @@ import { Campaign, emptyCounts, type WaveCounts } from '../backend/campaign.js';
 import { HALT, WAVE_STAT, type RolloutWindowState } from '../device/rollout-plan.js';
 import type { RolloutReport } from '../reports/report-types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import { C } from '../metrics/catalog.js';
+import type { Aggregator } from '../metrics/aggregate.js';
+import { emptySnapshot } from '../metrics/recorder.js';
 
 export function campaign(s: ResolvedScenario, perWave: number[]): Campaign | null {
   const r = s.rollout;
@@ -70,4 +73,16 @@ export function rolloutReport(s: ResolvedScenario, c: Campaign | null): RolloutR
       pending: w.offered - w.succeeded - w.failed - w.rolledBack - w.bricked,
     })),
   };
+}
+
+/**
+ * Counts the devices a rollout targets in the first interval: they are targeted from the start,
+ * and fleet_on_target_ratio (a ratio of them) must be readable mid-run, by abort thresholds and
+ * `when` faults.
+ */
+export function recordTargeted(agg: Aggregator, targeted: number): void {
+  if (targeted <= 0) return;
+  const snap = emptySnapshot();
+  snap.counters[C.ota_targeted_total] = targeted;
+  agg.add(0, snap);
 }

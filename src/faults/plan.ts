@@ -1,7 +1,8 @@
 // Faults compiled for the fleet core: WHAT (type, parameters) kept apart from WHEN (timed
 // occurrences, or `during` a device state) and WHO (a selector). Timed occurrences become
 // boundaries at which every shard applies the fault to its own devices; `during` faults are
-// drawn per device each time it enters the state.
+// drawn per device each time it enters the state. `when` faults have no occurrences until their
+// metric condition holds at a barrier: then triggerFault adds them, in every worker alike.
 import { indexMap } from '../metrics/index-of.js';
 import type { DuringState, FaultConfig, FaultType, ResolvedScenario } from '../scenario/types.js';
 import { DURING_STATES } from '../scenario/types.js';
@@ -44,6 +45,38 @@ export interface FaultPlan {
   timed: Occurrence[];
   /** By DURING_STATES index: faults drawn when a device enters that state. */
   during: CompiledFault[][];
+  /** `when` faults (by index) whose occurrences have been added. */
+  triggered: Set<number>;
+}
+
+/**
+ * Start times of a fault's occurrences from `firstUs` (`every` repeats it) before the run ends.
+ * The timeline and the plan both use it, so they always agree.
+ */
+export function occurrenceStarts(f: FaultConfig, firstUs: number, runUs: number): number[] {
+  const out: number[] = [];
+  for (let n = 0, at = firstUs; at < runUs && n < 100_000; n++) {
+    out.push(at);
+    if (f.everyUs === null || f.everyUs <= 0) break;
+    at += f.everyUs;
+  }
+  return out;
+}
+
+function sortTimed(timed: Occurrence[]): void {
+  timed.sort((a, b) => a.startUs - b.startUs || a.fault.index - b.fault.index || a.n - b.n);
+}
+
+/** Adds the occurrences of `when` fault `index`, whose condition held at `atUs` (once). */
+export function triggerFault(plan: FaultPlan, s: ResolvedScenario, index: number, atUs: number): void {
+  const f = s.faults[index];
+  const cf = plan.faults[index];
+  if (!f || !cf || f.when === null || plan.triggered.has(index)) return;
+  plan.triggered.add(index);
+  occurrenceStarts(f, atUs, s.durationUs).forEach((at, n) =>
+    plan.timed.push({ fault: cf, n, startUs: at, endUs: at + f.durationUs.max }),
+  );
+  sortTimed(plan.timed);
 }
 
 function compileWho(f: FaultConfig, types: string[], versions: string[], devices: number): CompiledWho {
@@ -77,15 +110,13 @@ export function compileFaults(s: ResolvedScenario, devices: number): FaultPlan {
       (during[DURING_STATES.indexOf(f.during as DuringState)] as CompiledFault[]).push(cf);
       return;
     }
-    const first = f.atUs ?? 0;
-    for (let n = 0, at = first; at < s.durationUs && n < 100_000; n++) {
-      timed.push({ fault: cf, n, startUs: at, endUs: at + f.durationUs.max });
-      if (f.everyUs === null || f.everyUs <= 0) break;
-      at += f.everyUs;
-    }
+    if (f.when !== null) return; // triggerFault adds its occurrences
+    occurrenceStarts(f, f.atUs ?? 0, s.durationUs).forEach((at, n) =>
+      timed.push({ fault: cf, n, startUs: at, endUs: at + f.durationUs.max }),
+    );
   });
-  timed.sort((a, b) => a.startUs - b.startUs || a.fault.index - b.fault.index || a.n - b.n);
-  return { faults, timed, during };
+  sortTimed(timed);
+  return { faults, timed, during, triggered: new Set() };
 }
 
 export const DURING = indexMap(DURING_STATES);

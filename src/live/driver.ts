@@ -8,17 +8,19 @@ import type { Shard } from '../core/shard.js';
 import { delay, monotonicMs } from '../clock/real-clock.js';
 import { Aggregator } from '../metrics/aggregate.js';
 import { C, CONN_STATES, CS, OTA_STATES } from '../metrics/catalog.js';
-import { emptySnapshot } from '../metrics/recorder.js';
 import { WAVE_STAT } from '../device/rollout-plan.js';
 import type { Campaign } from '../backend/campaign.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { FaultTimeline } from '../app/fault-timeline.js';
+import { triggerFault } from '../faults/plan.js';
+import { WhenFaults } from '../faults/when.js';
 import type { EngineOptions, EngineResult } from '../app/engine-types.js';
 import type { LiveFleet } from './live-fleet.js';
 import {
   campaign as liveCampaign,
   intervalRollout,
   notified,
+  recordTargeted,
   rolloutReport,
   waveCounts,
 } from '../core/rollout-window.js';
@@ -145,6 +147,9 @@ export async function driveLive(
     targeted: f.setup.targeting?.targeted ?? 0,
   };
   const intervals = Math.ceil(s.durationUs / s.intervalUs);
+  const when = new WhenFaults(s);
+  recordTargeted(agg, b.targeted);
+  const plans = new Set(f.shards.map((sh) => sh.st.faults));
   f.ctx.clock.start();
   try {
     for (let i = 0; i < intervals; i++) {
@@ -169,6 +174,10 @@ export async function driveLive(
         for (const sh of f.shards) countNotReconnected(sh);
       }
       const st = closeInterval(f, b, i, fromUs, toUs, result);
+      for (const t of when.check(agg, toUs)) {
+        b.timeline.trigger(t.index, t.atUs);
+        for (const plan of plans) triggerFault(plan, s, t.index, t.atUs);
+      }
       result.reachedUs = toUs;
       const stop = opts.onInterval?.({
         index: i,
@@ -188,11 +197,6 @@ export async function driveLive(
     b.campaign?.evaluate(result.reachedUs);
   } finally {
     f.ctx.closing = true;
-  }
-  if (b.targeted > 0) {
-    const snap = emptySnapshot();
-    snap.counters[C.ota_targeted_total] = b.targeted;
-    agg.add(Math.max(0, agg.intervalCount - 1), snap);
   }
   result.faults = b.timeline.entries(result.reachedUs);
   result.rollout = rolloutReport(s, b.campaign);

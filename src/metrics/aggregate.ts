@@ -11,6 +11,7 @@ import {
   COUNTERS,
   DERIVED,
   HISTOGRAMS,
+  CS,
   OS,
   OTA_STATES,
   type DerivedName,
@@ -143,6 +144,7 @@ export class Aggregator implements MetricsSource {
       devices: this.devices,
       onTargetRatio: this.lastAt(this.onTarget) ?? null,
       committedDevices: this.lastAt(this.states)?.ota[OS.committed] ?? null,
+      connectedDevices: this.lastAt(this.states)?.conn[CS.connected] ?? null,
     });
   }
 

@@ -82,6 +82,19 @@ function mergedOnTarget(all: readonly Metrics[]): number | null {
   return targeted > 0 ? committed / targeted : null;
 }
 
+/** fleet_connected_ratio of the union: each shard's ratio × its devices is a whole number. */
+function mergedConnected(all: readonly Metrics[]): number | null {
+  let connected = 0;
+  for (const m of all) {
+    const ratio = m.derived.fleet_connected_ratio;
+    const devices = m.derived.devices_total ?? 0;
+    if (devices <= 0) continue;
+    if (ratio === null || ratio === undefined) return null;
+    connected += Math.round(ratio * devices);
+  }
+  return connected;
+}
+
 export function mergeMetrics(
   all: readonly Metrics[],
   where: string[],
@@ -108,6 +121,7 @@ export function mergeMetrics(
     devices,
     onTargetRatio: mergedOnTarget(all),
     committedDevices: null,
+    connectedDevices: mergedConnected(all),
   });
   const derived: Record<string, number | null> = {};
   for (const name of DERIVED) derived[name] = values[name as DerivedName];

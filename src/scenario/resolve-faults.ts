@@ -5,6 +5,7 @@ import type { FaultParsed } from './schema.js';
 import type { FaultConfig, FaultType, FaultWho } from './types.js';
 import { parseBandwidthBytesPerSec, parseDurationRangeUs, parseDurationUs, parseRatio } from './units.js';
 import { checkDeviceTypeNames } from './resolve-names.js';
+import { checkThresholdExpr } from './resolve-thresholds.js';
 
 /** Faults that hit the whole backend: `who` and `during` do not apply. */
 const BACKEND_FAULTS: ReadonlySet<FaultType> = new Set<FaultType>(['backend-outage', 'backend-slow']);
@@ -119,14 +120,31 @@ function signed(value: string, where: string): number {
   return negative ? -us : us;
 }
 
+/** `when` starts the fault on a metric condition: `at` and `during` would say when a second time. */
+function resolveWhen(f: FaultParsed, path: string, at: At): string | null {
+  if (f.when === undefined) return null;
+  for (const key of ['at', 'during'] as const) {
+    if (f[key] !== undefined) {
+      throw invalid(
+        `give \`when\` or \`${key}\`, not both`,
+        at(`${path}.${key}`),
+        f[key],
+        `remove \`${key}\` (\`every\` repeats a \`when\` fault from the time it starts)`,
+      );
+    }
+  }
+  checkThresholdExpr(f.when, at(`${path}.when`));
+  return f.when;
+}
+
 function resolveFault(f: FaultParsed, index: number, at: At, deviceTypes: readonly string[]): FaultConfig {
   const path = `faults[${index}]`;
-  if (f.at === undefined && f.every === undefined && f.during === undefined) {
+  if (f.at === undefined && f.every === undefined && f.during === undefined && f.when === undefined) {
     throw invalid(
       'a fault needs a time',
       at(path),
       f.type,
-      'add `at: 1h`, `every: 6h` or `during: ota.downloading`',
+      'add `at: 1h`, `every: 6h`, `during: ota.downloading` or `when: "ota_download_started_total >= 100"`',
     );
   }
   const everyUs = f.every === undefined ? null : parseDurationUs(f.every, at(`${path}.every`));
@@ -137,6 +155,7 @@ function resolveFault(f: FaultParsed, index: number, at: At, deviceTypes: readon
     atUs: f.at === undefined ? null : parseDurationUs(f.at, at(`${path}.at`)),
     everyUs,
     during: f.during ?? null,
+    when: resolveWhen(f, path, at),
     durationUs: parseDurationRangeUs(f.duration ?? DEFAULT_FAULT_DURATION[f.type], at(`${path}.duration`)),
     who: resolveWho(f, path, at, deviceTypes),
     params: resolveParams(f, path, at),

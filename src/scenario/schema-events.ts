@@ -99,6 +99,13 @@ export const faultSchema = z.strictObject({
   at: durationField().optional().describe('When (since the run start).'),
   every: durationField().optional().describe('Repeat period (from `at`, or from the start).'),
   during: z.enum(DURING_STATES).optional().describe('Hit each chosen device when it enters this state.'),
+  when: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Start the first time this metric condition holds at an interval boundary, in threshold syntax, e.g. `ota_download_started_total >= 1000` or `fleet_connected_ratio >= 90%`; `every` then repeats it.',
+    ),
   duration: durationRangeField()
     .optional()
     .describe(

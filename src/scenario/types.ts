@@ -184,6 +184,8 @@ export interface FaultConfig {
   atUs: number | null;
   everyUs: number | null;
   during: DuringState | null;
+  /** Metric condition (threshold syntax) that starts the fault at an interval boundary. */
+  when: string | null;
   durationUs: Range;
   who: FaultWho;
   /** radio-degrade / backend-slow parameters; unused fields are null. */

@@ -5,6 +5,7 @@ import type { MetricsSnapshot } from '../metrics/recorder.js';
 import type { DeviceOutcome } from '../reports/report-types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { RolloutPlan, RolloutWindowState } from '../device/rollout-plan.js';
+import type { FaultTrigger } from '../faults/when.js';
 
 export interface RunContext {
   runId: string;
@@ -35,6 +36,8 @@ export interface AdvanceTask {
   rollout: RolloutWindowState | null;
   /** Last window of the run: also count devices still not reconnected after an outage. */
   final: boolean;
+  /** Every `when` fault triggered so far (a worker adds the ones it has not seen). */
+  triggers: FaultTrigger[];
   /** Self-test of crash handling: the worker throws when a window starts at or after this. */
   crashAtUs?: number;
 }

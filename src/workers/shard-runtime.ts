@@ -4,7 +4,8 @@
 import { Shard, type ShardStatic } from '../core/shard.js';
 import { modelShare, splitInt } from '../backend-model/share.js';
 import { virtualPort } from '../backend-model/virtual-port.js';
-import { compileFaults, type FaultPlan } from '../faults/plan.js';
+import { compileFaults, triggerFault, type FaultPlan } from '../faults/plan.js';
+import type { FaultTrigger } from '../faults/when.js';
 import { compileType, typeOrder, type TypeParams } from '../device/params.js';
 import { Recorder } from '../metrics/recorder.js';
 import { OutcomeLog } from '../device/outcome-log.js';
@@ -34,6 +35,12 @@ function runCache(ctx: RunContext): RunCache {
     runs.set(ctx.runId, rc);
   }
   return rc;
+}
+
+/** Adds the occurrences of `when` faults triggered at earlier barriers (idempotent). */
+export function applyTriggers(ctx: RunContext, triggers: readonly FaultTrigger[]): void {
+  const rc = runCache(ctx);
+  for (const t of triggers) triggerFault(rc.faults, ctx.scenario, t.index, t.atUs);
 }
 
 /** Capacity is shared over every shard of the whole fleet, also when this run is one --shard. */

@@ -7,7 +7,7 @@ import { advanceShard } from '../core/shard-sim.js';
 import { C, CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
 import { WAVE_STAT } from '../device/rollout-plan.js';
 import type { AdvanceResult, AdvanceTask, InitResult, InitTask, Task } from './protocol.js';
-import { outcomes, recorder, shardFor } from './shard-runtime.js';
+import { applyTriggers, outcomes, recorder, shardFor } from './shard-runtime.js';
 import type { Shard } from '../core/shard.js';
 
 function init(task: InitTask): InitResult {
@@ -32,6 +32,7 @@ function advance(task: AdvanceTask): AdvanceResult {
   const connStates = CONN_STATES.map(() => 0);
   const otaStates = OTA_STATES.map(() => 0);
   let events = 0;
+  applyTriggers(task.ctx, task.triggers);
   for (const h of task.shards) {
     const sh = shardFor(task.ctx, h);
     sh.rolloutState = task.rollout;

@@ -58,6 +58,7 @@ function fault(id: string, type: FaultConfig['type'], partial: Partial<FaultConf
     atUs: null,
     everyUs: null,
     during: null,
+    when: null,
     durationUs: { min: 0, max: 0 },
     who: { ratio: 1, count: null, deviceTypes: null, firmwareVersions: null },
     params: { latencyUs: null, lossRatio: null, bandwidthBytesPerSec: null, skewUs: null, slowFactor: null },

@@ -41,6 +41,17 @@ describe('shipped scenarios at reduced scale', () => {
     }
   });
 
+  it('outage-mid-rollout: the outage starts at the first boundary with 30% on the new version', async () => {
+    const r = await run('outage-mid-rollout', 4000);
+    const outage = r.faults.find((f) => f.type === 'backend-outage');
+    expect(outage).toBeDefined();
+    const k = r.series.timesUs.indexOf(outage!.atUs);
+    expect(r.series.onTargetRatio[k]).toBeGreaterThanOrEqual(0.3);
+    expect(r.series.onTargetRatio[k - 1]).toBeLessThan(0.3);
+    expect(c(r, 'mqtt_disconnects_total{reason="outage"}')).toBeGreaterThan(0);
+    expect(r.verdict).toBe('passed');
+  });
+
   it('ota-radio-drops: single-slot devices brick and re-download, A/B devices do not', async () => {
     const r = await run('ota-radio-drops', 10_000);
     expect(c(r, 'ota_bricked_total')).toBeGreaterThan(0);

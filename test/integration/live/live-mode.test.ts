@@ -73,6 +73,18 @@ describe('live mode against the embedded backend', () => {
     expect(report.metrics.histograms.outage_reconnect_duration_us?.count ?? 0).toBe(20);
   }, 40_000);
 
+  it('starts a `when` fault at the first barrier where its condition holds', async () => {
+    const faults = [{ type: 'backend-outage', when: 'fleet_connected_ratio >= 100%', duration: '1m' }];
+    const s = await liveScenario({ devices: 20, duration: '5m', faults });
+    const { report } = await runResolved(s, { noFiles: true });
+    expect(report.status).toBe('completed');
+    const start = report.faults.find((f) => f.faultId === 'f0')?.atUs ?? -1;
+    expect(start).toBeGreaterThan(0);
+    expect(start % s.intervalUs).toBe(0);
+    expect(counter(report, 'faults_injected_total{type="backend-outage"}')).toBe(1);
+    expect(counter(report, 'mqtt_disconnects_total{reason="outage"}')).toBe(20);
+  }, 40_000);
+
   it('never opens more sockets than max-concurrent-connections with duty-cycled devices', async () => {
     const s = await liveScenario({ devices: 60, duration: '4m', dutyCycle: true, maxConcurrent: 4 });
     const r = await runLive(s, { workers: 1 });

@@ -133,3 +133,28 @@ describe('fleet convergence and on-target ratio', () => {
     expect(agg.derived('fleet_convergence_duration_us')).toBeNull();
   });
 });
+
+describe('fleet_connected_ratio', () => {
+  it('is the connected share at the latest barrier, null before the first', () => {
+    const agg = aggWith(() => {}, 200);
+    expect(agg.derived('fleet_connected_ratio')).toBeNull();
+    expect(explainMissingDerived('fleet_connected_ratio', agg)).toContain('no interval');
+    const conn = CONN_STATES.map(() => 0);
+    conn[CONN_STATES.indexOf('connected')] = 150;
+    conn[CONN_STATES.indexOf('backoff')] = 50;
+    agg.setStates(
+      0,
+      conn,
+      OTA_STATES.map(() => 0),
+    );
+    expect(agg.derived('fleet_connected_ratio')).toBe(0.75);
+    conn[CONN_STATES.indexOf('connected')] = 190;
+    conn[CONN_STATES.indexOf('backoff')] = 10;
+    agg.setStates(
+      1,
+      conn,
+      OTA_STATES.map(() => 0),
+    );
+    expect(agg.derived('fleet_connected_ratio')).toBe(0.95);
+  });
+});

@@ -106,6 +106,13 @@ const CASES: Case[] = [
   },
   { file: 'share-and-count.yaml', code: 'FLEETSTORM_ERR_SCENARIO_INVALID', path: 'faults[0].who' },
   { file: 'backend-fault-with-who.yaml', code: 'FLEETSTORM_ERR_SCENARIO_INVALID', path: 'faults[0].who' },
+  {
+    file: 'when-and-at.yaml',
+    code: 'FLEETSTORM_ERR_SCENARIO_INVALID',
+    path: 'faults[0].at',
+    fix: 'remove `at`',
+  },
+  { file: 'bad-when-metric.yaml', code: 'FLEETSTORM_ERR_THRESHOLD', path: 'faults[0].when' },
   { file: 'bad-target-url.yaml', code: 'FLEETSTORM_ERR_SCENARIO_INVALID', path: 'target.mqtt' },
   {
     file: 'unknown-extends.yaml',
