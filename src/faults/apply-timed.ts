@@ -10,7 +10,7 @@ import { cutPower, drainTo, goFlat } from '../device/power.js';
 import { C, CS, OS } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
 import { isBackendWide, type Occurrence } from './plan.js';
-import { hitTimed } from './select.js';
+import { drawnTimed, hitTimed } from './select.js';
 
 /** Recomputes backend-wide conditions in force at time t from all occurrences. */
 export function backendConditions(sh: Shard, timed: Occurrence[], t: number): void {
@@ -99,7 +99,8 @@ export function applyEnd(sh: Shard, occ: Occurrence, t: number): void {
   const bit = type === 'radio-degrade' ? FLAG.degraded : type === 'clock-skew' ? FLAG.skewed : 0;
   if (bit === 0) return;
   for (let d = 0; d < sh.st.size; d++) {
-    if (hitTimed(sh, d, occ)) sh.a.flags[d] = (sh.a.flags[d] as number) & ~bit;
+    // By the draw alone: a device hit at the start may since have changed state or version.
+    if (drawnTimed(sh, d, occ)) sh.a.flags[d] = (sh.a.flags[d] as number) & ~bit;
   }
 }
 

@@ -4,10 +4,10 @@
 // drawn per device each time it enters the state. `when` faults have no occurrences until their
 // metric condition holds at a barrier: then triggerFault adds them, in every worker alike.
 import { indexMap } from '../metrics/index-of.js';
-import type { DuringState, FaultConfig, FaultType, ResolvedScenario } from '../scenario/types.js';
+import type { DuringState, FaultConfig, FaultType, ResolvedScenario, WhoState } from '../scenario/types.js';
 import { DURING_STATES } from '../scenario/types.js';
 import { typeOrder, versionTable } from '../device/params.js';
-import { C, type CounterName } from '../metrics/catalog.js';
+import { C, CONN_STATES, OTA_STATES, type CounterName } from '../metrics/catalog.js';
 
 export interface CompiledWho {
   ratio: number;
@@ -16,6 +16,9 @@ export interface CompiledWho {
   /** Indexed by device type index / firmware version index. */
   types: boolean[];
   versions: boolean[];
+  /** `who.state`, by connectivity / OTA state index; null: any state. */
+  conn: boolean[] | null;
+  ota: boolean[] | null;
 }
 
 export interface CompiledFault {
@@ -86,6 +89,9 @@ function compileWho(f: FaultConfig, types: string[], versions: string[], devices
     count: w.count ?? -1,
     types: types.map((t) => w.deviceTypes === null || w.deviceTypes.includes(t)),
     versions: versions.map((v) => w.firmwareVersions === null || w.firmwareVersions.includes(v)),
+    conn: w.states === null ? null : CONN_STATES.map((st) => w.states?.includes(st) === true),
+    ota:
+      w.states === null ? null : OTA_STATES.map((st) => w.states?.includes(`ota.${st}` as WhoState) === true),
   };
 }
 

@@ -1,6 +1,7 @@
 // WHO a fault hits. Timed faults select by a stateless hash of (seed, fault, occurrence, device
 // id), so the same devices are hit whatever the shard or worker layout; `during` faults draw
-// from the device's own stream when it enters the state.
+// from the device's own stream when it enters the state. `who.state` is checked when a timed
+// occurrence starts.
 import type { Shard } from '../core/shard.js';
 import { hashUnit, nextFloat } from '../random/rng.js';
 import type { CompiledFault, Occurrence } from './plan.js';
@@ -9,10 +10,21 @@ export function matches(sh: Shard, d: number, f: CompiledFault): boolean {
   return f.who.types[sh.a.type[d] as number] === true && f.who.versions[sh.a.fw[d] as number] === true;
 }
 
-export function hitTimed(sh: Shard, d: number, occ: Occurrence): boolean {
-  if (!matches(sh, d, occ.fault)) return false;
+/** Is device d in one of the fault's `who.state` states now (always, without one)? */
+function inState(sh: Shard, d: number, f: CompiledFault): boolean {
+  const { conn, ota } = f.who;
+  if (conn === null || ota === null) return true;
+  return conn[sh.a.conn[d] as number] === true || ota[sh.a.ota[d] as number] === true;
+}
+
+/** The occurrence's hash draw alone: stable for a device whatever its state or version. */
+export function drawnTimed(sh: Shard, d: number, occ: Occurrence): boolean {
   const key = occ.fault.index * 65_536 + occ.n + 1;
   return hashUnit(sh.st.seed, key, sh.globalId(d)) < occ.fault.who.ratio;
+}
+
+export function hitTimed(sh: Shard, d: number, occ: Occurrence): boolean {
+  return matches(sh, d, occ.fault) && inState(sh, d, occ.fault) && drawnTimed(sh, d, occ);
 }
 
 /** First `during` fault (in scenario order) that hits device d entering a state, or null. */

@@ -51,14 +51,19 @@ function resolveWho(f: FaultParsed, path: string, at: At, deviceTypes: readonly 
       `remove \`${key}\``,
     );
   }
-  if (who === undefined) return { ratio: 1, count: null, deviceTypes: null, firmwareVersions: null };
-  if (typeof who === 'string') {
-    return {
-      ratio: parseRatio(who, at(`${path}.who`)),
-      count: null,
-      deviceTypes: null,
-      firmwareVersions: null,
-    };
+  const anyone = { count: null, deviceTypes: null, firmwareVersions: null, states: null };
+  if (who === undefined) return { ratio: 1, ...anyone };
+  if (typeof who === 'string') return { ...anyone, ratio: parseRatio(who, at(`${path}.who`)) };
+  if (who.state !== undefined && (f.during !== undefined || f.when !== undefined)) {
+    const key = f.during !== undefined ? 'during' : 'when';
+    throw invalid(
+      `\`who.state\` selects devices when a timed occurrence starts; it does not go with \`${key}\``,
+      at(`${path}.who.state`),
+      who.state,
+      f.during !== undefined
+        ? `remove \`who.state\`: \`during\` already hits devices as they enter a state`
+        : 'remove `who.state`, or give `at` / `every` instead of `when`',
+    );
   }
   if (who.share !== undefined && who.count !== undefined) {
     throw invalid('give `share` or `count`, not both', at(`${path}.who`), who, 'remove one of them');
@@ -70,6 +75,7 @@ function resolveWho(f: FaultParsed, path: string, at: At, deviceTypes: readonly 
     count: who.count ?? null,
     deviceTypes: types,
     firmwareVersions: toList(who.firmware),
+    states: who.state === undefined ? null : typeof who.state === 'string' ? [who.state] : who.state,
   };
 }
 

@@ -1,6 +1,6 @@
 // Schema of what happens during a run: the firmware rollout, faults and thresholds.
 import * as z from 'zod';
-import { DURING_STATES, FAULT_TYPES } from './types.js';
+import { DURING_STATES, FAULT_TYPES, WHO_STATES } from './types.js';
 import {
   bandwidthField,
   durationField,
@@ -82,6 +82,12 @@ const whoObjectSchema = z.strictObject({
   count: positiveIntField().optional().describe('Number of matching devices hit.'),
   device: stringOrListField().optional().describe('Only devices of these type(s).'),
   firmware: stringOrListField().optional().describe('Only devices running these firmware version(s).'),
+  state: z
+    .union([z.enum(WHO_STATES), z.array(z.enum(WHO_STATES)).min(1)])
+    .optional()
+    .describe(
+      'Only devices in one of these states when a timed occurrence starts: a connectivity state (`connected`, `sleeping`, ...) or `ota.<state>` (`ota.downloading`, ...).',
+    ),
 });
 
 const faultParamsSchema = z.strictObject({

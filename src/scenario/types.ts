@@ -169,12 +169,41 @@ export const DURING_STATES = [
 ] as const;
 export type DuringState = (typeof DURING_STATES)[number];
 
+/**
+ * States a timed fault can select devices by (`who.state`): connectivity states, and OTA agent
+ * states prefixed `ota.`. Kept in step with the metrics catalogue (checked by a test).
+ */
+export const WHO_STATES = [
+  'off',
+  'connecting',
+  'connected',
+  'backoff',
+  'sleeping',
+  'dark',
+  'bricked',
+  'ota.idle',
+  'ota.checking',
+  'ota.downloading',
+  'ota.verifying',
+  'ota.installing',
+  'ota.rebooting',
+  'ota.health-check',
+  'ota.retry-wait',
+  'ota.committed',
+  'ota.rolled-back',
+  'ota.failed',
+  'ota.bricked',
+] as const;
+export type WhoState = (typeof WHO_STATES)[number];
+
 export interface FaultWho {
   /** Share of the matching devices hit (0..1); null with count set. */
   ratio: number | null;
   count: number | null;
   deviceTypes: string[] | null;
   firmwareVersions: string[] | null;
+  /** Device states (WHO_STATES) a device must be in when a timed occurrence starts; null: any. */
+  states: WhoState[] | null;
 }
 
 export interface FaultConfig {

@@ -60,7 +60,7 @@ function fault(id: string, type: FaultConfig['type'], partial: Partial<FaultConf
     during: null,
     when: null,
     durationUs: { min: 0, max: 0 },
-    who: { ratio: 1, count: null, deviceTypes: null, firmwareVersions: null },
+    who: { ratio: 1, count: null, deviceTypes: null, firmwareVersions: null, states: null },
     params: { latencyUs: null, lossRatio: null, bandwidthBytesPerSec: null, skewUs: null, slowFactor: null },
     ...partial,
   };
@@ -120,15 +120,15 @@ export function sampleScenario(): ResolvedScenario {
       fault('f0', 'radio-drop', {
         during: 'ota.downloading',
         durationUs: { min: 30 * S, max: 10 * M },
-        who: { ratio: 0.05, count: null, deviceTypes: null, firmwareVersions: null },
+        who: { ratio: 0.05, count: null, deviceTypes: null, firmwareVersions: null, states: null },
       }),
       fault('f1', 'power-loss', {
         during: 'ota.installing',
-        who: { ratio: 0.01, count: null, deviceTypes: null, firmwareVersions: null },
+        who: { ratio: 0.01, count: null, deviceTypes: null, firmwareVersions: null, states: null },
       }),
       fault('f2', 'battery-flat', {
         atUs: 6 * H,
-        who: { ratio: 0.02, count: null, deviceTypes: ['sensor'], firmwareVersions: null },
+        who: { ratio: 0.02, count: null, deviceTypes: ['sensor'], firmwareVersions: null, states: null },
       }),
       fault('f3', 'backend-outage', { atUs: 12 * H, durationUs: { min: 15 * M, max: 15 * M } }),
     ],

@@ -113,6 +113,12 @@ const CASES: Case[] = [
     fix: 'remove `at`',
   },
   { file: 'bad-when-metric.yaml', code: 'FLEETSTORM_ERR_THRESHOLD', path: 'faults[0].when' },
+  {
+    file: 'who-state-with-during.yaml',
+    code: 'FLEETSTORM_ERR_SCENARIO_INVALID',
+    path: 'faults[0].who.state',
+    fix: 'remove `who.state`',
+  },
   { file: 'bad-target-url.yaml', code: 'FLEETSTORM_ERR_SCENARIO_INVALID', path: 'target.mqtt' },
   {
     file: 'unknown-extends.yaml',

@@ -170,10 +170,22 @@ describe('resolveScenarioObject: shortcuts and conversions', () => {
       atUs: null,
       durationUs: { min: 30 * S, max: 600 * S },
     });
-    expect(drop!.who).toEqual({ ratio: 0.05, count: null, deviceTypes: null, firmwareVersions: null });
+    expect(drop!.who).toEqual({
+      ratio: 0.05,
+      count: null,
+      deviceTypes: null,
+      firmwareVersions: null,
+      states: null,
+    });
     expect(outage).toMatchObject({ id: 'f1', atUs: 12 * H, durationUs: { min: 5 * MIN, max: 5 * MIN } });
     expect(outage!.who.ratio).toBe(1);
-    expect(flat!.who).toEqual({ ratio: null, count: 7, deviceTypes: ['meter'], firmwareVersions: ['1.0.0'] });
+    expect(flat!.who).toEqual({
+      ratio: null,
+      count: 7,
+      deviceTypes: ['meter'],
+      firmwareVersions: ['1.0.0'],
+      states: null,
+    });
     expect(flat!.durationUs).toEqual({ min: 0, max: 0 });
     expect(degrade!.params).toEqual({
       latencyUs: 500_000,
