@@ -18,10 +18,33 @@ export interface RunMeta {
   outcomesFile: string | null;
 }
 
+/**
+ * A fleet resized without its modelled backend: say how far the load relative to capacity is
+ * from the scenario's, so a green scaled-down run is not read as a green full run.
+ */
+export function resizeWarning(s: ResolvedScenario): string | null {
+  const from = s.scaledFrom;
+  if (from === null || from.backend || s.mode !== 'virtual') return null;
+  const devices = s.fleet.reduce((n, g) => n + g.count, 0);
+  const f = devices / from.devices;
+  const how = f < 1 ? `${fmtFactor(1 / f)} lighter` : `${fmtFactor(f)} heavier`;
+  return (
+    `fleet resized from ${from.devices.toLocaleString('en-US')} to ${devices.toLocaleString('en-US')} devices ` +
+    `with the modelled backend's capacity and the absolute counts as written: load relative to capacity is ` +
+    `${how} than in the scenario (scale-backend: true in the profile, or --scale-backend, scales them with the fleet)`
+  );
+}
+
+function fmtFactor(x: number): string {
+  return `${x >= 10 ? Math.round(x) : Math.round(x * 10) / 10}×`;
+}
+
 export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMeta): Report {
   const { metrics, series } = eng.agg.build({ reachedUs: eng.reachedUs });
   const thresholds = evaluateThresholds(s.thresholds, eng.agg);
   const warnings = [...eng.warnings];
+  const resize = resizeWarning(s);
+  if (resize !== null) warnings.push(resize);
   if (eng.status === 'interrupted')
     warnings.push('run interrupted: the report holds what was measured until then');
   if (eng.status === 'crashed')

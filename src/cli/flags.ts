@@ -14,6 +14,7 @@ export interface RawRunFlags {
   'target-mqtt'?: string[];
   'target-http'?: string;
   shard?: string;
+  'scale-backend'?: boolean;
 }
 
 function bad(flag: string, got: unknown, fix: string, what = 'invalid value'): ToolError {
@@ -70,5 +71,6 @@ export function toOverrides(f: RawRunFlags): CliOverrides {
   if (f['target-mqtt'] !== undefined && f['target-mqtt'].length > 0) o.targetMqtt = f['target-mqtt'];
   if (f['target-http'] !== undefined) o.targetHttp = f['target-http'];
   if (f.shard !== undefined) o.shard = parseShard(f.shard);
+  if (f['scale-backend'] !== undefined) o.scaleBackend = f['scale-backend'];
   return o;
 }

@@ -15,6 +15,10 @@ function runOptions(y: Argv): Argv {
     .option('profile', { type: 'string', describe: 'run profile: smoke, ci, nightly, capacity or a path' })
     .option('mode', { type: 'string', describe: 'virtual (modelled backend) or live (real sockets)' })
     .option('devices', { type: 'string', describe: 'total fleet size (groups scaled proportionally)' })
+    .option('scale-backend', {
+      type: 'boolean',
+      describe: 'scale the modelled backend and absolute counts with a resized fleet (a miniature)',
+    })
     .option('seed', { type: 'string', describe: 'random seed (same seed ⇒ same virtual-mode report)' })
     .option('duration', { type: 'string', describe: 'virtual duration, e.g. 6h' })
     .option('interval', { type: 'string', describe: 'report interval, e.g. 1m' })

@@ -57,9 +57,14 @@ export function valueAtRank(hist: JsHistogram, rank: number): number {
   return maxUsOf(hist);
 }
 
+/**
+ * Devices whose update ended badly (gave up after its attempts, rolled back, bricked) per device
+ * offered: the campaign's wave failure ratio, fleet-wide. A failed attempt that a retry (or a
+ * resumed download) made good is not a failure; ota_failed_total{reason} counts those.
+ */
 function otaFailureRatio(m: MetricsReader): number | null {
   const failed =
-    m.counter('ota_failed_total') + m.counter('ota_rolled_back_total') + m.counter('ota_bricked_total');
+    m.counter('ota_gave_up_total') + m.counter('ota_rolled_back_total') + m.counter('ota_bricked_total');
   return ratio(failed, m.counter('ota_offered_total'));
 }
 

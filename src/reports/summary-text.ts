@@ -20,8 +20,19 @@ function header(r: Report): string[] {
     `fleetstorm ${r.tool.version}  scenario ${s.name}  seed ${r.seed}  mode ${s.mode}${shard}`,
     `verdict: ${r.verdict.toUpperCase()}`,
     `run: ${r.status}${reason}, reached ${formatDurationUs(r.reachedUs)} of ${formatDurationUs(s.durationUs)}`,
-    `devices: ${formatCount(r.devices)}`,
+    `devices: ${formatCount(r.devices)}${scaledNote(s)}`,
   ];
+}
+
+/** `(scenario: 1,000,000, backend scaled ×0.05)` after the device count of a resized run. */
+function scaledNote(s: Report['scenario']): string {
+  const from = s.scaledFrom ?? null; // reports written before the field existed have none
+  if (from === null) return '';
+  const devices = s.fleet.reduce((n, g) => n + g.count, 0);
+  const backend = from.backend
+    ? `, backend scaled ×${Math.round((devices / from.devices) * 1e4) / 1e4}`
+    : ', backend as written';
+  return `  (scenario: ${formatCount(from.devices)}${backend})`;
 }
 
 function counterValue(family: string, v: number): string {

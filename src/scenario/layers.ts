@@ -3,7 +3,7 @@
 // later layer simply overwrites what an earlier one set. Pure.
 import type { ErrorCode } from '../errors/codes.js';
 import { checkTiming, defaultIntervalUs, type BaseScenario, type TimingWhere } from './resolve.js';
-import { fleetSize, scaleFleet } from './scale.js';
+import { fleetSize, scaleAbsolute, scaleFleet } from './scale.js';
 import type { Mode, ResolvedScenario, ThresholdConfig } from './types.js';
 
 export type FleetSizeChange = { kind: 'total'; devices: number } | { kind: 'scale'; ratio: number };
@@ -30,6 +30,8 @@ export interface Layer {
   speed?: number;
   fleetSize?: FleetSizeChange;
   maxDevices?: number;
+  /** Scale backend capacity and absolute counts with a resized fleet (scaleAbsolute). */
+  scaleBackend?: boolean;
   dropScenarioThresholds?: boolean;
   thresholds?: ThresholdConfig[];
   targetMqtt?: string[];
@@ -122,5 +124,13 @@ export function applyLayers(base: BaseScenario, layers: readonly Layer[], label:
   };
   for (const layer of layers) applyLayer(st, layer);
   checkTiming(st.s.durationUs, st.s.intervalUs, st.where);
-  return st.s;
+  return resized(st.s, fleetSize(base.scenario.fleet), layers);
+}
+
+/** Notes a resized fleet, and scales the backend with it when the last layer to say so says yes. */
+function resized(s: ResolvedScenario, fromDevices: number, layers: readonly Layer[]): ResolvedScenario {
+  if (fleetSize(s.fleet) === fromDevices) return s;
+  const backend = layers.reduce((on, l) => l.scaleBackend ?? on, false);
+  const scaled = backend ? scaleAbsolute(s, fromDevices) : s;
+  return { ...scaled, scaledFrom: { devices: fromDevices, backend } };
 }

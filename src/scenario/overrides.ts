@@ -22,6 +22,8 @@ export interface CliOverrides {
   shard?: { index: number; count: number };
   /** As written, e.g. `1m`. */
   interval?: string;
+  /** Scale backend capacity and absolute counts with a resized fleet. */
+  scaleBackend?: boolean;
 }
 
 interface Ctx {
@@ -54,6 +56,14 @@ function readMode(value: unknown, ctx: Ctx): Mode {
   const mode = MODES.find((m) => m === value);
   if (!mode) throw bad(ctx, 'unknown mode', value, `use one of: ${MODES.join(', ')}`);
   return mode;
+}
+
+function readBool(value: unknown, ctx: Ctx): boolean {
+  if (typeof value === 'boolean') return value;
+  const v = String(value).trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw bad(ctx, 'expected true or false', value, 'use true or false (1 or 0)');
 }
 
 function readSpeed(value: unknown, ctx: Ctx): number {
@@ -148,6 +158,12 @@ export const OVERRIDE_FIELDS: readonly {
     read: (v, c) => ({ targetHttp: readUrls(v, HTTP_URL_RE, 'http://backend:8080', c)[0] ?? '' }),
   },
   { key: 'shard', env: 'FLEETSTORM_SHARD', flag: '--shard', read: (v, c) => ({ shard: readShard(v, c) }) },
+  {
+    key: 'scaleBackend',
+    env: 'FLEETSTORM_SCALE_BACKEND',
+    flag: '--scale-backend',
+    read: (v, c) => ({ scaleBackend: readBool(v, c) }),
+  },
 ];
 
 /** Names of the FLEETSTORM_* variables read (plus FLEETSTORM_PROFILE, read by load.ts). */

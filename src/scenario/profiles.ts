@@ -101,6 +101,7 @@ export function profileLayer({ name, file, parsed: p }: LoadedProfile): Layer {
     speed: p.speed === 'max' ? Number.POSITIVE_INFINITY : p.speed,
     fleetSize: fleetChange(p, file),
     maxDevices: p['max-devices'],
+    scaleBackend: p['scale-backend'],
     dropScenarioThresholds: p['scenario-thresholds'] === 'drop',
     thresholds: p.thresholds ? resolveThresholds(p.thresholds, at) : undefined,
   };

@@ -184,6 +184,7 @@ export function resolveParsedScenario(
     thresholds: resolveThresholds(p.thresholds, at),
     ...resolveIo(p),
     shard: null,
+    scaledFrom: null,
   };
   return { scenario, intervalExplicit: p.interval !== undefined };
 }

@@ -1,6 +1,6 @@
 // `--devices N`: scale the fleet groups to N devices in proportion, by the largest-remainder
 // method (Hamilton), in integer arithmetic so the split is exact and the same on every machine.
-import type { FleetGroup } from './types.js';
+import type { BackendModelConfig, FleetGroup, ResolvedScenario } from './types.js';
 
 /** Splits `total` over `weights` in proportion; ties in the remainder go to the earlier group. */
 export function largestRemainder(weights: readonly number[], total: number): number[] {
@@ -32,4 +32,56 @@ export function scaleFleet(fleet: readonly FleetGroup[], total: number): FleetGr
 
 export function fleetSize(fleet: readonly FleetGroup[]): number {
   return fleet.reduce((a, g) => a + g.count, 0);
+}
+
+/** A capacity or count times `factor`, never below 1 (a backend that accepts nothing is no model). */
+function times(value: number, factor: number): number {
+  return Number.isFinite(value) ? Math.max(1, Math.round(value * factor)) : value;
+}
+
+function scaleBackendModel(b: BackendModelConfig, f: number): BackendModelConfig {
+  return {
+    connect: {
+      ...b.connect,
+      ratePerSec: times(b.connect.ratePerSec, f),
+      burst: times(b.connect.burst, f),
+      queueLimit: times(b.connect.queueLimit, f),
+      maxSessions: times(b.connect.maxSessions, f),
+    },
+    ingest: {
+      ...b.ingest,
+      ratePerSec: times(b.ingest.ratePerSec, f),
+      queueLimit: times(b.ingest.queueLimit, f),
+    },
+    checkin: {
+      ...b.checkin,
+      ratePerSec: times(b.checkin.ratePerSec, f),
+      queueLimit: times(b.checkin.queueLimit, f),
+    },
+    ota: {
+      bandwidthBytesPerSec: times(b.ota.bandwidthBytesPerSec, f),
+      maxConcurrentDownloads: times(b.ota.maxConcurrentDownloads, f),
+    },
+  };
+}
+
+/**
+ * `scale-backend`: a resized fleet as a miniature (or enlargement) of the scenario. The modelled
+ * backend's capacity (rates, bursts, queues, sessions, OTA bandwidth and slots) and the absolute
+ * counts (fault `who.count`, count waves, the campaign download cap) are multiplied by
+ * new size / scenario size, so load relative to capacity keeps its shape. Latencies, shares and
+ * threshold or `when` expressions are left as written.
+ */
+export function scaleAbsolute(s: ResolvedScenario, fromDevices: number): ResolvedScenario {
+  const f = fleetSize(s.fleet) / fromDevices;
+  const rollout = s.rollout && {
+    ...s.rollout,
+    waves: s.rollout.waves.map((w) => (w.count === null ? w : { ...w, count: times(w.count, f) })),
+    maxConcurrentDownloads:
+      s.rollout.maxConcurrentDownloads === null ? null : times(s.rollout.maxConcurrentDownloads, f),
+  };
+  const faults = s.faults.map((x) =>
+    x.who.count === null ? x : { ...x, who: { ...x.who, count: times(x.who.count, f) } },
+  );
+  return { ...s, backend: scaleBackendModel(s.backend, f), rollout, faults };
 }

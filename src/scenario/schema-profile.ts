@@ -17,6 +17,12 @@ export const profileSchema = z
     'max-devices': positiveIntField()
       .optional()
       .describe('Scale the fleet down to at most this many devices.'),
+    'scale-backend': z
+      .boolean()
+      .optional()
+      .describe(
+        "When the fleet is resized: scale the modelled backend's capacity and the scenario's absolute counts (fault `who.count`, count waves, download cap) with it, so the run is a miniature of the scenario. Default: false.",
+      ),
     duration: durationField().optional().describe('Run length.'),
     'max-duration': durationField().optional().describe('Shorten the run to at most this long.'),
     interval: durationField().optional().describe('Series resolution.'),

@@ -271,4 +271,9 @@ export interface ResolvedScenario {
   target: TargetConfig;
   live: LiveConfig;
   shard: { index: number; count: number } | null;
+  /**
+   * Set when a profile, the environment or a flag resized the fleet: the scenario's own size, and
+   * whether the backend capacity and absolute counts were scaled with it (`scale-backend`).
+   */
+  scaledFrom: { devices: number; backend: boolean } | null;
 }

@@ -141,5 +141,6 @@ export function sampleScenario(): ResolvedScenario {
     target: { mqttUrls: [], httpUrl: null },
     live: { speed: 1, maxConcurrentConnections: 10_000, processes: 1 },
     shard: null,
+    scaledFrom: null,
   };
 }

@@ -6,8 +6,9 @@ import { runResolved } from '../../src/app/run.js';
 import type { Report } from '../../src/reports/report-types.js';
 import { loadScenario, resolveScenarioObject } from '../../src/scenario/index.js';
 
-async function run(name: string, devices: number): Promise<Report> {
-  const s = await loadScenario(`scenarios/${name}.yaml`, { env: {}, overrides: { devices } });
+async function run(name: string, devices: number, scaleBackend?: boolean): Promise<Report> {
+  const overrides = scaleBackend === undefined ? { devices } : { devices, scaleBackend };
+  const s = await loadScenario(`scenarios/${name}.yaml`, { env: {}, overrides });
   return (await runResolved(s, { noFiles: true })).report;
 }
 
@@ -26,6 +27,21 @@ describe('shipped scenarios at reduced scale', () => {
     expect(r.verdict).toBe('passed');
   });
 
+  it('reconnect-storm as a miniature: --scale-backend keeps the storm of the larger run', async () => {
+    const recovery = (r: Report): number => r.metrics.derived.fleet_recovery_duration_us ?? 0;
+    const p90 = (r: Report): number => r.metrics.histograms.mqtt_connect_duration_us?.p90Us ?? 0;
+    const large = await run('reconnect-storm', 100_000, true);
+    const mini = await run('reconnect-storm', 10_000, true);
+    const plain = await run('reconnect-storm', 10_000);
+    expect(Math.abs(recovery(mini) / recovery(large) - 1)).toBeLessThan(0.1);
+    expect(Math.abs(p90(mini) / p90(large) - 1)).toBeLessThan(0.1);
+    // as written, a tenth of the fleet meets the full backend: a much milder storm
+    expect(recovery(plain)).toBeLessThan(0.8 * recovery(large));
+    expect(p90(plain)).toBeLessThan(0.2 * p90(large));
+    expect(plain.warnings.join(' ')).toContain('load relative to capacity is');
+    expect(mini.warnings.join(' ')).not.toContain('load relative to capacity is');
+  });
+
   it('battery-drain: devices go flat, trackers recharge', async () => {
     const r = await run('battery-drain', 2500);
     expect(c(r, 'battery_flat_total')).toBeGreaterThan(0);
@@ -39,6 +55,14 @@ describe('shipped scenarios at reduced scale', () => {
       expect(c(r, 'ota_succeeded_total'), name).toBeGreaterThan(0);
       expect(r.rollout?.waves.length, name).toBeGreaterThan(0);
     }
+  });
+
+  it('release-gate passes its gate under the ci profile (a miniature: 50k of 100k devices)', async () => {
+    const s = await loadScenario('scenarios/release-gate.yaml', { env: {}, profile: 'ci' });
+    const { report, exitCode } = await runResolved(s, { noFiles: true });
+    expect(report.thresholds.filter((t) => !t.ok).map((t) => t.message)).toEqual([]);
+    expect(exitCode).toBe(0);
+    expect(report.scenario.scaledFrom).toEqual({ devices: 100_000, backend: true });
   });
 
   it('outage-mid-rollout: the outage starts at the first boundary with 30% on the new version', async () => {

@@ -34,12 +34,14 @@ describe('failure ratios', () => {
       rec.add(C.ota_offered_total, 50);
       rec.add(C['ota_failed_total{reason="verify"}'], 2);
       rec.add(C['ota_failed_total{reason="power"}'], 1);
+      rec.add(C.ota_gave_up_total, 1);
       rec.add(C.ota_rolled_back_total, 1);
       rec.add(C.ota_bricked_total, 1);
     });
     expect(agg.derived('connect_failure_ratio')).toBe(10 / 200);
     expect(agg.derived('publish_failure_ratio')).toBe(10 / 1000);
-    expect(agg.derived('ota_failure_ratio')).toBe(5 / 50);
+    // devices that ended badly (gave up, rolled back, bricked), not the 3 failed attempts
+    expect(agg.derived('ota_failure_ratio')).toBe(3 / 50);
     expect(agg.derived('devices_total')).toBe(100);
   });
 

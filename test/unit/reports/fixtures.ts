@@ -59,6 +59,7 @@ export function makeScenario(overrides: Partial<ResolvedScenario> = {}): Resolve
     target: { mqttUrls: [], httpUrl: null },
     live: { speed: 1, maxConcurrentConnections: 1000, processes: 1 },
     shard: null,
+    scaledFrom: null,
     ...overrides,
   };
 }

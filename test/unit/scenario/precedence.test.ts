@@ -48,6 +48,23 @@ const FILES: Record<string, string> = {
   'profiles/cap.yaml': 'max-devices: 50\nmax-duration: 30m\nscenario-thresholds: drop\n',
   'profiles/scale.yaml': 'scale: 10%\n',
   'profiles/misnamed.yaml': 'name: other\n',
+  'profiles/mini.yaml': 'max-devices: 100\nscale-backend: true\n',
+  'scenarios/absolute.yaml': [
+    'name: absolute',
+    'fleet: [{ device: gateway, count: 1000 }]',
+    'backend:',
+    '  connect: { rate: 1000/s, burst: 2000, queue: 5000, max-sessions: 1000 }',
+    '  ingest: { rate: 10000/s, queue: 100000 }',
+    '  checkin: { rate: 500/s, queue: 3 }',
+    '  ota: { bandwidth: 1000MB/s, max-concurrent-downloads: 200 }',
+    'rollout:',
+    '  firmware: { version: 2.0.0, size: 1MiB }',
+    '  waves: [50, 100%]',
+    '  max-concurrent-downloads: 40',
+    'faults:',
+    '  - { type: radio-drop, at: 10m, who: { count: 30 } }',
+    '  - { type: radio-drop, at: 20m, who: 10% }',
+  ].join('\n'),
 };
 
 beforeAll(async () => {
@@ -263,5 +280,58 @@ describe('errors from the layers', () => {
     const err = await errorOf(load('full', { profile: 'misnamed' }));
     expect(err.code).toBe('FLEETSTORM_ERR_PROFILE');
     expect(err.where).toBe(`${join(dir, 'profiles', 'misnamed.yaml')}: name`);
+  });
+});
+
+describe('scale-backend: a resized fleet as a miniature of the scenario', () => {
+  it('scales capacity and absolute counts by new size / scenario size (profile)', async () => {
+    const s = await load('absolute', { profile: 'mini' });
+    expect(total(s)).toBe(100);
+    expect(s.scaledFrom).toEqual({ devices: 1000, backend: true });
+    expect(s.backend.connect).toMatchObject({
+      ratePerSec: 100,
+      burst: 200,
+      queueLimit: 500,
+      maxSessions: 100,
+    });
+    expect(s.backend.ingest).toMatchObject({ ratePerSec: 1000, queueLimit: 10_000 });
+    expect(s.backend.checkin).toMatchObject({ ratePerSec: 50, queueLimit: 1 }); // never below 1
+    expect(s.backend.ota).toEqual({ bandwidthBytesPerSec: 100_000_000, maxConcurrentDownloads: 20 });
+    expect(s.rollout?.waves).toEqual([
+      { ratio: null, count: 5 },
+      { ratio: 1, count: null },
+    ]);
+    expect(s.rollout?.maxConcurrentDownloads).toBe(4);
+    expect(s.faults.map((f) => [f.who.count, f.who.ratio])).toEqual([
+      [3, null],
+      [null, 0.1],
+    ]);
+  });
+
+  it('keeps everything as written unless asked, and says the fleet was resized', async () => {
+    const s = await load('absolute', { overrides: { devices: 100 } });
+    expect(s.scaledFrom).toEqual({ devices: 1000, backend: false });
+    expect(s.backend.connect.ratePerSec).toBe(1000);
+    expect(s.faults[0]?.who.count).toBe(30);
+  });
+
+  it('follows precedence: the environment turns off what the profile turned on, the CLI back on', async () => {
+    const env = { FLEETSTORM_SCALE_BACKEND: 'false' };
+    const off = await load('absolute', { profile: 'mini', env });
+    expect(off.scaledFrom).toEqual({ devices: 1000, backend: false });
+    const on = await load('absolute', { profile: 'mini', env, overrides: { scaleBackend: true } });
+    expect(on.backend.connect.ratePerSec).toBe(100);
+  });
+
+  it('does nothing to a fleet of the scenario size', async () => {
+    const s = await load('absolute', { overrides: { scaleBackend: true } });
+    expect(s.scaledFrom).toBeNull();
+    expect(s.backend.connect.ratePerSec).toBe(1000);
+  });
+
+  it('rejects a value that is not a boolean, naming the variable', async () => {
+    const e = await errorOf(load('absolute', { env: { FLEETSTORM_SCALE_BACKEND: 'maybe' } }));
+    expect(e.code).toBe('FLEETSTORM_ERR_ENV_OVERRIDE');
+    expect(e.where).toBe('FLEETSTORM_SCALE_BACKEND');
   });
 });
