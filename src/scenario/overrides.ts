@@ -58,11 +58,14 @@ function readMode(value: unknown, ctx: Ctx): Mode {
   return mode;
 }
 
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const FALSE_WORDS = ['0', 'false', 'no', 'off'];
+
 function readBool(value: unknown, ctx: Ctx): boolean {
   if (typeof value === 'boolean') return value;
   const v = String(value).trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  if (TRUE_WORDS.includes(v)) return true;
+  if (FALSE_WORDS.includes(v)) return false;
   throw bad(ctx, 'expected true or false', value, 'use true or false (1 or 0)');
 }
 
@@ -184,6 +187,41 @@ export function envLayer(env: Record<string, string | undefined>): Layer {
     (f): [Reader, unknown, string] => [f.read, env[f.env], f.env],
   );
   return layerFrom('environment', 'FLEETSTORM_ERR_ENV_OVERRIDE', entries);
+}
+
+/**
+ * The FLEETSTORM_* variables as the flags that would set the same (for the replay line: a run
+ * shaped by the environment must replay without it). Values were checked by envLayer already.
+ */
+export function envOverrides(env: Record<string, string | undefined>): CliOverrides {
+  const get = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const o: CliOverrides = {};
+  const devices = get('FLEETSTORM_DEVICES');
+  if (devices !== undefined) o.devices = Number(devices);
+  const seed = get('FLEETSTORM_SEED');
+  if (seed !== undefined) o.seed = Number(seed);
+  const duration = get('FLEETSTORM_DURATION');
+  if (duration !== undefined) o.duration = duration;
+  const interval = get('FLEETSTORM_INTERVAL');
+  if (interval !== undefined) o.interval = interval;
+  const mode = get('FLEETSTORM_MODE');
+  if (mode !== undefined) o.mode = mode as Mode;
+  const speed = get('FLEETSTORM_SPEED');
+  if (speed !== undefined) o.speed = speed === 'max' ? 'max' : Number(speed);
+  const mqtt = get('FLEETSTORM_TARGET_MQTT');
+  if (mqtt !== undefined)
+    o.targetMqtt = mqtt
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+  const http = get('FLEETSTORM_TARGET_HTTP');
+  if (http !== undefined) o.targetHttp = http;
+  const scale = get('FLEETSTORM_SCALE_BACKEND');
+  if (scale !== undefined) o.scaleBackend = TRUE_WORDS.includes(scale.toLowerCase());
+  return o;
 }
 
 /** Command-line flags → a layer. */

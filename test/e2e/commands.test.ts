@@ -37,6 +37,24 @@ describe('commands', () => {
     expect(readFileSync(join(a, 'report.html'), 'utf8')).toContain('<svg');
   });
 
+  it('the replay line names what the environment set, and re-runs to the identical body without it', async () => {
+    const a = tmp();
+    const b = tmp();
+    const env = { FLEETSTORM_DEVICES: '300', FLEETSTORM_DURATION: '40m', FLEETSTORM_SCALE_BACKEND: '1' };
+    const first = await runCli(['run', 'test/fixtures/e2e/small.yaml', '--out', a, '--quiet', '--no-html'], {
+      env,
+    });
+    expect([0, 1], first.stderr).toContain(first.code);
+    const line = /replay: fleetstorm (.*)/.exec(first.stderr)?.[1] ?? '';
+    expect(line).toContain('--devices 300');
+    expect(line).toContain('--duration 40m');
+    expect(line).toContain('--scale-backend');
+    const args = line.split(' ').map((w) => w.replace(/^'(.*)'$/, '$1'));
+    const again = await runCli([...args, '--out', b, '--quiet', '--no-html']);
+    expect(again.code, again.stderr).toBe(first.code);
+    expect(body(b)).toEqual(body(a));
+  });
+
   it('report merge of shard runs exits like a run and writes the merged report', async () => {
     const s0 = tmp();
     const s1 = tmp();

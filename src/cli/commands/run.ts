@@ -8,7 +8,7 @@ import type { ExitCode } from '../../errors/exit-codes.js';
 import { readReport } from '../../reports/read-report.js';
 import { renderSummary } from '../../reports/summary-text.js';
 import { loadScenario } from '../../scenario/index.js';
-import type { CliOverrides } from '../../scenario/overrides.js';
+import { envOverrides, type CliOverrides } from '../../scenario/overrides.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import { err, out } from '../output.js';
 import { ProgressPrinter } from '../progress.js';
@@ -106,7 +106,8 @@ export async function runCommand(path: string, flags: RunFlags): Promise<ExitCod
     env: process.env,
     overrides: flags.overrides,
   });
-  return runScenario(s, flags);
+  // The replay line names what the environment set too, so it replays without it.
+  return runScenario(s, { ...flags, overrides: { ...envOverrides(process.env), ...flags.overrides } });
 }
 
 /** Internal: runs a resolved scenario written as JSON (one process of `--processes N`). */
