@@ -70,8 +70,15 @@ function isMismatch(issues: readonly Issue[]): boolean {
   return issues.every(
     (i) =>
       i.path.length === 0 &&
-      (i.code === 'invalid_type' || i.code === 'invalid_value' || i.code === 'invalid_union'),
+      (i.code === 'invalid_type' ||
+        (i.code === 'invalid_value' && !sameKind(i)) ||
+        i.code === 'invalid_union'),
   );
+}
+
+/** A value of the right kind that is not among the allowed ones (a misspelt enum member). */
+function sameKind(i: Issue): boolean {
+  return i.code === 'invalid_value' && i.values.some((v) => typeof v === typeof i.input);
 }
 
 /** Replace a union issue by the first issue of the branch the input evidently aimed at. */

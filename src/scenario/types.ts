@@ -3,6 +3,8 @@
 // only src/scenario/resolve.ts turns those into these numbers. ScenarioInput (what users write)
 // is inferred from the zod schema in schema.ts; this file is the engine-facing contract.
 
+import { CONN_STATES, OTA_STATES, type ConnStateName, type OtaStateName } from '../metrics/catalog.js';
+
 /** A value drawn per device, uniformly in [min, max]; a fixed value has min === max. */
 export interface Range {
   min: number;
@@ -170,31 +172,14 @@ export const DURING_STATES = [
 export type DuringState = (typeof DURING_STATES)[number];
 
 /**
- * States a timed fault can select devices by (`who.state`): connectivity states, and OTA agent
- * states prefixed `ota.`. Kept in step with the metrics catalogue (checked by a test).
+ * States a timed fault can select devices by (`who.state`): the connectivity states of the
+ * metrics catalogue, and its OTA agent states prefixed `ota.`.
  */
-export const WHO_STATES = [
-  'off',
-  'connecting',
-  'connected',
-  'backoff',
-  'sleeping',
-  'dark',
-  'bricked',
-  'ota.idle',
-  'ota.checking',
-  'ota.downloading',
-  'ota.verifying',
-  'ota.installing',
-  'ota.rebooting',
-  'ota.health-check',
-  'ota.retry-wait',
-  'ota.committed',
-  'ota.rolled-back',
-  'ota.failed',
-  'ota.bricked',
-] as const;
-export type WhoState = (typeof WHO_STATES)[number];
+export type WhoState = ConnStateName | `ota.${OtaStateName}`;
+export const WHO_STATES = [...CONN_STATES, ...OTA_STATES.map((st) => `ota.${st}` as const)] as [
+  WhoState,
+  ...WhoState[],
+];
 
 export interface FaultWho {
   /** Share of the matching devices hit (0..1); null with count set. */

@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../src/app/run.js';
 import type { Report } from '../../src/reports/report-types.js';
 import { resolveScenarioObject } from '../../src/scenario/index.js';
-import { CONN_STATES, OTA_STATES } from '../../src/metrics/catalog.js';
-import { WHO_STATES } from '../../src/scenario/types.js';
+import { ToolError } from '../../src/errors/tool-error.js';
 
 const MIN = 60e6;
 const H = 60 * MIN;
@@ -59,7 +58,18 @@ describe('faults that select devices by state (`who.state`)', () => {
     expect(Math.abs(hit - pool / 2)).toBeLessThan(4 * Math.sqrt(pool / 4)); // within 4σ of a binomial
   });
 
-  it('lists every connectivity and OTA state of the metrics catalogue', () => {
-    expect([...WHO_STATES]).toEqual([...CONN_STATES, ...OTA_STATES.map((s) => `ota.${s}`)]);
+  it('refuses a state that does not exist, naming the field', async () => {
+    const doc = {
+      name: 'bad-state',
+      fleet: [{ device: 'gateway', count: 10 }],
+      faults: [{ type: 'radio-drop', at: '1m', who: { state: 'ota.downloadin' } }],
+    };
+    const err = await resolveScenarioObject(doc, 'bad-state.yaml', { env: {} }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ToolError);
+    expect((err as ToolError).where).toBe('bad-state.yaml: faults[0].who.state');
+    expect((err as ToolError).fix).toContain('did you mean `ota.downloading`?');
   });
 });
