@@ -57,12 +57,19 @@ function rolloutTone(state: NonNullable<Report['rollout']>['state']): Pick<Fact,
   return state === 'aborted' || state === 'paused' ? { tone: 'bad' } : {};
 }
 
+/** `devices · of 1,000,000, backend scaled` for a resized fleet (scenario.scaledFrom). */
+function devicesLabel(report: Report): string {
+  const from = report.scenario.scaledFrom ?? null; // older reports have no such field
+  if (from === null) return 'devices';
+  return `devices · of ${formatCount(from.devices)}, backend ${from.backend ? 'scaled' : 'as written'}`;
+}
+
 function facts(report: Report): Fact[] {
   const c = report.metrics.counters;
   const bricked = c['ota_bricked_total'] ?? 0;
   const rollout = report.rollout;
   const list: Fact[] = [
-    { label: 'devices', value: formatCount(report.devices) },
+    { label: devicesLabel(report), value: formatCount(report.devices) },
     { label: 'virtual time', value: formatVirtualTime(report.reachedUs) },
     { label: 'mode', value: report.scenario.mode },
     {

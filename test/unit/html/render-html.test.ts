@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatCount } from '../../../src/reports/html/format.js';
 import { renderHtml } from '../../../src/reports/html/render-html.js';
 import type { Report } from '../../../src/reports/report-types.js';
 import { sampleReport } from '../../helpers/sample-report.js';
@@ -204,5 +205,19 @@ describe('renderHtml edge cases', () => {
     });
     expect(html).toContain('not reached (interrupted)');
     expect(html).toContain('reached 12h of 24h');
+  });
+});
+
+describe('renderHtml on a resized fleet', () => {
+  it('says what the fleet was resized from and whether the backend followed', () => {
+    const base = sampleReport();
+    const scaled = (backend: boolean): Report => ({
+      ...base,
+      scenario: { ...base.scenario, scaledFrom: { devices: 1_000_000, backend } },
+    });
+    const million = formatCount(1_000_000);
+    expect(renderHtml(scaled(true))).toContain(`devices · of ${million}, backend scaled`);
+    expect(renderHtml(scaled(false))).toContain(`devices · of ${million}, backend as written`);
+    expect(renderHtml(base)).not.toContain('devices · of');
   });
 });
