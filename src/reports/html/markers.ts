@@ -158,8 +158,9 @@ export function timelineLanes(report: Report): TimelineLane[] {
     });
   }
   for (const g of faultGroups(report)) {
+    const cond = report.scenario.faults.find((f) => f.id === g.faultId)?.when ?? null;
     lanes.push({
-      label: `${g.type} (${g.faultId}) · ${formatCount(g.devicesHit)} hit`,
+      label: `${g.type} (${g.faultId}) · ${formatCount(g.devicesHit)} hit${cond === null ? '' : ` · when ${cond}`}`,
       color: g.color,
       spans: g.spans,
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../../src/reports/summary-text.js';
+import type { ResolvedScenario } from '../../../src/scenario/types.js';
 import { makeScenario, reportFrom, seededAggregator } from './fixtures.js';
 
 const scenario = makeScenario({
@@ -73,5 +74,34 @@ describe('renderSummary', () => {
       verdict: 'aborted',
     });
     expect(aborted).toContain('verdict: ABORTED\nrun: aborted (threshold failed), reached 1m of 1m');
+  });
+});
+
+describe('renderSummary of `when` faults', () => {
+  const fault = (id: string, when: string): ResolvedScenario['faults'][number] => ({
+    type: 'backend-outage',
+    id,
+    atUs: null,
+    everyUs: null,
+    during: null,
+    when,
+    durationUs: { min: 300e6, max: 300e6 },
+    who: { ratio: 1, count: null, deviceTypes: null, firmwareVersions: null, states: null },
+    params: { latencyUs: null, lossRatio: null, bandwidthBytesPerSec: null, skewUs: null, slowFactor: null },
+  });
+  const report = reportFrom({
+    agg: seededAggregator(3),
+    scenario: makeScenario({
+      faults: [fault('f0', 'fleet_connected_ratio >= 90%'), fault('f1', 'ota_bricked_total > 0')],
+    }),
+    overrides: {
+      faults: [{ faultId: 'f0', type: 'backend-outage', atUs: 30e6, durationUs: 300e6, devicesHit: 900 }],
+    },
+  });
+  const text = renderSummary(report);
+
+  it('shows the condition that started a fault, and names the one that never started', () => {
+    expect(text).toMatch(/f0 {2}backend-outage .* {2}when fleet_connected_ratio >= 90%/);
+    expect(text).toContain('f1  backend-outage: never started (when ota_bricked_total > 0 did not hold)');
   });
 });
