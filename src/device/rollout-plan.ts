@@ -3,7 +3,8 @@
 // wave up front and every shard agrees on who is in which wave. What changes during the run
 // (waves started, paused, aborted) comes from the campaign coordinator at each barrier.
 import type { ResolvedScenario } from '../scenario/types.js';
-import { hashUnit } from '../random/rng.js';
+import { countThreshold } from '../random/count-select.js';
+import { hash32, hashUnit } from '../random/rng.js';
 import { typeOrder, versionTable } from './params.js';
 
 const KEY_SELECT = 0x5e1ec7;
@@ -98,7 +99,8 @@ export interface Targeting {
 }
 
 /**
- * Counts targeted devices (O(devices), run once on the main thread) and fixes the wave cuts.
+ * Counts targeted devices (O(devices), run once on the main thread) and fixes the wave cuts: a
+ * count wave holds exactly that many targeted devices of the whole fleet (cumulative).
  * `devices` is the whole fleet; with --shard i/N only ids ≡ offset (mod stride) are counted.
  */
 export function planRollout(
@@ -111,22 +113,21 @@ export function planRollout(
   const plan = basePlan(s);
   if (!plan || !s.rollout) return null;
   const lookup = groupLookup(s);
-  let fleetTargeted = 0; // whole fleet: count-based waves are shares of it, sharded or not
-  for (let g = 0; g < devices; g++) {
+  // A share wave cuts the hash at the share; a count wave at the threshold under which exactly
+  // that many targeted devices of the whole fleet fall.
+  const waveHash = (g: number): number => {
     const { type, fw } = lookup(g);
-    if (isTargeted(plan, seed, g, type, fw)) fleetTargeted++;
-  }
+    return isTargeted(plan, seed, g, type, fw) ? hash32(seed, KEY_WAVE, g) : -1;
+  };
   plan.cuts = s.rollout.waves.map((w) =>
-    Math.min(1, w.ratio ?? (fleetTargeted > 0 ? (w.count ?? 0) / fleetTargeted : 1)),
+    w.ratio !== null ? Math.min(1, w.ratio) : countThreshold(devices, w.count ?? 0, waveHash),
   );
   const perWave = plan.cuts.map(() => 0);
-  if (fleetTargeted > 0) {
-    for (let g = offset; g < devices; g += stride) {
-      const { type, fw } = lookup(g);
-      if (!isTargeted(plan, seed, g, type, fw)) continue;
-      const w = waveOf(plan, seed, g);
-      if (w < perWave.length) perWave[w] = (perWave[w] as number) + 1;
-    }
+  for (let g = offset; g < devices; g += stride) {
+    const { type, fw } = lookup(g);
+    if (!isTargeted(plan, seed, g, type, fw)) continue;
+    const w = waveOf(plan, seed, g);
+    if (w < perWave.length) perWave[w] = (perWave[w] as number) + 1;
   }
   return { plan, targeted: perWave.reduce((x, y) => x + y, 0), perWave };
 }

@@ -7,9 +7,15 @@ import { indexMap } from '../metrics/index-of.js';
 import type { DuringState, FaultConfig, FaultType, ResolvedScenario, WhoState } from '../scenario/types.js';
 import { DURING_STATES } from '../scenario/types.js';
 import { typeOrder, versionTable } from '../device/params.js';
+import { groupLookup } from '../device/rollout-plan.js';
 import { C, CONN_STATES, OTA_STATES, type CounterName } from '../metrics/catalog.js';
 
 export interface CompiledWho {
+  /**
+   * Share of the matching devices hit. A timed count fault draws exactly `count` instead (see
+   * Occurrence.threshold); a `during` count fault hits each device entering the state with
+   * probability count / fleet size.
+   */
   ratio: number;
   /** Exact count per whole fleet, or -1 (ratio applies). */
   count: number;
@@ -40,9 +46,17 @@ export interface Occurrence {
   startUs: number;
   /** End of a fleet-wide condition (outage, slow, reject, degrade); per-device lengths vary. */
   endUs: number;
+  /**
+   * Count faults: the hash threshold under which exactly `who.count` devices of the whole fleet
+   * fall (countThreshold over their type and initial firmware), worked out on first use.
+   */
+  threshold?: number;
 }
 
 export interface FaultPlan {
+  /** Devices in the whole fleet (every shard), and each one's type and initial firmware. */
+  fleetDevices: number;
+  lookup: (gid: number) => { type: number; fw: number };
   faults: CompiledFault[];
   /** Timed occurrences sorted by start, then fault order. */
   timed: Occurrence[];
@@ -82,10 +96,10 @@ export function triggerFault(plan: FaultPlan, s: ResolvedScenario, index: number
   sortTimed(plan.timed);
 }
 
-function compileWho(f: FaultConfig, types: string[], versions: string[], devices: number): CompiledWho {
+function compileWho(f: FaultConfig, types: string[], versions: string[], fleet: number): CompiledWho {
   const w = f.who;
   return {
-    ratio: w.ratio ?? (w.count !== null ? Math.min(1, w.count / Math.max(1, devices)) : 1),
+    ratio: w.ratio ?? (w.count !== null ? Math.min(1, w.count / Math.max(1, fleet)) : 1),
     count: w.count ?? -1,
     types: types.map((t) => w.deviceTypes === null || w.deviceTypes.includes(t)),
     versions: versions.map((v) => w.firmwareVersions === null || w.firmwareVersions.includes(v)),
@@ -95,15 +109,16 @@ function compileWho(f: FaultConfig, types: string[], versions: string[], devices
   };
 }
 
-export function compileFaults(s: ResolvedScenario, devices: number): FaultPlan {
+export function compileFaults(s: ResolvedScenario): FaultPlan {
   const types = typeOrder(s);
   const versions = versionTable(s);
+  const fleetDevices = s.fleet.reduce((n, g) => n + g.count, 0);
   const faults: CompiledFault[] = s.faults.map((f, index) => ({
     index,
     id: f.id,
     type: f.type,
     counter: C[`faults_injected_total{type="${f.type}"}` as CounterName],
-    who: compileWho(f, types, versions, devices),
+    who: compileWho(f, types, versions, fleetDevices),
     durMinUs: f.durationUs.min,
     durMaxUs: f.durationUs.max,
     params: f.params,
@@ -122,7 +137,7 @@ export function compileFaults(s: ResolvedScenario, devices: number): FaultPlan {
     );
   });
   sortTimed(timed);
-  return { faults, timed, during, triggered: new Set() };
+  return { fleetDevices, lookup: groupLookup(s), faults, timed, during, triggered: new Set() };
 }
 
 export const DURING = indexMap(DURING_STATES);

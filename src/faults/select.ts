@@ -3,7 +3,8 @@
 // from the device's own stream when it enters the state. `who.state` is checked when a timed
 // occurrence starts.
 import type { Shard } from '../core/shard.js';
-import { hashUnit, nextFloat } from '../random/rng.js';
+import { countThreshold } from '../random/count-select.js';
+import { hash32, hashUnit, nextFloat } from '../random/rng.js';
 import type { CompiledFault, Occurrence } from './plan.js';
 
 export function matches(sh: Shard, d: number, f: CompiledFault): boolean {
@@ -17,10 +18,29 @@ function inState(sh: Shard, d: number, f: CompiledFault): boolean {
   return conn[sh.a.conn[d] as number] === true || ota[sh.a.ota[d] as number] === true;
 }
 
+const occurrenceKey = (occ: Occurrence): number => occ.fault.index * 65_536 + occ.n + 1;
+
+/**
+ * `who.count`: the draw that takes exactly that many devices of the whole fleet among those whose
+ * type and initial firmware match (the same on every shard and thread; O(fleet) once per
+ * occurrence). The current firmware and state are checked when the fault hits.
+ */
+function countCut(sh: Shard, occ: Occurrence): number {
+  if (occ.threshold !== undefined) return occ.threshold;
+  const { faults: plan, seed } = sh.st;
+  const who = occ.fault.who;
+  const key = occurrenceKey(occ);
+  occ.threshold = countThreshold(plan.fleetDevices, who.count, (g) => {
+    const { type, fw } = plan.lookup(g);
+    return who.types[type] === true && who.versions[fw] === true ? hash32(seed, key, g) : -1;
+  });
+  return occ.threshold;
+}
+
 /** The occurrence's hash draw alone: stable for a device whatever its state or version. */
 export function drawnTimed(sh: Shard, d: number, occ: Occurrence): boolean {
-  const key = occ.fault.index * 65_536 + occ.n + 1;
-  return hashUnit(sh.st.seed, key, sh.globalId(d)) < occ.fault.who.ratio;
+  const cut = occ.fault.who.count >= 0 ? countCut(sh, occ) : occ.fault.who.ratio;
+  return hashUnit(sh.st.seed, occurrenceKey(occ), sh.globalId(d)) < cut;
 }
 
 export function hitTimed(sh: Shard, d: number, occ: Occurrence): boolean {

@@ -40,7 +40,7 @@ export function buildLiveFleet(
   const rec = new Recorder();
   const ctx = new LiveContext(clock, rec, runTag);
   const types = typeOrder(s).map((n) => compileType(s.deviceTypes[n] as DeviceType));
-  const faults = compileFaults(s, setup.ctx.devices);
+  const faults = compileFaults(s);
   const maxTimeoutUs = Math.max(...types.map((t) => t.connectTimeoutUs));
   const topicPrefix = `fleetstorm/${runTag}/telemetry`;
   const outcomes = new OutcomeLog();

@@ -47,7 +47,12 @@ export class Stream {
   }
 }
 
+/** Deterministic per-(seed, key, id) 32-bit hash with no state (unsigned). */
+export function hash32(seed: number, key: number, id: number): number {
+  return mix32(mix32(seed >>> 0, key >>> 0), id >>> 0);
+}
+
 /** Deterministic per-(seed, key, id) uniform in [0,1) with no state: for "is device d in the 5%". */
 export function hashUnit(seed: number, key: number, id: number): number {
-  return mix32(mix32(seed >>> 0, key >>> 0), id >>> 0) / 4294967296;
+  return hash32(seed, key, id) / 4294967296;
 }

@@ -54,6 +54,14 @@ function resolveWho(f: FaultParsed, path: string, at: At, deviceTypes: readonly 
   const anyone = { count: null, deviceTypes: null, firmwareVersions: null, states: null };
   if (who === undefined) return { ratio: 1, ...anyone };
   if (typeof who === 'string') return { ...anyone, ratio: parseRatio(who, at(`${path}.who`)) };
+  if (who.state !== undefined && who.count !== undefined) {
+    throw invalid(
+      '`who.count` cannot go with `who.state`: which devices are in a state is only known when the fault starts',
+      at(`${path}.who.count`),
+      who.count,
+      'give `who.share` (a share of the devices in that state) instead of `count`',
+    );
+  }
   if (who.state !== undefined && (f.during !== undefined || f.when !== undefined)) {
     const key = f.during !== undefined ? 'during' : 'when';
     throw invalid(

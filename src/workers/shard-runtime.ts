@@ -29,7 +29,7 @@ function runCache(ctx: RunContext): RunCache {
     const s = ctx.scenario;
     rc = {
       types: typeOrder(s).map((n) => compileType(s.deviceTypes[n] as DeviceType)),
-      faults: compileFaults(s, ctx.devices),
+      faults: compileFaults(s),
       shards: new Map(),
     };
     runs.set(ctx.runId, rc);

@@ -114,6 +114,12 @@ const CASES: Case[] = [
   },
   { file: 'bad-when-metric.yaml', code: 'FLEETSTORM_ERR_THRESHOLD', path: 'faults[0].when' },
   {
+    file: 'who-count-with-state.yaml',
+    code: 'FLEETSTORM_ERR_SCENARIO_INVALID',
+    path: 'faults[0].who.count',
+    fix: 'give `who.share`',
+  },
+  {
     file: 'who-state-with-during.yaml',
     code: 'FLEETSTORM_ERR_SCENARIO_INVALID',
     path: 'faults[0].who.state',
