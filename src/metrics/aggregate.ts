@@ -144,7 +144,7 @@ export class Aggregator implements MetricsSource {
       devices: this.devices,
       onTargetRatio: this.lastAt(this.onTarget) ?? null,
       committedDevices: this.lastAt(this.states)?.ota[OS.committed] ?? null,
-      connectedDevices: this.lastAt(this.states)?.conn[CS.connected] ?? null,
+      onlineDevices: onlineOf(this.lastAt(this.states)?.conn),
     });
   }
 
@@ -210,4 +210,9 @@ export class Aggregator implements MetricsSource {
       );
     }
   }
+}
+
+/** Devices online in a connectivity-state count: connected, or asleep by their duty cycle. */
+function onlineOf(conn: readonly number[] | undefined): number | null {
+  return conn === undefined ? null : (conn[CS.connected] as number) + (conn[CS.sleeping] as number);
 }

@@ -125,7 +125,7 @@ export const DERIVED = [
   'fleet_recovery_duration_us',
   'fleet_convergence_duration_us',
   'fleet_on_target_ratio',
-  'fleet_connected_ratio',
+  'fleet_online_ratio',
   'devices_total',
 ] as const;
 export type DerivedName = (typeof DERIVED)[number];

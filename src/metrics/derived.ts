@@ -15,8 +15,8 @@ export interface DerivedInputs extends MetricsReader {
   onTargetRatio: number | null;
   /** Devices in OTA state `committed` at the end; the fallback for fleet_on_target_ratio. */
   committedDevices: number | null;
-  /** Devices connected at the latest barrier, null before the first one. */
-  connectedDevices: number | null;
+  /** Devices online (connected, or asleep by their duty cycle) at the latest barrier; null before the first. */
+  onlineDevices: number | null;
 }
 
 export type DerivedValues = Record<DerivedName, number | null>;
@@ -95,7 +95,7 @@ export function computeDerived(inp: DerivedInputs): DerivedValues {
       inp.counter('ota_targeted_total'),
     ),
     fleet_on_target_ratio: onTargetRatio(inp),
-    fleet_connected_ratio: inp.connectedDevices === null ? null : ratio(inp.connectedDevices, inp.devices),
+    fleet_online_ratio: inp.onlineDevices === null ? null : ratio(inp.onlineDevices, inp.devices),
     devices_total: inp.devices,
   };
   // Catalog order, so report.json lists them the same way every time.
@@ -135,7 +135,7 @@ export function explainMissingDerived(name: DerivedName, m: MetricsReader): stri
       return m.counter('ota_targeted_total') > 0
         ? 'no on-target count was reported for the targeted devices'
         : 'no devices targeted by a rollout';
-    case 'fleet_connected_ratio':
+    case 'fleet_online_ratio':
       return 'no devices, or no interval has ended yet';
     case 'devices_total':
       return 'no devices';

@@ -82,11 +82,11 @@ function mergedOnTarget(all: readonly Metrics[]): number | null {
   return targeted > 0 ? committed / targeted : null;
 }
 
-/** fleet_connected_ratio of the union: each shard's ratio × its devices is a whole number. */
-function mergedConnected(all: readonly Metrics[]): number | null {
+/** fleet_online_ratio of the union: each shard's ratio × its devices is a whole number. */
+function mergedOnline(all: readonly Metrics[]): number | null {
   let connected = 0;
   for (const m of all) {
-    const ratio = m.derived.fleet_connected_ratio;
+    const ratio = m.derived.fleet_online_ratio;
     const devices = m.derived.devices_total ?? 0;
     if (devices <= 0) continue;
     if (ratio === null || ratio === undefined) return null;
@@ -121,7 +121,7 @@ export function mergeMetrics(
     devices,
     onTargetRatio: mergedOnTarget(all),
     committedDevices: null,
-    connectedDevices: mergedConnected(all),
+    onlineDevices: mergedOnline(all),
   });
   const derived: Record<string, number | null> = {};
   for (const name of DERIVED) derived[name] = values[name as DerivedName];

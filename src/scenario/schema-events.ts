@@ -110,7 +110,7 @@ export const faultSchema = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      'Start the first time this metric condition holds at an interval boundary, in threshold syntax, e.g. `ota_download_started_total >= 1000` or `fleet_connected_ratio >= 90%`; `every` then repeats it.',
+      'Start the first time this metric condition holds at an interval boundary, in threshold syntax, e.g. `ota_download_started_total >= 1000` or `fleet_online_ratio >= 90%`; `every` then repeats it.',
     ),
   duration: durationRangeField()
     .optional()

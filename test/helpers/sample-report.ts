@@ -282,7 +282,7 @@ export function sampleReport(options: SampleOptions = {}): Report {
         fleet_recovery_duration_us: 22 * M,
         fleet_convergence_duration_us: 10 * H + 20 * M,
         fleet_on_target_ratio: 0.99944,
-        fleet_connected_ratio: 0.9991,
+        fleet_online_ratio: 0.9991,
         devices_total: DEVICES,
       },
     },

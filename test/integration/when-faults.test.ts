@@ -57,7 +57,7 @@ describe('faults started by a metric condition (`when`)', () => {
   });
 
   it('is decided on merged metrics: the same with 1 and 2 workers', async () => {
-    const faults = [{ type: 'radio-drop', when: 'fleet_connected_ratio >= 50%', who: '20%' }];
+    const faults = [{ type: 'radio-drop', when: 'fleet_online_ratio >= 50%', who: '20%' }];
     const [one, two] = [await run(faults, 1), await run(faults, 2)];
     expect(one.faults).toEqual(two.faults);
     expect(one.metrics.counters).toEqual(two.metrics.counters);

@@ -74,7 +74,7 @@ describe('live mode against the embedded backend', () => {
   }, 40_000);
 
   it('starts a `when` fault at the first barrier where its condition holds', async () => {
-    const faults = [{ type: 'backend-outage', when: 'fleet_connected_ratio >= 100%', duration: '1m' }];
+    const faults = [{ type: 'backend-outage', when: 'fleet_online_ratio >= 100%', duration: '1m' }];
     const s = await liveScenario({ devices: 20, duration: '5m', faults });
     const { report } = await runResolved(s, { noFiles: true });
     expect(report.status).toBe('completed');

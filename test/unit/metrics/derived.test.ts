@@ -136,11 +136,11 @@ describe('fleet convergence and on-target ratio', () => {
   });
 });
 
-describe('fleet_connected_ratio', () => {
-  it('is the connected share at the latest barrier, null before the first', () => {
+describe('fleet_online_ratio', () => {
+  it('is the online share (connected or asleep) at the latest barrier, null before the first', () => {
     const agg = aggWith(() => {}, 200);
-    expect(agg.derived('fleet_connected_ratio')).toBeNull();
-    expect(explainMissingDerived('fleet_connected_ratio', agg)).toContain('no interval');
+    expect(agg.derived('fleet_online_ratio')).toBeNull();
+    expect(explainMissingDerived('fleet_online_ratio', agg)).toContain('no interval');
     const conn = CONN_STATES.map(() => 0);
     conn[CONN_STATES.indexOf('connected')] = 150;
     conn[CONN_STATES.indexOf('backoff')] = 50;
@@ -149,14 +149,15 @@ describe('fleet_connected_ratio', () => {
       conn,
       OTA_STATES.map(() => 0),
     );
-    expect(agg.derived('fleet_connected_ratio')).toBe(0.75);
-    conn[CONN_STATES.indexOf('connected')] = 190;
+    expect(agg.derived('fleet_online_ratio')).toBe(0.75);
+    conn[CONN_STATES.indexOf('connected')] = 90;
+    conn[CONN_STATES.indexOf('sleeping')] = 100; // duty-cycled devices between wakes count
     conn[CONN_STATES.indexOf('backoff')] = 10;
     agg.setStates(
       1,
       conn,
       OTA_STATES.map(() => 0),
     );
-    expect(agg.derived('fleet_connected_ratio')).toBe(0.95);
+    expect(agg.derived('fleet_online_ratio')).toBe(0.95);
   });
 });

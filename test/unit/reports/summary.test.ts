@@ -92,7 +92,7 @@ describe('renderSummary of `when` faults', () => {
   const report = reportFrom({
     agg: seededAggregator(3),
     scenario: makeScenario({
-      faults: [fault('f0', 'fleet_connected_ratio >= 90%'), fault('f1', 'ota_bricked_total > 0')],
+      faults: [fault('f0', 'fleet_online_ratio >= 90%'), fault('f1', 'ota_bricked_total > 0')],
     }),
     overrides: {
       faults: [{ faultId: 'f0', type: 'backend-outage', atUs: 30e6, durationUs: 300e6, devicesHit: 900 }],
@@ -101,7 +101,7 @@ describe('renderSummary of `when` faults', () => {
   const text = renderSummary(report);
 
   it('shows the condition that started a fault, and names the one that never started', () => {
-    expect(text).toMatch(/f0 {2}backend-outage .* {2}when fleet_connected_ratio >= 90%/);
+    expect(text).toMatch(/f0 {2}backend-outage .* {2}when fleet_online_ratio >= 90%/);
     expect(text).toContain('f1  backend-outage: never started (when ota_bricked_total > 0 did not hold)');
   });
 });
