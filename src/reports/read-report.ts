@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './report-types.js';
+import { upgradeReport } from './upgrade.js';
 
 type Obj = Record<string, unknown>;
 
@@ -131,7 +132,7 @@ export function validateReport(value: unknown, where: string): Report {
   checkMetrics(c, c.obj(r.metrics, 'metrics'));
   checkSeries(c, c.obj(r.series, 'series'));
   checkRest(c, r);
-  return value as Report;
+  return upgradeReport(value as Report);
 }
 
 export function parseReport(text: string, where: string): Report {
