@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import {
   campaign as campaignOf,
   intervalRollout,
-  recordTargeted,
   rolloutReport,
   waveCounts,
 } from '../core/rollout-window.js';
@@ -14,8 +13,7 @@ import type { DeviceOutcome } from '../reports/report-types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { createPool } from '../workers/pool.js';
 import type { AdvanceResult, InitResult } from '../workers/protocol.js';
-import { WhenFaults } from '../faults/when.js';
-import { FaultTimeline } from './fault-timeline.js';
+import { IntervalBarrier } from './barrier.js';
 import { groupShards, setupFleet } from './fleet-setup.js';
 import type { EngineOptions, EngineResult } from './engine-types.js';
 
@@ -25,8 +23,6 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
   const pool = createPool(Math.max(1, Math.min(opts.workers, fleet.handles.length)));
   const groups = groupShards(fleet.handles, pool.threads);
   const campaign = campaignOf(s, fleet.targeting?.perWave ?? []);
-  const timeline = new FaultTimeline(s);
-  const when = new WhenFaults(s);
   const outcomes: DeviceOutcome[] = [];
   const result: EngineResult = {
     agg,
@@ -41,11 +37,10 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
     warnings: [],
     devices: fleet.ctx.devices,
   };
-  const targeted = fleet.targeting?.targeted ?? 0;
+  const barrier = new IntervalBarrier(s, agg, fleet.targeting?.targeted ?? 0);
   try {
     await Promise.all(groups.map((g) => pool.run<InitResult>({ kind: 'init', ctx: fleet.ctx, shards: g })));
-    recordTargeted(agg, targeted);
-    const intervals = Math.ceil(s.durationUs / s.intervalUs);
+    const intervals = barrier.intervals;
     for (let i = 0; i < intervals; i++) {
       const fromUs = i * s.intervalUs;
       const toUs = Math.min(s.durationUs, fromUs + s.intervalUs);
@@ -61,7 +56,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
             toUs,
             rollout,
             final,
-            triggers: when.fired,
+            triggers: barrier.when.fired,
             crashAtUs: opts.crashAtUs,
           }),
         ),
@@ -78,25 +73,9 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
         outcomes.push(...r.outcomes);
         result.events += r.events;
       }
-      agg.setStates(i, conn, ota);
-      if (targeted > 0) agg.setOnTargetRatio(i, agg.counter('ota_succeeded_total') / targeted);
-      timeline.addWindow(fromUs, toUs, hits);
-      for (const t of when.check(agg, toUs)) timeline.trigger(t.index, t.atUs);
-      result.reachedUs = toUs;
-      const stop = opts.onInterval?.({
-        index: i,
-        intervals,
-        reachedUs: toUs,
-        agg,
-        events: result.events,
-        conn,
-        ota,
-      });
-      if (stop) {
-        result.status = stop.status;
-        result.statusReason = stop.reason;
-        break;
-      }
+      const tally = { conn, ota, hits };
+      barrier.close(i, fromUs, toUs, tally); // workers add the triggered faults from the next task
+      if (barrier.stopsAfter(i, toUs, tally, result, opts)) break;
     }
     campaign?.evaluate(result.reachedUs);
   } catch (err) {
@@ -106,7 +85,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
   } finally {
     await pool.close().catch(() => undefined);
   }
-  result.faults = timeline.entries(result.reachedUs);
+  result.faults = barrier.timeline.entries(result.reachedUs);
   result.rollout = rolloutReport(s, campaign);
   return result;
 }

@@ -84,3 +84,10 @@ export function loseLink(sh: Shard, d: number, disconnectCounter: number): boole
   sh.a.connDue[d] = Infinity;
   return wasConnected;
 }
+
+/** At the end of a run: devices an outage disconnected that never came back. */
+export function countNotReconnected(sh: Shard): void {
+  let n = 0;
+  for (let d = 0; d < sh.st.size; d++) if ((sh.a.flags[d] as number) & FLAG.outageTracked) n++;
+  sh.rec.add(C.outage_not_reconnected_total, n);
+}

@@ -3,24 +3,22 @@
 // devices' pending events forward. Interval barriers take one metrics snapshot each, exactly as
 // virtual mode's windows do, so reports, thresholds and the campaign work unchanged.
 import { advanceShard } from '../core/shard-sim.js';
+import { countNotReconnected } from '../device/connectivity.js';
 import { FLAG, META } from '../core/shard-layout.js';
-import type { Shard } from '../core/shard.js';
 import { delay, monotonicMs } from '../clock/real-clock.js';
 import { Aggregator } from '../metrics/aggregate.js';
-import { C, CONN_STATES, CS, OTA_STATES } from '../metrics/catalog.js';
+import { CONN_STATES, CS, OTA_STATES } from '../metrics/catalog.js';
 import { WAVE_STAT } from '../device/rollout-plan.js';
 import type { Campaign } from '../backend/campaign.js';
 import type { ResolvedScenario } from '../scenario/types.js';
-import { FaultTimeline } from '../app/fault-timeline.js';
+import { IntervalBarrier, type WindowTally } from '../app/barrier.js';
 import { triggerFault } from '../faults/plan.js';
-import { WhenFaults } from '../faults/when.js';
 import type { EngineOptions, EngineResult } from '../app/engine-types.js';
 import type { LiveFleet } from './live-fleet.js';
 import {
   campaign as liveCampaign,
   intervalRollout,
   notified,
-  recordTargeted,
   rolloutReport,
   waveCounts,
 } from '../core/rollout-window.js';
@@ -85,12 +83,6 @@ async function drain(f: LiveFleet): Promise<void> {
   }
 }
 
-function countNotReconnected(sh: Shard): void {
-  let n = 0;
-  for (let d = 0; d < sh.st.size; d++) if ((sh.a.flags[d] as number) & FLAG.outageTracked) n++;
-  sh.rec.add(C.outage_not_reconnected_total, n);
-}
-
 function states(f: LiveFleet): { conn: number[]; ota: number[] } {
   const conn = CONN_STATES.map(() => 0);
   const ota = OTA_STATES.map(() => 0);
@@ -101,34 +93,22 @@ function states(f: LiveFleet): { conn: number[]; ota: number[] } {
   return { conn, ota };
 }
 
-interface Barrier {
-  agg: Aggregator;
+/** The rollout campaign and the wave tallies the shards write into during a window. */
+interface Rollout {
   campaign: Campaign | null;
   waveStats: Float64Array<ArrayBuffer>;
-  timeline: FaultTimeline;
-  targeted: number;
 }
 
-function closeInterval(
-  f: LiveFleet,
-  b: Barrier,
-  i: number,
-  fromUs: number,
-  toUs: number,
-  result: EngineResult,
-): { conn: number[]; ota: number[] } {
-  b.agg.add(i, f.ctx.rec.snapshot());
-  const st = states(f);
-  b.agg.setStates(i, st.conn, st.ota);
-  if (b.targeted > 0) b.agg.setOnTargetRatio(i, b.agg.counter('ota_succeeded_total') / b.targeted);
-  b.campaign?.addCounts(waveCounts(b.waveStats, b.campaign.waves.length));
+/** Takes window i's snapshot and tallies from every shard. */
+function collectWindow(f: LiveFleet, ro: Rollout, i: number, result: EngineResult): WindowTally {
+  result.agg.add(i, f.ctx.rec.snapshot());
+  ro.campaign?.addCounts(waveCounts(ro.waveStats, ro.campaign.waves.length));
   const hits: number[] = [];
   const perFault = f.shards[0]?.faultHits.length ?? 0;
   for (let k = 0; k < perFault; k++)
     hits.push(f.shards.reduce((n, sh) => n + (sh.faultHits[k] as number), 0));
-  b.timeline.addWindow(fromUs, toUs, hits);
   result.outcomes.push(...f.outcomes.drain());
-  return st;
+  return { ...states(f), hits };
 }
 
 export async function driveLive(
@@ -137,18 +117,13 @@ export async function driveLive(
   opts: EngineOptions,
   result: LiveEngineResult,
 ): Promise<void> {
-  const agg = result.agg;
   const waves = f.setup.ctx.plan ? f.setup.ctx.plan.cuts.length : 0;
-  const b: Barrier = {
-    agg,
+  const b: Rollout = {
     campaign: liveCampaign(s, f.setup.targeting?.perWave ?? []),
     waveStats: new Float64Array(waves * WAVE_STAT.width),
-    timeline: new FaultTimeline(s),
-    targeted: f.setup.targeting?.targeted ?? 0,
   };
-  const intervals = Math.ceil(s.durationUs / s.intervalUs);
-  const when = new WhenFaults(s);
-  recordTargeted(agg, b.targeted);
+  const barrier = new IntervalBarrier(s, result.agg, f.setup.targeting?.targeted ?? 0);
+  const intervals = barrier.intervals;
   const plans = new Set(f.shards.map((sh) => sh.st.faults));
   f.ctx.clock.start();
   try {
@@ -173,32 +148,17 @@ export async function driveLive(
         await drain(f);
         for (const sh of f.shards) countNotReconnected(sh);
       }
-      const st = closeInterval(f, b, i, fromUs, toUs, result);
-      for (const t of when.check(agg, toUs)) {
-        b.timeline.trigger(t.index, t.atUs);
+      const tally = collectWindow(f, b, i, result);
+      for (const t of barrier.close(i, fromUs, toUs, tally)) {
         for (const plan of plans) triggerFault(plan, s, t.index, t.atUs);
       }
-      result.reachedUs = toUs;
-      const stop = opts.onInterval?.({
-        index: i,
-        intervals,
-        reachedUs: toUs,
-        agg,
-        events: result.events,
-        conn: st.conn,
-        ota: st.ota,
-      });
-      if (stop) {
-        result.status = stop.status;
-        result.statusReason = stop.reason;
-        break;
-      }
+      if (barrier.stopsAfter(i, toUs, tally, result, opts)) break;
     }
     b.campaign?.evaluate(result.reachedUs);
   } finally {
     f.ctx.closing = true;
   }
-  result.faults = b.timeline.entries(result.reachedUs);
+  result.faults = barrier.timeline.entries(result.reachedUs);
   result.rollout = rolloutReport(s, b.campaign);
 }
 

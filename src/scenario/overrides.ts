@@ -189,39 +189,36 @@ export function envLayer(env: Record<string, string | undefined>): Layer {
   return layerFrom('environment', 'FLEETSTORM_ERR_ENV_OVERRIDE', entries);
 }
 
+/** Each override's value as the flag takes it, from its (already checked) variable text. */
+const FROM_ENV: { [K in keyof CliOverrides]-?: (raw: string) => CliOverrides[K] } = {
+  devices: Number,
+  seed: Number,
+  mode: (raw) => raw as Mode,
+  duration: (raw) => raw,
+  workers: Number,
+  speed: (raw) => (raw === 'max' ? 'max' : Number(raw)),
+  targetMqtt: (raw) =>
+    raw
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
+  targetHttp: (raw) => raw,
+  shard: (raw) => readShard(raw, { code: 'FLEETSTORM_ERR_ENV_OVERRIDE', where: 'FLEETSTORM_SHARD' }),
+  interval: (raw) => raw,
+  scaleBackend: (raw) => TRUE_WORDS.includes(raw.toLowerCase()),
+};
+
 /**
  * The FLEETSTORM_* variables as the flags that would set the same (for the replay line: a run
  * shaped by the environment must replay without it). Values were checked by envLayer already.
  */
 export function envOverrides(env: Record<string, string | undefined>): CliOverrides {
-  const get = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const o: CliOverrides = {};
-  const devices = get('FLEETSTORM_DEVICES');
-  if (devices !== undefined) o.devices = Number(devices);
-  const seed = get('FLEETSTORM_SEED');
-  if (seed !== undefined) o.seed = Number(seed);
-  const duration = get('FLEETSTORM_DURATION');
-  if (duration !== undefined) o.duration = duration;
-  const interval = get('FLEETSTORM_INTERVAL');
-  if (interval !== undefined) o.interval = interval;
-  const mode = get('FLEETSTORM_MODE');
-  if (mode !== undefined) o.mode = mode as Mode;
-  const speed = get('FLEETSTORM_SPEED');
-  if (speed !== undefined) o.speed = speed === 'max' ? 'max' : Number(speed);
-  const mqtt = get('FLEETSTORM_TARGET_MQTT');
-  if (mqtt !== undefined)
-    o.targetMqtt = mqtt
-      .split(',')
-      .map((u) => u.trim())
-      .filter(Boolean);
-  const http = get('FLEETSTORM_TARGET_HTTP');
-  if (http !== undefined) o.targetHttp = http;
-  const scale = get('FLEETSTORM_SCALE_BACKEND');
-  if (scale !== undefined) o.scaleBackend = TRUE_WORDS.includes(scale.toLowerCase());
-  return o;
+  const o: Record<string, unknown> = {};
+  for (const f of OVERRIDE_FIELDS) {
+    const raw = env[f.env]?.trim();
+    if (raw !== undefined && raw !== '') o[f.key] = FROM_ENV[f.key](raw);
+  }
+  return o as CliOverrides;
 }
 
 /** Command-line flags → a layer. */

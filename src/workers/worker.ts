@@ -1,25 +1,18 @@
 // Piscina worker entry: advances the shards named in the task and answers with one metrics
 // snapshot and the window's tallies. Thin on purpose: the logic is in src/core and src/device.
 import { META } from '../core/shard-layout.js';
-import { FLAG } from '../core/shard-layout.js';
 import { initShard } from '../core/shard-init.js';
 import { advanceShard } from '../core/shard-sim.js';
-import { C, CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
+import { countNotReconnected } from '../device/connectivity.js';
+import { CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
 import { WAVE_STAT } from '../device/rollout-plan.js';
 import type { AdvanceResult, AdvanceTask, InitResult, InitTask, Task } from './protocol.js';
 import { applyTriggers, outcomes, recorder, shardFor } from './shard-runtime.js';
-import type { Shard } from '../core/shard.js';
 
 function init(task: InitTask): InitResult {
   let targeted = 0;
   for (const h of task.shards) targeted += initShard(shardFor(task.ctx, h), task.ctx.scenario);
   return { targeted };
-}
-
-function countNotReconnected(sh: Shard): void {
-  let n = 0;
-  for (let d = 0; d < sh.st.size; d++) if ((sh.a.flags[d] as number) & FLAG.outageTracked) n++;
-  sh.rec.add(C.outage_not_reconnected_total, n);
 }
 
 function advance(task: AdvanceTask): AdvanceResult {

@@ -8,7 +8,7 @@ import { DISCONNECT, encodeConnect, encodePublish, encodeSubscribe } from './cod
 import { PHASE, PoolSocket, type SlotSocket } from './connection-table.js';
 import { PoolCore, SOCKET_END, type SocketEnd } from './core.js';
 import { housekeep, type HousekeepingLimits } from './housekeeping.js';
-import { INFLIGHT } from './inflight.js';
+import { INFLIGHT, type InflightState } from './inflight.js';
 import { SocketEvents, socketListeners, type SocketListeners } from './socket-events.js';
 import { parseMqttUrl } from './target.js';
 import {
@@ -117,24 +117,17 @@ export class MqttConnectionPool {
     token: number,
     intendedUs?: number,
   ): PublishResult {
-    const { table, inflight, clock } = this.core;
-    const slot = table.slotOf(id);
-    if (slot < 0 || table.phase[slot] !== PHASE.connected) return PUBLISH_RESULT.notConnected;
+    const slot = this.connectedSlot(id);
+    if (slot < 0) return PUBLISH_RESULT.notConnected;
     if (qos === 0) {
       this.core.send(slot, encodePublish(topic, payload, 0, 0, this.core.v5));
       return PUBLISH_RESULT.sent;
     }
-    const i = inflight.alloc(
-      slot,
-      table.window[slot] as number,
-      qos === 1 ? INFLIGHT.puback : INFLIGHT.pubrec,
-    );
+    const i = this.claim(slot, qos === 1 ? INFLIGHT.puback : INFLIGHT.pubrec, token, intendedUs);
     if (i < 0) return PUBLISH_RESULT.windowFull;
-    const now = clock();
-    inflight.token[i] = token;
-    inflight.intendedUs[i] = intendedUs ?? now;
-    inflight.sentUs[i] = now;
-    this.core.send(slot, encodePublish(topic, payload, qos, inflight.pid[i] as number, this.core.v5), now);
+    const { inflight } = this.core;
+    const packet = encodePublish(topic, payload, qos, inflight.pid[i] as number, this.core.v5);
+    this.core.send(slot, packet, inflight.sentUs[i]);
     return PUBLISH_RESULT.sent;
   }
 
@@ -146,17 +139,14 @@ export class MqttConnectionPool {
     token: number,
     intendedUs?: number,
   ): PublishResult {
-    const { table, inflight, clock } = this.core;
-    const slot = table.slotOf(id);
-    if (slot < 0 || table.phase[slot] !== PHASE.connected) return PUBLISH_RESULT.notConnected;
-    const i = inflight.alloc(slot, table.window[slot] as number, INFLIGHT.suback);
+    const slot = this.connectedSlot(id);
+    if (slot < 0) return PUBLISH_RESULT.notConnected;
+    const i = this.claim(slot, INFLIGHT.suback, token, intendedUs);
     if (i < 0) return PUBLISH_RESULT.windowFull;
-    const now = clock();
-    inflight.token[i] = token;
-    inflight.intendedUs[i] = intendedUs ?? now;
-    inflight.sentUs[i] = now;
+    const { inflight } = this.core;
     const list = typeof topics === 'string' ? [topics] : topics;
-    this.core.send(slot, encodeSubscribe(list, qos, inflight.pid[i] as number, this.core.v5 ? 5 : 4), now);
+    const packet = encodeSubscribe(list, qos, inflight.pid[i] as number, this.core.v5 ? 5 : 4);
+    this.core.send(slot, packet, inflight.sentUs[i]);
     return PUBLISH_RESULT.sent;
   }
 
@@ -214,6 +204,25 @@ export class MqttConnectionPool {
       if (table.phase[slot] !== PHASE.free) this.core.closeSlot(slot, 'local', 0, SOCKET_END.destroy);
     }
     this.stopTicking();
+  }
+
+  /** Slot of a connected id, or -1. */
+  private connectedSlot(id: number): number {
+    const { table } = this.core;
+    const slot = table.slotOf(id);
+    return slot >= 0 && table.phase[slot] === PHASE.connected ? slot : -1;
+  }
+
+  /** Takes an in-flight entry of `slot` (window permitting), stamped now; its index or -1. */
+  private claim(slot: number, state: InflightState, token: number, intendedUs: number | undefined): number {
+    const { table, inflight, clock } = this.core;
+    const i = inflight.alloc(slot, table.window[slot] as number, state);
+    if (i < 0) return -1;
+    const now = clock();
+    inflight.token[i] = token;
+    inflight.intendedUs[i] = intendedUs ?? now;
+    inflight.sentUs[i] = now;
+    return i;
   }
 
   private resolve(url: string): MqttTarget {

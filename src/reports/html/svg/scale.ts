@@ -13,33 +13,17 @@ const M = 60 * S;
 const H = 60 * M;
 const D = 24 * H;
 
-/** Candidate x-axis steps, smallest first: the first giving at most `maxTicks` ticks wins. */
-const TIME_STEPS_US = [
-  1_000,
-  10_000,
-  100_000,
-  S,
-  5 * S,
-  10 * S,
-  15 * S,
-  30 * S,
-  M,
-  2 * M,
-  5 * M,
-  10 * M,
-  15 * M,
-  30 * M,
-  H,
-  2 * H,
-  3 * H,
-  6 * H,
-  12 * H,
+/** Steps a clock reads naturally, from 5 s to 2 days: shared by the time and duration axes. */
+const CLOCK_STEPS_US = [
+  ...[5, 10, 15, 30].map((n) => n * S),
+  ...[1, 2, 5, 10, 15, 30].map((n) => n * M),
+  ...[1, 2, 3, 6, 12].map((n) => n * H),
   D,
   2 * D,
-  7 * D,
-  14 * D,
-  28 * D,
 ];
+
+/** Candidate x-axis steps, smallest first: the first giving at most `maxTicks` ticks wins. */
+const TIME_STEPS_US = [1_000, 10_000, 100_000, S, ...CLOCK_STEPS_US, 7 * D, 14 * D, 28 * D];
 
 export function timeTicks(startUs: number, endUs: number, maxTicks = 9): number[] {
   const span = Math.max(1, endUs - startUs);
@@ -115,46 +99,9 @@ export function px(value: number): string {
 }
 
 const MS = 1_000;
+const SUB_MS_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
 /** y-axis steps for durations in µs, so ticks read `0, 5m, 10m, 15m`, not `0, 16.7m, 33.3m`. */
-const DURATION_STEPS_US = [
-  1,
-  2,
-  5,
-  10,
-  20,
-  50,
-  100,
-  200,
-  500,
-  MS,
-  2 * MS,
-  5 * MS,
-  10 * MS,
-  20 * MS,
-  50 * MS,
-  100 * MS,
-  200 * MS,
-  500 * MS,
-  S,
-  2 * S,
-  5 * S,
-  10 * S,
-  15 * S,
-  30 * S,
-  M,
-  2 * M,
-  5 * M,
-  10 * M,
-  15 * M,
-  30 * M,
-  H,
-  2 * H,
-  3 * H,
-  6 * H,
-  12 * H,
-  D,
-  2 * D,
-];
+const DURATION_STEPS_US = [...SUB_MS_STEPS, ...SUB_MS_STEPS.map((n) => n * MS), S, 2 * S, ...CLOCK_STEPS_US];
 /** Decades a person knows by name: 1µs … 1ms … 1s, 10s, 1m, 10m, 1h, 10h. */
 const DURATION_DECADES_US = [1, 10, 100, MS, 10 * MS, 100 * MS, S, 10 * S, M, 10 * M, H, 10 * H, 100 * H];
 
