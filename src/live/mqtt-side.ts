@@ -160,7 +160,17 @@ export class LiveMqtt implements MqttHandler {
     // One topic subtree per broker: its subscriber counts each delivery once, also when several
     // URLs lead to one clustered broker.
     const topic = `${this.opts.topicPrefix}/${sh.globalId(d) % this.opts.targets.length}/${id}`;
-    const r = this.pool.publish(id, topic, this.payload.subarray(0, size), qos, id, intendedUs);
+    const payload = this.payload.subarray(0, size);
+    const delayMs = degradeDelayMs(sh, d);
+    if (delayMs <= 0) return this.send(id, topic, payload, qos, intendedUs);
+    // radio-degrade latency: the uplink holds the packet; latency still runs from the intended time.
+    const held = Buffer.from(payload);
+    setTimeout(() => this.send(id, topic, held, qos, intendedUs), delayMs);
+  }
+
+  private send(id: number, topic: string, payload: Buffer, qos: QoS, intendedUs: number): void {
+    const rec = this.ctx.rec;
+    const r = this.pool.publish(id, topic, payload, qos, id, intendedUs);
     if (r === PUBLISH_RESULT.notConnected) rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
     else if (r === PUBLISH_RESULT.windowFull) rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
     else if (qos === 0) rec.add(C.mqtt_publish_acked_total);
@@ -263,4 +273,13 @@ export class LiveMqtt implements MqttHandler {
   close(): void {
     this.pool.close();
   }
+}
+
+/**
+ * The one-way latency a radio-degrade fault adds to a degraded device's uplink, in real ms (a
+ * network latency: real time, not scaled by the speed); 0 otherwise.
+ */
+function degradeDelayMs(sh: Shard, d: number): number {
+  const extraUs = sh.degrade.latencyUs;
+  return (sh.a.flags[d] as number) & FLAG.degraded && extraUs !== null ? extraUs / 1000 : 0;
 }

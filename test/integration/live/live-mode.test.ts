@@ -111,6 +111,19 @@ describe('live mode against the embedded backend', () => {
       counter(report, 'mqtt_disconnects_total{reason="power"}');
     expect(counter(report, 'mqtt_connect_success_total')).toBeGreaterThanOrEqual(20 + drops);
   }, 40_000);
+  it('radio-degrade latency holds the uplink: it shows in the publish latency, nothing is lost', async () => {
+    const faults = [
+      { type: 'radio-degrade', at: '0s', duration: '10m', params: { latency: '300ms', loss: '0%' } },
+    ];
+    const s = await liveScenario({ devices: 10, duration: '4m', faults });
+    const r = await runLive(s, { workers: 1 });
+    expect(r.status).toBe('completed');
+    expect(r.live.sent).toBeGreaterThan(0);
+    expect(r.live.acked).toBe(r.live.sent);
+    // 300 ms of real time (a network latency is not scaled by the speed) before the PUBLISH leaves
+    expect(r.agg.histogram('mqtt_publish_ack_duration_us').getValueAtPercentile(1)).toBeGreaterThan(290_000);
+  }, 40_000);
+
   it('rolls firmware out over real HTTP downloads and finds half-open links by keepalive', async () => {
     const rollout = { firmware: { version: '9.0.0', size: '256KiB' }, start: '1m', waves: ['100%'] };
     const faults = [{ type: 'half-open', who: '30%', at: '30s' }];
