@@ -2,6 +2,7 @@
 // place in the run), a cap on concurrent sockets with a FIFO of waiting connects, and the
 // pool's callbacks turned back into device state (CONNACK → wake the device now; a dropped
 // link → lose it and back off).
+import { realTimers } from '../clock/real-clock.js';
 import { FLAG, PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 import { goBackoff, loseLink } from '../device/connectivity.js';
@@ -165,7 +166,7 @@ export class LiveMqtt implements MqttHandler {
     if (delayMs <= 0) return this.send(id, topic, payload, qos, intendedUs);
     // radio-degrade latency: the uplink holds the packet; latency still runs from the intended time.
     const held = Buffer.from(payload);
-    setTimeout(() => this.send(id, topic, held, qos, intendedUs), delayMs);
+    realTimers.setTimeout(() => this.send(id, topic, held, qos, intendedUs), delayMs);
   }
 
   private send(id: number, topic: string, payload: Buffer, qos: QoS, intendedUs: number): void {
