@@ -3,13 +3,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ToolError } from '../../../src/errors/tool-error.js';
 import {
   loadScenario,
   type CliOverrides,
   type LoadOptions,
   type ResolvedScenario,
 } from '../../../src/scenario/index.js';
+import { toolErrorOf } from '../../helpers/tool-error.js';
 
 const MIN = 60_000_000;
 const H = 60 * MIN;
@@ -110,16 +110,6 @@ const pick = (s: ResolvedScenario) => ({
 
 async function load(name: string, opts: LoadOptions = {}) {
   return loadScenario(scenarioPath(name), { env: {}, ...opts });
-}
-
-async function errorOf(p: Promise<unknown>): Promise<ToolError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ToolError) return e;
-    throw e;
-  }
-  throw new Error('expected a ToolError');
 }
 
 describe('precedence: each layer overrides the one below', () => {
@@ -252,7 +242,7 @@ describe('errors from the layers', () => {
     [{ FLEETSTORM_SHARD: '4/4' }, 'FLEETSTORM_SHARD'],
     [{ FLEETSTORM_INTERVAL: '3h' }, 'FLEETSTORM_INTERVAL'],
   ])('environment %j → FLEETSTORM_ERR_ENV_OVERRIDE at %s', async (env, where) => {
-    const err = await errorOf(load('full', { env }));
+    const err = await toolErrorOf(load('full', { env }));
     expect(err.code).toBe('FLEETSTORM_ERR_ENV_OVERRIDE');
     expect(err.where).toBe(where);
   });
@@ -265,19 +255,19 @@ describe('errors from the layers', () => {
     [{ interval: '3h' }, '--interval'],
     [{ shard: { index: 2, count: 2 } }, '--shard'],
   ] as [CliOverrides, string][])('CLI %j → FLEETSTORM_ERR_CLI_ARGUMENT at %s', async (overrides, where) => {
-    const err = await errorOf(load('full', { overrides }));
+    const err = await toolErrorOf(load('full', { overrides }));
     expect(err.code).toBe('FLEETSTORM_ERR_CLI_ARGUMENT');
     expect(err.where).toBe(where);
   });
 
   it('an unknown profile suggests the closest', async () => {
-    const err = await errorOf(load('full', { profile: 'layr' }));
+    const err = await toolErrorOf(load('full', { profile: 'layr' }));
     expect(err.code).toBe('FLEETSTORM_ERR_PROFILE');
     expect(err.fix).toContain('did you mean `layer`?');
   });
 
   it('a profile whose name does not match its file is rejected', async () => {
-    const err = await errorOf(load('full', { profile: 'misnamed' }));
+    const err = await toolErrorOf(load('full', { profile: 'misnamed' }));
     expect(err.code).toBe('FLEETSTORM_ERR_PROFILE');
     expect(err.where).toBe(`${join(dir, 'profiles', 'misnamed.yaml')}: name`);
   });
@@ -330,7 +320,7 @@ describe('scale-backend: a resized fleet as a miniature of the scenario', () => 
   });
 
   it('rejects a value that is not a boolean, naming the variable', async () => {
-    const e = await errorOf(load('absolute', { env: { FLEETSTORM_SCALE_BACKEND: 'maybe' } }));
+    const e = await toolErrorOf(load('absolute', { env: { FLEETSTORM_SCALE_BACKEND: 'maybe' } }));
     expect(e.code).toBe('FLEETSTORM_ERR_ENV_OVERRIDE');
     expect(e.where).toBe('FLEETSTORM_SCALE_BACKEND');
   });

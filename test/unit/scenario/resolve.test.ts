@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ToolError } from '../../../src/errors/tool-error.js';
 import { defaultIntervalUs, resolveScenarioObject } from '../../../src/scenario/index.js';
 import type { ResolveObjectOptions } from '../../../src/scenario/index.js';
+import { toolErrorOf } from '../../helpers/tool-error.js';
 
 const S = 1_000_000;
 const MIN = 60 * S;
@@ -22,16 +22,6 @@ const resolveObj = (obj: unknown, opts: ResolveObjectOptions = {}) =>
     devicesDir: '/nonexistent',
     ...opts,
   });
-
-async function errorOf(p: Promise<unknown>): Promise<ToolError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ToolError) return e;
-    throw e;
-  }
-  throw new Error('expected a ToolError');
-}
 
 describe('resolveScenarioObject: defaults', () => {
   it('fills every default of a minimal scenario', async () => {
@@ -267,14 +257,14 @@ describe('resolveScenarioObject: shortcuts and conversions', () => {
 
 describe('resolveScenarioObject: errors', () => {
   it('detects extends cycles', async () => {
-    const err = await errorOf(resolveObj({ name: 'x', fleet: [{ device: 'loop', count: 1 }] }));
+    const err = await toolErrorOf(resolveObj({ name: 'x', fleet: [{ device: 'loop', count: 1 }] }));
     expect(err.code).toBe('FLEETSTORM_ERR_DEVICE_TYPE');
     expect(err.got).toBe('loop → loop2 → loop');
   });
 
   it('rejects an inline device type defined twice', async () => {
     const d = { name: 'twice' };
-    const err = await errorOf(
+    const err = await toolErrorOf(
       resolveObj({
         name: 'x',
         fleet: [
@@ -289,19 +279,19 @@ describe('resolveScenarioObject: errors', () => {
 
   it('reports errors inside inline device types at their scenario path', async () => {
     const d = { name: 'bad', telemetry: { interval: '0s' } };
-    const err = await errorOf(resolveObj({ name: 'x', fleet: [{ device: d, count: 1 }] }));
+    const err = await toolErrorOf(resolveObj({ name: 'x', fleet: [{ device: d, count: 1 }] }));
     expect(err.code).toBe('FLEETSTORM_ERR_SCENARIO_INVALID');
     expect(err.where).toBe('mem.yaml: fleet[0].device.telemetry.interval');
   });
 
   it('rejects a backoff whose max is below its base', async () => {
     const d = { name: 'bad', connectivity: { backoff: { base: '10s', max: '1s' } } };
-    const err = await errorOf(resolveObj({ name: 'x', fleet: [{ device: d, count: 1 }] }));
+    const err = await toolErrorOf(resolveObj({ name: 'x', fleet: [{ device: d, count: 1 }] }));
     expect(err.where).toBe('mem.yaml: fleet[0].device.connectivity.backoff.max');
   });
 
   it('rejects a threshold without a comparison', async () => {
-    const err = await errorOf(
+    const err = await toolErrorOf(
       resolveObj({ name: 'x', fleet: [{ device: 'meter', count: 1 }], thresholds: ['ota_bricked_total'] }),
     );
     expect(err.code).toBe('FLEETSTORM_ERR_THRESHOLD');
