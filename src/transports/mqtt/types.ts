@@ -42,6 +42,11 @@ export const CONNECT_FAILURE = {
   closed: -3,
   /** We closed it (disconnect/destroy/close) before CONNACK. */
   aborted: -4,
+  /**
+   * The TLS handshake failed (certificate not trusted, name mismatch, client certificate
+   * refused...); the error code is counted in stats().tlsErrors.
+   */
+  tls: -5,
 } as const;
 
 /** Synchronous outcome of publish()/subscribe(). */
