@@ -2,8 +2,10 @@
 // device per line, for jq) and CSV (one device per row, trail flattened), next to report.json.
 // Shard reports (`--shard`, `--processes`) each have their own; merging concatenates them in
 // device order (device ids are global across shards).
-import { readFile, writeFile } from 'node:fs/promises';
+import { lstat, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ToolError } from '../errors/tool-error.js';
+import { Checker, checkOutcome, isPlainFileName } from '../reports/read-report.js';
 import type { DeviceOutcome, Report } from '../reports/report-types.js';
 
 export const OUTCOMES_NDJSON = 'outcomes.ndjson';
@@ -32,17 +34,40 @@ export async function writeOutcomes(dir: string, items: readonly DeviceOutcome[]
 
 /** The outcomes file a report names, read from its directory; null if it names none or is gone. */
 async function readOutcomes(dir: string, report: Report): Promise<DeviceOutcome[] | null> {
-  if (report.outcomes.file === null) return null;
+  const name = report.outcomes.file;
+  // A report is untrusted input: the file stays in the report's own folder and is no link.
+  if (name === null || !isPlainFileName(name)) return null;
+  const path = join(dir, name);
   let text: string;
   try {
-    text = await readFile(join(dir, report.outcomes.file), 'utf8');
+    if (!(await lstat(path)).isFile()) return null;
+    text = await readFile(path, 'utf8');
   } catch {
     return null;
   }
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as DeviceOutcome);
+  return parseOutcomes(text, path);
+}
+
+/** outcomes.ndjson, one device per line; a truncated or edited line is a one-line error. */
+export function parseOutcomes(text: string, path: string): DeviceOutcome[] {
+  const items: DeviceOutcome[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `${path}:${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new ToolError('FLEETSTORM_ERR_REPORT_INPUT', 'not a JSON line (truncated or edited?)', {
+        where,
+        got: line.length > 40 ? `${line.slice(0, 40)}...` : line,
+        fix: 'restore the outcomes file written with the report, or delete it to merge without outcomes',
+      });
+    }
+    checkOutcome(new Checker(where), value, 'line');
+    items.push(value as DeviceOutcome);
+  });
+  return items;
 }
 
 /**

@@ -93,6 +93,7 @@ export class LiveHttp {
     const opts = {
       cursor,
       expectedSha256: offer.sha256,
+      expectedBytes: offer.sizeBytes,
       signal: ctl.signal,
       intendedUs: this.ctx.clock.realOf(t),
     };

@@ -3,12 +3,14 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
+import { HISTOGRAMS } from '../metrics/catalog.js';
+import { checkScenarioShape } from './check-scenario.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './report-types.js';
 import { upgradeReport } from './upgrade.js';
 
 type Obj = Record<string, unknown>;
 
-class Checker {
+export class Checker {
   constructor(private readonly where: string) {}
 
   fail(path: string, expected: string, got: unknown): never {
@@ -54,9 +56,31 @@ class Checker {
     this.arr(v, path, length).forEach((x, i) => this.num(x, `${path}[${i}]`));
   }
 
+  bool(v: unknown, path: string): void {
+    if (typeof v !== 'boolean') this.fail(path, 'true or false', v);
+  }
+
   record(v: unknown, path: string, each: (value: unknown, path: string) => void): void {
     for (const [k, x] of Object.entries(this.obj(v, path))) each(x, `${path}["${k}"]`);
   }
+
+  /** A histogram record: its names become file names (hdr/<name>.hlog), so only catalogue names. */
+  histograms(v: unknown, path: string, each: (value: unknown, path: string) => void): void {
+    this.record(v, path, (x, p) => {
+      const name = p.slice(path.length + 2, -2);
+      if (!(HISTOGRAMS as readonly string[]).includes(name))
+        this.fail(`${path} key`, `a histogram of the metric catalogue`, name.slice(0, 60));
+      each(x, p);
+    });
+  }
+}
+
+/**
+ * `outcomes.file` is opened next to report.json; a report is untrusted input, so only a plain
+ * file name in the report's own folder (no separators, no `..`, no hidden files).
+ */
+export function isPlainFileName(name: string): boolean {
+  return /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/.test(name) && !name.includes('..');
 }
 
 function checkHeader(c: Checker, r: Obj): void {
@@ -84,7 +108,7 @@ function checkHeader(c: Checker, r: Obj): void {
 }
 
 function checkMetrics(c: Checker, m: Obj): void {
-  c.record(m.histograms, 'metrics.histograms', (h, path) => {
+  c.histograms(m.histograms, 'metrics.histograms', (h, path) => {
     const o = c.obj(h, path);
     c.num(o.count, `${path}.count`);
     c.str(o.hdr, `${path}.hdr`);
@@ -97,7 +121,7 @@ function checkSeries(c: Checker, s: Obj): void {
   const n = c.arr(s.timesUs, 'series.timesUs').length;
   c.numbers(s.timesUs, 'series.timesUs');
   c.record(s.counters, 'series.counters', (v, path) => c.numbers(v, path, n));
-  c.record(s.histograms, 'series.histograms', (v, path) =>
+  c.histograms(s.histograms, 'series.histograms', (v, path) =>
     c.arr(v, path, n).forEach((p, i) => {
       const o = c.obj(p, `${path}[${i}]`);
       c.num(o.count, `${path}[${i}].count`);
@@ -109,17 +133,56 @@ function checkSeries(c: Checker, s: Obj): void {
   c.numbers(s.onTargetRatio, 'series.onTargetRatio', n);
 }
 
+const WAVE_COUNTS = ['targeted', 'offered', 'succeeded', 'failed', 'rolledBack', 'bricked', 'pending'];
+
+function checkRollout(c: Checker, r: Obj): void {
+  c.str(r.version, 'rollout.version');
+  c.str(r.stateReason, 'rollout.stateReason', true);
+  c.arr(r.waves, 'rollout.waves').forEach((w, i) => {
+    const o = c.obj(w, `rollout.waves[${i}]`);
+    c.num(o.index, `rollout.waves[${i}].index`);
+    c.num(o.startedAtUs, `rollout.waves[${i}].startedAtUs`, true);
+    c.num(o.endedAtUs, `rollout.waves[${i}].endedAtUs`, true);
+    for (const k of WAVE_COUNTS) c.num(o[k], `rollout.waves[${i}].${k}`);
+  });
+}
+
+/** One device outcome (a sample entry, or a line of outcomes.ndjson). */
+export function checkOutcome(c: Checker, v: unknown, path: string): void {
+  const o = c.obj(v, path);
+  c.num(o.device, `${path}.device`);
+  c.str(o.deviceType, `${path}.deviceType`);
+  c.oneOf(o.outcome, `${path}.outcome`, ['failed', 'rolled-back', 'bricked']);
+  c.arr(o.trail, `${path}.trail`).forEach((e, i) => {
+    const t = c.obj(e, `${path}.trail[${i}]`);
+    c.num(t.atUs, `${path}.trail[${i}].atUs`);
+    c.str(t.event, `${path}.trail[${i}].event`);
+  });
+}
+
 function checkRest(c: Checker, r: Obj): void {
-  c.arr(r.thresholds, 'thresholds').forEach((t, i) => c.obj(t, `thresholds[${i}]`));
+  c.arr(r.thresholds, 'thresholds').forEach((t, i) => {
+    const o = c.obj(t, `thresholds[${i}]`);
+    c.str(o.expr, `thresholds[${i}].expr`);
+    c.str(o.message, `thresholds[${i}].message`);
+    c.bool(o.ok, `thresholds[${i}].ok`);
+    c.bool(o.abortOnFail, `thresholds[${i}].abortOnFail`);
+    c.num(o.observed, `thresholds[${i}].observed`, true);
+    c.num(o.limit, `thresholds[${i}].limit`);
+  });
   c.arr(r.faults, 'faults').forEach((f, i) => {
     const o = c.obj(f, `faults[${i}]`);
     c.str(o.faultId, `faults[${i}].faultId`);
-    c.num(o.devicesHit, `faults[${i}].devicesHit`);
+    c.str(o.type, `faults[${i}].type`);
+    for (const k of ['devicesHit', 'atUs', 'durationUs'] as const) c.num(o[k], `faults[${i}].${k}`);
   });
-  if (r.rollout !== null) c.arr(c.obj(r.rollout, 'rollout').waves, 'rollout.waves');
+  if (r.rollout !== null) checkRollout(c, c.obj(r.rollout, 'rollout'));
   const outcomes = c.obj(r.outcomes, 'outcomes');
   c.num(outcomes.total, 'outcomes.total');
-  c.arr(outcomes.sample, 'outcomes.sample');
+  c.arr(outcomes.sample, 'outcomes.sample').forEach((o, i) => checkOutcome(c, o, `outcomes.sample[${i}]`));
+  c.str(outcomes.file, 'outcomes.file', true);
+  if (typeof outcomes.file === 'string' && !isPlainFileName(outcomes.file))
+    c.fail('outcomes.file', 'a file name in the report folder', outcomes.file.slice(0, 60));
   c.arr(r.warnings, 'warnings').forEach((w, i) => c.str(w, `warnings[${i}]`));
   c.obj(r.run, 'run');
 }
@@ -129,6 +192,7 @@ export function validateReport(value: unknown, where: string): Report {
   const c = new Checker(where);
   const r = c.obj(value, '(top level)');
   checkHeader(c, r);
+  checkScenarioShape(c, c.obj(r.scenario, 'scenario'));
   checkMetrics(c, c.obj(r.metrics, 'metrics'));
   checkSeries(c, c.obj(r.series, 'series'));
   checkRest(c, r);

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { ToolError } from '../../errors/tool-error.js';
 import { runResolved, type RunOutcome } from '../../app/run.js';
 import type { ExitCode } from '../../errors/exit-codes.js';
-import { readReport } from '../../reports/read-report.js';
+import { checkReplayable } from '../../reports/check-scenario.js';
+import { Checker, readReport } from '../../reports/read-report.js';
 import { renderSummary } from '../../reports/summary-text.js';
 import { loadScenario } from '../../scenario/index.js';
 import { envOverrides, type CliOverrides } from '../../scenario/overrides.js';
@@ -127,5 +128,6 @@ export async function resolvedCommand(path: string, flags: RunFlags): Promise<Ex
 
 export async function replayCommand(path: string, flags: RunFlags): Promise<ExitCode> {
   const report = await readReport(resolve(path));
+  checkReplayable(new Checker(path), report.scenario as unknown as Record<string, unknown>);
   return runScenario(report.scenario, flags);
 }

@@ -6,11 +6,11 @@ import { monotonicUs } from '../../clock/real-clock.js';
 import { ToolError } from '../../errors/tool-error.js';
 import { downloadFirmware } from './download.js';
 import { errorCode } from './errors.js';
+import { readOffer } from './offer.js';
 import type {
   CheckinResult,
   DownloadOptions,
   DownloadResult,
-  FirmwareOfferBody,
   HttpResult,
   HttpTransportOptions,
   StatusBody,
@@ -52,7 +52,7 @@ export class OtaHttpClient {
     const started = intendedUs ?? this.clock();
     const res = await this.postJson('/v1/checkin', { deviceId, deviceType, version }, started);
     if (!res.result.ok) return { ...res.result, offer: null };
-    const offer = readOffer(res.body);
+    const offer = readOffer(res.body, this.base);
     if (offer === undefined) return { ...res.result, ok: false, error: 'bad_response', offer: null };
     return { ...res.result, offer };
   }
@@ -130,26 +130,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The offer of a check-in answer: null for none, undefined when the answer is malformed. */
-function readOffer(body: unknown): FirmwareOfferBody | null | undefined {
-  if (typeof body !== 'object' || body === null || !('offer' in body)) return undefined;
-  const offer = (body as { offer: unknown }).offer;
-  if (offer === null) return null;
-  if (typeof offer !== 'object') return undefined;
-  const o = offer as Record<string, unknown>;
-  const valid =
-    typeof o.version === 'string' &&
-    typeof o.sizeBytes === 'number' &&
-    typeof o.sha256 === 'string' &&
-    typeof o.url === 'string';
-  return valid
-    ? {
-        version: o.version as string,
-        sizeBytes: o.sizeBytes as number,
-        sha256: o.sha256 as string,
-        url: o.url as string,
-      }
-    : undefined;
 }

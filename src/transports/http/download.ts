@@ -106,13 +106,23 @@ async function receive(
   });
   cursor.totalBytes = started.total;
   cursor.etag = header(res.headers, 'etag');
+  const expected = opts.expectedBytes;
+  if (expected !== undefined && started.total > 0 && started.total !== expected) {
+    await res.body.dump();
+    return 'size_mismatch';
+  }
   for await (const chunk of res.body) {
     const bytes = chunk as Buffer;
+    if (expected !== undefined && cursor.offset + bytes.length > expected) {
+      res.body.destroy();
+      return 'size_mismatch';
+    }
     cursor.hash.update(bytes);
     cursor.offset += bytes.length;
     result.receivedBytes += bytes.length;
     opts.onProgress?.(cursor.offset, started.total);
   }
+  if (expected !== undefined && cursor.offset !== expected) return 'size_mismatch';
   return undefined;
 }
 

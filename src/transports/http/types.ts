@@ -51,6 +51,11 @@ export interface DownloadOptions {
   /** Start at this offset without earlier state (the digest then cannot be verified). */
   fromOffset?: number;
   expectedSha256?: string;
+  /**
+   * The image size the offer announced: a body that would go past it, or a complete one of
+   * another size, is an error (`size_mismatch`), not a download to trust.
+   */
+  expectedBytes?: number;
   onProgress?: (offset: number, totalBytes: number) => void;
   /** Abort mid-stream (radio drop, power loss). */
   signal?: AbortSignal;

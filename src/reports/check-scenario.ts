@@ -1,0 +1,99 @@
+// The resolved scenario inside a report.json is untrusted input too: `report render` draws it
+// and `replay` runs it. This checks the fields renderers and engines rely on, so a hand-edited
+// or corrupted report fails with one line naming the field instead of a stack trace or a
+// nonsense run (a negative duration, an empty fleet).
+import { FAULT_TYPES, MODES } from '../scenario/types.js';
+import type { Checker } from './read-report.js';
+
+type Obj = Record<string, unknown>;
+
+function positiveInt(c: Checker, v: unknown, path: string): void {
+  c.num(v, path);
+  if (!Number.isSafeInteger(v) || (v as number) <= 0) c.fail(path, 'a whole number above 0', v);
+}
+
+function nonNegative(c: Checker, v: unknown, path: string): void {
+  c.num(v, path);
+  if ((v as number) < 0) c.fail(path, 'a number >= 0', v);
+}
+
+function checkFleet(c: Checker, s: Obj): void {
+  const fleet = c.arr(s.fleet, 'scenario.fleet');
+  if (fleet.length === 0) c.fail('scenario.fleet', 'a non-empty list of device groups', 'an empty list');
+  fleet.forEach((g, i) => {
+    const o = c.obj(g, `scenario.fleet[${i}]`);
+    c.str(o.device, `scenario.fleet[${i}].device`);
+    positiveInt(c, o.count, `scenario.fleet[${i}].count`);
+  });
+}
+
+/** What `replay` needs beyond what renderers read: every fleet group's device type is there. */
+export function checkReplayable(c: Checker, s: Obj): void {
+  const types = c.obj(s.deviceTypes, 'scenario.deviceTypes');
+  c.arr(s.fleet, 'scenario.fleet').forEach((g, i) => {
+    const device = (g as Obj).device as string;
+    if (!Object.hasOwn(types, device))
+      c.fail(`scenario.fleet[${i}].device`, 'a device type of scenario.deviceTypes', device);
+    c.obj(types[device], `scenario.deviceTypes["${device}"]`);
+  });
+}
+
+function checkFaults(c: Checker, s: Obj): void {
+  c.arr(s.faults, 'scenario.faults').forEach((f, i) => {
+    const o = c.obj(f, `scenario.faults[${i}]`);
+    c.str(o.id, `scenario.faults[${i}].id`);
+    c.oneOf(o.type, `scenario.faults[${i}].type`, FAULT_TYPES);
+    c.str(o.during, `scenario.faults[${i}].during`, true);
+    if (o.when !== undefined) c.str(o.when, `scenario.faults[${i}].when`, true); // older reports: none
+    c.obj(o.who, `scenario.faults[${i}].who`);
+    c.obj(o.durationUs, `scenario.faults[${i}].durationUs`);
+  });
+}
+
+function checkRollout(c: Checker, s: Obj): void {
+  if (s.rollout === null) return;
+  const r = c.obj(s.rollout, 'scenario.rollout');
+  c.arr(r.waves, 'scenario.rollout.waves').forEach((w, i) => {
+    const o = c.obj(w, `scenario.rollout.waves[${i}]`);
+    c.num(o.ratio, `scenario.rollout.waves[${i}].ratio`, true);
+    c.num(o.count, `scenario.rollout.waves[${i}].count`, true);
+  });
+  const fw = c.obj(r.firmware, 'scenario.rollout.firmware');
+  c.str(fw.version, 'scenario.rollout.firmware.version');
+  nonNegative(c, fw.sizeBytes, 'scenario.rollout.firmware.sizeBytes');
+}
+
+function checkShard(c: Checker, v: unknown): void {
+  if (v === null) return;
+  const o = c.obj(v, 'scenario.shard');
+  positiveInt(c, o.count, 'scenario.shard.count');
+  c.num(o.index, 'scenario.shard.index');
+  const index = o.index as number;
+  if (!Number.isInteger(index) || index < 0 || index >= (o.count as number))
+    c.fail('scenario.shard.index', 'a whole number below scenario.shard.count', index);
+}
+
+/** Checks the resolved scenario a report carries (see the file comment). */
+export function checkScenarioShape(c: Checker, s: Obj): void {
+  c.str(s.name, 'scenario.name');
+  c.str(s.sourcePath, 'scenario.sourcePath', true);
+  c.oneOf(s.mode, 'scenario.mode', MODES);
+  positiveInt(c, s.durationUs, 'scenario.durationUs');
+  positiveInt(c, s.intervalUs, 'scenario.intervalUs');
+  c.num(s.seed, 'scenario.seed');
+  const power = c.obj(s.powerOn, 'scenario.powerOn');
+  nonNegative(c, power.startUs, 'scenario.powerOn.startUs');
+  nonNegative(c, power.spreadUs, 'scenario.powerOn.spreadUs');
+  checkFleet(c, s);
+  checkFaults(c, s);
+  checkRollout(c, s);
+  checkShard(c, s.shard ?? null);
+  c.arr(s.thresholds, 'scenario.thresholds').forEach((t, i) => {
+    const o = c.obj(t, `scenario.thresholds[${i}]`);
+    c.str(o.expr, `scenario.thresholds[${i}].expr`);
+  });
+  if (s.scaledFrom !== undefined && s.scaledFrom !== null) {
+    const o = c.obj(s.scaledFrom, 'scenario.scaledFrom');
+    positiveInt(c, o.devices, 'scenario.scaledFrom.devices');
+  }
+}
