@@ -5,8 +5,22 @@ import net from 'node:net';
 
 export const PHASE = { free: 0, connecting: 1, connected: 2 } as const;
 
-/** A socket that knows its slot; -1 once detached (closed or closing on our side). */
-export type SlotSocket = net.Socket & { fsSlot: number };
+/**
+ * A connection's byte stream that knows its slot (-1 once detached: closed or closing on our
+ * side): a net or TLS socket, or a WebSocket link (ws-link.ts) with the same few methods.
+ */
+export interface SlotSocket {
+  fsSlot: number;
+  readonly destroyed: boolean;
+  write(buf: Buffer): boolean;
+  cork(): void;
+  uncork(): void;
+  pause(): unknown;
+  resume(): unknown;
+  destroy(): unknown;
+  destroySoon(): void;
+  resetAndDestroy?(): unknown;
+}
 
 /** Plain TCP sockets carry the slot as a class field, so every instance has the same shape. */
 export class PoolSocket extends net.Socket {
@@ -37,6 +51,8 @@ export class ConnectionTable {
   ids = new Int32Array(0);
   phase = new Uint8Array(0);
   frozen = new Uint8Array(0);
+  /** 1 when the connection speaks MQTT 5 (the pool's default, or the connect's own version). */
+  v5 = new Uint8Array(0);
   /** Effective in-flight limit (min of the pool's and the broker's Receive Maximum). */
   window = new Uint8Array(0);
   keepaliveUs = new Float64Array(0);
@@ -95,6 +111,7 @@ export class ConnectionTable {
     this.ids = ids;
     this.phase = grownU8(this.phase, n);
     this.frozen = grownU8(this.frozen, n);
+    this.v5 = grownU8(this.v5, n);
     this.window = grownU8(this.window, n);
     this.keepaliveUs = grownF64(this.keepaliveUs, n);
     this.lastSendUs = grownF64(this.lastSendUs, n);

@@ -19,6 +19,13 @@ export class PoolCore {
   readonly table = new ConnectionTable();
   readonly inflight: InflightTable;
   readonly socketErrors: Record<string, number> = {};
+  readonly tlsErrors: Record<string, number> = {};
+  readonly tlsErrorMessages: Record<string, string> = {};
+  tlsResumed = 0;
+  /** CONNECT_FAILURE code of the failure ending a connection, while it ends (0: from the reason). */
+  endingFailure = 0;
+  /** Code of the socket error ending a connection, while its callbacks run ('' otherwise). */
+  endingError = '';
 
   constructor(
     readonly handler: MqttHandler,
@@ -27,6 +34,10 @@ export class PoolCore {
     maxInFlight: number,
   ) {
     this.inflight = new InflightTable(maxInFlight);
+  }
+
+  isV5(slot: number): boolean {
+    return this.table.v5[slot] === 1;
   }
 
   /** Writes one packet; `nowUs` saves a clock read when the caller has one. */
@@ -38,7 +49,14 @@ export class PoolCore {
   }
 
   stats(): MqttPoolStats {
-    return { open: this.table.open, connected: this.table.connected, socketErrors: { ...this.socketErrors } };
+    return {
+      open: this.table.open,
+      connected: this.table.connected,
+      socketErrors: { ...this.socketErrors },
+      tlsErrors: { ...this.tlsErrors },
+      tlsErrorMessages: { ...this.tlsErrorMessages },
+      tlsResumed: this.tlsResumed,
+    };
   }
 
   /** Ends a connection: detach the socket, fail what is in flight, free the id, then onClose. */
@@ -57,8 +75,9 @@ export class PoolCore {
       this.handler.onConnack(
         id,
         false,
-        connectFailure(reason),
+        this.endingFailure !== 0 ? this.endingFailure : connectFailure(reason),
         this.clock() - (t.connectIntendedUs[slot] as number),
+        false,
       );
     }
     t.release(slot);

@@ -56,13 +56,14 @@ export class IncomingDispatcher implements FrameSink {
     const code = data[s + 1] as number; // 3.1.1 return code or 5 reason code, both at byte 2
     const latencyUs = this.nowUs - (table.connectIntendedUs[slot] as number);
     if (code !== 0) {
-      handler.onConnack(table.ids[slot] as number, false, code, latencyUs);
+      handler.onConnack(table.ids[slot] as number, false, code, latencyUs, false);
       return this.core.closeSlot(slot, 'refused', code, SOCKET_END.destroy);
     }
-    if (this.core.v5 && e - s > 3) this.applyConnackProperties(slot, data.subarray(frameStart, e));
+    if (this.core.isV5(slot) && e - s > 3) this.applyConnackProperties(slot, data.subarray(frameStart, e));
     table.phase[slot] = PHASE.connected;
     table.connected++;
-    handler.onConnack(table.ids[slot] as number, true, 0, latencyUs);
+    const sessionPresent = ((data[s] as number) & 0x01) === 1; // [MQTT-3.2.2-2]
+    handler.onConnack(table.ids[slot] as number, true, 0, latencyUs, sessionPresent);
   }
 
   private applyConnackProperties(slot: number, frame: Buffer): void {
@@ -108,7 +109,7 @@ export class IncomingDispatcher implements FrameSink {
     const i = inflight.find(slot, readU16(data, s));
     if (i < 0 || inflight.state[i] !== INFLIGHT.suback) return;
     let p = s + 2;
-    if (this.core.v5) p = skipProperties(data, p, e);
+    if (this.core.isV5(slot)) p = skipProperties(data, p, e);
     const granted = p < e ? (data[p] as number) : 0x80;
     const token = inflight.token[i] as number;
     inflight.free(i);
@@ -132,7 +133,7 @@ export class IncomingDispatcher implements FrameSink {
       pid = readU16(data, p);
       p += 2;
     }
-    if (this.core.v5) p = skipProperties(data, p, e);
+    if (this.core.isV5(slot)) p = skipProperties(data, p, e);
     const payload = Buffer.from(data.subarray(Math.min(p, e), e)); // the read buffer is reused
     if (qos === 1) this.core.send(slot, encodeAck(PACKET.puback, pid), this.nowUs);
     else if (qos === 2) this.core.send(slot, encodeAck(PACKET.pubrec, pid), this.nowUs);

@@ -1,15 +1,14 @@
 // MqttConnectionPool: many MQTT connections behind one object. Sockets read into one shared
 // buffer (net `onread`), listeners are shared functions that find their connection through the
 // socket's slot, and one interval does all the housekeeping.
-import net from 'node:net';
-import tls from 'node:tls';
 import { monotonicUs, realTimers, type TimerHandle, type Timers } from '../../clock/real-clock.js';
 import { DISCONNECT, encodeConnect, encodePublish, encodeSubscribe } from './codec.js';
-import { PHASE, PoolSocket, type SlotSocket } from './connection-table.js';
+import { PHASE } from './connection-table.js';
 import { PoolCore, SOCKET_END, type SocketEnd } from './core.js';
 import { housekeep, type HousekeepingLimits } from './housekeeping.js';
 import { INFLIGHT, type InflightState } from './inflight.js';
-import { SocketEvents, socketListeners, type SocketListeners } from './socket-events.js';
+import { StreamDialer } from './dialer.js';
+import { SocketEvents, socketListeners } from './socket-events.js';
 import { parseMqttUrl } from './target.js';
 import {
   PUBLISH_RESULT,
@@ -21,22 +20,17 @@ import {
   type QoS,
 } from './types.js';
 
-/** Safe to share: `onread` callbacks run synchronously and we copy whatever we keep. */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
-
 export class MqttConnectionPool {
   private readonly core: PoolCore;
   private readonly events: SocketEvents;
   private readonly timers: Timers;
   private readonly limits: HousekeepingLimits;
   private readonly maxInFlight: number;
-  private readonly localAddresses: readonly string[];
   private readonly targets = new Map<string, MqttTarget>();
   private ticker: TimerHandle | undefined;
-  private nextLocal = 0;
-  private readonly listeners: SocketListeners;
-  /** Constructor options shared by every plain socket (one `onread` object for the pool). */
-  private readonly socketOptions: net.SocketConstructorOpts;
+  private readonly dialer: StreamDialer;
+  private readonly hostAddresses: Readonly<Record<string, string>>;
+  private readonly connectGate: ((open: () => void) => void) | undefined;
 
   constructor(opts: MqttPoolOptions) {
     this.maxInFlight = opts.maxInFlight ?? 16;
@@ -54,15 +48,14 @@ export class MqttConnectionPool {
       ackTimeoutUs: (opts.ackTimeoutMs ?? 30_000) * 1000,
       tickUs: tickMs * 1000,
     };
-    this.localAddresses = opts.localAddresses ?? [];
-    const listeners = socketListeners(this.events);
-    this.listeners = listeners;
-    const onread: net.OnReadOpts = {
-      buffer: READ_BUFFER,
-      callback: listeners.onRead as net.OnReadOpts['callback'],
-    };
-    // noDelay must be a constructor option: socket.connect() ignores it (Node 20).
-    this.socketOptions = { onread, noDelay: true } as net.SocketConstructorOpts;
+    this.hostAddresses = opts.hostAddresses ?? {};
+    this.connectGate = opts.connectGate;
+    this.dialer = new StreamDialer(
+      this.core,
+      socketListeners(this.events),
+      opts.localAddresses ?? [],
+      opts.connectTimeoutMs ?? 10_000,
+    );
   }
 
   /** Connections with a socket (connecting or connected). */
@@ -77,6 +70,14 @@ export class MqttConnectionPool {
   isConnected(id: number): boolean {
     const slot = this.core.table.slotOf(id);
     return slot >= 0 && this.core.table.phase[slot] === PHASE.connected;
+  }
+
+  /**
+   * The socket error code (ECONNREFUSED, SELF_SIGNED_CERT_IN_CHAIN...) that is ending a
+   * connection, readable inside its onConnack/onClose callbacks; '' otherwise.
+   */
+  get endingError(): string {
+    return this.core.endingError;
   }
 
   /** QoS 1/2 publishes and subscribes of `id` awaiting their ack. */
@@ -101,10 +102,20 @@ export class MqttConnectionPool {
     table.connectStartUs[slot] = now;
     table.lastSendUs[slot] = now;
     table.lastRecvUs[slot] = now;
-    const socket = where.tls ? this.openTls(where, slot) : this.openTcp(where, slot);
-    table.sockets[slot] = socket;
-    const version = this.core.v5 ? 5 : 4;
-    socket.write(encodeConnect({ ...opts, clean: opts.clean ?? true, keepaliveSec }, version)); // queued until connected
+    const version = opts.protocolVersion ?? (this.core.v5 ? 5 : 4);
+    table.v5[slot] = version === 5 ? 1 : 0;
+    const open = (): void => {
+      const socket = this.dialer.open(where, slot, id, opts.secureContext);
+      table.sockets[slot] = socket;
+      socket.write(encodeConnect({ ...opts, clean: opts.clean ?? true, keepaliveSec }, version)); // queued until connected
+    };
+    const gate = this.connectGate;
+    if (gate === undefined) open();
+    // Held by a connect-rate limit: open only if this very attempt is still waiting then.
+    else
+      gate(() => {
+        if (table.slotOf(id) === slot && table.connectStartUs[slot] === now && !table.sockets[slot]) open();
+      });
     this.startTicking();
   }
 
@@ -120,13 +131,13 @@ export class MqttConnectionPool {
     const slot = this.connectedSlot(id);
     if (slot < 0) return PUBLISH_RESULT.notConnected;
     if (qos === 0) {
-      this.core.send(slot, encodePublish(topic, payload, 0, 0, this.core.v5));
+      this.core.send(slot, encodePublish(topic, payload, 0, 0, this.core.isV5(slot)));
       return PUBLISH_RESULT.sent;
     }
     const i = this.claim(slot, qos === 1 ? INFLIGHT.puback : INFLIGHT.pubrec, token, intendedUs);
     if (i < 0) return PUBLISH_RESULT.windowFull;
     const { inflight } = this.core;
-    const packet = encodePublish(topic, payload, qos, inflight.pid[i] as number, this.core.v5);
+    const packet = encodePublish(topic, payload, qos, inflight.pid[i] as number, this.core.isV5(slot));
     this.core.send(slot, packet, inflight.sentUs[i]);
     return PUBLISH_RESULT.sent;
   }
@@ -145,7 +156,7 @@ export class MqttConnectionPool {
     if (i < 0) return PUBLISH_RESULT.windowFull;
     const { inflight } = this.core;
     const list = typeof topics === 'string' ? [topics] : topics;
-    const packet = encodeSubscribe(list, qos, inflight.pid[i] as number, this.core.v5 ? 5 : 4);
+    const packet = encodeSubscribe(list, qos, inflight.pid[i] as number, this.core.isV5(slot) ? 5 : 4);
     this.core.send(slot, packet, inflight.sentUs[i]);
     return PUBLISH_RESULT.sent;
   }
@@ -229,43 +240,11 @@ export class MqttConnectionPool {
     let target = this.targets.get(url);
     if (target === undefined) {
       target = parseMqttUrl(url);
+      const address = this.hostAddresses[target.host.toLowerCase()];
+      if (address !== undefined) target.address = address;
       this.targets.set(url, target);
     }
     return target;
-  }
-
-  private pickLocalAddress(): string | undefined {
-    if (this.localAddresses.length === 0) return undefined;
-    this.nextLocal = (this.nextLocal + 1) % this.localAddresses.length;
-    return this.localAddresses[this.nextLocal];
-  }
-
-  private openTcp(target: MqttTarget, slot: number): SlotSocket {
-    const socket = new PoolSocket(this.socketOptions);
-    socket.fsSlot = slot;
-    socket.on('error', this.listeners.onError);
-    socket.on('close', this.listeners.onClose);
-    const localAddress = this.pickLocalAddress();
-    socket.connect({ host: target.host, port: target.port, ...(localAddress ? { localAddress } : {}) });
-    return socket;
-  }
-
-  private openTls(target: MqttTarget, slot: number): SlotSocket {
-    const options: tls.ConnectionOptions & net.TcpSocketConnectOpts = {
-      host: target.host,
-      port: target.port,
-      ...target.tlsOptions,
-    };
-    if (net.isIP(target.host) === 0) options.servername = target.host;
-    const localAddress = this.pickLocalAddress();
-    if (localAddress !== undefined) options.localAddress = localAddress;
-    const socket = tls.connect(options) as tls.TLSSocket & { fsSlot: number };
-    socket.fsSlot = slot;
-    socket.setNoDelay(true);
-    socket.on('data', this.listeners.onData);
-    socket.on('error', this.listeners.onError);
-    socket.on('close', this.listeners.onClose);
-    return socket;
   }
 
   private startTicking(): void {

@@ -4,6 +4,8 @@ import type { SlotSocket } from './connection-table.js';
 import { SOCKET_END, type PoolCore } from './core.js';
 import { CLOSED, readFrames } from './frames.js';
 import { IncomingDispatcher } from './incoming.js';
+import { isTlsError } from './tls-link.js';
+import { CONNECT_FAILURE } from './types.js';
 
 export class SocketEvents {
   private readonly dispatcher: IncomingDispatcher;
@@ -38,11 +40,18 @@ export class SocketEvents {
 
   error(socket: SlotSocket, err: NodeJS.ErrnoException): void {
     const code = err.code ?? 'UNKNOWN';
-    this.core.socketErrors[code] = (this.core.socketErrors[code] ?? 0) + 1;
+    const tls = isTlsError(err);
+    const counts = tls ? this.core.tlsErrors : this.core.socketErrors;
+    counts[code] = (counts[code] ?? 0) + 1;
+    if (tls) this.core.tlsErrorMessages[code] ??= err.message;
     const slot = socket.fsSlot;
     if (slot < 0) return;
+    if (tls) this.core.endingFailure = CONNECT_FAILURE.tls;
     const byPeer = code === 'ECONNRESET' || code === 'EPIPE';
+    this.core.endingError = code; // read by the handler's callbacks (the reason in words)
     this.core.closeSlot(slot, byPeer ? 'remote' : 'error', 0, SOCKET_END.destroy);
+    this.core.endingError = '';
+    this.core.endingFailure = 0;
   }
 
   close(socket: SlotSocket): void {

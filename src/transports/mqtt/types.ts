@@ -1,6 +1,7 @@
 // Public types of the lean MQTT connection pool. Connections are numbered by the caller (the
 // device index); results come back through ONE shared handler object, never per-connection
 // emitters or closures, so 20k connections cost little more than their sockets.
+import type { SecureContext, ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { Timers } from '../../clock/real-clock.js';
 
 export type MqttProtocolVersion = 4 | 5;
@@ -61,8 +62,12 @@ export type PublishResult = (typeof PUBLISH_RESULT)[keyof typeof PUBLISH_RESULT]
 
 /** Callbacks for every connection of a pool; `id` is the caller's connection id. */
 export interface MqttHandler {
-  /** CONNACK (or a local failure, reasonCode < 0). Latency is from the intended connect time. */
-  onConnack(id: number, ok: boolean, reasonCode: number, latencyUs: number): void;
+  /**
+   * CONNACK (or a local failure, reasonCode < 0). Latency is from the intended connect time.
+   * `sessionPresent`: the broker resumed a stored session (CONNACK flag) [MQTT-3.2.2-2].
+   * A socket error's code is `pool.endingError` while this runs.
+   */
+  onConnack(id: number, ok: boolean, reasonCode: number, latencyUs: number, sessionPresent: boolean): void;
   /** PUBACK (QoS 1) or PUBCOMP (QoS 2). Latency is from the intended publish time. */
   onPublishAck(id: number, token: number, latencyUs: number): void;
   onPublishFail?(id: number, token: number, reason: PublishFailReason, reasonCode: number): void;
@@ -94,18 +99,41 @@ export interface MqttPoolOptions {
    * its own ephemeral-port space, and the kernel finds free ports much faster.
    */
   localAddresses?: readonly string[];
+  /**
+   * Host name (lower case) → address to connect to instead of resolving it (`--resolve`); the
+   * target keeps its name for TLS (servername, certificate check).
+   */
+  hostAddresses?: Readonly<Record<string, string>>;
+  /**
+   * Called with each new connection's opener; calls it when the connection may open (at once or
+   * later: a connect-rate limit). The connect timeout and latency run from connect().
+   */
+  connectGate?: (open: () => void) => void;
 }
 
 export interface MqttTarget {
   host: string;
   port: number;
   tls: boolean;
-  /** Passed to tls.connect when `tls` (e.g. { rejectUnauthorized: false, ca }). */
-  tlsOptions?: Record<string, unknown>;
+  /**
+   * When `tls`: the secure-context options (ca, cert, key) build ONE context per target; the
+   * connect options used are rejectUnauthorized, servername (default: the host name),
+   * ALPNProtocols and checkServerIdentity.
+   */
+  tlsOptions?: TlsConnectionOptions;
+  /** MQTT over WebSockets (ws://, wss://): the HTTP path of the upgrade request, e.g. `/mqtt`. */
+  wsPath?: string;
+  /**
+   * Where to connect instead of resolving `host` (`--resolve NAME:ADDR`). `host` stays the name:
+   * TLS sends it as servername and checks the certificate against it.
+   */
+  address?: string;
 }
 
 export interface ConnectOptions {
   clientId: string;
+  /** This connection's protocol (default: the pool's protocolVersion). */
+  protocolVersion?: MqttProtocolVersion;
   username?: string;
   password?: Buffer | string;
   /** Clean session (3.1.1) / clean start (5). Default true. */
@@ -118,6 +146,11 @@ export interface ConnectOptions {
   will?: { topic: string; payload: Buffer | string; qos?: QoS; retain?: boolean };
   /** When the caller meant to connect (µs on the pool clock); default now. */
   intendedUs?: number;
+  /**
+   * TLS targets: this connection's own secure context (a device certificate and key, built by
+   * the caller); default the target's shared one. Its TLS sessions are cached per id.
+   */
+  secureContext?: SecureContext;
 }
 
 export interface MqttPoolStats {
@@ -126,4 +159,10 @@ export interface MqttPoolStats {
   connected: number;
   /** Socket error codes seen (ECONNREFUSED, EMFILE...), counted. */
   socketErrors: Record<string, number>;
+  /** TLS failures by error code (SELF_SIGNED_CERT_IN_CHAIN, ERR_SSL_…), counted. */
+  tlsErrors: Record<string, number>;
+  /** The first message seen per TLS error code (e.g. `self-signed certificate in certificate chain`). */
+  tlsErrorMessages: Record<string, string>;
+  /** TLS handshakes that resumed a cached session (no full certificate exchange). */
+  tlsResumed: number;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
-import { MqttConnectionPool } from '../../../src/transports/mqtt/index.js';
+import { CONNECT_FAILURE, MqttConnectionPool } from '../../../src/transports/mqtt/index.js';
 import { RecordingHandler } from './mqtt-harness.js';
 
 const skip = process.env.FLEETSTORM_SKIP_MOSQUITTO === '1';
@@ -62,8 +62,12 @@ describe.skipIf(skip)('lean MQTT client over TLS', () => {
     const pool = new MqttConnectionPool({ handler: h });
     pool.connect(1, broker.url, { clientId: 'tls-untrusted' });
     await h.until(() => h.closes.length === 1, 5000, 'TLS failure');
-    expect(h.connacks[0]).toMatchObject({ ok: false, code: -1 });
+    expect(h.connacks[0]).toMatchObject({ ok: false, code: CONNECT_FAILURE.tls });
     expect(h.closes[0]?.reason).toBe('error');
-    expect(Object.keys(pool.stats().socketErrors)).toHaveLength(1);
+    const stats = pool.stats();
+    expect(stats.socketErrors).toEqual({});
+    // the certificate error itself is kept, code and text
+    expect(stats.tlsErrors).toEqual({ DEPTH_ZERO_SELF_SIGNED_CERT: 1 });
+    expect(stats.tlsErrorMessages.DEPTH_ZERO_SELF_SIGNED_CERT).toMatch(/self[- ]signed/);
   });
 });
