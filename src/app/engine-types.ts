@@ -1,6 +1,12 @@
 // What a run engine (virtual or live) takes and gives back to the orchestration in run.ts.
 import type { Aggregator } from '../metrics/aggregate.js';
-import type { DeviceOutcome, FaultTimelineEntry, RolloutReport, RunStatus } from '../reports/report-types.js';
+import type {
+  ConnectErrorCount,
+  DeviceOutcome,
+  FaultTimelineEntry,
+  RolloutReport,
+  RunStatus,
+} from '../reports/report-types.js';
 
 export interface IntervalProgress {
   index: number;
@@ -38,4 +44,6 @@ export interface EngineResult {
   workers: number;
   warnings: string[];
   devices: number;
+  /** Live mode: connect failures with their detail (report.json live.connectErrors). */
+  connectErrors?: ConnectErrorCount[];
 }

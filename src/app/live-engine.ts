@@ -85,6 +85,7 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
       await closeFleet(f);
     }
     result.warnings.push(...warnings(f, s, subscribed));
+    result.connectErrors = f.mqtt.connectErrors.list();
     result.live = {
       maxConcurrent: s.live.maxConcurrentConnections,
       peakOpen: f.mqtt.peakOpen,

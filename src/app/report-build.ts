@@ -72,6 +72,7 @@ export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMet
       file: meta.outcomesFile,
     },
     warnings,
+    ...(eng.connectErrors === undefined ? {} : { live: { connectErrors: eng.connectErrors } }),
     run: {
       startedAt: meta.startedAt,
       wallMs: meta.wallMs,

@@ -173,7 +173,29 @@ export const FLAG = {
 } as const;
 
 /** Pending result of a connect attempt, applied when the CONNACK (or timeout) arrives. */
-export const PEND = { ok: 0, rejected: 1, maxSessions: 2, timeout: 3, outage: 4, lost: 5 } as const;
+export const PEND = {
+  ok: 0,
+  rejected: 1,
+  maxSessions: 2,
+  timeout: 3,
+  outage: 4,
+  lost: 5,
+  // Live mode only: the real reason of a refused or failed connect (src/live/connect-reason.ts).
+  notAuthorized: 6,
+  badCredentials: 7,
+  serverUnavailable: 8,
+  badClientId: 9,
+  unsupportedProtocol: 10,
+  banned: 11,
+  serverBusy: 12,
+  quotaExceeded: 13,
+  connectionRateExceeded: 14,
+  tls: 15,
+  connectionRefused: 16,
+  connectionClosed: 17,
+  network: 18,
+} as const;
+export type PendCode = (typeof PEND)[keyof typeof PEND];
 
 /** What a pending OTA event means when it fires (otaPend). */
 export const OTA_PEND = { none: 0, done: 1, drop: 2, powerLoss: 3, flat: 4, busy: 5 } as const;

@@ -9,13 +9,27 @@ import type { TypeParams } from './params.js';
 import { lost } from './radio.js';
 import { afterConnected } from './telemetry.js';
 
-const PEND_FAILURE_COUNTER = [
+/** Counter of each failed PEND code, in PEND order (a unit test checks the two stay in step). */
+export const PEND_FAILURE_COUNTER = [
   -1,
   C['mqtt_connect_failed_total{reason="rejected"}'],
   C['mqtt_connect_failed_total{reason="max_sessions"}'],
   C['mqtt_connect_failed_total{reason="timeout"}'],
   C['mqtt_connect_failed_total{reason="outage"}'],
   C['mqtt_connect_failed_total{reason="lost"}'],
+  C['mqtt_connect_failed_total{reason="not_authorized"}'],
+  C['mqtt_connect_failed_total{reason="bad_credentials"}'],
+  C['mqtt_connect_failed_total{reason="server_unavailable"}'],
+  C['mqtt_connect_failed_total{reason="bad_client_id"}'],
+  C['mqtt_connect_failed_total{reason="unsupported_protocol"}'],
+  C['mqtt_connect_failed_total{reason="banned"}'],
+  C['mqtt_connect_failed_total{reason="server_busy"}'],
+  C['mqtt_connect_failed_total{reason="quota_exceeded"}'],
+  C['mqtt_connect_failed_total{reason="connection_rate_exceeded"}'],
+  C['mqtt_connect_failed_total{reason="tls"}'],
+  C['mqtt_connect_failed_total{reason="connection_refused"}'],
+  C['mqtt_connect_failed_total{reason="connection_closed"}'],
+  C['mqtt_connect_failed_total{reason="network"}'],
 ];
 
 export function attemptConnect(sh: Shard, d: number, t: number, tp: TypeParams): void {

@@ -33,6 +33,11 @@ export interface TypeParams {
   dutyCycle: boolean;
   connectTimeoutUs: number;
   keepaliveUs: number;
+  cleanSession: boolean;
+  /** MQTT protocol level on the wire: 4 (3.1.1) or 5. */
+  mqttVersion: 4 | 5;
+  /** MQTT 5 session expiry interval (real seconds) sent when the session is kept. */
+  sessionExpirySec: number;
   backoff: BackoffParams;
   intervalUs: number;
   jitterUs: number;
@@ -86,6 +91,9 @@ export function compileType(t: DeviceType): TypeParams {
     dutyCycle: t.connectivity.mode === 'duty-cycle',
     connectTimeoutUs: t.connectivity.connectTimeoutUs,
     keepaliveUs: t.connectivity.keepaliveUs,
+    cleanSession: t.connectivity.cleanSession,
+    mqttVersion: t.connectivity.protocol === '5' ? 5 : 4,
+    sessionExpirySec: Math.min(0xffffffff, Math.round(t.connectivity.sessionExpiryUs / 1e6)),
     backoff: backoffParams(t.connectivity.backoff),
     intervalUs: t.telemetry.intervalUs,
     jitterUs: t.telemetry.jitterUs,

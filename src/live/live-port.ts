@@ -46,6 +46,7 @@ function backendFault(p: LivePortParts, seen: Set<string>, occ: Occurrence, phas
   } else if (type === 'backend-slow') {
     f.slow(phase === 'start' ? Math.max(1, occ.fault.params.slowFactor ?? 10) : 1);
   } else if (type === 'broker-reject') {
+    p.mqtt.rejecting = phase === 'start';
     f.reject(phase === 'start');
   }
 }

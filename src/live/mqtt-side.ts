@@ -9,8 +9,10 @@ import { goBackoff, loseLink } from '../device/connectivity.js';
 import type { TypeParams } from '../device/params.js';
 import { C, CS, H } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
-import { CONNECT_FAILURE, MqttConnectionPool, PUBLISH_RESULT } from '../transports/mqtt/index.js';
+import { MqttConnectionPool, PUBLISH_RESULT } from '../transports/mqtt/index.js';
 import type { CloseReason, MqttHandler, PublishFailReason, QoS } from '../transports/mqtt/index.js';
+import { ConnectErrorTally } from './connect-errors.js';
+import { connectResult, failureDetail } from './connect-reason.js';
 import type { LiveContext } from './context.js';
 
 /** lingering: the device has let go (duty cycle) but its QoS 1/2 publishes still await acks. */
@@ -44,6 +46,10 @@ export class LiveMqtt implements MqttHandler {
   qosFailed = 0;
   /** Set by the backend-fault driver while an outage is in force. */
   outage: { faultIndex: number; counter: number } | null = null;
+  /** Set by the backend-fault driver while broker-reject is in force (its refusals are `rejected`). */
+  rejecting = false;
+  /** Connect failures with their detail (report.json live.connectErrors). */
+  readonly connectErrors = new ConnectErrorTally();
 
   constructor(
     private readonly ctx: LiveContext,
@@ -93,7 +99,10 @@ export class LiveMqtt implements MqttHandler {
     const gid = sh.globalId(this.ctx.localOf(sh, id));
     this.pool.connect(id, targets[gid % targets.length] as string, {
       clientId: `${this.ctx.runTag}-${gid}`,
-      clean: true,
+      protocolVersion: tp.mqttVersion,
+      clean: tp.cleanSession,
+      // A kept MQTT 5 session needs an expiry, or it ends with the connection [MQTT-3.1.2-11].
+      ...(tp.mqttVersion === 5 && !tp.cleanSession ? { sessionExpirySec: tp.sessionExpirySec } : {}),
       // Keepalive runs in real time: the device's virtual keepalive scaled by the speed.
       keepaliveSec: Math.min(65535, Math.max(1, Math.round(tp.keepaliveUs / this.ctx.clock.speed / 1e6))),
       intendedUs: this.ctx.clock.realOf(t),
@@ -178,7 +187,7 @@ export class LiveMqtt implements MqttHandler {
     else this.qosSent++;
   }
 
-  onConnack(id: number, ok: boolean, reasonCode: number, latencyUs: number): void {
+  onConnack(id: number, ok: boolean, reasonCode: number, latencyUs: number, sessionPresent: boolean): void {
     if (this.ctx.closing || this.phase[id] !== PHASE.connecting) return;
     const sh = this.ctx.shardOf(id);
     const d = this.ctx.localOf(sh, id);
@@ -192,13 +201,13 @@ export class LiveMqtt implements MqttHandler {
       return;
     }
     if (ok) this.phase[id] = PHASE.connected;
-    a.pend[d] = ok
-      ? PEND.ok
-      : reasonCode === CONNECT_FAILURE.timeout
-        ? PEND.timeout
-        : reasonCode < 0
-          ? PEND.outage
-          : PEND.rejected;
+    if (sessionPresent) this.ctx.rec.add(C.mqtt_session_present_total);
+    const version = this.ctx.typeOf(sh, d).mqttVersion;
+    const error = this.pool.endingError;
+    const faults = { outage: this.outage !== null, rejecting: this.rejecting };
+    const pend = connectResult(ok, reasonCode, version, error, faults);
+    if (!ok) this.connectErrors.add(pend, failureDetail(reasonCode, version, error));
+    a.pend[d] = pend;
     const at = this.ctx.answerAt();
     a.reqAt[d] = at - latencyUs; // the device records connect latency in real µs
     a.connDue[d] = at;

@@ -29,6 +29,25 @@ export const COUNTERS = [
   'mqtt_connect_failed_total{reason="timeout"}',
   'mqtt_connect_failed_total{reason="outage"}',
   'mqtt_connect_failed_total{reason="lost"}',
+  // Live mode: the refusal's real reason, from the MQTT 5 CONNACK reason code or the 3.1.1
+  // return code (src/live/connect-reason.ts); other codes stay `rejected`.
+  'mqtt_connect_failed_total{reason="not_authorized"}',
+  'mqtt_connect_failed_total{reason="bad_credentials"}',
+  'mqtt_connect_failed_total{reason="server_unavailable"}',
+  'mqtt_connect_failed_total{reason="bad_client_id"}',
+  'mqtt_connect_failed_total{reason="unsupported_protocol"}',
+  'mqtt_connect_failed_total{reason="banned"}',
+  'mqtt_connect_failed_total{reason="server_busy"}',
+  'mqtt_connect_failed_total{reason="quota_exceeded"}',
+  'mqtt_connect_failed_total{reason="connection_rate_exceeded"}',
+  // Live mode, no CONNACK: TLS handshake or certificate check, nothing listening, closed or
+  // reset before CONNACK, any other socket error (outside a backend-outage fault, which is `outage`).
+  'mqtt_connect_failed_total{reason="tls"}',
+  'mqtt_connect_failed_total{reason="connection_refused"}',
+  'mqtt_connect_failed_total{reason="connection_closed"}',
+  'mqtt_connect_failed_total{reason="network"}',
+  /** Live mode: CONNACKs with the session-present flag (a persistent session resumed). */
+  'mqtt_session_present_total',
   'mqtt_disconnects_total{reason="outage"}',
   'mqtt_disconnects_total{reason="keepalive"}',
   'mqtt_disconnects_total{reason="radio"}',

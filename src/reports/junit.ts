@@ -1,6 +1,7 @@
 // junit.xml: one testsuite per run, one testcase per threshold (a failed threshold is a
 // <failure> whose message is "observed vs limit"). A run that did not complete adds a "run"
 // testcase with an <error>, so CI never reads an aborted or interrupted run as green.
+import { failureSentences } from './failure-sentences.js';
 import type { Report, ThresholdResult } from './report-types.js';
 
 // XML 1.0 allows only these characters; anything else (e.g. NUL from a bad label) is dropped.
@@ -30,13 +31,15 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
-function thresholdCase(t: ThresholdResult, classname: string): string[] {
+function thresholdCase(t: ThresholdResult, classname: string, why: readonly string[]): string[] {
   const open = `    <testcase${attrs({ name: t.expr, classname, time: '0.000' })}`;
   if (t.ok) return [`${open}/>`];
   const type = t.observed === null ? 'no-data' : 'threshold';
+  // The body says why the run's requests failed, when one reason dominates (CI shows it).
+  const body = [t.message, ...why].join('\n');
   return [
     `${open}>`,
-    `      <failure${attrs({ message: t.message, type })}>${escapeXml(t.message)}</failure>`,
+    `      <failure${attrs({ message: t.message, type })}>${escapeXml(body)}</failure>`,
     '    </testcase>',
   ];
 }
@@ -71,6 +74,7 @@ function properties(r: Report): string[] {
 
 export function renderJunit(report: Report): string {
   const classname = `fleetstorm.${report.scenario.name}`;
+  const why = failureSentences(report);
   const failures = report.thresholds.filter((t) => !t.ok).length;
   const errors = report.status === 'completed' ? 0 : 1;
   const counts = {
@@ -85,9 +89,9 @@ export function renderJunit(report: Report): string {
     `<testsuites${attrs({ name: 'fleetstorm', ...counts })}>`,
     `  <testsuite${attrs(suite)}>`,
     ...properties(report),
-    ...report.thresholds.flatMap((t) => thresholdCase(t, classname)),
+    ...report.thresholds.flatMap((t) => thresholdCase(t, classname, why)),
     ...runCase(report, classname),
-    `    <system-out>${escapeXml(`replay: ${report.replay}`)}</system-out>`,
+    `    <system-out>${escapeXml([...why, `replay: ${report.replay}`].join('\n'))}</system-out>`,
     '  </testsuite>',
     '</testsuites>',
     '',

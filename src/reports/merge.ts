@@ -4,6 +4,7 @@
 import { CONN_STATES, COUNTERS, HISTOGRAMS, OTA_STATES } from '../metrics/catalog.js';
 import { evaluateThresholds } from '../metrics/thresholds.js';
 import { ToolError } from '../errors/tool-error.js';
+import { mergeLive } from './connect-errors.js';
 import { mergeMetrics } from './merge-metrics.js';
 import {
   mergeFaults,
@@ -92,6 +93,10 @@ function shardWarnings(reports: readonly Report[], labels: string[]): string[] {
   return warnings;
 }
 
+function liveOf(live: Report['live']): Pick<Report, 'live'> {
+  return live === undefined ? {} : { live };
+}
+
 function mergedReplay(replay: string): string {
   return replay.replace(/\s+--shard[ =]\S+/g, '');
 }
@@ -139,6 +144,7 @@ export function mergeReports(reports: readonly Report[]): Report {
       reports.map((r) => r.warnings),
       extraWarnings,
     ),
+    ...liveOf(mergeLive(reports.map((r) => r.live))),
     run: mergeRun(reports.map((r) => r.run)),
   };
 }

@@ -78,6 +78,15 @@ export interface DeviceOutcome {
   trail: { atUs: number; event: string }[];
 }
 
+/** Live mode: connect failures of one reason with one detail (CONNACK code, socket/TLS error). */
+export interface ConnectErrorCount {
+  /** The mqtt_connect_failed_total label: `not_authorized`, `tls`, `connection_refused`... */
+  reason: string;
+  /** `MQTT 5 reason 0x87`, `MQTT 3.1.1 return code 5`, `SELF_SIGNED_CERT_IN_CHAIN`, `ECONNREFUSED`... */
+  detail: string;
+  count: number;
+}
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: 'fleetstorm'; version: string };
@@ -113,6 +122,8 @@ export interface Report {
   rollout: RolloutReport | null;
   outcomes: { total: number; sample: DeviceOutcome[]; file: string | null };
   warnings: string[];
+  /** Live mode only (absent in virtual runs): connect failures with their detail, most first. */
+  live?: { connectErrors: ConnectErrorCount[] };
   /** Varies between identical runs; excluded from determinism hashes. */
   run: {
     startedAt: string;

@@ -4,6 +4,7 @@ import { HISTOGRAMS } from '../metrics/catalog.js';
 import { COUNTER_FAMILIES } from '../metrics/names.js';
 import { formatBytes, formatCount, formatDurationUs, formatRatio } from '../metrics/units.js';
 import type { Report } from './report-types.js';
+import { failureSentences } from './failure-sentences.js';
 import { faultLines, rolloutLines } from './summary-sections.js';
 import { table } from './text-table.js';
 
@@ -105,6 +106,7 @@ function outcomeLines(r: Report): string[] {
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
   const sections = [
     header(report),
+    failureSentences(report).map((s) => `failures: ${s}`),
     counterLines(report),
     latencyLines(report),
     derivedLines(report),

@@ -9,6 +9,11 @@ type Loose<T> = { [K in keyof T]?: T[K] };
 export function upgradeReport(r: Report): Report {
   const s = r.scenario as Loose<Report['scenario']> & Report['scenario'];
   s.scaledFrom ??= null;
+  for (const t of Object.values(s.deviceTypes ?? {})) {
+    const c = t.connectivity as Loose<typeof t.connectivity> & typeof t.connectivity;
+    c.protocol ??= '3.1.1';
+    c.sessionExpiryUs ??= 3_600_000_000;
+  }
   for (const f of s.faults ?? []) {
     const loose = f as Loose<typeof f> & typeof f;
     loose.when ??= null;

@@ -128,6 +128,8 @@ export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): De
       keepaliveUs: parseDurationUs(c.keepalive, at('connectivity.keepalive')),
       connectTimeoutUs: parseDurationUs(c['connect-timeout'], at('connectivity.connect-timeout')),
       cleanSession: c['clean-session'],
+      protocol: c.protocol === 5 ? '5' : c.protocol,
+      sessionExpiryUs: parseDurationUs(c['session-expiry'], at('connectivity.session-expiry')),
       backoff: resolveBackoff(c.backoff, at, 'connectivity.backoff'),
     },
     telemetry: resolveTelemetry(d.telemetry, at),

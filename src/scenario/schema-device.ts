@@ -102,7 +102,23 @@ const connectivitySchema = z.strictObject({
     'MQTT keepalive; a silent link is detected after 1.5 × keepalive.',
   ),
   'connect-timeout': withDefault(durationField(), '30s', 'Give up on a connect attempt after this long.'),
-  'clean-session': withDefault(z.boolean(), false, 'false keeps a persistent session on the broker.'),
+  'clean-session': withDefault(
+    z.boolean(),
+    false,
+    'false keeps a persistent session on the broker (live mode: clean session / clean start off, the broker resumes it on reconnect).',
+  ),
+  protocol: withDefault(
+    z.union([z.literal('3.1.1'), z.literal('5'), z.literal(5)], {
+      error: typeError('expected 3.1.1 or 5'),
+    }),
+    '3.1.1',
+    'MQTT protocol version the devices speak (live mode): `3.1.1` or `5`.',
+  ),
+  'session-expiry': withDefault(
+    durationField(),
+    '1h',
+    'MQTT 5 session expiry interval sent with `clean-session: false`, in real time as the broker counts it (not scaled by live.speed).',
+  ),
   backoff: withObjectDefault(
     backoffSchema({ policy: 'full', base: '1s', max: '5m', multiplier: 2 }),
     'Reconnect backoff. Default: full jitter, 1s base, 5m cap, ×2.',

@@ -50,12 +50,22 @@ export interface BatteryConfig {
   rechargeAfterUs: Range;
 }
 
+export const MQTT_PROTOCOLS = ['3.1.1', '5'] as const;
+export type MqttProtocol = (typeof MQTT_PROTOCOLS)[number];
+
 export interface ConnectivityConfig {
   /** persistent: stays connected; duty-cycle: wake, connect, publish, disconnect, sleep. */
   mode: 'persistent' | 'duty-cycle';
   keepaliveUs: number;
   connectTimeoutUs: number;
   cleanSession: boolean;
+  /** MQTT protocol on the wire (live mode): 3.1.1 (level 4) or 5. */
+  protocol: MqttProtocol;
+  /**
+   * MQTT 5 session expiry sent with `cleanSession: false`, in real µs as the broker counts them
+   * (not scaled by live.speed). Absent in reports written before it existed: 1 h.
+   */
+  sessionExpiryUs: number;
   backoff: BackoffConfig;
 }
 

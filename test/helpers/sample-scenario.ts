@@ -31,6 +31,8 @@ function deviceType(name: string, profile: 'lte-m' | 'wifi', capacityMah: number
       keepaliveUs: 60 * S,
       connectTimeoutUs: 30 * S,
       cleanSession: false,
+      protocol: '3.1.1',
+      sessionExpiryUs: 3600 * S,
       backoff,
     },
     telemetry: { intervalUs: 15 * M, jitterUs: 30 * S, payloadBytes: { min: 200, max: 400 }, qos: 1 },

@@ -1,5 +1,6 @@
 // The top of the report: the verdict banner (what a reviewer reads first), key facts, and the
 // thresholds table with observed value against limit.
+import { failureSentences } from '../failure-sentences.js';
 import type { Report, ThresholdResult } from '../report-types.js';
 import { esc } from './escape.js';
 import { formatCount, formatMetricValue, formatVirtualTime } from './format.js';
@@ -25,6 +26,9 @@ export function renderVerdict(report: Report): string {
       ? `ran ${formatVirtualTime(report.reachedUs)} of virtual time`
       : `reached ${formatVirtualTime(report.reachedUs)} of ${formatVirtualTime(report.scenario.durationUs)}`;
   const reason = report.statusReason === null ? '' : `<p class="reason">${esc(report.statusReason)}</p>`;
+  const why = failureSentences(report)
+    .map((s) => `<p class="reason failure-words">${esc(s)}</p>`)
+    .join('');
   const failed = report.thresholds.filter((t) => !t.ok);
   const failedList =
     failed.length === 0
@@ -41,6 +45,7 @@ export function renderVerdict(report: Report): string {
     '<div class="verdict-text">',
     `<p class="headline">${esc(thresholdSummary(report.thresholds))} · run ${esc(report.status)} · ${esc(reached)}</p>`,
     reason,
+    why,
     failedList,
     '</div></section>',
   ].join('');

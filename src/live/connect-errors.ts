@@ -1,0 +1,36 @@
+// The connect failures of a live run with their detail (CONNACK code, socket or TLS error code),
+// counted for report.json `live.connectErrors`: the counters say how many failed for a reason,
+// this says which certificate error or which reason code it was.
+import { PEND_FAILURE_COUNTER } from '../device/connectivity.js';
+import { COUNTERS } from '../metrics/catalog.js';
+import { sortConnectErrors } from '../reports/connect-errors.js';
+import type { ConnectErrorCount } from '../reports/report-types.js';
+
+/** Distinct (reason, detail) pairs kept; past it the rest are counted under `other`. */
+const MAX_KINDS = 64;
+
+/** The label of a failed pending result: `not_authorized`, `tls`... */
+export function pendLabel(pend: number): string {
+  const name = COUNTERS[PEND_FAILURE_COUNTER[pend] ?? -1] ?? '';
+  return /reason="([^"]+)"/.exec(name)?.[1] ?? 'unknown';
+}
+
+export class ConnectErrorTally {
+  private readonly counts = new Map<string, number>();
+
+  add(pend: number, detail: string): void {
+    let key = `${pendLabel(pend)}\u0000${detail}`;
+    if (!this.counts.has(key) && this.counts.size >= MAX_KINDS) key = `${pendLabel(pend)}\u0000other`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  /** Most frequent first (ties by reason, then detail). */
+  list(): ConnectErrorCount[] {
+    return sortConnectErrors(
+      [...this.counts].map(([key, count]) => {
+        const [reason = '', detail = ''] = key.split('\u0000');
+        return { reason, detail, count };
+      }),
+    );
+  }
+}

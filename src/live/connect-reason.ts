@@ -1,0 +1,94 @@
+// Why a live connect failed, as the device's pending result (PEND) and so as the label of
+// mqtt_connect_failed_total: a refusing CONNACK by its MQTT 5 reason code or 3.1.1 return code,
+// a connect that got no CONNACK by what the socket said. Pure: no sockets, no state.
+import { PEND, type PendCode } from '../core/shard-layout.js';
+import { CONNECT_FAILURE } from '../transports/mqtt/types.js';
+
+/** MQTT 5 CONNACK reason codes with a label of their own [MQTT-3.2.2.2]; others are `rejected`. */
+const V5_REASONS: ReadonlyMap<number, PendCode> = new Map<number, PendCode>([
+  [0x84, PEND.unsupportedProtocol],
+  [0x85, PEND.badClientId],
+  [0x86, PEND.badCredentials],
+  [0x87, PEND.notAuthorized],
+  [0x88, PEND.serverUnavailable],
+  [0x89, PEND.serverBusy],
+  [0x8a, PEND.banned],
+  [0x8c, PEND.badCredentials], // Bad authentication method
+  [0x97, PEND.quotaExceeded],
+  [0x9f, PEND.connectionRateExceeded],
+]);
+
+/** MQTT 3.1.1 CONNACK return codes 1–5 [MQTT-3.2.2.3]; 6–255 are reserved (`rejected`). */
+const V311_RETURN_CODES: readonly PendCode[] = [
+  PEND.ok,
+  PEND.unsupportedProtocol,
+  PEND.badClientId,
+  PEND.serverUnavailable,
+  PEND.badCredentials,
+  PEND.notAuthorized,
+];
+
+/** The pending result of a CONNACK that refused the connection (code ≠ 0). */
+export function connackFailure(code: number, protocolVersion: 4 | 5): PendCode {
+  const mapped = protocolVersion === 5 ? V5_REASONS.get(code) : V311_RETURN_CODES[code];
+  return mapped === undefined || mapped === PEND.ok ? PEND.rejected : mapped;
+}
+
+// Node's certificate-verification codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED,
+// SELF_SIGNED_CERT_IN_CHAIN...), its TLS errors (ERR_TLS_CERT_ALTNAME_INVALID) and OpenSSL's
+// alerts (ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: the broker refused our certificate).
+const TLS_ERROR =
+  /^(ERR_TLS_|ERR_SSL_)|CERT|SELF_SIGNED|^UNABLE_TO_|^(INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED|HOSTNAME_MISMATCH|EPROTO)$/;
+
+export function isTlsErrorCode(code: string): boolean {
+  return TLS_ERROR.test(code);
+}
+
+/**
+ * The pending result of a connect that got no CONNACK: `failure` is the pool's local code
+ * (CONNECT_FAILURE, < 0) and `errorCode` the socket error that ended it ('' when none).
+ */
+export function socketFailure(failure: number, errorCode: string): PendCode {
+  if (failure === CONNECT_FAILURE.timeout) return PEND.timeout;
+  if (failure === CONNECT_FAILURE.tls || isTlsErrorCode(errorCode)) return PEND.tls;
+  if (errorCode === 'ECONNREFUSED') return PEND.connectionRefused;
+  if (failure === CONNECT_FAILURE.closed || errorCode === 'ECONNRESET' || errorCode === 'EPIPE')
+    return PEND.connectionClosed;
+  return PEND.network;
+}
+
+/** Backend faults in force when the answer came (the tool's own doing, named as such). */
+export interface FaultsInForce {
+  /** backend-outage: a connect that got no CONNACK failed because of it. */
+  outage: boolean;
+  /** broker-reject: a refusing CONNACK is the fault's. */
+  rejecting: boolean;
+}
+
+/** The device's pending result for one onConnack of the pool. */
+export function connectResult(
+  ok: boolean,
+  reasonCode: number,
+  protocolVersion: 4 | 5,
+  errorCode: string,
+  faults: FaultsInForce,
+): PendCode {
+  if (ok) return PEND.ok;
+  if (reasonCode >= 0) return faults.rejecting ? PEND.rejected : connackFailure(reasonCode, protocolVersion);
+  if (reasonCode === CONNECT_FAILURE.timeout) return PEND.timeout;
+  return faults.outage ? PEND.outage : socketFailure(reasonCode, errorCode);
+}
+
+/**
+ * What a label cannot hold, for the report: the CONNACK code as the protocol names it, or the
+ * socket/TLS error code (UNABLE_TO_VERIFY_LEAF_SIGNATURE, ECONNREFUSED...).
+ */
+export function failureDetail(reasonCode: number, protocolVersion: 4 | 5, errorCode: string): string {
+  if (reasonCode >= 0) {
+    const hex = `0x${reasonCode.toString(16).toUpperCase().padStart(2, '0')}`;
+    return protocolVersion === 5 ? `MQTT 5 reason ${hex}` : `MQTT 3.1.1 return code ${reasonCode}`;
+  }
+  if (errorCode !== '') return errorCode;
+  if (reasonCode === CONNECT_FAILURE.timeout) return 'no CONNACK in time';
+  return reasonCode === CONNECT_FAILURE.closed ? 'closed before CONNACK' : 'no CONNACK';
+}
