@@ -7,6 +7,7 @@ import { ToolError, isToolError } from '../errors/tool-error.js';
 import { replayCommand, resolvedCommand, runCommand, type RunFlags } from './commands/run.js';
 import { initCommand, k8sCommand, mergeCommand, renderCommand, validateCommand } from './commands/tools.js';
 import { serveCommand } from './commands/serve.js';
+import { certsCommand } from './commands/certs.js';
 import { parseProcesses, toOverrides, type RawRunFlags } from './flags.js';
 import { err } from './output.js';
 
@@ -131,6 +132,39 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
               },
               a.force,
             ),
+          ),
+      )
+      .command(
+        'certs',
+        'write a test CA, a server certificate and one client certificate per device',
+        (y) =>
+          y
+            .option('out', { type: 'string', demandOption: true, describe: 'folder for the PEM files' })
+            .option('devices', { type: 'number', describe: 'device certificates to make' })
+            .option('scenario', { type: 'string', describe: "make exactly this scenario's fleet ids" })
+            .option('cn', {
+              type: 'string',
+              default: '{id}',
+              describe: 'subject CN template ({id} {type} {index})',
+            })
+            .option('type', { type: 'string', default: 'device', describe: 'device type name in {id}' })
+            .option('days', { type: 'number', default: 365 })
+            .option('key', { type: 'string', default: 'ec', describe: 'ec (P-256) or rsa (2048)' })
+            .option('server-name', { type: 'string', array: true, default: [] as string[] })
+            .option('force', { type: 'boolean', default: false, describe: 'replace an existing CA' }),
+        (a) =>
+          done(
+            certsCommand({
+              out: a.out,
+              devices: a.devices,
+              scenario: a.scenario,
+              cn: a.cn,
+              type: a.type,
+              days: a.days,
+              key: a.key,
+              serverName: a['server-name'],
+              force: a.force,
+            }),
           ),
       )
       .command(

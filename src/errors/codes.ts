@@ -42,5 +42,9 @@ export const ERROR_CODES = {
     summary: 'The open-file limit is below what the run needs.',
   },
   FLEETSTORM_ERR_OUTPUT_DIR: { kind: 'environment', summary: 'The report directory cannot be written.' },
+  FLEETSTORM_ERR_TLS_FILE: {
+    kind: 'environment',
+    summary: 'A TLS file (CA, certificate, key) cannot be read, parsed or written.',
+  },
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
