@@ -12,6 +12,7 @@ export function replayLine(s: ResolvedScenario, o: CliOverrides = {}): string {
   parts.push('--seed', String(s.seed));
   if (o.devices !== undefined) parts.push('--devices', String(o.devices));
   if (o.scaleBackend !== undefined) parts.push(o.scaleBackend ? '--scale-backend' : '--no-scale-backend');
+  if (o.strict !== undefined) parts.push(o.strict ? '--strict' : '--no-strict');
   if (o.duration !== undefined) parts.push('--duration', q(o.duration));
   if (o.interval !== undefined) parts.push('--interval', q(o.interval));
   if (o.mode !== undefined) parts.push('--mode', o.mode);

@@ -4,6 +4,7 @@
 import { evaluateThresholds } from '../metrics/thresholds.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../reports/report-types.js';
 import { verdictOf } from '../reports/verdict.js';
+import { runWarnings } from '../reports/run-warnings.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { EngineResult } from './engine-types.js';
 
@@ -42,7 +43,8 @@ function fmtFactor(x: number): string {
 export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMeta): Report {
   const { metrics, series } = eng.agg.build({ reachedUs: eng.reachedUs });
   const thresholds = evaluateThresholds(s.thresholds, eng.agg);
-  const warnings = [...eng.warnings];
+  const honest = runWarnings({ scenario: s, faults: eng.faults, metrics, status: eng.status });
+  const warnings = [...honest, ...eng.warnings];
   const resize = resizeWarning(s);
   if (resize !== null) warnings.push(resize);
   if (eng.status === 'interrupted')

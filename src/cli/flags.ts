@@ -15,6 +15,7 @@ export interface RawRunFlags {
   'target-http'?: string;
   shard?: string;
   'scale-backend'?: boolean;
+  strict?: boolean;
 }
 
 function bad(flag: string, got: unknown, fix: string, what = 'invalid value'): ToolError {
@@ -72,5 +73,6 @@ export function toOverrides(f: RawRunFlags): CliOverrides {
   if (f['target-http'] !== undefined) o.targetHttp = f['target-http'];
   if (f.shard !== undefined) o.shard = parseShard(f.shard);
   if (f['scale-backend'] !== undefined) o.scaleBackend = f['scale-backend'];
+  if (f.strict !== undefined) o.strict = f.strict;
   return o;
 }

@@ -20,6 +20,11 @@ function runOptions(y: Argv): Argv {
       type: 'boolean',
       describe: 'scale the modelled backend and absolute counts with a resized fleet (a miniature)',
     })
+    .option('strict', {
+      type: 'boolean',
+      describe:
+        'refuse (exit 2) a rollout, wave, fault or threshold that falls outside the run or selects no device',
+    })
     .option('seed', { type: 'string', describe: 'random seed (same seed ⇒ same virtual-mode report)' })
     .option('duration', { type: 'string', describe: 'virtual duration, e.g. 6h' })
     .option('interval', { type: 'string', describe: 'report interval, e.g. 1m' })

@@ -11,6 +11,11 @@ export const ERROR_CODES = {
     kind: 'usage',
     summary: 'A scenario field is missing, unknown or out of range.',
   },
+  FLEETSTORM_ERR_SCENARIO_VACUOUS: {
+    kind: 'usage',
+    summary:
+      'Under --strict: a rollout, wave, fault or threshold falls outside the run or selects no device.',
+  },
   FLEETSTORM_ERR_SCENARIO_UNIT: {
     kind: 'usage',
     summary: 'A duration, size, ratio or range could not be read.',

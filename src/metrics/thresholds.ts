@@ -1,6 +1,7 @@
 // Threshold evaluation against merged metrics: the live Aggregator (end of run, or mid-run for
 // abort thresholds) or a finished report's metrics (after `report merge`). A threshold on no
-// data fails, with a message that says so.
+// data (an empty histogram, a ratio over nothing, a counter whose subject never happened: see
+// threshold-subject.ts) fails with "no data: <why>" unless it says `allow-empty: true`.
 import type { JsHistogram } from 'hdr-histogram-js';
 import type { ThresholdResult } from '../reports/report-types.js';
 import type { Report } from '../reports/report-types.js';
@@ -14,6 +15,7 @@ import {
   type ThresholdTarget,
 } from './threshold-parse.js';
 import { isMetricsSource, metricsSourceFromReport, type MetricsSource } from './source.js';
+import { missingSubject } from './threshold-subject.js';
 import { formatValue } from './units.js';
 
 export { parseThreshold, THRESHOLD_OPS } from './threshold-parse.js';
@@ -37,8 +39,8 @@ function histogramStat(
   hist: JsHistogram,
   target: Extract<ThresholdTarget, { kind: 'histogram' }>,
 ): number | null {
+  if (hist.totalCount === 0) return null; // zero samples: no data, for count() too
   if (target.stat === 'count') return hist.totalCount;
-  if (hist.totalCount === 0) return null;
   switch (target.stat) {
     case 'max':
       return maxUsOf(hist);
@@ -53,6 +55,8 @@ function histogramStat(
 
 function observe(t: ParsedThreshold, source: MetricsSource): Observation {
   const target = t.target;
+  const noSubject = missingSubject(target, source);
+  if (noSubject !== null) return { value: null, missing: noSubject };
   switch (target.kind) {
     case 'histogram':
       return {
@@ -85,18 +89,30 @@ export function compare(observed: number, op: ThresholdOp, limit: number): boole
   }
 }
 
-/** Evaluates parsed thresholds; abortOnFail is copied from each config. */
+/** A threshold as evaluated: abortOnFail is copied to the result; allowEmpty passes it on no data. */
+export interface ParsedConfig {
+  threshold: ParsedThreshold;
+  abortOnFail: boolean;
+  allowEmpty?: boolean;
+}
+
+function noDataNote(allowEmpty: boolean, options: EvaluateOptions): string {
+  if (allowEmpty) return ' (passes: allow-empty)';
+  return options.noDataPasses === true ? ' (not yet checked)' : '';
+}
+
+/** Evaluates parsed thresholds. */
 export function evaluateParsed(
-  parsed: { threshold: ParsedThreshold; abortOnFail: boolean }[],
+  parsed: readonly ParsedConfig[],
   source: MetricsSource,
   options: EvaluateOptions = {},
 ): ThresholdResult[] {
-  return parsed.map(({ threshold: t, abortOnFail }) => {
+  return parsed.map(({ threshold: t, abortOnFail, allowEmpty = false }) => {
     const obs = observe(t, source);
     const limitPart = `limit ${t.op} ${t.limitText}`;
     if (obs.value === null) {
-      const ok = options.noDataPasses === true;
-      const message = `${t.lhs}: no data (${obs.missing}), ${limitPart}${ok ? ' (not yet checked)' : ''}`;
+      const ok = options.noDataPasses === true || allowEmpty;
+      const message = `${t.lhs}: no data: ${obs.missing}; ${limitPart}${noDataNote(allowEmpty, options)}`;
       return { expr: t.expr, abortOnFail, observed: null, limit: t.limit, ok, message };
     }
     const ok = compare(obs.value, t.op, t.limit);
@@ -115,6 +131,10 @@ export function evaluateThresholds(
   options: EvaluateOptions = {},
 ): ThresholdResult[] {
   const source = isMetricsSource(metrics) ? metrics : metricsSourceFromReport(metrics);
-  const parsed = configs.map((c) => ({ threshold: parseThreshold(c.expr), abortOnFail: c.abortOnFail }));
+  const parsed = configs.map((c) => ({
+    threshold: parseThreshold(c.expr),
+    abortOnFail: c.abortOnFail,
+    allowEmpty: c.allowEmpty === true,
+  }));
   return evaluateParsed(parsed, source, options);
 }

@@ -63,6 +63,7 @@ function properties(r: Report): string[] {
     status: r.status,
     verdict: r.verdict,
     replay: r.replay,
+    warnings: String(r.warnings.length),
   };
   if (r.scenario.shard) props.shard = `${r.scenario.shard.index}/${r.scenario.shard.count}`;
   return [
@@ -70,6 +71,12 @@ function properties(r: Report): string[] {
     ...Object.entries(props).map(([name, value]) => `      <property${attrs({ name, value })}/>`),
     '    </properties>',
   ];
+}
+
+/** Warnings (what the run did not have) where CI servers show a suite's error output. */
+function warningsOut(r: Report): string[] {
+  if (r.warnings.length === 0) return [];
+  return [`    <system-err>${escapeXml(r.warnings.map((w) => `warning: ${w}`).join('\n'))}</system-err>`];
 }
 
 export function renderJunit(report: Report): string {
@@ -92,6 +99,7 @@ export function renderJunit(report: Report): string {
     ...report.thresholds.flatMap((t) => thresholdCase(t, classname, why)),
     ...runCase(report, classname),
     `    <system-out>${escapeXml([...why, `replay: ${report.replay}`].join('\n'))}</system-out>`,
+    ...warningsOut(report),
     '  </testsuite>',
     '</testsuites>',
     '',

@@ -16,6 +16,7 @@ import {
 } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
 import type { Report } from './report-types.js';
+import { runWarnings } from './run-warnings.js';
 import { verdictOf } from './verdict.js';
 
 /** Scenario fields that may differ between shards of one run. */
@@ -93,6 +94,11 @@ function shardWarnings(reports: readonly Report[], labels: string[]): string[] {
   return warnings;
 }
 
+function withoutRunWarnings(r: Report): string[] {
+  const own = new Set(runWarnings(r));
+  return r.warnings.filter((w) => !own.has(w));
+}
+
 function liveOf(live: Report['live']): Pick<Report, 'live'> {
   return live === undefined ? {} : { live };
 }
@@ -122,6 +128,7 @@ export function mergeReports(reports: readonly Report[]): Report {
   );
   const thresholds = evaluateThresholds(first.scenario.thresholds, metrics);
   const { status, statusReason } = mergeStatus(reports, labels);
+  const faults = mergeFaults(reports.map((r) => r.faults));
   return {
     schemaVersion: first.schemaVersion,
     tool: { ...first.tool },
@@ -137,11 +144,15 @@ export function mergeReports(reports: readonly Report[]): Report {
     metrics,
     series,
     thresholds,
-    faults: mergeFaults(reports.map((r) => r.faults)),
+    faults,
     rollout: mergeRollout(reports.map((r) => r.rollout)),
     outcomes: mergeOutcomes(reports.map((r) => r.outcomes)),
+    // Each shard's honesty warnings describe its slice: dropped, and worked out on the whole.
     warnings: mergeWarnings(
-      reports.map((r) => r.warnings),
+      [
+        runWarnings({ scenario: { ...first.scenario, shard: null }, faults, metrics, status }),
+        ...reports.map((r) => withoutRunWarnings(r)),
+      ],
       extraWarnings,
     ),
     ...liveOf(mergeLive(reports.map((r) => r.live))),

@@ -92,8 +92,10 @@ function thresholdLines(r: Report, ascii: boolean): string[] {
   ];
 }
 
+/** Right under the header: what the run did not have is read before any number. */
 function warningLines(r: Report): string[] {
-  return r.warnings.length === 0 ? [] : ['warnings', ...r.warnings.map((w) => `  - ${w}`)];
+  const n = r.warnings.length;
+  return n === 0 ? [] : [`warnings (${n})`, ...r.warnings.map((w) => `  - ${w}`)];
 }
 
 function outcomeLines(r: Report): string[] {
@@ -106,6 +108,7 @@ function outcomeLines(r: Report): string[] {
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
   const sections = [
     header(report),
+    warningLines(report),
     failureSentences(report).map((s) => `failures: ${s}`),
     counterLines(report),
     latencyLines(report),
@@ -114,7 +117,6 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     faultLines(report),
     outcomeLines(report),
     thresholdLines(report, options.ascii === true),
-    warningLines(report),
     [`replay: ${report.replay}`],
   ];
   return `${sections

@@ -33,6 +33,8 @@ export interface Layer {
   /** Scale backend capacity and absolute counts with a resized fleet (scaleAbsolute). */
   scaleBackend?: boolean;
   dropScenarioThresholds?: boolean;
+  /** Plan warnings (src/scenario/vacuity.ts) are errors; the last layer that says wins. */
+  strict?: boolean;
   thresholds?: ThresholdConfig[];
   targetMqtt?: string[];
   targetHttp?: string;

@@ -12,6 +12,7 @@ import { loadProfile, profileLayer } from './profiles.js';
 import { resolveParsedScenario } from './resolve.js';
 import { scenarioSchema, type ScenarioParsed } from './schema.js';
 import type { ResolvedScenario } from './types.js';
+import { refuseVacuous } from './vacuity.js';
 
 /** The package root: src/scenario/ and dist/scenario/ are both two levels below it. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -90,7 +91,10 @@ export async function resolveScenarioObject(
   const parsed = parseScenario(await expandInlineDevices(obj, sourceLabel, sources), sourceLabel);
   const deviceTypes = await collectDeviceTypes(parsed, sourceLabel, sources);
   const base = resolveParsedScenario(parsed, deviceTypes, sourceLabel, opts.sourcePath ?? null);
-  return applyLayers(base, await layersFor(opts, env), sourceLabel);
+  const layers = await layersFor(opts, env);
+  const s = applyLayers(base, layers, sourceLabel);
+  if (layers.reduce((on, l) => l.strict ?? on, false)) refuseVacuous(s, sourceLabel);
+  return s;
 }
 
 /** Reads a scenario file (YAML, or JSON by extension) and resolves it. */

@@ -24,6 +24,8 @@ export interface CliOverrides {
   interval?: string;
   /** Scale backend capacity and absolute counts with a resized fleet. */
   scaleBackend?: boolean;
+  /** Refuse a scenario whose rollout, waves, faults or thresholds cannot happen in the run. */
+  strict?: boolean;
 }
 
 interface Ctx {
@@ -167,6 +169,7 @@ export const OVERRIDE_FIELDS: readonly {
     flag: '--scale-backend',
     read: (v, c) => ({ scaleBackend: readBool(v, c) }),
   },
+  { key: 'strict', env: 'FLEETSTORM_STRICT', flag: '--strict', read: (v, c) => ({ strict: readBool(v, c) }) },
 ];
 
 /** Names of the FLEETSTORM_* variables read (plus FLEETSTORM_PROFILE, read by load.ts). */
@@ -206,6 +209,7 @@ const FROM_ENV: { [K in keyof CliOverrides]-?: (raw: string) => CliOverrides[K] 
   shard: (raw) => readShard(raw, { code: 'FLEETSTORM_ERR_ENV_OVERRIDE', where: 'FLEETSTORM_SHARD' }),
   interval: (raw) => raw,
   scaleBackend: (raw) => TRUE_WORDS.includes(raw.toLowerCase()),
+  strict: (raw) => TRUE_WORDS.includes(raw.toLowerCase()),
 };
 
 /**

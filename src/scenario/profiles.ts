@@ -103,6 +103,7 @@ export function profileLayer({ name, file, parsed: p }: LoadedProfile): Layer {
     maxDevices: p['max-devices'],
     scaleBackend: p['scale-backend'],
     dropScenarioThresholds: p['scenario-thresholds'] === 'drop',
+    strict: p.strict,
     thresholds: p.thresholds ? resolveThresholds(p.thresholds, at) : undefined,
   };
 }

@@ -5,7 +5,7 @@ import { ToolError } from '../errors/tool-error.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import type { ThresholdConfig } from './types.js';
 
-export type ThresholdParsed = string | { expr: string; abort: boolean };
+export type ThresholdParsed = string | { expr: string; abort: boolean; 'allow-empty': boolean };
 
 export function checkThresholdExpr(expr: string, where: string): void {
   try {
@@ -22,8 +22,10 @@ export function resolveThresholds(
   path = 'thresholds',
 ): ThresholdConfig[] {
   return thresholds.map((t, i) => {
-    const cfg =
-      typeof t === 'string' ? { expr: t, abortOnFail: false } : { expr: t.expr, abortOnFail: t.abort };
+    const cfg: ThresholdConfig =
+      typeof t === 'string'
+        ? { expr: t, abortOnFail: false }
+        : { expr: t.expr, abortOnFail: t.abort, ...(t['allow-empty'] ? { allowEmpty: true } : {}) };
     checkThresholdExpr(cfg.expr, at(`${path}[${i}]`));
     return cfg;
   });

@@ -135,7 +135,12 @@ export const thresholdSchema = z.union(
         .min(1)
         .describe('The expression.'),
       abort: withDefault(z.boolean(), false, 'Stop the run (exit 4) as soon as this fails.'),
+      'allow-empty': withDefault(
+        z.boolean(),
+        false,
+        'Pass when the subject never happened (no offers, no outage, zero samples) instead of failing with "no data".',
+      ),
     }),
   ],
-  { error: typeError('expected an expression string or { expr, abort }') },
+  { error: typeError('expected an expression string or { expr, abort, allow-empty }') },
 );

@@ -36,6 +36,12 @@ export const profileSchema = z
       .optional()
       .describe('Live mode speed.'),
     thresholds: z.array(thresholdSchema).optional().describe("Appended to the scenario's thresholds."),
+    strict: z
+      .boolean()
+      .optional()
+      .describe(
+        'Refuse to run (exit 2) a scenario with a rollout, wave, fault or threshold that falls outside the run or selects no device. Default: false (they are warnings).',
+      ),
     'scenario-thresholds': z
       .enum(['keep', 'drop'])
       .default('keep')

@@ -228,6 +228,11 @@ export interface ThresholdConfig {
   expr: string;
   /** Stop the run (exit 4) as soon as this fails. */
   abortOnFail: boolean;
+  /**
+   * Pass when the threshold's subject never happened (no data) instead of failing. Absent in
+   * reports written before it existed: false.
+   */
+  allowEmpty?: boolean;
 }
 
 export interface LiveConfig {

@@ -77,7 +77,10 @@ export function makeSnapshot(seed: number, events = 200): MetricsSnapshot {
     }
     rec.add(C.mqtt_publish_total);
     rec.record(H.mqtt_publish_ack_duration_us, 500 + Math.floor(r() * 200_000));
-    if (r() < 0.05) rec.add(C['ota_failed_total{reason="verify"}']);
+    if (r() < 0.05) {
+      rec.add(C.ota_offered_total); // a failed attempt was offered the update first
+      rec.add(C['ota_failed_total{reason="verify"}']);
+    }
   }
   rec.add(C.ota_downloaded_bytes_total, Math.floor(r() * 1e9));
   return rec.snapshot();

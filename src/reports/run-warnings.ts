@@ -1,0 +1,63 @@
+// Warnings that keep a verdict honest: what the scenario asked for and the run did not have.
+// First what the scenario alone decides (src/scenario/vacuity.ts: outside the run, selects
+// nobody), then what only the run shows: a rollout offered to no device, a fault occurrence that
+// hit no device, a `when` fault whose condition never held. A pure function of the report, so
+// `report merge` drops each shard's list and works it out again on the merged report.
+import { formatCount } from '../metrics/units.js';
+import { faultLabel, planWarnings } from '../scenario/vacuity.js';
+import type { FaultConfig } from '../scenario/types.js';
+import type { Report } from './report-types.js';
+
+export type WarningInputs = Pick<Report, 'scenario' | 'faults' | 'metrics' | 'status'>;
+
+const BACKEND_WIDE = new Set(['backend-outage', 'backend-slow', 'broker-reject']);
+
+const devices = (n: number): string => `${formatCount(n)} device${n === 1 ? '' : 's'}`;
+
+function rolloutWarning(r: WarningInputs): string | null {
+  const ro = r.scenario.rollout;
+  if (ro === null) return null;
+  const targeted = r.metrics.counters['ota_targeted_total'] ?? 0;
+  const offered = r.metrics.counters['ota_offered_total'] ?? 0;
+  const name = `rollout ${ro.firmware.version}`;
+  if (targeted === 0) return `${name} targets no device: its selector matched none of the fleet`;
+  if (offered === 0 && r.status === 'completed')
+    return `${name} was offered to no device during the run (${devices(targeted)} targeted): every threshold on the update has no data`;
+  return null;
+}
+
+function faultWarning(r: WarningInputs, f: FaultConfig): string | null {
+  const entries = r.faults.filter((e) => e.faultId === f.id);
+  const label = faultLabel(f);
+  if (f.when !== null && entries.length === 0) return `${label} never started: its condition did not hold`;
+  if (BACKEND_WIDE.has(f.type)) return null;
+  if (f.during !== null) {
+    if (entries.length > 0 || r.status !== 'completed') return null;
+    return `${label} hit no device: none entered ${f.during} while it could`;
+  }
+  const empty = entries.filter((e) => e.devicesHit === 0).length;
+  if (empty === 0) return null;
+  if (empty === entries.length)
+    return `${label} hit no device (${entries.length} occurrence${entries.length === 1 ? '' : 's'})`;
+  return `${label}: ${empty} of ${entries.length} occurrences hit no device`;
+}
+
+/** The honesty warnings of a report, plan ones first, in scenario order. */
+export function runWarnings(r: WarningInputs): string[] {
+  const plan = planWarnings(r.scenario);
+  const out = plan.map((w) => w.text);
+  const rolloutCovered = plan.some((w) => w.field === 'rollout.start' || w.field === 'rollout.selector');
+  const faultCovered = new Set(
+    plan.map((w) => /^faults\[(\d+)\]/.exec(w.field)?.[1]).filter((i) => i !== undefined),
+  );
+  if (!rolloutCovered) {
+    const w = rolloutWarning(r);
+    if (w !== null) out.push(w);
+  }
+  r.scenario.faults.forEach((f, i) => {
+    if (faultCovered.has(String(i))) return;
+    const w = faultWarning(r, f);
+    if (w !== null) out.push(w);
+  });
+  return out;
+}
