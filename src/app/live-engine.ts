@@ -4,6 +4,7 @@
 // reachability, open files), starts the embedded backend when no target is given, runs the
 // live driver and closes everything, whatever happened.
 import { randomUUID } from 'node:crypto';
+import { wallClockMs } from '../clock/real-clock.js';
 import { ToolError } from '../errors/tool-error.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { shardSize } from '../core/shard-layout.js';
@@ -75,7 +76,9 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
     const result = newLiveResult(s, f);
     let subscribed = false;
     try {
-      subscribed = await f.subscriber.start(targets.mqttUrls, runTag);
+      subscribed = await f.subscriber.start(targets.mqttUrls, runTag, (i) =>
+        f.identity.forSubscriber(i, wallClockMs()),
+      );
       await driveLive(s, f, opts, result);
     } catch (err) {
       result.status = 'crashed';

@@ -6,6 +6,7 @@ import { REPORT_SCHEMA_VERSION, type Report } from '../reports/report-types.js';
 import { verdictOf } from '../reports/verdict.js';
 import { runWarnings } from '../reports/run-warnings.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import { redactScenario } from '../secrets/redact-scenario.js';
 import type { EngineResult } from './engine-types.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -54,7 +55,8 @@ export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMet
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'fleetstorm', version: TOOL_VERSION },
-    scenario: s,
+    // References kept, literal secrets and URL passwords masked (src/secrets).
+    scenario: redactScenario(s),
     seed: s.seed,
     replay: meta.replay,
     status: eng.status,

@@ -18,6 +18,7 @@ import { OUTCOMES_NDJSON, writeOutcomes } from './outcomes-file.js';
 import { replayLine } from './replay-line.js';
 import { buildReport } from './report-build.js';
 import { runVirtual } from './virtual-engine.js';
+import { checkIdentities } from '../identity/check.js';
 import { defaultWorkers } from '../workers/pool.js';
 import { runLive } from './live-engine.js';
 import { runProcesses } from './multi-process.js';
@@ -115,6 +116,7 @@ async function runMultiProcess(
 
 export async function runResolved(s: ResolvedScenario, opts: RunOptions = {}): Promise<RunOutcome> {
   for (const t of s.thresholds) parseThreshold(t.expr); // bad expressions fail before the run
+  checkIdentities(s); // a missing ${env:…} or bad key too, in virtual mode as well
   const outDir = opts.noFiles ? null : (opts.outDir ?? defaultOutDir(s));
   if (outDir) await prepareOutDir(outDir); // fail before an hour-long run, not after it
   if (s.mode === 'live' && s.live.processes > 1) return runMultiProcess(s, opts, outDir);

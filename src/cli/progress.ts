@@ -5,6 +5,7 @@ import { monotonicMs } from '../clock/real-clock.js';
 import type { IntervalProgress } from '../app/engine-types.js';
 import { CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
 import { formatDurationUs } from '../scenario/units.js';
+import { redactText } from '../secrets/redact.js';
 
 const LINE_EVERY_MS = 5000;
 const TTY_EVERY_MS = 150;
@@ -44,9 +45,9 @@ export class ProgressPrinter {
     const block = this.render(p, now - this.t0);
     if (this.tty) {
       if (this.lines > 0) this.stream.write(`\x1b[${this.lines}F\x1b[J`);
-      this.stream.write(block.join('\n') + '\n');
+      this.stream.write(redactText(block.join('\n') + '\n'));
       this.lines = block.length;
-    } else this.stream.write(block[0] + '\n');
+    } else this.stream.write(redactText(block[0] + '\n'));
   }
 
   private render(p: IntervalProgress, wallMs: number): string[] {

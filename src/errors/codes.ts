@@ -47,6 +47,10 @@ export const ERROR_CODES = {
     summary: 'The open-file limit is below what the run needs.',
   },
   FLEETSTORM_ERR_OUTPUT_DIR: { kind: 'environment', summary: 'The report directory cannot be written.' },
+  FLEETSTORM_ERR_SECRET_UNAVAILABLE: {
+    kind: 'environment',
+    summary: 'A `${env:…}` or `${file:…}` secret reference cannot be read.',
+  },
   FLEETSTORM_ERR_TLS_FILE: {
     kind: 'environment',
     summary: 'A TLS file (CA, certificate, key) cannot be read, parsed or written.',

@@ -10,6 +10,8 @@ import { Recorder } from '../metrics/recorder.js';
 import type { DeviceType, ResolvedScenario } from '../scenario/types.js';
 import { setupFleet, type FleetSetup } from '../app/fleet-setup.js';
 import { LiveContext } from './context.js';
+import { FleetIdentity } from '../identity/fleet-identity.js';
+import { secretSourcesOf } from '../identity/check.js';
 import { LiveHttp } from './http-side.js';
 import { createLivePort } from './live-port.js';
 import { LiveMqtt } from './mqtt-side.js';
@@ -28,6 +30,8 @@ export interface LiveFleet {
   skippedFaults: Set<string>;
   /** Every device type publishes with QoS ≥ 1 (then delivered == acked on a healthy broker). */
   allQos1: boolean;
+  /** Client ids and credentials (secrets read at construction, held only here). */
+  identity: FleetIdentity;
 }
 
 export function buildLiveFleet(
@@ -47,11 +51,20 @@ export function buildLiveFleet(
   const skippedFaults = new Set<string>();
   const shards: Shard[] = [];
   ctx.setSizes(setup.handles.map((h) => h.size));
+  const identity = new FleetIdentity({
+    types: typeOrder(s).map((n) => s.deviceTypes[n] as DeviceType),
+    runTag,
+    shardIndex: s.shard?.index ?? 0,
+    devices: ctx.devices,
+    targets: targets.mqttUrls, // the URLs as given: a fault proxy's URL carries no credentials
+    sources: secretSourcesOf(s),
+  });
   const mqtt = new LiveMqtt(ctx, {
     targets: targets.proxied?.deviceMqttUrls ?? targets.mqttUrls,
     maxConcurrent: s.live.maxConcurrentConnections,
     topicPrefix,
     connectTimeoutMs: Math.ceil(maxTimeoutUs / 1000),
+    identity,
   });
   const httpUrl = targets.proxied?.deviceHttpUrl ?? targets.httpUrl;
   const http = httpUrl === null ? null : new LiveHttp(ctx, httpUrl, versionTable(s));
@@ -85,5 +98,5 @@ export function buildLiveFleet(
   ctx.shards = shards;
   const subscriber = new E2eSubscriber(rec, () => clock.realNow(), topicPrefix);
   const allQos1 = types.every((t) => t.qos >= 1);
-  return { setup, ctx, shards, mqtt, http, subscriber, outcomes, skippedFaults, allQos1 };
+  return { setup, ctx, shards, mqtt, http, subscriber, outcomes, skippedFaults, allQos1, identity };
 }

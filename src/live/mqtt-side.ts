@@ -2,7 +2,7 @@
 // place in the run), a cap on concurrent sockets with a FIFO of waiting connects, and the
 // pool's callbacks turned back into device state (CONNACK → wake the device now; a dropped
 // link → lose it and back off).
-import { realTimers } from '../clock/real-clock.js';
+import { realTimers, wallClockMs, type TimerHandle } from '../clock/real-clock.js';
 import { FLAG, PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 import { goBackoff, loseLink } from '../device/connectivity.js';
@@ -14,6 +14,7 @@ import type { CloseReason, MqttHandler, PublishFailReason, QoS } from '../transp
 import { ConnectErrorTally } from './connect-errors.js';
 import { connectResult, failureDetail } from './connect-reason.js';
 import type { LiveContext } from './context.js';
+import type { ConnectIdentity, FleetIdentity } from '../identity/fleet-identity.js';
 
 /** lingering: the device has let go (duty cycle) but its QoS 1/2 publishes still await acks. */
 const PHASE = { none: 0, connecting: 1, connected: 2, lingering: 3 } as const;
@@ -28,11 +29,14 @@ export interface LiveMqttOptions {
   topicPrefix: string;
   connectTimeoutMs: number;
   localAddresses?: readonly string[];
+  /** Client id, username and password of each CONNECT (src/identity). */
+  identity: FleetIdentity;
 }
 
 export class LiveMqtt implements MqttHandler {
   readonly pool: MqttConnectionPool;
   private readonly phase: Uint8Array;
+  private readonly renewTimer: TimerHandle | null = null;
   private readonly queued: Uint8Array;
   private readonly intendedV: Float64Array;
   private readonly waitQueue: number[] = [];
@@ -59,6 +63,10 @@ export class LiveMqtt implements MqttHandler {
     this.phase = new Uint8Array(n);
     this.queued = new Uint8Array(n);
     this.intendedV = new Float64Array(n);
+    if (opts.identity.expires) {
+      this.renewTimer = realTimers.setInterval(() => this.renewExpiredTokens(), 1000);
+      this.renewTimer.unref?.();
+    }
     this.pool = new MqttConnectionPool({
       handler: this,
       clock: () => ctx.clock.realNow(),
@@ -98,7 +106,7 @@ export class LiveMqtt implements MqttHandler {
     const targets = this.opts.targets;
     const gid = sh.globalId(this.ctx.localOf(sh, id));
     this.pool.connect(id, targets[gid % targets.length] as string, {
-      clientId: `${this.ctx.runTag}-${gid}`,
+      ...this.who(sh, id, gid),
       protocolVersion: tp.mqttVersion,
       clean: tp.cleanSession,
       // A kept MQTT 5 session needs an expiry, or it ends with the connection [MQTT-3.1.2-11].
@@ -280,7 +288,32 @@ export class LiveMqtt implements MqttHandler {
     sh.reschedule(d);
   }
 
+  /** Connected devices whose token expired reconnect with a fresh one, as a device SDK renews it. */
+  private renewExpiredTokens(): void {
+    const exp = this.opts.identity.tokenExpMs;
+    const nowMs = wallClockMs();
+    for (let id = 0; id < exp.length; id++) {
+      if ((exp[id] as number) > nowMs || this.phase[id] !== PHASE.connected || this.ctx.closing) continue;
+      const sh = this.ctx.shardOf(id);
+      const d = this.ctx.localOf(sh, id);
+      if (sh.a.conn[d] !== CS.connected) continue;
+      this.release(sh, d, true);
+      sh.rec.add(C['mqtt_disconnects_total{reason="token_expiry"}']);
+      sh.setConn(d, CS.backoff);
+      sh.a.attempt[d] = 0;
+      sh.a.connDue[d] = this.ctx.answerAt();
+      sh.reschedule(d);
+    }
+  }
+
+  /** The CONNECT's client id, username and password, filled for this device and attempt. */
+  private who(sh: Shard, id: number, gid: number): ConnectIdentity {
+    const type = sh.a.type[this.ctx.localOf(sh, id)] as number;
+    return this.opts.identity.forConnect(id, gid, type, gid % this.opts.targets.length, wallClockMs());
+  }
+
   close(): void {
+    if (this.renewTimer) realTimers.clearInterval(this.renewTimer);
     this.pool.close();
   }
 }

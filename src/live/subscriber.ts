@@ -23,12 +23,21 @@ export class E2eSubscriber implements MqttHandler {
   }
 
   /** Connects to every broker and subscribes; resolves false if any subscription failed. */
-  start(urls: readonly string[], clientPrefix: string): Promise<boolean> {
+  start(
+    urls: readonly string[],
+    clientPrefix: string,
+    login: (broker: number) => { username?: string; password?: string } = () => ({}),
+  ): Promise<boolean> {
     return new Promise((resolve) => {
       this.pending = urls.length;
       this.settle = resolve;
       urls.forEach((url, i) =>
-        this.pool.connect(i, url, { clientId: `${clientPrefix}-sub${i}`, clean: true, keepaliveSec: 30 }),
+        this.pool.connect(i, url, {
+          ...login(i),
+          clientId: `${clientPrefix}-sub${i}`,
+          clean: true,
+          keepaliveSec: 30,
+        }),
       );
     });
   }

@@ -53,6 +53,8 @@ export const COUNTERS = [
   'mqtt_disconnects_total{reason="radio"}',
   'mqtt_disconnects_total{reason="power"}',
   'mqtt_disconnects_total{reason="duty_cycle"}',
+  // Live mode: a connected device whose token (JWT, SAS) expired reconnects with a fresh one.
+  'mqtt_disconnects_total{reason="token_expiry"}',
   'mqtt_publish_total',
   'mqtt_publish_acked_total',
   'mqtt_publish_failed_total{reason="rejected"}',

@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
+import { redactText } from '../secrets/redact.js';
 import { renderHdrLogs } from './hdr-log.js';
 import { reportToJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -36,7 +37,8 @@ function outputError(path: string, e: unknown): ToolError {
 
 async function put(path: string, text: string): Promise<string> {
   try {
-    await writeFile(path, text, 'utf8');
+    // Every artifact passes the one redaction rule: no URL password, token or read secret.
+    await writeFile(path, redactText(text), 'utf8');
   } catch (e) {
     throw outputError(path, e);
   }

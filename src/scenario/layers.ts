@@ -3,6 +3,7 @@
 // later layer simply overwrites what an earlier one set. Pure.
 import type { ErrorCode } from '../errors/codes.js';
 import { checkTiming, defaultIntervalUs, type BaseScenario, type TimingWhere } from './resolve.js';
+import { overlayIdentity, type IdentityOverlay } from './resolve-identity.js';
 import { fleetSize, scaleAbsolute, scaleFleet } from './scale.js';
 import type { Mode, ResolvedScenario, ThresholdConfig } from './types.js';
 
@@ -39,6 +40,8 @@ export interface Layer {
   targetMqtt?: string[];
   targetHttp?: string;
   shard?: { index: number; count: number };
+  /** Identity and credentials laid over every device type (a profile's `connectivity:`). */
+  identity?: IdentityOverlay;
 }
 
 function withNote(description: string, note: string | undefined): string {
@@ -109,6 +112,7 @@ function applyLayer(st: State, layer: Layer): void {
     },
     live: { ...s.live, speed: layer.speed ?? s.live.speed },
     shard: layer.shard ?? s.shard,
+    deviceTypes: overlayIdentity(s.deviceTypes, layer.identity),
   };
 }
 

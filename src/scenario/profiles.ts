@@ -5,6 +5,7 @@ import { ToolError } from '../errors/tool-error.js';
 import { DOCUMENT_EXTENSIONS, findNamedFile, listNames, readDocument } from './documents.js';
 import { errorMap, issueToToolError, whereOf } from './issues.js';
 import type { Layer } from './layers.js';
+import { resolveIdentityOverlay } from './resolve-identity.js';
 import { resolveThresholds } from './resolve-thresholds.js';
 import { profileSchema, type ProfileParsed } from './schema-profile.js';
 import { closest } from './suggest.js';
@@ -105,5 +106,6 @@ export function profileLayer({ name, file, parsed: p }: LoadedProfile): Layer {
     dropScenarioThresholds: p['scenario-thresholds'] === 'drop',
     strict: p.strict,
     thresholds: p.thresholds ? resolveThresholds(p.thresholds, at) : undefined,
+    identity: resolveIdentityOverlay(p.connectivity, at),
   };
 }

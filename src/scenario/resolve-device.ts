@@ -1,5 +1,6 @@
 // Device type: parsed (units as strings) → DeviceType (µs, bytes, mA, ratios). Pure.
 import { ToolError } from '../errors/tool-error.js';
+import { resolveIdentity } from './resolve-identity.js';
 import type { BackoffParsed, DeviceTypeParsed } from './schema-device.js';
 import type { BackoffConfig, DeviceType, RadioConfig, RadioProfile, Range } from './types.js';
 import {
@@ -131,6 +132,7 @@ export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): De
       protocol: c.protocol === 5 ? '5' : c.protocol,
       sessionExpiryUs: parseDurationUs(c['session-expiry'], at('connectivity.session-expiry')),
       backoff: resolveBackoff(c.backoff, at, 'connectivity.backoff'),
+      identity: resolveIdentity(c, at),
     },
     telemetry: resolveTelemetry(d.telemetry, at),
     ota: resolveOta(d.ota, at),

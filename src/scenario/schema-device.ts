@@ -18,6 +18,7 @@ import {
   withObjectDefault,
   typeError,
 } from './schema-fields.js';
+import { identityShape } from './schema-identity.js';
 
 interface BackoffDefaults {
   policy: (typeof BACKOFF_POLICIES)[number];
@@ -123,6 +124,7 @@ const connectivitySchema = z.strictObject({
     backoffSchema({ policy: 'full', base: '1s', max: '5m', multiplier: 2 }),
     'Reconnect backoff. Default: full jitter, 1s base, 5m cap, ×2.',
   ),
+  ...identityShape,
 });
 
 const telemetrySchema = z.strictObject({

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { MODES } from './types.js';
 import { thresholdSchema } from './schema-events.js';
 import { durationField, nameField, positiveIntField, scaleField, typeError } from './schema-fields.js';
+import { identityOverlaySchema } from './schema-identity.js';
 
 export const profileSchema = z
   .strictObject({
@@ -35,6 +36,7 @@ export const profileSchema = z
       })
       .optional()
       .describe('Live mode speed.'),
+    connectivity: identityOverlaySchema.optional(),
     thresholds: z.array(thresholdSchema).optional().describe("Appended to the scenario's thresholds."),
     strict: z
       .boolean()

@@ -67,6 +67,33 @@ export interface ConnectivityConfig {
    */
   sessionExpiryUs: number;
   backoff: BackoffConfig;
+  identity: IdentityConfig;
+}
+
+export const JWT_ALGS = ['HS256', 'RS256', 'ES256'] as const;
+export type JwtAlg = (typeof JWT_ALGS)[number];
+
+/**
+ * A device's MQTT password as written: a template with `${env:…}` / `${file:…}` references, or
+ * a token generator. Secret values are read only when a live run connects (src/identity).
+ */
+export type PasswordSource =
+  | { kind: 'text'; text: string }
+  | {
+      kind: 'jwt';
+      alg: JwtAlg;
+      /** HS256 secret or RS256/ES256 PEM key, as written (usually a reference). */
+      key: string;
+      claims: Record<string, string | number | boolean>;
+      expiryUs: number;
+    }
+  | { kind: 'sas'; hub: string; key: string; resource: string; policy: string | null; expiryUs: number };
+
+/** Who a device says it is on CONNECT: device-fact templates (src/identity/template.ts). */
+export interface IdentityConfig {
+  clientId: string;
+  username: string | null;
+  password: PasswordSource | null;
 }
 
 export interface TelemetryConfig {

@@ -34,6 +34,7 @@ function deviceType(name: string, profile: 'lte-m' | 'wifi', capacityMah: number
       protocol: '3.1.1',
       sessionExpiryUs: 3600 * S,
       backoff,
+      identity: { clientId: '{run}-{index}', username: null, password: null },
     },
     telemetry: { intervalUs: 15 * M, jitterUs: 30 * S, payloadBytes: { min: 200, max: 400 }, qos: 1 },
     ota: {

@@ -44,7 +44,14 @@ const faultArb = (durationMin: number): fc.Arbitrary<Item> =>
     ),
   );
 
-const scenarioArb = fc.integer({ min: 1, max: 6 }).chain((hours) =>
+interface Gen {
+  durationMin: number;
+  items: Item[];
+  outageThreshold: boolean;
+  allowEmpty: boolean;
+}
+
+const scenarioArb: fc.Arbitrary<Gen> = fc.integer({ min: 1, max: 6 }).chain((hours) =>
   fc.record({
     durationMin: fc.constant(hours * H),
     items: fc.array(faultArb(hours * H), { minLength: 0, maxLength: 4 }),
@@ -53,7 +60,7 @@ const scenarioArb = fc.integer({ min: 1, max: 6 }).chain((hours) =>
   }),
 );
 
-function scenarioOf(x: fc.Infer<typeof scenarioArb>): Record<string, unknown> {
+function scenarioOf(x: Gen): Record<string, unknown> {
   return {
     name: 'prop',
     duration: `${x.durationMin}m`,
@@ -65,7 +72,7 @@ function scenarioOf(x: fc.Infer<typeof scenarioArb>): Record<string, unknown> {
   };
 }
 
-function expected(x: fc.Infer<typeof scenarioArb>): { faults: boolean[]; threshold: boolean } {
+function expected(x: Gen): { faults: boolean[]; threshold: boolean } {
   const outage = x.items.some((i) => i.fault.type === 'backend-outage');
   return { faults: x.items.map((i) => i.bad), threshold: x.outageThreshold && !x.allowEmpty && !outage };
 }

@@ -1,0 +1,41 @@
+// The resolved scenario as reports show it: references (`${env:BROKER_PASSWORD}`) kept, so a
+// replay finds the secret where the run did; a secret written literally, and a password inside a
+// target URL, shown as `***`.
+import type { DeviceType, PasswordSource, ResolvedScenario } from '../scenario/types.js';
+import { MASK, redactUrl } from './redact.js';
+import { hasSecretRef } from './refs.js';
+
+const masked = (text: string): string => (hasSecretRef(text) ? text : MASK);
+
+function redactPassword(p: PasswordSource | null): PasswordSource | null {
+  if (p === null) return null;
+  switch (p.kind) {
+    case 'text':
+      return { ...p, text: masked(p.text) };
+    case 'jwt':
+    case 'sas':
+      return { ...p, key: masked(p.key) };
+  }
+}
+
+function redactType(t: DeviceType): DeviceType {
+  const id = t.connectivity.identity;
+  // Reports written before identities existed have none.
+  if (id === undefined) return t;
+  return {
+    ...t,
+    connectivity: { ...t.connectivity, identity: { ...id, password: redactPassword(id.password) } },
+  };
+}
+
+export function redactScenario(s: ResolvedScenario): ResolvedScenario {
+  return {
+    ...s,
+    deviceTypes: Object.fromEntries(Object.entries(s.deviceTypes).map(([n, t]) => [n, redactType(t)])),
+    target: {
+      ...s.target,
+      mqttUrls: s.target.mqttUrls.map(redactUrl),
+      httpUrl: s.target.httpUrl === null ? null : redactUrl(s.target.httpUrl),
+    },
+  };
+}
