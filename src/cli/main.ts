@@ -25,6 +25,10 @@ function runOptions(y: Argv): Argv {
       describe:
         'refuse (exit 2) a rollout, wave, fault or threshold that falls outside the run or selects no device',
     })
+    .option('strict', {
+      type: 'boolean',
+      describe: 'refuse (exit 2) a rollout, wave, fault or threshold that falls outside the run or selects no device',
+    })
     .option('seed', { type: 'string', describe: 'random seed (same seed ⇒ same virtual-mode report)' })
     .option('duration', { type: 'string', describe: 'virtual duration, e.g. 6h' })
     .option('interval', { type: 'string', describe: 'report interval, e.g. 1m' })
@@ -102,13 +106,18 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
           y
             .positional('action', { choices: ['render', 'merge'] as const })
             .option('out', { type: 'string', describe: 'output directory' })
+            .option('allow-partial', {
+              type: 'boolean',
+              default: false,
+              describe: 'merge with shards missing (a warning in the report instead of exit 2)',
+            })
             .option('json', { type: 'boolean', default: false }),
         (a) => {
           const files = a.files as string[];
           done(
             a.action === 'render'
               ? renderCommand(files[0] as string, a.out)
-              : mergeCommand(files, a.out, a.json),
+              : mergeCommand(files, a.out, a.json, a['allow-partial']),
           );
         },
       )

@@ -72,7 +72,22 @@ function checkCompatible(reports: readonly Report[], labels: string[]): void {
   });
 }
 
-function shardWarnings(reports: readonly Report[], labels: string[]): string[] {
+export interface MergeOptions {
+  /** Merge with shards missing (`--allow-partial`): a warning instead of an error. */
+  allowPartial?: boolean;
+}
+
+function missingShards(given: number, count: number, missing: number[], allowPartial: boolean): string {
+  const what = `${given} of ${count} shards${allowPartial ? '' : ' given'}; missing shard${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`;
+  if (allowPartial)
+    return `partial merge (--allow-partial): ${what}: counts and verdict cover part of the fleet`;
+  throw new ToolError('FLEETSTORM_ERR_REPORT_INPUT', what, {
+    where: 'report merge',
+    fix: 'give every shard report.json, or --allow-partial to merge the shards there are (the report then says which are missing)',
+  });
+}
+
+function shardWarnings(reports: readonly Report[], labels: string[], allowPartial: boolean): string[] {
   const shards = reports.map((r) => r.scenario.shard).filter((s) => s !== null);
   const warnings: string[] = [];
   const seen = new Set<number>();
@@ -84,7 +99,7 @@ function shardWarnings(reports: readonly Report[], labels: string[]): string[] {
   const count = shards[0]?.count;
   if (count !== undefined && shards.length < count) {
     const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
-    warnings.push(`merged ${shards.length} of ${count} shards; missing ${missing.join(', ')}`);
+    warnings.push(missingShards(shards.length, count, missing, allowPartial));
   }
   const versions = [...new Set(reports.map((r) => r.tool.version))];
   if (versions.length > 1) warnings.push(`shards were written by fleetstorm ${versions.join(', ')}`);
@@ -108,12 +123,12 @@ function mergedReplay(replay: string): string {
 }
 
 /** Merges shard reports of one scenario; throws FLEETSTORM_ERR_REPORT_INPUT on a mismatch. */
-export function mergeReports(reports: readonly Report[]): Report {
+export function mergeReports(reports: readonly Report[], options: MergeOptions = {}): Report {
   const first = reports[0];
   if (!first) throw inputError('no reports to merge', 'report merge');
   const labels = reports.map(label);
   checkCompatible(reports, labels);
-  const extraWarnings = shardWarnings(reports, labels);
+  const extraWarnings = shardWarnings(reports, labels, options.allowPartial === true);
   const devices = reports.reduce((s, r) => s + r.devices, 0);
   const metrics = mergeMetrics(
     reports.map((r) => r.metrics),

@@ -85,6 +85,20 @@ describe('commands', () => {
     expect(m.code, m.stderr).toBe(0);
     expect(JSON.parse(m.stdout).verdict).toBe('passed');
     expect(JSON.parse(readFileSync(join(merged, 'report.json'), 'utf8')).devices).toBe(2000);
+    // one shard of two: an error, unless a partial merge is asked for (and then said)
+    const missing = await runCli(['report', 'merge', join(s0, 'report.json'), '--out', tmp()]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('1 of 2 shards given; missing shard 1');
+    const partial = await runCli([
+      'report',
+      'merge',
+      join(s0, 'report.json'),
+      '--out',
+      tmp(),
+      '--allow-partial',
+    ]);
+    expect(partial.code, partial.stderr).toBe(1);
+    expect(partial.stdout).toContain('partial merge (--allow-partial): 1 of 2 shards; missing shard 1');
   });
 
   it('init scaffolds a scenario that validates and runs', async () => {

@@ -47,6 +47,7 @@ export async function mergeCommand(
   paths: string[],
   outDir: string | undefined,
   json: boolean,
+  allowPartial = false,
 ): Promise<ExitCode> {
   if (paths.length < 1) {
     throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'report merge needs at least one report.json', {
@@ -55,7 +56,10 @@ export async function mergeCommand(
   }
   const shards = [];
   for (const p of paths) shards.push(await readReportAt(p));
-  const merged = mergeReports(shards.map((x) => x.report));
+  const merged = mergeReports(
+    shards.map((x) => x.report),
+    { allowPartial },
+  );
   const outcomes = await mergeShardOutcomes(shards);
   if (outcomes) merged.outcomes = { ...merged.outcomes, file: OUTCOMES_NDJSON };
   const dir = outDir ?? join(dirname(paths[0] as string), '..', 'merged');

@@ -105,11 +105,30 @@ describe('mergeReports', () => {
     expect(() => mergeReports([])).toThrow(ToolError);
   });
 
-  it('warns about missing shards and keeps the worst run status', () => {
+  it('refuses a merge with a shard missing (exit 2), unless partial merges are allowed', () => {
+    const { shards } = build();
+    const one = shardReport(shards[0] as Aggregator, 0);
+    let err: unknown = null;
+    try {
+      mergeReports([one]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ToolError);
+    expect((err as ToolError).code).toBe('FLEETSTORM_ERR_REPORT_INPUT');
+    expect((err as ToolError).exitCode).toBe(2);
+    expect((err as ToolError).message).toBe('1 of 2 shards given; missing shard 1');
+    expect((err as ToolError).fix).toContain('--allow-partial');
+    const partial = mergeReports([one], { allowPartial: true });
+    expect(partial.warnings).toContain(
+      'partial merge (--allow-partial): 1 of 2 shards; missing shard 1: counts and verdict cover part of the fleet',
+    );
+  });
+
+  it('keeps the worst run status', () => {
     const { shards } = build();
     const one = shardReport(shards[0] as Aggregator, 0, { status: 'interrupted', statusReason: 'SIGINT' });
-    const merged = mergeReports([one]);
-    expect(merged.warnings).toContain('merged 1 of 2 shards; missing 1');
+    const merged = mergeReports([one], { allowPartial: true });
     expect(merged.status).toBe('interrupted');
     expect(merged.statusReason).toBe('shard 0/2: SIGINT');
     expect(merged.verdict).toBe('incomplete');
