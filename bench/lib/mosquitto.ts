@@ -35,12 +35,12 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+function waitForPort(port: number, child: ChildProcess, timeoutMs: number, host: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = (): void => {
       if (child.exitCode !== null) return reject(new Error(`mosquitto exited with ${child.exitCode}`));
-      const socket = net.connect({ host: '127.0.0.1', port });
+      const socket = net.connect({ host, port });
       socket.once('connect', () => {
         socket.destroy();
         resolve();
@@ -71,14 +71,18 @@ export interface MosquittoOptions {
   /** PEM files: the listener then speaks MQTT over TLS. */
   tls?: { certFile: string; keyFile: string };
   verbose?: boolean;
+  /** Loopback addresses to listen on (same port), e.g. ['127.0.0.2', '::1']. Default 127.0.0.1. */
+  hosts?: string[];
 }
+
+const urlHost = (h: string): string => (h.includes(':') ? `[${h}]` : h);
 
 async function startOnce(opts: MosquittoOptions): Promise<MosquittoHandle> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'fleetstorm-mosquitto-'));
   const conf = join(dir, 'mosquitto.conf');
   const lines = [
-    `listener ${port} 127.0.0.1`,
+    ...(opts.hosts ?? ['127.0.0.1']).map((h) => `listener ${port} ${h}`),
     'allow_anonymous true',
     'max_connections -1',
     'persistence false',
@@ -92,7 +96,7 @@ async function startOnce(opts: MosquittoOptions): Promise<MosquittoHandle> {
   });
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   try {
-    await waitForPort(port, child, 5000);
+    await waitForPort(port, child, 5000, opts.hosts?.[0] ?? '127.0.0.1');
   } catch (err) {
     child.kill('SIGKILL');
     cleanup();
@@ -102,7 +106,7 @@ async function startOnce(opts: MosquittoOptions): Promise<MosquittoHandle> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     port,
-    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'mqtts' : 'mqtt'}://${urlHost(opts.hosts?.[0] ?? '127.0.0.1')}:${port}`,
     pid,
     rssBytes: () => readRss(pid),
     stop: async () => {

@@ -23,7 +23,7 @@ import { readReportAt } from '../reports/read-report.js';
 import type { DeviceOutcome, Report } from '../reports/report-types.js';
 import { verdictOf } from '../reports/verdict.js';
 import { PACKAGE_ROOT } from '../scenario/load.js';
-import type { ResolvedScenario } from '../scenario/types.js';
+import type { ResolvedScenario, TargetLimits } from '../scenario/types.js';
 import { fleetDevicesOf } from './fleet-setup.js';
 import { checkLiveOptions } from './live-engine.js';
 import { mergeShardOutcomes, OUTCOMES_NDJSON } from './outcomes-file.js';
@@ -58,8 +58,27 @@ export function childScenario(s: ResolvedScenario, index: number, t: LiveTargets
   return {
     ...s,
     shard: { index, count: s.live.processes },
-    target: { mqttUrls: [...t.mqttUrls], httpUrl: t.httpUrl },
+    // target.limits hold for the whole run: each of the N processes gets 1/N of each.
+    target: {
+      ...s.target,
+      mqttUrls: [...t.mqttUrls],
+      httpUrl: t.httpUrl,
+      limits: shareLimits(s, s.live.processes),
+    },
     live: { ...s.live, processes: 1 },
+  };
+}
+
+function shareLimits(s: ResolvedScenario, n: number): TargetLimits | undefined {
+  const l = s.target.limits;
+  if (l === undefined) return undefined;
+  const part = (v: number | null): number | null => (v === null ? null : v / n);
+  return {
+    connections: l.connections === null ? null : Math.max(1, Math.floor(l.connections / n)),
+    connectRatePerSec: part(l.connectRatePerSec),
+    publishRatePerSec: part(l.publishRatePerSec),
+    requestRatePerSec: part(l.requestRatePerSec),
+    bandwidthBytesPerSec: part(l.bandwidthBytesPerSec),
   };
 }
 

@@ -19,6 +19,7 @@ export function replayLine(s: ResolvedScenario, o: CliOverrides = {}): string {
   if (o.speed !== undefined) parts.push('--speed', String(o.speed));
   for (const u of o.targetMqtt ?? []) parts.push('--target-mqtt', q(u));
   if (o.targetHttp !== undefined) parts.push('--target-http', q(o.targetHttp));
+  for (const r of o.resolve ?? []) parts.push('--resolve', q(r));
   if (s.mode === 'live' && s.live.processes > 1) parts.push('--processes', String(s.live.processes));
   if (s.shard) parts.push('--shard', `${s.shard.index}/${s.shard.count}`);
   return parts.join(' ');

@@ -15,6 +15,7 @@ import type { CliOverrides } from '../scenario/overrides.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { EngineOptions, EngineResult, IntervalProgress, StopRequest } from './engine-types.js';
 import { OUTCOMES_NDJSON, writeOutcomes } from './outcomes-file.js';
+import { preflight } from './plan/index.js';
 import { replayLine } from './replay-line.js';
 import { buildReport } from './report-build.js';
 import { runVirtual } from './virtual-engine.js';
@@ -37,6 +38,10 @@ export interface RunOptions {
   noFiles?: boolean;
   /** Self-test of crash handling: a worker throws at this virtual time. */
   crashAtUs?: number;
+  /** The plan's lines, shown before a live run against a remote host (src/app/plan). */
+  onPlan?: (lines: string[]) => void;
+  /** false: no plan and no limit check (one process of `--processes N`: the parent did them). */
+  plan?: boolean;
 }
 
 export interface RunOutcome {
@@ -116,6 +121,7 @@ async function runMultiProcess(
 
 export async function runResolved(s: ResolvedScenario, opts: RunOptions = {}): Promise<RunOutcome> {
   for (const t of s.thresholds) parseThreshold(t.expr); // bad expressions fail before the run
+  if (opts.plan !== false) await preflight(s, opts.onPlan); // target.limits refused at load time
   checkIdentities(s); // a missing ${env:…} or bad key too, in virtual mode as well
   const outDir = opts.noFiles ? null : (opts.outDir ?? defaultOutDir(s));
   if (outDir) await prepareOutDir(outDir); // fail before an hour-long run, not after it

@@ -6,9 +6,18 @@ import { EXIT, type ExitCode } from '../errors/exit-codes.js';
 import { ToolError, isToolError } from '../errors/tool-error.js';
 import { replayCommand, resolvedCommand, runCommand, type RunFlags } from './commands/run.js';
 import { initCommand, k8sCommand, mergeCommand, renderCommand, validateCommand } from './commands/tools.js';
+import { planCommand } from './commands/plan.js';
 import { serveCommand } from './commands/serve.js';
 import { certsCommand } from './commands/certs.js';
-import { parseProcesses, toOverrides, type RawRunFlags } from './flags.js';
+import {
+  joinDashValues,
+  parsePort,
+  parseOut,
+  parseProcesses,
+  rejectRepeated,
+  toOverrides,
+  type RawRunFlags,
+} from './flags.js';
 import { err } from './output.js';
 
 function runOptions(y: Argv): Argv {
@@ -25,10 +34,6 @@ function runOptions(y: Argv): Argv {
       describe:
         'refuse (exit 2) a rollout, wave, fault or threshold that falls outside the run or selects no device',
     })
-    .option('strict', {
-      type: 'boolean',
-      describe: 'refuse (exit 2) a rollout, wave, fault or threshold that falls outside the run or selects no device',
-    })
     .option('seed', { type: 'string', describe: 'random seed (same seed ⇒ same virtual-mode report)' })
     .option('duration', { type: 'string', describe: 'virtual duration, e.g. 6h' })
     .option('interval', { type: 'string', describe: 'report interval, e.g. 1m' })
@@ -37,9 +42,14 @@ function runOptions(y: Argv): Argv {
     .option('target-mqtt', {
       type: 'string',
       array: true,
-      describe: 'live target broker URL(s), loopback only',
+      describe: 'live target broker URL(s): any host name, IPv4 or IPv6 address',
     })
     .option('target-http', { type: 'string', describe: 'live target HTTP base URL' })
+    .option('resolve', {
+      type: 'string',
+      array: true,
+      describe: 'NAME:ADDR: connect to ADDR for host NAME without DNS (repeatable; TLS still checks NAME)',
+    })
     .option('processes', {
       type: 'string',
       describe: 'live mode: split the fleet over N processes (default: the scenario live.processes)',
@@ -50,7 +60,7 @@ function runOptions(y: Argv): Argv {
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
     .option('html', { type: 'boolean', default: true, describe: 'write report.html (--no-html to skip)' })
     .option('metrics-port', {
-      type: 'number',
+      type: 'string',
       describe: 'serve Prometheus /metrics on 127.0.0.1:PORT during the run',
     });
 }
@@ -58,11 +68,11 @@ function runOptions(y: Argv): Argv {
 function runFlags(a: Record<string, unknown>): RunFlags {
   return {
     profile: a.profile as string | undefined,
-    out: a.out as string | undefined,
+    out: parseOut(a.out as string | undefined),
     json: a.json === true,
     quiet: a.quiet === true,
     html: a.html !== false,
-    metricsPort: a['metrics-port'] as number | undefined,
+    metricsPort: parsePort('metrics-port', a['metrics-port'] as string | undefined),
     processes: parseProcesses(a.processes as string | undefined),
     overrides: toOverrides(a as RawRunFlags),
   };
@@ -75,6 +85,12 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
       .usage('$0 <command> [options]\n\nLoad- and chaos-test IoT backends with fleets of simulated devices.')
       .command('run <scenario>', 'run a scenario file', runOptions, (a) =>
         done(runCommand(a.scenario as string, runFlags(a))),
+      )
+      .command(
+        'plan <scenario>',
+        'print the target hosts and the offered-load envelope of a live run, sending nothing',
+        runOptions,
+        (a) => done(planCommand(a.scenario as string, runFlags(a))),
       )
       .command(
         'replay <report>',
@@ -116,8 +132,8 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
           const files = a.files as string[];
           done(
             a.action === 'render'
-              ? renderCommand(files[0] as string, a.out)
-              : mergeCommand(files, a.out, a.json, a['allow-partial']),
+              ? renderCommand(files[0] as string, parseOut(a.out))
+              : mergeCommand(files, parseOut(a.out), a.json, a['allow-partial']),
           );
         },
       )
@@ -210,12 +226,15 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
             }),
           ),
       )
-      .demandCommand(1, 'name a command: run, validate, serve, report, replay, init or k8s')
+      .middleware((a) => rejectRepeated(a))
+      .demandCommand(1, 'name a command: run, plan, validate, serve, report, replay, init or k8s')
       .strict()
       .exitProcess(false)
       .fail((msg, e) => {
         if (e) throw e;
-        throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', msg, { fix: 'see fleetstorm --help' });
+        // yargs writes some messages over several lines; an error is one line.
+        const line = msg.replace(/\s*\n\s*/g, ' ').trim();
+        throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', line, { fix: 'see fleetstorm --help' });
       })
       .help()
       .version('0.1.0')
@@ -224,7 +243,7 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
 
 async function dispatch(argv: string[]): Promise<ExitCode> {
   let pending: Promise<ExitCode> | null = null;
-  await build(argv, (p) => (pending = p)).parseAsync();
+  await build(joinDashValues(argv), (p) => (pending = p)).parseAsync();
   return pending ?? EXIT.ok;
 }
 

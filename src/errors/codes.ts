@@ -39,7 +39,11 @@ export const ERROR_CODES = {
   },
   FLEETSTORM_ERR_TARGET_UNREACHABLE: {
     kind: 'environment',
-    summary: 'The target backend cannot be reached.',
+    summary: 'The target backend cannot be reached, or its host name does not resolve.',
+  },
+  FLEETSTORM_ERR_TARGET_LIMIT: {
+    kind: 'usage',
+    summary: 'The planned peak load exceeds a `target.limits` value.',
   },
   FLEETSTORM_ERR_PORT_IN_USE: { kind: 'environment', summary: 'A port the run needs is already in use.' },
   FLEETSTORM_ERR_FD_LIMIT: {

@@ -10,7 +10,12 @@ import type { TypeParams } from '../device/params.js';
 import { bandwidth } from '../device/radio.js';
 import { C, OS } from '../metrics/catalog.js';
 import { DownloadCursor, OtaHttpClient } from '../transports/http/index.js';
-import type { CheckinResult, DownloadResult, FirmwareOfferBody } from '../transports/http/index.js';
+import type {
+  CheckinResult,
+  DownloadResult,
+  FirmwareOfferBody,
+  HttpTransportOptions,
+} from '../transports/http/index.js';
 import type { LiveContext } from './context.js';
 
 /** Real time a device waits for a check-in answer (the HTTP client's own timeouts come first). */
@@ -31,8 +36,10 @@ export class LiveHttp {
     private readonly ctx: LiveContext,
     baseUrl: string,
     private readonly versions: readonly string[],
+    /** `--resolve` map, `target.limits` limiter and connection cap. */
+    transport: Omit<HttpTransportOptions, 'baseUrl' | 'clock'> = {},
   ) {
-    this.client = new OtaHttpClient({ baseUrl, clock: () => ctx.clock.realNow() });
+    this.client = new OtaHttpClient({ ...transport, baseUrl, clock: () => ctx.clock.realNow() });
   }
 
   checkin(sh: Shard, d: number, t: number, tp: TypeParams): boolean {

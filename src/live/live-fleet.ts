@@ -16,6 +16,7 @@ import { LiveHttp } from './http-side.js';
 import { createLivePort } from './live-port.js';
 import { LiveMqtt } from './mqtt-side.js';
 import { E2eSubscriber } from './subscriber.js';
+import { liveLimits } from './target-limits.js';
 import type { LiveTargets } from './targets.js';
 import type { VirtualClock } from './vclock.js';
 
@@ -59,15 +60,22 @@ export function buildLiveFleet(
     targets: targets.mqttUrls, // the URLs as given: a fault proxy's URL carries no credentials
     sources: secretSourcesOf(s),
   });
+  const limits = liveLimits(s, ctx, targets.mqttUrls.length);
   const mqtt = new LiveMqtt(ctx, {
     targets: targets.proxied?.deviceMqttUrls ?? targets.mqttUrls,
-    maxConcurrent: s.live.maxConcurrentConnections,
+    maxConcurrent: limits.mqttMaxConcurrent,
     topicPrefix,
     connectTimeoutMs: Math.ceil(maxTimeoutUs / 1000),
     identity,
+    ...limits.mqtt,
   });
   const httpUrl = targets.proxied?.deviceHttpUrl ?? targets.httpUrl;
-  const http = httpUrl === null ? null : new LiveHttp(ctx, httpUrl, versionTable(s));
+  const http =
+    httpUrl === null
+      ? null
+      : new LiveHttp(ctx, httpUrl, versionTable(s), {
+          ...limits.http,
+        });
   const port = createLivePort({
     ctx,
     mqtt,
@@ -96,7 +104,7 @@ export function buildLiveFleet(
     shards.push(sh);
   }
   ctx.shards = shards;
-  const subscriber = new E2eSubscriber(rec, () => clock.realNow(), topicPrefix);
+  const subscriber = new E2eSubscriber(rec, () => clock.realNow(), topicPrefix, s.target.resolve);
   const allQos1 = types.every((t) => t.qos >= 1);
   return { setup, ctx, shards, mqtt, http, subscriber, outcomes, skippedFaults, allQos1, identity };
 }

@@ -10,7 +10,14 @@ import type { TypeParams } from '../device/params.js';
 import { C, CS, H } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
 import { MqttConnectionPool, PUBLISH_RESULT } from '../transports/mqtt/index.js';
-import type { CloseReason, MqttHandler, PublishFailReason, QoS } from '../transports/mqtt/index.js';
+import type {
+  CloseReason,
+  MqttHandler,
+  MqttPoolOptions,
+  PublishFailReason,
+  QoS,
+} from '../transports/mqtt/index.js';
+import type { TargetLimiter } from '../transports/limits/index.js';
 import { ConnectErrorTally } from './connect-errors.js';
 import { connectResult, failureDetail } from './connect-reason.js';
 import type { LiveContext } from './context.js';
@@ -31,6 +38,10 @@ export interface LiveMqttOptions {
   localAddresses?: readonly string[];
   /** Client id, username and password of each CONNECT (src/identity). */
   identity: FleetIdentity;
+  /** `--resolve` host map and the connect-rate gate (src/transports/limits), passed to the pool. */
+  pool?: Pick<MqttPoolOptions, 'hostAddresses' | 'connectGate'>;
+  /** `target.limits`: publishes and their bytes are paced; `connectionWaited` counts socket waits. */
+  limiter?: Pick<TargetLimiter, 'publishWaitMs' | 'connectionWaited'>;
 }
 
 export class LiveMqtt implements MqttHandler {
@@ -73,6 +84,7 @@ export class LiveMqtt implements MqttHandler {
       connectTimeoutMs: opts.connectTimeoutMs,
       ackTimeoutMs: 10_000,
       ...(opts.localAddresses ? { localAddresses: opts.localAddresses } : {}),
+      ...opts.pool,
     });
   }
 
@@ -90,6 +102,7 @@ export class LiveMqtt implements MqttHandler {
     this.intendedV[id] = t;
     if (this.open >= this.opts.maxConcurrent) {
       this.connectWaits++;
+      this.opts.limiter?.connectionWaited();
       if (this.queued[id] === 0) {
         this.queued[id] = 1;
         this.waitQueue.push(id);
@@ -179,7 +192,11 @@ export class LiveMqtt implements MqttHandler {
     // URLs lead to one clustered broker.
     const topic = `${this.opts.topicPrefix}/${sh.globalId(d) % this.opts.targets.length}/${id}`;
     const payload = this.payload.subarray(0, size);
-    const delayMs = degradeDelayMs(sh, d);
+    // target.limits pace the publish at the socket layer; the intended time stays.
+    const delayMs = Math.max(
+      degradeDelayMs(sh, d),
+      this.opts.limiter?.publishWaitMs(size + topic.length + 8) ?? 0,
+    );
     if (delayMs <= 0) return this.send(id, topic, payload, qos, intendedUs);
     // radio-degrade latency: the uplink holds the packet; latency still runs from the intended time.
     const held = Buffer.from(payload);

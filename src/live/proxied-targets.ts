@@ -7,6 +7,7 @@ import type { BackendFaults } from '../backend/types.js';
 import { startFaultProxy, type FaultProxy } from '../faults/proxy/index.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { parseMqttUrl } from '../transports/mqtt/index.js';
+import type { TargetHost } from './target-hosts.js';
 
 /** Added one-way latency per unit of slow-factor above 1, like the embedded backend's default. */
 const SLOW_UNIT_MS = 50;
@@ -41,33 +42,25 @@ function faultsOver(proxies: FaultProxy[]): BackendFaults {
   };
 }
 
-export async function proxyTargets(mqttUrls: string[], httpUrl: string | null): Promise<ProxiedTargets> {
+/** Puts a fault proxy in front of each located target (it connects to the first address). */
+export async function proxyTargets(hosts: readonly TargetHost[]): Promise<ProxiedTargets> {
   const proxies: FaultProxy[] = [];
   const deviceMqttUrls: string[] = [];
+  let deviceHttpUrl: string | null = null;
   try {
-    for (const url of mqttUrls) {
-      const t = parseMqttUrl(url);
+    for (const h of hosts) {
+      const mqtt = h.kind === 'mqtt' ? parseMqttUrl(h.url) : null;
+      // TLS and WebSocket streams pass through as bytes (no MQTT framing to act on)
+      const tls = mqtt ? mqtt.tls || mqtt.wsPath !== undefined : h.url.startsWith('https:');
       const p = await startFaultProxy({
         listenHost: '127.0.0.1',
         listenPort: 0,
-        target: { host: t.host, port: t.port },
-        protocol: t.tls ? 'tcp' : 'mqtt',
+        target: { host: h.addresses[0] ?? h.host, port: h.port },
+        protocol: tls ? 'tcp' : h.kind,
       });
       proxies.push(p);
-      deviceMqttUrls.push(rewrite(url, p.port));
-    }
-    let deviceHttpUrl: string | null = null;
-    if (httpUrl !== null) {
-      const u = new URL(httpUrl);
-      const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-      const p = await startFaultProxy({
-        listenHost: '127.0.0.1',
-        listenPort: 0,
-        target: { host: u.hostname, port },
-        protocol: u.protocol === 'https:' ? 'tcp' : 'http',
-      });
-      proxies.push(p);
-      deviceHttpUrl = rewrite(httpUrl, p.port);
+      if (h.kind === 'mqtt') deviceMqttUrls.push(rewrite(h.url, p.port));
+      else deviceHttpUrl = rewrite(h.url, p.port);
     }
     return {
       deviceMqttUrls,

@@ -1,6 +1,7 @@
 // The independent subscriber: one extra MQTT connection per broker URL, subscribed at QoS 1 to
 // that broker's telemetry wildcard. Each delivery's payload carries the intended send time (real µs on
 // the same monotonic clock), so device → subscriber latency needs no clock sync.
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { C, H } from '../metrics/catalog.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { MqttConnectionPool } from '../transports/mqtt/index.js';
@@ -18,8 +19,12 @@ export class E2eSubscriber implements MqttHandler {
     private readonly clock: () => number,
     /** Broker i's filter is `${topicPrefix}/${i}/#`. */
     private readonly topicPrefix: string,
+    /** `--resolve`: host name → address (the subscriber reaches the broker as the devices do). */
+    hostAddresses: Readonly<Record<string, string>> = {},
+    /** `target.tls`: the subscriber trusts the same CA (and shows the fleet certificate, if any). */
+    tls?: TlsConnectionOptions,
   ) {
-    this.pool = new MqttConnectionPool({ handler: this, clock });
+    this.pool = new MqttConnectionPool({ handler: this, clock, hostAddresses, ...(tls ? { tls } : {}) });
   }
 
   /** Connects to every broker and subscribes; resolves false if any subscription failed. */

@@ -1,7 +1,8 @@
 // Where a live run sends its traffic: the embedded backend (started here on 127.0.0.1, port 0)
-// when the scenario names no broker, otherwise the given brokers, which must be on loopback and
-// reachable before the run starts. Also the open-file budget check.
-import net from 'node:net';
+// when the scenario names no broker, otherwise the given brokers (any host name, IPv4 or IPv6
+// address; `--resolve` maps names without DNS), located and reachable before the run starts.
+// Also the open-file budget check.
+import { loadTargetTls, tlsBaseDir } from './tls-files.js';
 import { startEmbeddedBackend } from '../backend/embedded.js';
 import type { EmbeddedBackend } from '../backend/types.js';
 import { ToolError } from '../errors/tool-error.js';
@@ -10,6 +11,9 @@ import { FD_RESERVE, openFileLimit } from '../transports/fd-budget.js';
 import { OtaHttpClient } from '../transports/http/index.js';
 import { assertMqttReachable, parseMqttUrl } from '../transports/mqtt/index.js';
 import { needsProxy, proxyTargets, type ProxiedTargets } from './proxied-targets.js';
+import { locateTargets } from './target-hosts.js';
+
+export { isLoopbackHost } from './target-hosts.js';
 
 export interface LiveTargets {
   /** Brokers as they are: the independent subscriber connects here. */
@@ -20,19 +24,16 @@ export interface LiveTargets {
   proxied: ProxiedTargets | null;
 }
 
-/** Loopback only: 127.0.0.0/8, ::1, localhost. */
-export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (net.isIPv4(host)) return host.startsWith('127.');
-  return host === '::1';
-}
-
-function assertLoopback(url: string, host: string, where: string): void {
-  if (isLoopbackHost(host)) return;
-  throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'live targets must be on this machine (loopback)', {
-    where,
-    got: url,
-    fix: 'use a 127.0.0.x or localhost URL (or run the load generator next to the backend)',
+/**
+ * An HTTP target needs its broker named too: with the embedded broker the devices' MQTT would go
+ * to this machine while the report names only the given URL.
+ */
+export function assertTargetsPaired(s: ResolvedScenario): void {
+  if (s.target.httpUrl === null || s.target.mqttUrls.length > 0) return;
+  throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'an HTTP target needs an MQTT target too', {
+    where: 'target http (--target-http, FLEETSTORM_TARGET_HTTP or target.http)',
+    got: s.target.httpUrl,
+    fix: 'give the broker as well (--target-mqtt URL; `fleetstorm serve` prints one), or drop the HTTP target to use the embedded backend for both',
   });
 }
 
@@ -50,36 +51,35 @@ function embeddedOptions(s: ResolvedScenario): Parameters<typeof startEmbeddedBa
 }
 
 export async function prepareTargets(s: ResolvedScenario): Promise<LiveTargets> {
+  assertTargetsPaired(s);
   if (s.target.mqttUrls.length === 0) {
     const backend = await startEmbeddedBackend(embeddedOptions(s));
     return { mqttUrls: [backend.mqttUrl], httpUrl: backend.httpUrl, backend, proxied: null };
   }
-  for (const url of s.target.mqttUrls) assertLoopback(url, parseMqttUrl(url).host, 'target mqtt');
+  const hosts = await locateTargets(s);
+  const map = s.target.resolve ?? {};
   const http = s.target.httpUrl;
-  if (http !== null) assertLoopback(http, hostOf(http), 'target http');
-  await Promise.all(s.target.mqttUrls.map((url) => assertMqttReachable(parseMqttUrl(url), 2000)));
+  await Promise.all(
+    s.target.mqttUrls.map((url) => {
+      const t = parseMqttUrl(url);
+      const address = map[t.host.toLowerCase()];
+      return assertMqttReachable(address === undefined ? t : { ...t, address }, 2000);
+    }),
+  );
   if (http !== null && s.rollout) {
-    const client = new OtaHttpClient({ baseUrl: http });
+    const client = new OtaHttpClient({
+      baseUrl: http,
+      resolve: map,
+      tls: loadTargetTls(s.target.tls, tlsBaseDir(s)),
+    });
     try {
       await client.assertReachable();
     } finally {
       await client.close();
     }
   }
-  const proxied = needsProxy(s) ? await proxyTargets(s.target.mqttUrls, http) : null;
+  const proxied = needsProxy(s) ? await proxyTargets(hosts) : null;
   return { mqttUrls: [...s.target.mqttUrls], httpUrl: http, backend: null, proxied };
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
-  } catch {
-    throw new ToolError('FLEETSTORM_ERR_TARGET_UNREACHABLE', 'the HTTP target is not a URL', {
-      where: 'target http',
-      got: url,
-      fix: 'use http://127.0.0.1:port',
-    });
-  }
 }
 
 /** Devices' sockets that may be open at once in this process. */

@@ -93,7 +93,19 @@ export const COUNTERS = [
   'faults_injected_total{type="broker-reject"}',
   'outage_tracked_devices_total',
   'outage_not_reconnected_total',
+  /** Duty-cycled devices online (asleep, waking or connected) when an outage began. */
+  'outage_sleeping_devices_total',
+  /** Duty-cycled devices whose first wake during an outage failed to connect. */
+  'outage_wake_failed_total',
+  /** Of outage_sleeping_devices_total: no successful session after the outage by the end. */
+  'outage_not_resumed_total',
   'ota_targeted_total',
+  // Live mode, `target.limits`: operations held back by a limit (src/transports/limits).
+  'target_limit_delayed_total{limit="connections"}',
+  'target_limit_delayed_total{limit="connect_rate"}',
+  'target_limit_delayed_total{limit="publish_rate"}',
+  'target_limit_delayed_total{limit="request_rate"}',
+  'target_limit_delayed_total{limit="bandwidth"}',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 

@@ -5,7 +5,8 @@ import type { ErrorCode } from '../errors/codes.js';
 import { checkTiming, defaultIntervalUs, type BaseScenario, type TimingWhere } from './resolve.js';
 import { overlayIdentity, type IdentityOverlay } from './resolve-identity.js';
 import { fleetSize, scaleAbsolute, scaleFleet } from './scale.js';
-import type { Mode, ResolvedScenario, ThresholdConfig } from './types.js';
+import { overLimits } from './resolve-target.js';
+import type { Mode, ResolvedScenario, TargetLimits, TargetTls, ThresholdConfig } from './types.js';
 
 export type FleetSizeChange = { kind: 'total'; devices: number } | { kind: 'scale'; ratio: number };
 
@@ -39,6 +40,12 @@ export interface Layer {
   thresholds?: ThresholdConfig[];
   targetMqtt?: string[];
   targetHttp?: string;
+  /** Host name → address entries added over the earlier ones (`--resolve`, a profile). */
+  targetResolve?: Record<string, string>;
+  /** Limits set here replace the earlier ones field by field. */
+  targetLimits?: Partial<TargetLimits>;
+  /** Replaces the TLS settings as a whole (a profile's `target.tls`). */
+  targetTls?: TargetTls;
   shard?: { index: number; count: number };
   /** Identity and credentials laid over every device type (a profile's `connectivity:`). */
   identity?: IdentityOverlay;
@@ -107,8 +114,12 @@ function applyLayer(st: State, layer: Layer): void {
     fleet: applyFleet(s, layer),
     thresholds: [...base, ...(layer.thresholds ?? [])],
     target: {
+      ...s.target,
       mqttUrls: layer.targetMqtt ?? s.target.mqttUrls,
       httpUrl: layer.targetHttp ?? s.target.httpUrl,
+      resolve: { ...s.target.resolve, ...layer.targetResolve },
+      limits: overLimits(s.target.limits, layer.targetLimits),
+      tls: layer.targetTls ?? s.target.tls ?? null,
     },
     live: { ...s.live, speed: layer.speed ?? s.live.speed },
     shard: layer.shard ?? s.shard,

@@ -1,9 +1,11 @@
 // The environment (FLEETSTORM_*) and command-line layers. Both accept the same settings through
 // one table, so a flag and its variable never drift apart. Pure: the environment is passed in.
+import { isIP } from 'node:net';
 import type { ErrorCode } from '../errors/codes.js';
 import { ToolError } from '../errors/tool-error.js';
 import type { Layer } from './layers.js';
-import { HTTP_URL_RE, MQTT_URL_RE } from './schema-backend.js';
+import { normalizeHostMap } from './resolve-target.js';
+import { HOST_NAME_RE, HTTP_URL_RE, MQTT_URL_RE } from './schema-backend.js';
 import { MODES, type Mode } from './types.js';
 import { parseDurationUs } from './units.js';
 
@@ -18,6 +20,8 @@ export interface CliOverrides {
   speed?: number | 'max';
   targetMqtt?: string[];
   targetHttp?: string;
+  /** `NAME:ADDR` entries as written (`--resolve`, repeatable). */
+  resolve?: string[];
   /** 0-based shard index of `count` shards. */
   shard?: { index: number; count: number };
   /** As written, e.g. `1m`. */
@@ -95,6 +99,27 @@ function readUrls(value: unknown, re: RegExp, example: string, ctx: Ctx): string
   return urls as string[];
 }
 
+/** `NAME:ADDR` (ADDR an IPv4 or IPv6 address, brackets allowed) → name → address. */
+function readResolve(value: unknown, ctx: Ctx): Record<string, string> {
+  const list = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [value];
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const text = typeof item === 'string' ? item.trim() : '';
+    const at = text.indexOf(':');
+    const name = text.slice(0, at);
+    const address = text.slice(at + 1).replace(/^\[(.*)\]$/, '$1');
+    if (at < 1 || !HOST_NAME_RE.test(name) || isIP(address) === 0)
+      throw bad(
+        ctx,
+        'expected NAME:ADDR',
+        item,
+        'write a host name and an IP address, e.g. `broker.staging.example:10.0.0.7`',
+      );
+    Object.assign(out, normalizeHostMap({ [name]: address }));
+  }
+  return out;
+}
+
 function readShard(value: unknown, ctx: Ctx): { index: number; count: number } {
   const fix = 'write `i/N` with 0 ≤ i < N, e.g. `0/4`';
   let index: unknown;
@@ -162,6 +187,12 @@ export const OVERRIDE_FIELDS: readonly {
     flag: '--target-http',
     read: (v, c) => ({ targetHttp: readUrls(v, HTTP_URL_RE, 'http://backend:8080', c)[0] ?? '' }),
   },
+  {
+    key: 'resolve',
+    env: 'FLEETSTORM_RESOLVE',
+    flag: '--resolve',
+    read: (v, c) => ({ targetResolve: readResolve(v, c) }),
+  },
   { key: 'shard', env: 'FLEETSTORM_SHARD', flag: '--shard', read: (v, c) => ({ shard: readShard(v, c) }) },
   {
     key: 'scaleBackend',
@@ -206,6 +237,11 @@ const FROM_ENV: { [K in keyof CliOverrides]-?: (raw: string) => CliOverrides[K] 
       .map((u) => u.trim())
       .filter(Boolean),
   targetHttp: (raw) => raw,
+  resolve: (raw) =>
+    raw
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
   shard: (raw) => readShard(raw, { code: 'FLEETSTORM_ERR_ENV_OVERRIDE', where: 'FLEETSTORM_SHARD' }),
   interval: (raw) => raw,
   scaleBackend: (raw) => TRUE_WORDS.includes(raw.toLowerCase()),

@@ -6,6 +6,7 @@ import { DOCUMENT_EXTENSIONS, findNamedFile, listNames, readDocument } from './d
 import { errorMap, issueToToolError, whereOf } from './issues.js';
 import type { Layer } from './layers.js';
 import { resolveIdentityOverlay } from './resolve-identity.js';
+import { resolveTarget } from './resolve-target.js';
 import { resolveThresholds } from './resolve-thresholds.js';
 import { profileSchema, type ProfileParsed } from './schema-profile.js';
 import { closest } from './suggest.js';
@@ -107,5 +108,19 @@ export function profileLayer({ name, file, parsed: p }: LoadedProfile): Layer {
     strict: p.strict,
     thresholds: p.thresholds ? resolveThresholds(p.thresholds, at) : undefined,
     identity: resolveIdentityOverlay(p.connectivity, at),
+    ...profileTarget(p, at),
+  };
+}
+
+/** A profile's `target:` as layer fields (unset parts leave the scenario's alone). */
+function profileTarget(p: ProfileParsed, at: (path: string) => string): Partial<Layer> {
+  if (p.target === undefined) return {};
+  const t = resolveTarget(p.target, at);
+  return {
+    ...(t.mqttUrls.length > 0 ? { targetMqtt: t.mqttUrls } : {}),
+    ...(t.httpUrl !== null ? { targetHttp: t.httpUrl } : {}),
+    targetResolve: t.resolve,
+    targetLimits: t.limits,
+    ...(t.tls ? { targetTls: t.tls } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { ErrorCode } from '../errors/codes.js';
 import { ToolError } from '../errors/tool-error.js';
 import { whereOf } from './issues.js';
 import type { At } from './resolve-device.js';
+import { resolveTarget } from './resolve-target.js';
 import { resolveFaults } from './resolve-faults.js';
 import { resolveRollout } from './resolve-rollout.js';
 import { resolveThresholds } from './resolve-thresholds.js';
@@ -137,12 +138,9 @@ function resolveTiming(p: ScenarioParsed, at: At): { durationUs: number; interva
   return { durationUs, intervalUs };
 }
 
-function resolveIo(p: ScenarioParsed): Pick<ResolvedScenario, 'target' | 'live'> {
+function resolveIo(p: ScenarioParsed, at: At): Pick<ResolvedScenario, 'target' | 'live'> {
   return {
-    target: {
-      mqttUrls: p.target.mqtt === undefined ? [] : [p.target.mqtt].flat(),
-      httpUrl: p.target.http ?? null,
-    },
+    target: resolveTarget(p.target, at),
     live: {
       speed: p.live.speed === 'max' ? Number.POSITIVE_INFINITY : p.live.speed,
       maxConcurrentConnections: p.live['max-concurrent-connections'],
@@ -182,7 +180,7 @@ export function resolveParsedScenario(
     rollout: resolveRollout(p.rollout, at, names),
     faults: resolveFaults(p.faults, at, names),
     thresholds: resolveThresholds(p.thresholds, at),
-    ...resolveIo(p),
+    ...resolveIo(p, at),
     shard: null,
     scaledFrom: null,
   };

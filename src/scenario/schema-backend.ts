@@ -1,5 +1,6 @@
 // Schema of the modelled backend (virtual mode), the target (live mode) and live-mode settings.
 import * as z from 'zod';
+import { targetTlsSchema } from './schema-tls.js';
 import {
   bandwidthField,
   countField,
@@ -55,15 +56,51 @@ export const backendSchema = z.strictObject({
   ota: withObjectDefault(otaServerSchema, 'Firmware download server.'),
 });
 
-export const MQTT_URL_RE = /^(mqtts?|tcp|tls):\/\/[^\s/]+/;
+export const MQTT_URL_RE = /^(mqtts?|tcp|tls|wss?):\/\/[^\s/]+/;
 export const HTTP_URL_RE = /^https?:\/\/[^\s/]+/;
 
 const mqttUrl = () =>
-  z.string().regex(MQTT_URL_RE, { error: 'expected a URL such as `mqtt://broker:1883` or `mqtts://…`' });
+  z.string().regex(MQTT_URL_RE, {
+    error: 'expected a URL such as `mqtt://broker:1883`, `mqtts://…` or `wss://broker/mqtt`',
+  });
 const httpUrl = () =>
   z.string().regex(HTTP_URL_RE, { error: 'expected a URL such as `http://backend:8080`' });
 
+/** A host name as DNS writes it (letters, digits, `-`, dots). */
+export const HOST_NAME_RE =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+const limitsSchema = z.strictObject({
+  connections: positiveIntField()
+    .optional()
+    .describe(
+      'MQTT connections open at once (devices plus the end-to-end subscriber); HTTP connections per origin are capped at this too. A connect past it waits for a free socket.',
+    ),
+  'connect-rate': rateField()
+    .optional()
+    .describe('New connections per second (MQTT and HTTP), e.g. `200/s`; a connect past it is delayed.'),
+  'publish-rate': rateField().optional().describe('MQTT publishes per second, e.g. `1000/s`.'),
+  'request-rate': rateField().optional().describe('HTTP requests per second (check-ins, downloads).'),
+  bandwidth: bandwidthField()
+    .optional()
+    .describe('Bytes per second sent and received (publishes and HTTP bodies), e.g. `10Mbit/s`.'),
+});
+
 export const targetSchema = z.strictObject({
+  resolve: z
+    .record(
+      z.string().regex(HOST_NAME_RE, { error: 'expected a host name such as `broker.staging.example`' }),
+      z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address such as `10.0.0.7`' }),
+    )
+    .optional()
+    .describe(
+      'Host name → address, used instead of DNS (like `--resolve NAME:ADDR`); TLS still checks the name.',
+    ),
+  limits: limitsSchema
+    .optional()
+    .describe(
+      'Guard rails enforced at the socket layer (operations past a limit are delayed and counted); a plan whose peak exceeds one is refused.',
+    ),
   mqtt: z
     .union([mqttUrl(), z.array(mqttUrl()).min(1)], {
       error: typeError('expected an mqtt:// URL or a list of them'),
@@ -73,6 +110,9 @@ export const targetSchema = z.strictObject({
   http: httpUrl()
     .optional()
     .describe('Check-in and firmware download base URL. Default: the embedded backend.'),
+  tls: targetTlsSchema
+    .optional()
+    .describe('TLS for mqtts://, wss:// and https:// targets: CA, server name, client certificate, insecure.'),
 });
 
 export const liveSchema = z.strictObject({

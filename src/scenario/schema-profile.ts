@@ -5,6 +5,7 @@ import { MODES } from './types.js';
 import { thresholdSchema } from './schema-events.js';
 import { durationField, nameField, positiveIntField, scaleField, typeError } from './schema-fields.js';
 import { identityOverlaySchema } from './schema-identity.js';
+import { targetSchema } from './schema-backend.js';
 
 export const profileSchema = z
   .strictObject({
@@ -37,6 +38,11 @@ export const profileSchema = z
       .optional()
       .describe('Live mode speed.'),
     connectivity: identityOverlaySchema.optional(),
+    target: targetSchema
+      .optional()
+      .describe(
+        "Live mode target: `mqtt`/`http` replace the scenario's, `resolve` entries and `limits` fields are added over them.",
+      ),
     thresholds: z.array(thresholdSchema).optional().describe("Appended to the scenario's thresholds."),
     strict: z
       .boolean()

@@ -68,6 +68,8 @@ export interface ConnectivityConfig {
   sessionExpiryUs: number;
   backoff: BackoffConfig;
   identity: IdentityConfig;
+  /** A client certificate per device (TLS targets). Absent in older reports: none. */
+  tls?: DeviceTls | null;
 }
 
 export const JWT_ALGS = ['HS256', 'RS256', 'ES256'] as const;
@@ -269,10 +271,44 @@ export interface LiveConfig {
   processes: number;
 }
 
+/** `target.tls`: file paths as written (relative to the scenario file), read at run time. */
+export interface TargetTls {
+  ca: string | null;
+  /** Name checked against the server certificate; null: the URL's host name. */
+  servername: string | null;
+  /** Connect without verifying the server certificate (warned). */
+  insecure: boolean;
+  /** Client certificate and key shared by the fleet (both or neither). */
+  cert: string | null;
+  key: string | null;
+  alpn: string[];
+}
+
+/** A device type's own client certificate: path templates (`certs/{id}.pem`). */
+export interface DeviceTls {
+  certTemplate: string;
+  keyTemplate: string;
+}
+
 export interface TargetConfig {
   /** Empty ⇒ the embedded backend is started on loopback. */
   mqttUrls: string[];
   httpUrl: string | null;
+  /** Host name → address used instead of DNS (`--resolve`). Absent in older reports: none. */
+  resolve?: Record<string, string>;
+  /** Guard rails at the socket layer. Absent in older reports: none. */
+  limits?: TargetLimits;
+  /** TLS settings for mqtts://, wss:// and https:// targets. Absent in older reports: none. */
+  tls?: TargetTls | null;
+}
+
+/** `target.limits`: null = no limit. Rates per real second. */
+export interface TargetLimits {
+  connections: number | null;
+  connectRatePerSec: number | null;
+  publishRatePerSec: number | null;
+  requestRatePerSec: number | null;
+  bandwidthBytesPerSec: number | null;
 }
 
 export interface ResolvedScenario {

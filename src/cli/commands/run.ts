@@ -1,5 +1,6 @@
 // `fleetstorm run <scenario>`: load with profile/env/flags, run, print the summary, set the exit
 // code. Also `replay <report.json>`: the recorded resolved scenario and seed, run again.
+import { insecureWarning } from '../../scenario/resolve-tls.js';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ToolError } from '../../errors/tool-error.js';
@@ -27,6 +28,8 @@ export interface RunFlags {
   /** `--processes N`: live mode over N processes; default the scenario's `live.processes`. */
   processes?: number;
   overrides: CliOverrides;
+  /** false: no plan before a live run (one process of `--processes N`). */
+  plan?: boolean;
 }
 
 function printOutcome(o: RunOutcome, flags: RunFlags): void {
@@ -77,6 +80,8 @@ function withProcesses(s: ResolvedScenario, processes: number | undefined): Reso
 export async function runScenario(scenario: ResolvedScenario, flags: RunFlags): Promise<ExitCode> {
   const s = withProcesses(scenario, flags.processes);
   const progress = new ProgressPrinter(process.stderr, s.durationUs, !flags.quiet);
+  const insecure = s.mode === 'live' ? insecureWarning(s.target.tls) : null;
+  if (insecure !== null) err(`warning: ${insecure}`);
   const endpoint =
     flags.metricsPort !== undefined ? await startMetricsEndpoint(flags.metricsPort, s.durationUs) : null;
   if (endpoint) err(`metrics: ${endpoint.url}`);
@@ -92,6 +97,8 @@ export async function runScenario(scenario: ResolvedScenario, flags: RunFlags): 
       },
       html: flags.html,
       crashAtUs: selfTestCrashAt(s),
+      onPlan: (lines) => lines.forEach((l) => err(l)),
+      plan: flags.plan !== false,
     });
     printOutcome(o, flags);
     return o.exitCode;
@@ -123,7 +130,7 @@ export async function resolvedCommand(path: string, flags: RunFlags): Promise<Ex
       fix: 'run-resolved is internal: use fleetstorm run --processes N',
     });
   }
-  return runScenario(JSON.parse(text) as ResolvedScenario, flags);
+  return runScenario(JSON.parse(text) as ResolvedScenario, { ...flags, plan: false }); // the parent planned
 }
 
 export async function replayCommand(path: string, flags: RunFlags): Promise<ExitCode> {

@@ -1,10 +1,10 @@
 // `fleetstorm serve`: the embedded backend (aedes MQTT broker + HTTP check-in/status/firmware
-// API) on loopback until SIGINT/SIGTERM, then a clean close. Port 0 picks a free port; the
+// API) on loopback (or the `--host` given) until SIGINT/SIGTERM, then a clean close. Port 0 picks a free port; the
 // bound URLs are printed on stdout (one per line, for scripts) and a note on stderr.
 import { startEmbeddedBackend } from '../../backend/embedded.js';
 import { EXIT, type ExitCode } from '../../errors/exit-codes.js';
 import { ToolError } from '../../errors/tool-error.js';
-import { isLoopbackHost } from '../../live/targets.js';
+import { isLoopbackHost } from '../../live/target-hosts.js';
 import { err, out } from '../output.js';
 
 export interface ServeOptions {
@@ -37,17 +37,12 @@ function untilSignal(): Promise<string> {
 }
 
 export async function serveCommand(o: ServeOptions): Promise<ExitCode> {
-  if (!isLoopbackHost(o.host)) {
-    throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'the embedded backend listens on loopback only', {
-      where: '--host',
-      got: o.host,
-      fix: 'use 127.0.0.1 (or another 127.0.0.x address), ::1 or localhost',
-    });
-  }
   checkPort(o.mqttPort, '--mqtt-port');
   checkPort(o.httpPort, '--http-port');
   const signal = untilSignal();
   const backend = await startEmbeddedBackend({ host: o.host, mqttPort: o.mqttPort, httpPort: o.httpPort });
+  if (!isLoopbackHost(o.host))
+    err(`fleetstorm serve: listening on ${o.host}: other machines can reach it (no authentication)`);
   out(`mqtt: ${backend.mqttUrl}`);
   out(`http: ${backend.httpUrl}`);
   err('fleetstorm serve: embedded backend running; Ctrl-C to stop');

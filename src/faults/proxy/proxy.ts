@@ -1,4 +1,4 @@
-// The built-in TCP fault proxy (DESIGN §5): put in front of an external target (loopback only),
+// The built-in TCP fault proxy (DESIGN §5): put in front of an external target (listening on loopback),
 // it applies backend-side faults live mode cannot inject in the client: latency, bandwidth,
 // half-open black holes, resets and outages.
 import net from 'node:net';
@@ -233,8 +233,8 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
 
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
   const listenHost = opts.listenHost ?? '127.0.0.1';
+  // It listens on this machine only; the target it forwards to may be anywhere.
   requireLoopback(listenHost, 'fault proxy listen host');
-  requireLoopback(opts.target.host, 'fault proxy target');
   const proxy = new ProxyServer(
     opts.target,
     opts.protocol ?? 'tcp',

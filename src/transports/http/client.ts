@@ -4,6 +4,8 @@
 import { Pool } from 'undici';
 import { monotonicUs } from '../../clock/real-clock.js';
 import { ToolError } from '../../errors/tool-error.js';
+import type { TargetLimiter } from '../limits/index.js';
+import { targetConnector } from './connector.js';
 import { downloadFirmware } from './download.js';
 import { errorCode } from './errors.js';
 import { readOffer } from './offer.js';
@@ -23,6 +25,7 @@ export class OtaHttpClient {
   private readonly clock: () => number;
   private readonly pools = new Map<string, Pool>();
   private readonly poolOptions: Pool.Options;
+  private readonly limiter: TargetLimiter | undefined;
 
   constructor(opts: HttpTransportOptions) {
     try {
@@ -35,11 +38,20 @@ export class OtaHttpClient {
       });
     }
     this.clock = opts.clock ?? monotonicUs;
+    this.limiter = opts.limiter;
+    const connect = targetConnector(opts.resolve ?? {}, opts.limiter, opts.tls);
     this.poolOptions = {
       connections: opts.connectionsPerOrigin ?? 64,
       headersTimeout: opts.headersTimeoutMs ?? 10_000,
       bodyTimeout: opts.bodyTimeoutMs ?? 30_000,
+      ...(connect ? { connect } : {}),
     };
+  }
+
+  /** Holds a request while `target.limits` (request rate, bandwidth) say so. */
+  private async paced(bodyBytes: number): Promise<void> {
+    const limiter = this.limiter;
+    if (limiter !== undefined) await limiter.pause(limiter.requestWaitMs(bodyBytes));
   }
 
   /** POST /v1/checkin → the offer (or null). */
@@ -63,9 +75,13 @@ export class OtaHttpClient {
   }
 
   /** GET a firmware image (path or absolute URL), resumable through `opts.cursor`. */
-  downloadFirmware(url: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
+  async downloadFirmware(url: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
     const target = new URL(url, this.base);
-    return downloadFirmware(this.pool(target.origin), target.pathname + target.search, opts, this.clock);
+    await this.paced(0);
+    const limiter = this.limiter;
+    const paced: DownloadOptions =
+      limiter === undefined ? opts : { ...opts, pace: (n) => limiter.pause(limiter.receiveWaitMs(n)) };
+    return downloadFirmware(this.pool(target.origin), target.pathname + target.search, paced, this.clock);
   }
 
   /** Throws TARGET_UNREACHABLE unless GET /healthz answers (any status). */
@@ -103,12 +119,14 @@ export class OtaHttpClient {
     startedUs: number,
   ): Promise<{ result: HttpResult; body: unknown }> {
     const url = new URL(path, this.base);
+    const sent = JSON.stringify(body);
+    await this.paced(Buffer.byteLength(sent));
     try {
       const res = await this.pool(url.origin).request({
         path: url.pathname,
         method: 'POST',
         headers: JSON_HEADERS,
-        body: JSON.stringify(body),
+        body: sent,
       });
       const ok = res.statusCode >= 200 && res.statusCode < 300;
       const text = ok ? await res.body.text() : (await res.body.dump(), '');

@@ -121,6 +121,8 @@ async function receive(
     cursor.offset += bytes.length;
     result.receivedBytes += bytes.length;
     opts.onProgress?.(cursor.offset, started.total);
+    const paced = opts.pace?.(bytes.length);
+    if (paced) await paced; // not reading holds the socket: the sender sees the limit as TCP flow control
   }
   if (expected !== undefined && cursor.offset !== expected) return 'size_mismatch';
   return undefined;

@@ -1,5 +1,7 @@
 // Public types of the live-mode HTTP transport (check-in, status, firmware download). Failures
 // of the backend are results (ok: false + error), never exceptions.
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import type { TargetLimiter } from '../limits/index.js';
 
 export interface HttpTransportOptions {
   /** Origin of the check-in API, e.g. http://127.0.0.1:8080. */
@@ -12,6 +14,12 @@ export interface HttpTransportOptions {
   headersTimeoutMs?: number;
   /** Idle time allowed between body chunks. Default 30 000. */
   bodyTimeoutMs?: number;
+  /** Host name (lower case) → address to connect to instead of DNS (`--resolve`); TLS keeps the name. */
+  resolve?: Readonly<Record<string, string>>;
+  /** `target.limits` (shared with the MQTT side): connects, requests and bytes are paced by it. */
+  limiter?: TargetLimiter;
+  /** https:// targets: ca, cert, key, servername, rejectUnauthorized (`target.tls`). */
+  tls?: TlsConnectionOptions;
 }
 
 export interface HttpResult {
@@ -57,6 +65,8 @@ export interface DownloadOptions {
    */
   expectedBytes?: number;
   onProgress?: (offset: number, totalBytes: number) => void;
+  /** Called per received chunk; reading waits while it returns a promise (a bandwidth limit). */
+  pace?: (bytes: number) => Promise<void> | null;
   /** Abort mid-stream (radio drop, power loss). */
   signal?: AbortSignal;
   intendedUs?: number;

@@ -141,11 +141,22 @@ describe('live mode against the embedded backend', () => {
 });
 
 describe('live mode targets and limits', () => {
-  it('refuses a target that is not on loopback, before sending anything', async () => {
-    const s = await liveScenario({}, { targetMqtt: ['mqtt://10.255.0.1:1883'] });
+  it('a target host name that does not resolve is TARGET_UNREACHABLE (exit 3), before sending anything', async () => {
+    // `.invalid` never resolves (RFC 6761): no DNS query leaves the machine.
+    const s = await liveScenario({}, { targetMqtt: ['mqtt://broker.fleetstorm.invalid:1883'] });
+    const e = await rejection(runResolved(s, { noFiles: true }));
+    expect(e.code).toBe('FLEETSTORM_ERR_TARGET_UNREACHABLE');
+    expect(e.exitCode).toBe(3);
+    expect(e.toLine()).toContain('broker.fleetstorm.invalid');
+    expect(e.toLine()).toContain('--resolve');
+  });
+
+  it('refuses an HTTP target without an MQTT target (the embedded broker would answer instead)', async () => {
+    const s = await liveScenario({}, { targetHttp: 'http://127.0.0.1:9' });
     const e = await rejection(runResolved(s, { noFiles: true }));
     expect(e.code).toBe('FLEETSTORM_ERR_CLI_ARGUMENT');
     expect(e.exitCode).toBe(2);
+    expect(e.fix).toContain('--target-mqtt');
   });
 
   it('fails with TARGET_UNREACHABLE (exit 3) when nothing listens on the loopback target', async () => {
