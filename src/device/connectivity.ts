@@ -51,6 +51,8 @@ export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams):
   const pend = a.pend[d] as number;
   if (pend !== PEND.ok) {
     sh.rec.add(PEND_FAILURE_COUNTER[pend] as number);
+    // A duty-cycled device that woke into an outage: counted once, at its first failed wake.
+    if (pend === PEND.outage && tp.dutyCycle && a.attempt[d] === 0) sh.rec.add(C.outage_wake_failed_total);
     goBackoff(sh, d, t, tp);
     return;
   }
@@ -62,7 +64,8 @@ export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams):
   const flags = a.flags[d] as number;
   if (flags & FLAG.outageTracked) {
     a.flags[d] = flags & ~FLAG.outageTracked;
-    sh.rec.record(H.outage_reconnect_duration_us, t - sh.outageEndUs);
+    const hist = tp.dutyCycle ? H.outage_resume_duration_us : H.outage_reconnect_duration_us;
+    sh.rec.record(hist, t - sh.outageEndUs);
   }
   afterConnected(sh, d, t, tp);
   // Push-discovery devices hear of a pending update when their session comes back.
@@ -99,9 +102,43 @@ export function loseLink(sh: Shard, d: number, disconnectCounter: number): boole
   return wasConnected;
 }
 
-/** At the end of a run: devices an outage disconnected that never came back. */
+/**
+ * What an outage tracks a device as: a persistent device connected when it began, or a
+ * duty-cycled device online then (asleep, waking or connected), whose recovery is its next
+ * successful session.
+ */
+export function outageTrackCounter(tp: TypeParams): number {
+  return tp.dutyCycle ? C.outage_sleeping_devices_total : C.outage_tracked_devices_total;
+}
+
+/** At the end of a run: devices an outage tracked that never had a session again. */
 export function countNotReconnected(sh: Shard): void {
+  let persistent = 0;
+  let sleeping = 0;
+  for (let d = 0; d < sh.st.size; d++) {
+    if (!((sh.a.flags[d] as number) & FLAG.outageTracked)) continue;
+    if ((sh.st.types[sh.a.type[d] as number] as TypeParams).dutyCycle) sleeping++;
+    else persistent++;
+  }
+  sh.rec.add(C.outage_not_reconnected_total, persistent);
+  sh.rec.add(C.outage_not_resumed_total, sleeping);
+}
+
+/**
+ * An outage begins: duty-cycled devices online but not connected (asleep, waking, backing off)
+ * are tracked too, so a sleeping fleet has a recovery time. Returns how many.
+ */
+export function trackSleepers(sh: Shard): number {
+  const a = sh.a;
   let n = 0;
-  for (let d = 0; d < sh.st.size; d++) if ((sh.a.flags[d] as number) & FLAG.outageTracked) n++;
-  sh.rec.add(C.outage_not_reconnected_total, n);
+  for (let d = 0; d < sh.st.size; d++) {
+    const c = a.conn[d] as number;
+    if (c !== CS.sleeping && c !== CS.connecting && c !== CS.backoff) continue;
+    if (!(sh.st.types[a.type[d] as number] as TypeParams).dutyCycle) continue;
+    if ((a.flags[d] as number) & FLAG.outageTracked) continue;
+    a.flags[d] = (a.flags[d] as number) | FLAG.outageTracked;
+    sh.rec.add(C.outage_sleeping_devices_total);
+    n++;
+  }
+  return n;
 }

@@ -2,7 +2,7 @@
 // faults change the shard's view of the backend; device faults hit the selected devices.
 import { META, FLAG, PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
-import { goBackoff, loseLink } from '../device/connectivity.js';
+import { goBackoff, loseLink, outageTrackCounter, trackSleepers } from '../device/connectivity.js';
 import { interruptDownload, radioDrop } from '../device/ota.js';
 import { failAttempt } from '../device/ota-install.js';
 import type { TypeParams } from '../device/params.js';
@@ -107,14 +107,14 @@ export function applyEnd(sh: Shard, occ: Occurrence, t: number): void {
 /** Virtual outage: the broker drops every session; devices notice at once and back off. */
 export function outageStart(sh: Shard, occ: Occurrence, t: number): void {
   const a = sh.a;
-  let dropped = 0;
+  let dropped = trackSleepers(sh); // before the loop turns connected devices into backing-off ones
   for (let d = 0; d < sh.st.size; d++) {
     const c = a.conn[d] as number;
     const tp = sh.st.types[a.type[d] as number] as TypeParams;
     if (c === CS.connected) {
       loseLink(sh, d, C['mqtt_disconnects_total{reason="outage"}']);
       a.flags[d] = ((a.flags[d] as number) | FLAG.outageTracked) & ~FLAG.halfOpen;
-      sh.rec.add(C.outage_tracked_devices_total);
+      sh.rec.add(outageTrackCounter(tp));
       a.attempt[d] = 0;
       goBackoff(sh, d, t, tp);
       dropped++;

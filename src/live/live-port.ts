@@ -2,6 +2,7 @@
 // faults through the embedded backend's fault switches. Answers arrive later; the callbacks in
 // mqtt-side.ts and http-side.ts bring the device's pending event forward to "now".
 import type { Shard } from '../core/shard.js';
+import { trackSleepers } from '../device/connectivity.js';
 import type { TypeParams } from '../device/params.js';
 import type { BackendPort } from '../device/port.js';
 import type { Occurrence } from '../faults/plan.js';
@@ -63,7 +64,12 @@ export function createLivePort(p: LivePortParts): BackendPort {
       p.http ? p.http.downloadStart(sh, d, t, tp) : -1,
     downloadStop: (sh: Shard, d: number) =>
       p.http ? p.http.downloadStop(sh, d) : (sh.a.dlBytes[d] as number),
-    backendFault: (_sh: Shard, occ: Occurrence, _t: number, phase: 'start' | 'end') =>
-      backendFault(p, seen, occ, phase),
+    backendFault: (sh: Shard, occ: Occurrence, _t: number, phase: 'start' | 'end') => {
+      // Every shard tracks its own sleeping devices; the switch itself flips once.
+      if (occ.fault.type === 'backend-outage' && phase === 'start') {
+        sh.faultHits[occ.fault.index] = (sh.faultHits[occ.fault.index] as number) + trackSleepers(sh);
+      }
+      backendFault(p, seen, occ, phase);
+    },
   };
 }

@@ -5,7 +5,7 @@
 import { realTimers, wallClockMs, type TimerHandle } from '../clock/real-clock.js';
 import { FLAG, PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
-import { goBackoff, loseLink } from '../device/connectivity.js';
+import { goBackoff, loseLink, outageTrackCounter } from '../device/connectivity.js';
 import type { TypeParams } from '../device/params.js';
 import { C, CS, H } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
@@ -297,7 +297,7 @@ export class LiveMqtt implements MqttHandler {
     a.flags[d] = (a.flags[d] as number) & ~FLAG.halfOpen;
     if (out !== null) {
       a.flags[d] = (a.flags[d] as number) | FLAG.outageTracked;
-      sh.rec.add(C.outage_tracked_devices_total);
+      sh.rec.add(outageTrackCounter(this.ctx.typeOf(sh, d)));
       sh.faultHits[out.faultIndex] = (sh.faultHits[out.faultIndex] as number) + 1;
     }
     a.attempt[d] = 0;

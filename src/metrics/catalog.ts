@@ -15,6 +15,8 @@ export const HISTOGRAMS = [
   'ota_commit_since_rollout_start_us',
   /** Live mode: how late the generator fired an event against its intended time. */
   'generator_lag_us',
+  /** Per duty-cycled device online before an outage: outage end → its next successful session. */
+  'outage_resume_duration_us',
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
@@ -160,5 +162,6 @@ export const DERIVED = [
   'fleet_on_target_ratio',
   'fleet_online_ratio',
   'devices_total',
+  'fleet_resume_duration_us',
 ] as const;
 export type DerivedName = (typeof DERIVED)[number];

@@ -76,6 +76,7 @@ function onTargetRatio(inp: DerivedInputs): number | null {
 }
 
 const RECOVERY: HistogramName = 'outage_reconnect_duration_us';
+const RESUME: HistogramName = 'outage_resume_duration_us';
 const CONVERGENCE: HistogramName = 'ota_commit_since_rollout_start_us';
 
 export function computeDerived(inp: DerivedInputs): DerivedValues {
@@ -89,6 +90,10 @@ export function computeDerived(inp: DerivedInputs): DerivedValues {
     fleet_recovery_duration_us: quorumDurationUs(
       inp.histogram(RECOVERY),
       inp.counter('outage_tracked_devices_total'),
+    ),
+    fleet_resume_duration_us: quorumDurationUs(
+      inp.histogram(RESUME),
+      inp.counter('outage_sleeping_devices_total'),
     ),
     fleet_convergence_duration_us: quorumDurationUs(
       inp.histogram(CONVERGENCE),
@@ -108,6 +113,13 @@ function quorumReason(what: string, hist: JsHistogram, total: number, noneText: 
   return `only ${hist.totalCount} of ${total} ${what} (${FLEET_QUORUM_PERCENT}% needs ${need})`;
 }
 
+/** A duty-cycled fleet has no connected devices to track: point at what measures it instead. */
+function sleepersHint(m: MetricsReader): string {
+  const sleeping = m.counter('outage_sleeping_devices_total');
+  if (sleeping === 0) return 'no outage with connected devices';
+  return `no outage with connected persistent devices; ${sleeping} duty-cycled devices were online: see fleet_resume_duration_us, outage_not_resumed_total`;
+}
+
 /** Why a derived value is null, for threshold messages. */
 export function explainMissingDerived(name: DerivedName, m: MetricsReader): string {
   switch (name) {
@@ -122,7 +134,14 @@ export function explainMissingDerived(name: DerivedName, m: MetricsReader): stri
         'tracked devices reconnected after the outage',
         m.histogram(RECOVERY),
         m.counter('outage_tracked_devices_total'),
-        'no outage with connected devices',
+        sleepersHint(m),
+      );
+    case 'fleet_resume_duration_us':
+      return quorumReason(
+        'duty-cycled devices had a session after the outage',
+        m.histogram(RESUME),
+        m.counter('outage_sleeping_devices_total'),
+        'no outage with duty-cycled devices online',
       );
     case 'fleet_convergence_duration_us':
       return quorumReason(

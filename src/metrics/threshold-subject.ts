@@ -48,7 +48,13 @@ const SUBJECTS: Readonly<Record<string, Subject>> = {
   outage_tracked_devices_total: OUTAGE,
   outage_not_reconnected_total: {
     counter: 'outage_tracked_devices_total',
-    why: 'no outage with connected devices',
+    why: 'no outage with connected persistent devices (duty-cycled ones: outage_not_resumed_total)',
+  },
+  outage_sleeping_devices_total: OUTAGE,
+  outage_wake_failed_total: OUTAGE,
+  outage_not_resumed_total: {
+    counter: 'outage_sleeping_devices_total',
+    why: 'no outage with duty-cycled devices online',
   },
 };
 

@@ -78,7 +78,7 @@ function outagePossible(s: ResolvedScenario): boolean {
 
 const LIVE_ONLY = ['mqtt_e2e_delivery_duration_us', 'generator_lag_us'];
 const ROLLOUT_METRIC = /(^|\()\s*(ota_|fleet_convergence|fleet_on_target)/;
-const OUTAGE_METRIC = /(^|\()\s*(outage_|fleet_recovery)/;
+const OUTAGE_METRIC = /(^|\()\s*(outage_|fleet_recovery|fleet_resume)/;
 
 function thresholdWarning(s: ResolvedScenario, t: ThresholdConfig, rolloutOk: boolean): string | null {
   if (t.allowEmpty === true) return null;

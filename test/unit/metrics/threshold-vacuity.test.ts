@@ -60,6 +60,6 @@ describe('thresholds on what never happened', () => {
       metrics(0),
     );
     expect(r).toMatchObject({ ok: false, observed: null });
-    expect(r?.message).toContain('no data: no outage with connected devices');
+    expect(r?.message).toContain('no data: no outage with connected persistent devices');
   });
 });
