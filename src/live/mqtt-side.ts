@@ -257,6 +257,10 @@ export class LiveMqtt implements MqttHandler {
     });
   }
 
+  onPublishResent(): void {
+    this.ctx.rec.add(C.mqtt_publish_resent_total);
+  }
+
   onPublishFail(id: number, _token: number, reason: PublishFailReason): void {
     this.qosFailed++;
     this.endLinger(id);

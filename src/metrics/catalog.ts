@@ -62,6 +62,11 @@ export const COUNTERS = [
   'mqtt_publish_failed_total{reason="rejected"}',
   'mqtt_publish_failed_total{reason="lost"}',
   'mqtt_publish_failed_total{reason="disconnected"}',
+  /**
+   * Live mode, kept sessions: QoS 1/2 publishes in flight at a drop, sent again (DUP) after a
+   * CONNACK with session present; never counted again in mqtt_publish_total.
+   */
+  'mqtt_publish_resent_total',
   'mqtt_delivered_total',
   'telemetry_skipped_total',
   'battery_flat_total',

@@ -47,7 +47,7 @@ export function dominantFailure(
     (best, d) => (best === null || d.count > best.count ? d : best),
     null,
   );
-  const detail = top !== null && top.count * 2 >= count ? top.detail : null;
+  const detail = top !== null && top.count * 2 > count ? top.detail : null;
   return { reason, count, failures, attempts: f.attempts, detail };
 }
 

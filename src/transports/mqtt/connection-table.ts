@@ -53,6 +53,8 @@ export class ConnectionTable {
   frozen = new Uint8Array(0);
   /** 1 when the connection speaks MQTT 5 (the pool's default, or the connect's own version). */
   v5 = new Uint8Array(0);
+  /** 1 when the session outlives the connection (clean session / clean start off). */
+  keep = new Uint8Array(0);
   /** Effective in-flight limit (min of the pool's and the broker's Receive Maximum). */
   window = new Uint8Array(0);
   keepaliveUs = new Float64Array(0);
@@ -112,6 +114,7 @@ export class ConnectionTable {
     this.phase = grownU8(this.phase, n);
     this.frozen = grownU8(this.frozen, n);
     this.v5 = grownU8(this.v5, n);
+    this.keep = grownU8(this.keep, n);
     this.window = grownU8(this.window, n);
     this.keepaliveUs = grownF64(this.keepaliveUs, n);
     this.lastSendUs = grownF64(this.lastSendUs, n);

@@ -2,6 +2,7 @@
 // ends (closeSlot), so every connect() gets exactly one onClose whatever path ends it.
 import { ConnectionTable, PHASE, type SlotSocket } from './connection-table.js';
 import { INFLIGHT, InflightTable } from './inflight.js';
+import { SessionStore } from './session-store.js';
 import { CONNECT_FAILURE, type CloseReason, type MqttHandler, type MqttPoolStats } from './types.js';
 
 /** How closeSlot treats the socket. */
@@ -18,6 +19,8 @@ export type SocketEnd = (typeof SOCKET_END)[keyof typeof SOCKET_END];
 export class PoolCore {
   readonly table = new ConnectionTable();
   readonly inflight: InflightTable;
+  /** Publishes of kept sessions held across a reconnect (resent with DUP when the session is present). */
+  readonly sessions = new SessionStore();
   readonly socketErrors: Record<string, number> = {};
   readonly tlsErrors: Record<string, number> = {};
   readonly tlsErrorMessages: Record<string, string> = {};
@@ -59,7 +62,10 @@ export class PoolCore {
     };
   }
 
-  /** Ends a connection: detach the socket, fail what is in flight, free the id, then onClose. */
+  /**
+   * Ends a connection: detach the socket, fail what is in flight (a kept session holds its
+   * publishes for the next CONNACK instead), free the id, then onClose.
+   */
   closeSlot(slot: number, reason: CloseReason, code: number, end: SocketEnd): void {
     const t = this.table;
     const id = t.ids[slot] as number;
@@ -70,7 +76,8 @@ export class PoolCore {
       endSocket(socket, end);
     }
     t.sockets[slot] = undefined;
-    this.failInflight(slot, id);
+    if (t.keep[slot] === 1) this.sessions.hold(this, slot, id);
+    else this.failInflight(slot, id);
     if (wasConnecting && reason !== 'refused') {
       this.handler.onConnack(
         id,
@@ -104,7 +111,7 @@ export class PoolCore {
     }
   }
 
-  private failEntry(i: number, id: number, reason: 'timeout' | 'disconnected'): void {
+  failEntry(i: number, id: number, reason: 'timeout' | 'disconnected'): void {
     const f = this.inflight;
     const wasSubscribe = f.state[i] === INFLIGHT.suback;
     const token = f.token[i] as number;

@@ -63,6 +63,7 @@ export class IncomingDispatcher implements FrameSink {
     table.phase[slot] = PHASE.connected;
     table.connected++;
     const sessionPresent = ((data[s] as number) & 0x01) === 1; // [MQTT-3.2.2-2]
+    this.core.sessions.resume(this.core, slot, table.ids[slot] as number, sessionPresent);
     handler.onConnack(table.ids[slot] as number, true, 0, latencyUs, sessionPresent);
   }
 
@@ -101,6 +102,7 @@ export class IncomingDispatcher implements FrameSink {
       return;
     }
     inflight.state[i] = INFLIGHT.pubcomp;
+    if (inflight.packets.size > 0) inflight.packets.delete(i); // a resend is PUBREL from here on
     this.core.send(slot, encodeAck(PACKET.pubrel, pid), this.nowUs);
   }
 

@@ -14,6 +14,11 @@ export class InflightTable {
   state = new Uint8Array(0);
   /** Entries in use per slot. */
   count = new Uint8Array(0);
+  /**
+   * The encoded PUBLISH of entries on kept sessions (clean session off), by entry index, so it
+   * can be sent again with DUP after a reconnect [MQTT-4.4.0-1]. Empty for clean sessions.
+   */
+  readonly packets = new Map<number, Buffer>();
   private capacity = 0;
   private seq = 0;
   private readonly seqCount: number;
@@ -62,7 +67,15 @@ export class InflightTable {
     return this.pid[i] === pid && this.state[i] !== INFLIGHT.free ? i : -1;
   }
 
+  /** Takes entry `i` of `slot` again with the packet id it had on the session's last connection. */
+  restore(i: number, slot: number, pid: number, state: InflightState): void {
+    this.state[i] = state;
+    this.pid[i] = pid;
+    this.count[slot] = (this.count[slot] as number) + 1;
+  }
+
   free(i: number): void {
+    if (this.packets.size > 0) this.packets.delete(i);
     this.state[i] = INFLIGHT.free;
     const slot = Math.floor(i / this.width);
     this.count[slot] = (this.count[slot] as number) - 1;

@@ -104,6 +104,8 @@ export class MqttConnectionPool {
     table.lastRecvUs[slot] = now;
     const version = opts.protocolVersion ?? (this.core.v5 ? 5 : 4);
     table.v5[slot] = version === 5 ? 1 : 0;
+    table.keep[slot] = opts.clean === false ? 1 : 0;
+    if (opts.clean !== false) this.core.sessions.discard(this.core, id); // a clean start drops what was held
     const open = (): void => {
       const socket = this.dialer.open(where, slot, id, opts.secureContext);
       table.sockets[slot] = socket;
@@ -138,6 +140,7 @@ export class MqttConnectionPool {
     if (i < 0) return PUBLISH_RESULT.windowFull;
     const { inflight } = this.core;
     const packet = encodePublish(topic, payload, qos, inflight.pid[i] as number, this.core.isV5(slot));
+    if (this.core.table.keep[slot] === 1) inflight.packets.set(i, packet); // resent with DUP after a drop
     this.core.send(slot, packet, inflight.sentUs[i]);
     return PUBLISH_RESULT.sent;
   }
@@ -214,6 +217,7 @@ export class MqttConnectionPool {
     for (let slot = 0; slot < table.highWater; slot++) {
       if (table.phase[slot] !== PHASE.free) this.core.closeSlot(slot, 'local', 0, SOCKET_END.destroy);
     }
+    this.core.sessions.close(this.core); // publishes held for a reconnect that will not come
     this.stopTicking();
   }
 

@@ -71,6 +71,11 @@ export interface MqttHandler {
   /** PUBACK (QoS 1) or PUBCOMP (QoS 2). Latency is from the intended publish time. */
   onPublishAck(id: number, token: number, latencyUs: number): void;
   onPublishFail?(id: number, token: number, reason: PublishFailReason, reasonCode: number): void;
+  /**
+   * A kept session's publish, in flight when its last connection dropped, was sent again (DUP)
+   * after a CONNACK with session present. Its ack or failure still comes, once.
+   */
+  onPublishResent?(id: number, token: number): void;
   /** SUBACK: `granted` is the first return code (QoS granted, or ≥ 0x80 on failure). */
   onSubAck?(id: number, token: number, granted: number, latencyUs: number): void;
   /** Incoming PUBLISH (commands). `payload` is a copy the handler may keep. */

@@ -8,19 +8,21 @@ export interface Connack {
   ok: boolean;
   code: number;
   latencyUs: number;
+  sessionPresent: boolean;
 }
 
 export class RecordingHandler implements MqttHandler {
   connacks: Connack[] = [];
   acks: { id: number; token: number; latencyUs: number }[] = [];
   fails: { id: number; token: number; reason: PublishFailReason; code: number }[] = [];
+  resent: { id: number; token: number }[] = [];
   subacks: { id: number; token: number; granted: number }[] = [];
   messages: { id: number; topic: string; payload: string; qos: QoS }[] = [];
   closes: { id: number; reason: CloseReason; code: number }[] = [];
   private waiters: (() => void)[] = [];
 
-  onConnack(id: number, ok: boolean, code: number, latencyUs: number): void {
-    this.connacks.push({ id, ok, code, latencyUs });
+  onConnack(id: number, ok: boolean, code: number, latencyUs: number, sessionPresent: boolean): void {
+    this.connacks.push({ id, ok, code, latencyUs, sessionPresent });
     this.wake();
   }
   onPublishAck(id: number, token: number, latencyUs: number): void {
@@ -29,6 +31,10 @@ export class RecordingHandler implements MqttHandler {
   }
   onPublishFail(id: number, token: number, reason: PublishFailReason, code: number): void {
     this.fails.push({ id, token, reason, code });
+    this.wake();
+  }
+  onPublishResent(id: number, token: number): void {
+    this.resent.push({ id, token });
     this.wake();
   }
   onSubAck(id: number, token: number, granted: number): void {
