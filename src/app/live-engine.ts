@@ -3,6 +3,7 @@
 // process per shard, each of which runs this engine. Checks the run can work before it starts (speed, loopback targets,
 // reachability, open files), starts the embedded backend when no target is given, runs the
 // live driver and closes everything, whatever happened.
+import { insecureWarning } from '../scenario/resolve-tls.js';
 import { randomUUID } from 'node:crypto';
 import { wallClockMs } from '../clock/real-clock.js';
 import { ToolError } from '../errors/tool-error.js';
@@ -50,6 +51,13 @@ function warnings(f: LiveFleet, s: ResolvedScenario, subscribed: boolean): strin
     );
   for (const type of f.skippedFaults)
     out.push(`${type} needs the embedded backend: counted but not applied to the external target`);
+  const insecure = insecureWarning(s.target.tls);
+  if (insecure !== null) out.push(insecure);
+  const badCerts = f.mqtt.deviceCertFailures;
+  if (badCerts > 0)
+    out.push(
+      `${badCerts} connects could not read the device's own certificate or key (connected without it)`,
+    );
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The live fleet in one process: shards allocated and initialised in-process (no workers) with
 // the live port in their static part, plus the MQTT/HTTP halves and the subscriber.
+import { DeviceCertificates, loadTargetTls, tlsBaseDir } from './tls-files.js';
 import { Shard, type ShardStatic } from '../core/shard.js';
 import { initShard } from '../core/shard-init.js';
 import { modelShare } from '../backend-model/share.js';
@@ -61,6 +62,14 @@ export function buildLiveFleet(
     sources: secretSourcesOf(s),
   });
   const limits = liveLimits(s, ctx, targets.mqttUrls.length);
+  const tlsDir = tlsBaseDir(s);
+  const tlsOptions = loadTargetTls(s.target.tls, tlsDir);
+  const deviceCerts = DeviceCertificates.of(
+    typeOrder(s).map((n) => s.deviceTypes[n] as DeviceType),
+    tlsDir,
+    tlsOptions,
+    runTag,
+  );
   const mqtt = new LiveMqtt(ctx, {
     targets: targets.proxied?.deviceMqttUrls ?? targets.mqttUrls,
     maxConcurrent: limits.mqttMaxConcurrent,
@@ -68,6 +77,8 @@ export function buildLiveFleet(
     connectTimeoutMs: Math.ceil(maxTimeoutUs / 1000),
     identity,
     ...limits.mqtt,
+    ...(tlsOptions ? { tls: tlsOptions } : {}),
+    deviceCerts,
   });
   const httpUrl = targets.proxied?.deviceHttpUrl ?? targets.httpUrl;
   const http =
@@ -75,6 +86,7 @@ export function buildLiveFleet(
       ? null
       : new LiveHttp(ctx, httpUrl, versionTable(s), {
           ...limits.http,
+          ...(tlsOptions ? { tls: tlsOptions } : {}),
         });
   const port = createLivePort({
     ctx,
@@ -104,7 +116,10 @@ export function buildLiveFleet(
     shards.push(sh);
   }
   ctx.shards = shards;
-  const subscriber = new E2eSubscriber(rec, () => clock.realNow(), topicPrefix, s.target.resolve);
+  if (deviceCerts)
+    for (const sh of shards)
+      for (let d = 0; d < sh.st.size; d++) deviceCerts.assertPresent(sh.globalId(d), sh.a.type[d] as number);
+  const subscriber = new E2eSubscriber(rec, () => clock.realNow(), topicPrefix, s.target.resolve, tlsOptions);
   const allQos1 = types.every((t) => t.qos >= 1);
   return { setup, ctx, shards, mqtt, http, subscriber, outcomes, skippedFaults, allQos1, identity };
 }

@@ -2,6 +2,8 @@
 // place in the run), a cap on concurrent sockets with a FIFO of waiting connects, and the
 // pool's callbacks turned back into device state (CONNACK → wake the device now; a dropped
 // link → lose it and back off).
+import type { SecureContext, ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import type { DeviceCertificates } from './tls-files.js';
 import { realTimers, wallClockMs, type TimerHandle } from '../clock/real-clock.js';
 import { FLAG, PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
@@ -42,6 +44,10 @@ export interface LiveMqttOptions {
   pool?: Pick<MqttPoolOptions, 'hostAddresses' | 'connectGate'>;
   /** `target.limits`: publishes and their bytes are paced; `connectionWaited` counts socket waits. */
   limiter?: Pick<TargetLimiter, 'publishWaitMs' | 'connectionWaited'>;
+  /** `target.tls` as the pool's TLS options (mqtts://, wss://), read by src/live/tls-files.ts. */
+  tls?: TlsConnectionOptions;
+  /** Client certificates per device (`connectivity.tls`): a secure context built per connect. */
+  deviceCerts?: DeviceCertificates | null;
 }
 
 export class LiveMqtt implements MqttHandler {
@@ -85,6 +91,7 @@ export class LiveMqtt implements MqttHandler {
       ackTimeoutMs: 10_000,
       ...(opts.localAddresses ? { localAddresses: opts.localAddresses } : {}),
       ...opts.pool,
+      ...(opts.tls ? { tls: opts.tls } : {}),
     });
   }
 
@@ -120,6 +127,7 @@ export class LiveMqtt implements MqttHandler {
     const gid = sh.globalId(this.ctx.localOf(sh, id));
     this.pool.connect(id, targets[gid % targets.length] as string, {
       ...this.who(sh, id, gid),
+      ...this.ownCertificate(sh, id, gid),
       protocolVersion: tp.mqttVersion,
       clean: tp.cleanSession,
       // A kept MQTT 5 session needs an expiry, or it ends with the connection [MQTT-3.1.2-11].
@@ -325,6 +333,19 @@ export class LiveMqtt implements MqttHandler {
       sh.a.connDue[d] = this.ctx.answerAt();
       sh.reschedule(d);
     }
+  }
+
+  /** Connects whose device certificate files could not be used (warned in the report). */
+  get deviceCertFailures(): number {
+    return this.opts.deviceCerts?.failures ?? 0;
+  }
+
+  /** The device's own TLS identity when its type has certificates (read now, held by the socket). */
+  private ownCertificate(sh: Shard, id: number, gid: number): { secureContext?: SecureContext } {
+    const certs = this.opts.deviceCerts;
+    if (!certs) return {};
+    const ctx = certs.contextFor(gid, sh.a.type[this.ctx.localOf(sh, id)] as number);
+    return ctx === undefined ? {} : { secureContext: ctx };
   }
 
   /** The CONNECT's client id, username and password, filled for this device and attempt. */

@@ -1,4 +1,5 @@
 // Device type: parsed (units as strings) → DeviceType (µs, bytes, mA, ratios). Pure.
+import { resolveDeviceTls } from './resolve-tls.js';
 import { ToolError } from '../errors/tool-error.js';
 import { resolveIdentity } from './resolve-identity.js';
 import type { BackoffParsed, DeviceTypeParsed } from './schema-device.js';
@@ -133,6 +134,7 @@ export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): De
       sessionExpiryUs: parseDurationUs(c['session-expiry'], at('connectivity.session-expiry')),
       backoff: resolveBackoff(c.backoff, at, 'connectivity.backoff'),
       identity: resolveIdentity(c, at),
+      tls: resolveDeviceTls(c.tls, at),
     },
     telemetry: resolveTelemetry(d.telemetry, at),
     ota: resolveOta(d.ota, at),

@@ -19,6 +19,7 @@ import {
   typeError,
 } from './schema-fields.js';
 import { identityShape } from './schema-identity.js';
+import { deviceTlsSchema } from './schema-tls.js';
 
 interface BackoffDefaults {
   policy: (typeof BACKOFF_POLICIES)[number];
@@ -125,6 +126,9 @@ const connectivitySchema = z.strictObject({
     'Reconnect backoff. Default: full jitter, 1s base, 5m cap, ×2.',
   ),
   ...identityShape,
+  tls: deviceTlsSchema
+    .optional()
+    .describe('Live mode, TLS targets: a client certificate per device from path templates (`certs/{id}.pem`).'),
 });
 
 const telemetrySchema = z.strictObject({

@@ -29,6 +29,7 @@ export class MqttConnectionPool {
   private readonly targets = new Map<string, MqttTarget>();
   private ticker: TimerHandle | undefined;
   private readonly dialer: StreamDialer;
+  private readonly tlsOptions: MqttPoolOptions['tls'];
   private readonly hostAddresses: Readonly<Record<string, string>>;
   private readonly connectGate: ((open: () => void) => void) | undefined;
 
@@ -50,6 +51,7 @@ export class MqttConnectionPool {
     };
     this.hostAddresses = opts.hostAddresses ?? {};
     this.connectGate = opts.connectGate;
+    this.tlsOptions = opts.tls;
     this.dialer = new StreamDialer(
       this.core,
       socketListeners(this.events),
@@ -246,6 +248,7 @@ export class MqttConnectionPool {
       target = parseMqttUrl(url);
       const address = this.hostAddresses[target.host.toLowerCase()];
       if (address !== undefined) target.address = address;
+      if (target.tls && this.tlsOptions !== undefined) target.tlsOptions = this.tlsOptions;
       this.targets.set(url, target);
     }
     return target;

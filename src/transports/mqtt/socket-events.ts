@@ -43,7 +43,8 @@ export class SocketEvents {
     const tls = isTlsError(err);
     const counts = tls ? this.core.tlsErrors : this.core.socketErrors;
     counts[code] = (counts[code] ?? 0) + 1;
-    if (tls) this.core.tlsErrorMessages[code] ??= err.message;
+    // OpenSSL errors carry a short `reason` (e.g. `tlsv13 alert certificate required`)
+    if (tls) this.core.tlsErrorMessages[code] ??= (err as { reason?: string }).reason ?? err.message;
     const slot = socket.fsSlot;
     if (slot < 0) return;
     if (tls) this.core.endingFailure = CONNECT_FAILURE.tls;

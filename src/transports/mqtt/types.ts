@@ -114,6 +114,8 @@ export interface MqttPoolOptions {
    * later: a connect-rate limit). The connect timeout and latency run from connect().
    */
   connectGate?: (open: () => void) => void;
+  /** TLS options of every mqtts:// / wss:// target given by URL (ca, cert, key, servername, rejectUnauthorized, ALPNProtocols). */
+  tls?: TlsConnectionOptions;
 }
 
 export interface MqttTarget {
