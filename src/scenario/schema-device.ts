@@ -128,7 +128,9 @@ const connectivitySchema = z.strictObject({
   ...identityShape,
   tls: deviceTlsSchema
     .optional()
-    .describe('Live mode, TLS targets: a client certificate per device from path templates (`certs/{id}.pem`).'),
+    .describe(
+      'Live mode, TLS targets: a client certificate per device from path templates (`certs/{id}.pem`).',
+    ),
 });
 
 const telemetrySchema = z.strictObject({
