@@ -1,7 +1,8 @@
 // Who each device says it is on CONNECT: client id, username and password per device type,
 // filled from device facts at each connect. Built once per live run; the secrets it reads stay in
 // this object (and in the redactor's memory), never in the scenario or the report. A generated
-// token is kept per device until shortly before it expires, as a device keeps its token.
+// token is kept per device until shortly before it expires, as a device keeps its token; token
+// lifetimes run in real (wall-clock) time, because the broker checks them against its clock.
 import type { DeviceType } from '../scenario/types.js';
 import { rememberSecret } from '../secrets/redact.js';
 import type { SecretSources } from '../secrets/refs.js';
@@ -74,8 +75,8 @@ export class FleetIdentity {
   private readonly urls: UrlCredentials[];
   private readonly seq: Uint32Array;
   private readonly tokens: (string | undefined)[];
-  /** Wall-clock ms each device's token expires (Infinity: no token). */
-  readonly tokenExpMs: Float64Array;
+  /** Wall-clock ms from which each device's token is renewed (Infinity: no token). */
+  readonly renewAtMs: Float64Array;
   private readonly facts: DeviceFacts = { index: 0, type: '', id: '', shard: 0, run: '', seq: 0 };
 
   constructor(private readonly o: FleetIdentityOptions) {
@@ -83,12 +84,15 @@ export class FleetIdentity {
     this.urls = o.targets.map(urlCredentials);
     this.seq = new Uint32Array(o.devices);
     this.tokens = new Array<string | undefined>(o.devices);
-    this.tokenExpMs = new Float64Array(o.devices).fill(Infinity);
+    this.renewAtMs = new Float64Array(o.devices).fill(Infinity);
   }
 
-  /** True when some device type's password is a token that expires. */
-  get expires(): boolean {
-    return this.types.some((t) => t.password !== null && Number.isFinite(t.password.lifetimeMs));
+  /** How often to look for tokens to renew (ms); null when no password expires. */
+  get renewCheckMs(): number | null {
+    const lives = this.types.flatMap((t) =>
+      t.password !== null && Number.isFinite(t.password.lifetimeMs) ? [t.password.lifetimeMs] : [],
+    );
+    return lives.length === 0 ? null : Math.min(1000, ...lives.map((ms) => ms / 10));
   }
 
   /** The CONNECT fields of connection `id` (global index `index`) at wall-clock `nowMs`. */
@@ -108,7 +112,10 @@ export class FleetIdentity {
     const username = t.username?.(f) ?? url.username;
     if (username !== undefined) out.username = username;
     const password = t.password === null ? url.password : this.password(id, t.password, nowMs);
-    if (password !== undefined) out.password = password;
+    if (password !== undefined) {
+      out.password = password;
+      out.username ??= ''; // 3.1.1 has no password without a username [MQTT-3.1.2-22]
+    }
     return out;
   }
 
@@ -132,20 +139,22 @@ export class FleetIdentity {
     const out: Omit<ConnectIdentity, 'clientId'> = {};
     const username = t.username?.(f);
     if (username !== undefined) out.username = username;
-    if (t.password !== null) out.password = t.password.make(f, nowMs);
+    if (t.password !== null) {
+      out.password = t.password.make(f, nowMs);
+      out.username ??= '';
+    }
     return out;
   }
 
   private password(id: number, p: PasswordMaker, nowMs: number): string {
     if (!Number.isFinite(p.lifetimeMs)) return p.make(this.facts, nowMs);
     const cached = this.tokens[id];
-    // A token is replaced when less than a tenth of its life (at most a minute) is left.
-    const marginMs = Math.min(60_000, p.lifetimeMs / 10);
-    if (cached !== undefined && nowMs < (this.tokenExpMs[id] as number) - marginMs) return cached;
+    if (cached !== undefined && nowMs < (this.renewAtMs[id] as number)) return cached;
     const token = p.make(this.facts, nowMs);
     this.tokens[id] = token;
-    // As the token says (`exp` / `se`: whole seconds).
-    this.tokenExpMs[id] = (Math.floor(nowMs / 1000) + Math.max(1, Math.floor(p.lifetimeMs / 1000))) * 1000;
+    // Renewed while a fifth of its life (at most a minute) is left, so never presented expired.
+    const expMs = (Math.floor(nowMs / 1000) + Math.max(1, Math.floor(p.lifetimeMs / 1000))) * 1000;
+    this.renewAtMs[id] = expMs - Math.min(60_000, p.lifetimeMs / 5);
     return token;
   }
 }

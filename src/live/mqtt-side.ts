@@ -80,8 +80,9 @@ export class LiveMqtt implements MqttHandler {
     this.phase = new Uint8Array(n);
     this.queued = new Uint8Array(n);
     this.intendedV = new Float64Array(n);
-    if (opts.identity.expires) {
-      this.renewTimer = realTimers.setInterval(() => this.renewExpiredTokens(), 1000);
+    const renewMs = opts.identity.renewCheckMs;
+    if (renewMs !== null) {
+      this.renewTimer = realTimers.setInterval(() => this.renewExpiredTokens(), renewMs);
       this.renewTimer.unref?.();
     }
     this.pool = new MqttConnectionPool({
@@ -317,24 +318,6 @@ export class LiveMqtt implements MqttHandler {
     sh.reschedule(d);
   }
 
-  /** Connected devices whose token expired reconnect with a fresh one, as a device SDK renews it. */
-  private renewExpiredTokens(): void {
-    const exp = this.opts.identity.tokenExpMs;
-    const nowMs = wallClockMs();
-    for (let id = 0; id < exp.length; id++) {
-      if ((exp[id] as number) > nowMs || this.phase[id] !== PHASE.connected || this.ctx.closing) continue;
-      const sh = this.ctx.shardOf(id);
-      const d = this.ctx.localOf(sh, id);
-      if (sh.a.conn[d] !== CS.connected) continue;
-      this.release(sh, d, true);
-      sh.rec.add(C['mqtt_disconnects_total{reason="token_expiry"}']);
-      sh.setConn(d, CS.backoff);
-      sh.a.attempt[d] = 0;
-      sh.a.connDue[d] = this.ctx.answerAt();
-      sh.reschedule(d);
-    }
-  }
-
   /** Connects whose device certificate files could not be used (warned in the report). */
   get deviceCertFailures(): number {
     return this.opts.deviceCerts?.failures ?? 0;
@@ -352,6 +335,24 @@ export class LiveMqtt implements MqttHandler {
   private who(sh: Shard, id: number, gid: number): ConnectIdentity {
     const type = sh.a.type[this.ctx.localOf(sh, id)] as number;
     return this.opts.identity.forConnect(id, gid, type, gid % this.opts.targets.length, wallClockMs());
+  }
+
+  /** Connected devices whose token is about to expire reconnect with a fresh one, as a device SDK does. */
+  private renewExpiredTokens(): void {
+    const renewAt = this.opts.identity.renewAtMs;
+    const nowMs = wallClockMs();
+    for (let id = 0; id < renewAt.length; id++) {
+      if ((renewAt[id] as number) > nowMs || this.phase[id] !== PHASE.connected || this.ctx.closing) continue;
+      const sh = this.ctx.shardOf(id);
+      const d = this.ctx.localOf(sh, id);
+      if (sh.a.conn[d] !== CS.connected) continue;
+      this.release(sh, d, true);
+      sh.rec.add(C['mqtt_disconnects_total{reason="token_expiry"}']);
+      sh.setConn(d, CS.backoff);
+      sh.a.attempt[d] = 0;
+      sh.a.connDue[d] = this.ctx.answerAt();
+      sh.reschedule(d);
+    }
   }
 
   close(): void {

@@ -30,16 +30,23 @@ function filesUnder(root: string): string[] {
 /** Every artifact and both output streams, searched for each planted value. */
 function expectNowhere(r: CliResult, out: string, secrets: readonly string[]): void {
   const files = filesUnder(out);
-  expect(files.map((f) => f.slice(out.length + 1))).toEqual(expect.arrayContaining(['report.json', 'summary.txt', 'junit.xml', 'report.html']));
+  expect(files.map((f) => f.slice(out.length + 1))).toEqual(
+    expect.arrayContaining(['report.json', 'summary.txt', 'junit.xml', 'report.html']),
+  );
   const texts: [string, string][] = [
     ['stdout', r.stdout],
     ['stderr', r.stderr],
     ...files.map((f): [string, string] => [f, readFileSync(f, 'latin1')]),
   ];
-  for (const s of secrets) for (const [where, text] of texts) expect(text.includes(s), `${s} in ${where}`).toBe(false);
+  for (const s of secrets)
+    for (const [where, text] of texts) expect(text.includes(s), `${s} in ${where}`).toBe(false);
 }
 
-function report(out: string): { counters: Record<string, number>; scenario: Record<string, unknown>; replay: string } {
+function report(out: string): {
+  counters: Record<string, number>;
+  scenario: Record<string, unknown>;
+  replay: string;
+} {
   const r = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
     metrics: { counters: Record<string, number> };
     scenario: Record<string, unknown>;
@@ -71,7 +78,8 @@ function scenario(name: string, connectivity: string, mode = 'live'): string {
   return file;
 }
 
-const run = (args: string[], env: Record<string, string> = {}) => runCli(['run', ...args, '--quiet'], { env });
+const run = (args: string[], env: Record<string, string> = {}) =>
+  runCli(['run', ...args, '--quiet'], { env });
 
 describe.skipIf(!mosquittoInstalled())('credentials against mosquitto (allow_anonymous false)', () => {
   beforeAll(async () => {

@@ -9,12 +9,22 @@ const HOUR_MS = 3_600_000;
 
 describe('signJwt', () => {
   it('HS256 verifies with the shared secret, with iat and exp from the clock', async () => {
-    const token = signJwt(jwtKey('HS256', 'k3y-material', 'w'), { sub: 'sensor-1', aud: 'x' }, NOW_MS, HOUR_MS);
+    const token = signJwt(
+      jwtKey('HS256', 'k3y-material', 'w'),
+      { sub: 'sensor-1', aud: 'x' },
+      NOW_MS,
+      HOUR_MS,
+    );
     const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode('k3y-material'), {
       currentDate: new Date(NOW_MS),
     });
     expect(protectedHeader.alg).toBe('HS256');
-    expect(payload).toMatchObject({ sub: 'sensor-1', aud: 'x', iat: NOW_MS / 1000, exp: NOW_MS / 1000 + 3600 });
+    expect(payload).toMatchObject({
+      sub: 'sensor-1',
+      aud: 'x',
+      iat: NOW_MS / 1000,
+      exp: NOW_MS / 1000 + 3600,
+    });
   });
 
   it.each([

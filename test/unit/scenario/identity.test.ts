@@ -86,7 +86,11 @@ describe('identity in a device type', () => {
     ['{ password: "${env:1BAD}" }', 'connectivity.password', 'environment variable name'],
     ['{ password: { jwt: { alg: HS256, key: "${env:K}" } } }', 'connectivity.password.jwt.secret', 'HS256'],
     ['{ password: { jwt: { alg: HS256, secret: x, claims: { exp: 1 } } } }', 'claims.exp', 'clock'],
-    ['{ password: { sas: { hub: h, key: "${env:K}", resource: "{hub}/{bad}" } } }', 'sas.resource', 'unknown'],
+    [
+      '{ password: { sas: { hub: h, key: "${env:K}", resource: "{hub}/{bad}" } } }',
+      'sas.resource',
+      'unknown',
+    ],
   ])('%s → error at %s', async (conn, where, what) => {
     const e = await toolErrorOf(loadScenario(await scenarioWith(conn, 'bad'), { env: {} }));
     expect(e.code).toBe('FLEETSTORM_ERR_SCENARIO_INVALID');

@@ -43,12 +43,16 @@ describe('secret references', () => {
   const src = { env: { BROKER_PASSWORD: 'from-the-env' }, baseDir: dir };
 
   it('reads env and files (relative to the scenario folder, final newline dropped)', () => {
-    expect(resolveSecretText('${env:BROKER_PASSWORD}:${file:pw.txt}', 'w', src)).toBe('from-the-env:from-a-file');
+    expect(resolveSecretText('${env:BROKER_PASSWORD}:${file:pw.txt}', 'w', src)).toBe(
+      'from-the-env:from-a-file',
+    );
     expect(redactText('x from-the-env y from-a-file')).toBe('x *** y ***');
   });
 
   it('refuses a missing variable or file in one line naming the field, without content', async () => {
-    const e = await toolErrorOf(() => readSecretRef({ from: 'env', name: 'NOPE_X' }, 'dt.connectivity.password', src));
+    const e = await toolErrorOf(() =>
+      readSecretRef({ from: 'env', name: 'NOPE_X' }, 'dt.connectivity.password', src),
+    );
     expect(e.code).toBe('FLEETSTORM_ERR_SECRET_UNAVAILABLE');
     expect(e.where).toBe('dt.connectivity.password');
     expect(e.fix).toContain('export NOPE_X=');
