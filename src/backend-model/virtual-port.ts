@@ -80,5 +80,7 @@ export const virtualPort: BackendPort = {
 
   backendFault(sh, occ, t, phase): void {
     if (occ.fault.type === 'backend-outage' && phase === 'start') outageStart(sh, occ, t);
+    // Slow and reject act through the conditions in force; counted once per occurrence, as an outage.
+    else if (phase === 'start' && sh.globalId(0) === 0) sh.rec.add(occ.fault.counter, 1);
   },
 };

@@ -3,7 +3,7 @@
 import type { Report } from '../report-types.js';
 import { base, counterSeries, draw, type RenderedChart } from './charts.js';
 import { formatCount, formatVirtualTime } from './format.js';
-import { faultGroups, timeDomain, type FaultGroup } from './markers.js';
+import { devicesHit, faultGroups, timeDomain, type FaultGroup } from './markers.js';
 import { COLORS } from './palette.js';
 import type { ChartSeries } from './svg/types.js';
 
@@ -63,7 +63,7 @@ function zoomChart(
       ...base(report, `storm-${k + 1}`, `Reconnect storm: ${group.type} at ${at}`),
       timesUs: keep.map((i) => report.series.timesUs[i] ?? 0),
       domainUs: [w.fromUs, w.toUs],
-      subtitle: `Close-up from ${formatVirtualTime(w.fromUs)} to ${formatVirtualTime(w.toUs)}: ${group.type}${lasted}, hit ${formatCount(span.devicesHit)} devices`,
+      subtitle: `Close-up from ${formatVirtualTime(w.fromUs)} to ${formatVirtualTime(w.toUs)}: ${group.type}${lasted}, ${devicesHit(span.devicesHit)}`,
       series: stormSeries(report, keep),
       formatY: formatCount,
       reduce: 'max',

@@ -1,6 +1,7 @@
 // Turns the report's fault timeline and rollout waves into time-axis markers (drawn on every
 // chart) and lanes (the "what happened when" chart). Faults that fire per device (`during:`)
 // can have thousands of timeline entries; nearby ones are merged so a chart draws tens of shapes.
+import { lastingShort } from '../fault-facts.js';
 import type { FaultTimelineEntry, Report } from '../report-types.js';
 import { formatCount, formatRatio, formatVirtualTime } from './format.js';
 import { COLORS, WAVE_COLOR } from './palette.js';
@@ -29,6 +30,11 @@ export interface FaultGroup {
   spans: (TimelineSpan & { devicesHit: number })[];
 }
 
+/** `1 device hit`, `980k devices hit`. */
+export function devicesHit(n: number): string {
+  return `${formatCount(n)} device${n === 1 ? '' : 's'} hit`;
+}
+
 /** The time axis every chart shares: the planned duration, or further if the run went on. */
 export function timeDomain(report: Report): [number, number] {
   const last = report.series.timesUs[report.series.timesUs.length - 1] ?? 0;
@@ -49,7 +55,7 @@ function mergeEntries(entries: readonly FaultTimelineEntry[], gapUs: number): Fa
       spans.push({ startUs: e.atUs, endUs, devicesHit: e.devicesHit, detail: '' });
     }
   }
-  for (const s of spans) s.detail = `${formatCount(s.devicesHit)} devices hit`;
+  for (const s of spans) s.detail = devicesHit(s.devicesHit);
   return spans;
 }
 
@@ -158,9 +164,11 @@ export function timelineLanes(report: Report): TimelineLane[] {
     });
   }
   for (const g of faultGroups(report)) {
-    const cond = report.scenario.faults.find((f) => f.id === g.faultId)?.when ?? null;
+    const config = report.scenario.faults.find((f) => f.id === g.faultId);
+    const cond = config?.when ?? null;
+    const lasting = config === undefined ? '' : lastingShort(config);
     lanes.push({
-      label: `${g.type} (${g.faultId}) · ${formatCount(g.devicesHit)} hit${cond === null ? '' : ` · when ${cond}`}`,
+      label: `${g.type} (${g.faultId}) · ${devicesHit(g.devicesHit)}${lasting === '' ? '' : ` · ${lasting}`}${cond === null ? '' : ` · when ${cond}`}`,
       color: g.color,
       spans: g.spans,
     });

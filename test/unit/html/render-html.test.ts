@@ -132,7 +132,7 @@ describe('renderHtml on a realistic report', () => {
     expect(lanes).toHaveLength(1 + 4 + 4);
     expect(lanes[0]).toBe('power-on · 1M devices');
     expect(lanes[1]).toContain('wave 1 (1%) → 2.1.0');
-    expect(lanes.at(-1)).toBe('backend-outage (f3) · 980k hit');
+    expect(lanes.at(-1)).toBe('backend-outage (f3) · 980k devices hit · for 15m');
   });
 
   it('tabulates rollout waves, outcomes, counters, run info and the replay line', () => {

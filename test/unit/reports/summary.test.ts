@@ -56,7 +56,7 @@ describe('renderSummary', () => {
     expect(text).toMatch(/ {2}✓ p99\(mqtt_connect_duration_us\) = \S+, limit < 10s\n/);
     expect(text).toMatch(/ {2}✗ connect_failure_ratio = \S+%, limit < 1% \[abort\]\n/);
     expect(text).toContain('warnings (1)\n  - generator fell behind schedule by up to 1.2s');
-    expect(text).toMatch(/f0\s+backend-outage\s+at 20s\s+for 15s\s+1,000 devices/);
+    expect(text).toMatch(/f0\s+backend-outage\s+at 20s\s+1,000 devices\s+for 15s/);
   });
 
   it('is pure ASCII with the ascii option', () => {
