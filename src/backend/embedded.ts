@@ -12,7 +12,13 @@ export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): P
   const host = opts.host ?? '127.0.0.1';
   const faults = new FaultState(opts.timers ?? realTimers, opts.slowUnitMs ?? 20);
   const images = new Map<string, number>((opts.firmware ?? []).map((f) => [f.version, f.sizeBytes]));
-  const broker = await startBroker(host, opts.mqttPort ?? 0, faults);
+  let broker;
+  try {
+    broker = await startBroker(host, opts.mqttPort ?? 0, faults);
+  } catch (err) {
+    faults.dispose();
+    throw err;
+  }
   let http;
   try {
     http = await startHttpApi(host, opts.httpPort ?? 0, faults, {
@@ -21,6 +27,7 @@ export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): P
       images,
     });
   } catch (err) {
+    faults.dispose();
     await broker.close();
     throw err;
   }

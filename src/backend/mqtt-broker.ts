@@ -66,7 +66,14 @@ export async function startBroker(host: string, port: number, faults: FaultState
     counters.dropped += sockets.size;
     for (const socket of sockets) socket.resetAndDestroy();
   });
-  const boundPort = await listenOn(server, host, port, 'embedded backend MQTT port');
+  let boundPort: number;
+  try {
+    boundPort = await listenOn(server, host, port, 'embedded backend MQTT port');
+  } catch (err) {
+    // aedes runs a heartbeat timer from creation: without a close the process never exits.
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw err;
+  }
   return {
     port: boundPort,
     counters,

@@ -39,8 +39,9 @@ function untilSignal(): Promise<string> {
 export async function serveCommand(o: ServeOptions): Promise<ExitCode> {
   checkPort(o.mqttPort, '--mqtt-port');
   checkPort(o.httpPort, '--http-port');
-  const signal = untilSignal();
+  // Listening first: a port in use is an error that ends the process, not a wait for Ctrl-C.
   const backend = await startEmbeddedBackend({ host: o.host, mqttPort: o.mqttPort, httpPort: o.httpPort });
+  const signal = untilSignal();
   if (!isLoopbackHost(o.host))
     err(`fleetstorm serve: listening on ${o.host}: other machines can reach it (no authentication)`);
   out(`mqtt: ${backend.mqttUrl}`);
