@@ -41,8 +41,15 @@ export class ToolError extends Error {
   }
 }
 
+/** What an error quotes of a value: at most this many characters, control characters flattened. */
+const MAX_GOT_CHARS = 80;
+
 function formatGot(got: unknown): string {
-  if (typeof got === 'string') return JSON.stringify(got);
+  if (typeof got === 'string') {
+    // eslint-disable-next-line no-control-regex -- flattening control characters is the point
+    const flat = got.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+    return JSON.stringify(flat.length > MAX_GOT_CHARS ? `${flat.slice(0, MAX_GOT_CHARS - 3)}...` : flat);
+  }
   try {
     const s = JSON.stringify(got);
     return s === undefined ? String(got) : s.length > 80 ? `${s.slice(0, 77)}...` : s;

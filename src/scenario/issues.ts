@@ -119,7 +119,7 @@ export function issueToToolError(issues: readonly Issue[], ctx: IssueContext): T
     const fix = typeof issue.params.fix === 'string' ? issue.params.fix : undefined;
     return new ToolError(issue.params.toolCode as ErrorCode, issue.message, {
       where: whereOf(ctx.file, path),
-      got: issue.input,
+      got: shownInput(issue.input, path),
       fix,
     });
   }
@@ -132,9 +132,20 @@ export function issueToToolError(issues: readonly Issue[], ctx: IssueContext): T
   }
   return new ToolError(ctx.code, issue.message, {
     where: whereOf(ctx.file, path),
-    got: issue.input,
+    got: shownInput(issue.input, path),
     fix: fixFor(issue, path),
   });
+}
+
+/**
+ * What an error may quote of the input: nothing of a credential field, and only the kind and
+ * size of a whole document that is not a mapping (`--profile /etc/passwd` must not print it).
+ */
+function shownInput(input: unknown, path: readonly PathKey[]): unknown {
+  if (path.includes('password')) return undefined;
+  if (path.length > 0) return input;
+  if (typeof input === 'string') return `a text of ${input.length} characters`;
+  return Array.isArray(input) ? `a list of ${input.length} items` : input;
 }
 
 function fixFor(issue: Issue, path: readonly PathKey[]): string | undefined {
