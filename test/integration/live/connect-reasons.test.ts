@@ -1,0 +1,170 @@
+// Why connects fail, counted with the real reason and said in words, against a real mosquitto:
+// a wrong password (3.1.1 return code 5 and MQTT 5 reason 0x87 both read `not_authorized`), a
+// broker that stops listening mid-run (`connection_refused`), and persistent MQTT 5 sessions
+// found present again after a radio drop.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
+import { runResolved } from '../../../src/app/run.js';
+import { renderJunit } from '../../../src/reports/junit.js';
+import { renderSummary } from '../../../src/reports/summary-text.js';
+import type { Report } from '../../../src/reports/report-types.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
+import type { ResolvedScenario } from '../../../src/scenario/index.js';
+
+interface Group {
+  name: string;
+  count: number;
+  connectivity: Record<string, unknown>;
+}
+
+function scenario(
+  groups: Group[],
+  url: string,
+  extra: Record<string, unknown> = {},
+): Promise<ResolvedScenario> {
+  const doc = {
+    name: 'connect-reasons',
+    seed: 5,
+    mode: 'live',
+    duration: '3m',
+    fleet: groups.map((g) => ({
+      device: { name: g.name, extends: 'gateway', connectivity: g.connectivity },
+      count: g.count,
+    })),
+    'power-on': { spread: '20s' },
+    live: { speed: 30 },
+    ...extra,
+  };
+  return resolveScenarioObject(doc, 'connect-reasons (in memory)', {
+    env: {},
+    overrides: { targetMqtt: [url] },
+  });
+}
+
+/** A counter, or a family summed over its labels (as thresholds read it). */
+function counter(r: Report, name: string): number {
+  if (name.includes('{')) return r.metrics.counters[name] ?? 0;
+  return Object.entries(r.metrics.counters)
+    .filter(([k]) => k === name || k.startsWith(`${name}{`))
+    .reduce((n, [, v]) => n + v, 0);
+}
+
+/** A password file mosquitto can read after it drops to its own user. */
+function passwordFile(dirs: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fleetstorm-pw-'));
+  dirs.push(dir);
+  chmodSync(dir, 0o755);
+  const file = join(dir, 'passwords');
+  writeFileSync(file, '');
+  const made = spawnSync('mosquitto_passwd', ['-b', file, 'dev', 'right-password']);
+  if (made.status !== 0) throw new Error(`mosquitto_passwd failed: ${String(made.stderr)}`);
+  chmodSync(file, 0o644);
+  return file;
+}
+
+describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
+  'connect failures against mosquitto',
+  () => {
+    let broker: MosquittoHandle | null = null;
+    const dirs: string[] = [];
+    afterEach(async () => {
+      await broker?.stop();
+      broker = null;
+      for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    });
+
+    it('counts a wrong password as not_authorized for 3.1.1 and for 5, and says so in words', async () => {
+      const pw = passwordFile(dirs);
+      broker = await startMosquitto({ extraConfig: ['allow_anonymous false', `password_file ${pw}`] });
+      const wrong = { username: 'dev', password: 'wrong-password' };
+      const s = await scenario(
+        [
+          { name: 'gw-311', count: 6, connectivity: { ...wrong, protocol: '3.1.1' } },
+          { name: 'gw-5', count: 6, connectivity: { ...wrong, protocol: 5 } },
+        ],
+        broker.url,
+        { duration: '2m' },
+      );
+      const { report } = await runResolved(s, { noFiles: true });
+      const failed = counter(report, 'mqtt_connect_failed_total');
+      expect(failed).toBeGreaterThanOrEqual(12);
+      expect(counter(report, 'mqtt_connect_failed_total{reason="not_authorized"}')).toBe(failed);
+      expect(counter(report, 'mqtt_connect_success_total')).toBe(0);
+      const details = report.live?.connectErrors ?? [];
+      expect(details.map((d) => `${d.reason} ${d.detail}`).sort()).toEqual([
+        'not_authorized MQTT 3.1.1 return code 5',
+        'not_authorized MQTT 5 reason 0x87',
+      ]);
+      expect(details.reduce((n, d) => n + d.count, 0)).toBe(failed);
+      const summary = renderSummary(report);
+      expect(summary).toMatch(/failures: (all|\d+ %( of)?) [\d,]+ connects were refused: not authorized/);
+      expect(renderJunit(report)).toContain('connects were refused: not authorized');
+    }, 40_000);
+
+    it('connects every device with the right password (MQTT 5), so the refusals above are the password', async () => {
+      const pw = passwordFile(dirs);
+      broker = await startMosquitto({ extraConfig: ['allow_anonymous false', `password_file ${pw}`] });
+      const right = { username: 'dev', password: 'right-password', protocol: 5 };
+      const s = await scenario([{ name: 'gw-5', count: 6, connectivity: right }], broker.url, {
+        duration: '1m',
+      });
+      const { report } = await runResolved(s, { noFiles: true });
+      expect(counter(report, 'mqtt_connect_success_total')).toBe(6);
+      expect(counter(report, 'mqtt_connect_failed_total')).toBe(0);
+      expect(report.live?.connectErrors).toEqual([]);
+    }, 40_000);
+
+    it('names a broker that stopped listening: connection_refused with ECONNREFUSED', async () => {
+      broker = await startMosquitto();
+      const b = broker;
+      // Duty-cycled devices reconnect every interval; the broker goes away after ~2 s real.
+      const duty = {
+        mode: 'duty-cycle',
+        backoff: { policy: 'none', base: '10s', max: '10s' },
+      };
+      const s = await scenario([{ name: 'sensor-like', count: 8, connectivity: duty }], b.url, {
+        duration: '4m',
+      });
+      const stop = setTimeout(() => void b.stop(), 2000);
+      try {
+        const { report } = await runResolved(s, { noFiles: true });
+        const refused = counter(report, 'mqtt_connect_failed_total{reason="connection_refused"}');
+        expect(refused).toBeGreaterThan(0);
+        expect(counter(report, 'mqtt_connect_failed_total{reason="outage"}')).toBe(0);
+        expect(report.live?.connectErrors[0]).toMatchObject({
+          reason: 'connection_refused',
+          detail: 'ECONNREFUSED',
+        });
+        expect(renderSummary(report)).toContain('connects found nothing listening (connection refused)');
+      } finally {
+        clearTimeout(stop);
+      }
+    }, 40_000);
+
+    it('finds an MQTT 5 session present after a radio drop with clean-session false, none with true', async () => {
+      broker = await startMosquitto();
+      const drop = [{ type: 'radio-drop', who: '100%', at: '1m', duration: '10s' }];
+      const kept = { protocol: 5, 'clean-session': false, 'session-expiry': '10m' };
+      const clean = { protocol: 5, 'clean-session': true };
+      const persistent = await scenario([{ name: 'gw-kept', count: 6, connectivity: kept }], broker.url, {
+        duration: '2m',
+        faults: drop,
+      });
+      const a = (await runResolved(persistent, { noFiles: true })).report;
+      expect(counter(a, 'mqtt_disconnects_total{reason="radio"}')).toBe(6);
+      expect(counter(a, 'mqtt_session_present_total')).toBe(6);
+
+      const fresh = await scenario([{ name: 'gw-clean', count: 6, connectivity: clean }], broker.url, {
+        duration: '2m',
+        faults: drop,
+      });
+      const b = (await runResolved(fresh, { noFiles: true })).report;
+      expect(counter(b, 'mqtt_disconnects_total{reason="radio"}')).toBe(6);
+      expect(counter(b, 'mqtt_session_present_total')).toBe(0);
+    }, 60_000);
+  },
+);
