@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
+import { makeCerts, type CertDir } from '../transports/tls-broker.js';
 import { runResolved } from '../../../src/app/run.js';
 import { renderJunit } from '../../../src/reports/junit.js';
 import { renderSummary } from '../../../src/reports/summary-text.js';
@@ -70,10 +71,13 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
   'connect failures against mosquitto',
   () => {
     let broker: MosquittoHandle | null = null;
+    let certs: CertDir | null = null;
     const dirs: string[] = [];
     afterEach(async () => {
       await broker?.stop();
       broker = null;
+      certs?.remove();
+      certs = null;
       for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
     });
 
@@ -116,6 +120,26 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(counter(report, 'mqtt_connect_success_total')).toBe(6);
       expect(counter(report, 'mqtt_connect_failed_total')).toBe(0);
       expect(report.live?.connectErrors).toEqual([]);
+    }, 40_000);
+
+    it('counts a broker certificate from an unknown CA as tls, with the certificate error, in words', async () => {
+      certs = await makeCerts(0);
+      const c = certs;
+      broker = await startMosquitto({
+        tls: { certFile: join(c.dir, 'server.pem'), keyFile: join(c.dir, 'server.key') },
+      });
+      // Verification on (the default) and no CA given: the test CA is unknown to the devices.
+      const s = await scenario([{ name: 'gw', count: 8, connectivity: {} }], broker.url, { duration: '1m' });
+      const { report } = await runResolved(s, { noFiles: true });
+      const failed = counter(report, 'mqtt_connect_failed_total');
+      expect(failed).toBeGreaterThanOrEqual(8);
+      expect(counter(report, 'mqtt_connect_failed_total{reason="tls"}')).toBe(failed);
+      const top = report.live?.connectErrors[0];
+      expect(top).toMatchObject({ reason: 'tls', count: failed });
+      expect(top?.detail).toMatch(
+        /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/,
+      );
+      expect(renderSummary(report)).toContain(`connects failed TLS verification: ${top?.detail ?? '?'}`);
     }, 40_000);
 
     it('names a broker that stopped listening: connection_refused with ECONNREFUSED', async () => {
