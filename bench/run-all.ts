@@ -2,6 +2,7 @@
 // by side with its baseline and the targets. Record the output in BENCHMARKS.md.
 //   npm run bench                 all cases
 //   npm run bench -- virtual      only the virtual-mode cases
+//   npm run bench -- tls          only the TLS connect cases (bench/live-tls.ts)
 import { spawnSync } from 'node:child_process';
 
 interface Row {
@@ -53,6 +54,12 @@ if (!only || only === 'live') {
   results.push(live);
   console.log('\nlive mode');
   console.log(JSON.stringify(live, null, 2));
+}
+if (!only || only === 'live' || only === 'tls') {
+  const tlsRow = run('bench/live-tls.ts', []);
+  results.push(tlsRow);
+  console.log('\nlive mode over TLS (bench/live-tls.ts)');
+  console.log(JSON.stringify(tlsRow, null, 2));
 }
 console.log('\nraw:');
 for (const r of results) console.log(JSON.stringify(r));
