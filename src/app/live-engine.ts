@@ -12,6 +12,7 @@ import { shardSize } from '../core/shard-layout.js';
 import { driveLive, newLiveResult, type LiveEngineResult } from '../live/driver.js';
 import { buildLiveFleet, type LiveFleet } from '../live/live-fleet.js';
 import { assertLiveFdBudget, closeTargets, concurrentSockets, prepareTargets } from '../live/targets.js';
+import { limitsWarning } from '../live/target-limits.js';
 import { VirtualClock } from '../live/vclock.js';
 import { fleetDevicesOf } from './fleet-setup.js';
 import type { EngineOptions } from './engine-types.js';
@@ -96,6 +97,8 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
       await closeFleet(f);
     }
     result.warnings.push(...warnings(f, s, subscribed));
+    const held = limitsWarning((name) => result.agg.counter(name));
+    if (held !== null) result.warnings.push(held);
     result.connectErrors = f.mqtt.connectErrors.list();
     result.live = {
       maxConcurrent: s.live.maxConcurrentConnections,

@@ -27,6 +27,7 @@ import type { ResolvedScenario, TargetLimits } from '../scenario/types.js';
 import { fleetDevicesOf } from './fleet-setup.js';
 import { checkLiveOptions } from './live-engine.js';
 import { mergeShardOutcomes, OUTCOMES_NDJSON } from './outcomes-file.js';
+import { parseProgressLine, type ProcessProgress } from './process-progress.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'fleetstorm.js');
 /** Exit codes of a child that wrote a complete report: passed, thresholds failed, aborted. */
@@ -37,6 +38,8 @@ export interface MultiProcessOptions {
   signal?: AbortSignal;
   /** Replay line of the whole run (the children's name their shard). */
   replay: string;
+  /** Each child's progress at its interval boundaries. */
+  onProgress?: (p: ProcessProgress) => void;
 }
 
 /** The merged report and the children's per-device outcomes (null: some child wrote none). */
@@ -82,14 +85,27 @@ function shareLimits(s: ResolvedScenario, n: number): TargetLimits | undefined {
   };
 }
 
-function runChild(index: number, file: string, outDir: string, signal?: AbortSignal): Promise<ChildExit> {
-  const args = [BIN, 'run-resolved', file, '--out', outDir, '--quiet', '--json', '--no-html'];
+function runChild(
+  index: number,
+  file: string,
+  outDir: string,
+  signal?: AbortSignal,
+  onProgress?: (p: ProcessProgress) => void,
+): Promise<ChildExit> {
+  const args = [BIN, 'run-resolved', file, '--out', outDir, '--quiet', '--json', '--no-html', '--progress-json'];
   // Own process group: a terminal Ctrl-C reaches the parent only, which forwards one SIGINT.
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   const tail: string[] = [];
+  let partial = ''; // a line split over two chunks
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
-    tail.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const p = parseProgressLine(line);
+      if (p !== null) onProgress?.(p);
+      else if (line.trim() !== '') tail.push(line);
+    }
     tail.splice(0, Math.max(0, tail.length - STDERR_LINES));
   });
   const forward = (): void => void child.kill('SIGINT');
@@ -97,6 +113,7 @@ function runChild(index: number, file: string, outDir: string, signal?: AbortSig
   return new Promise((resolve) => {
     child.on('error', (e) => tail.push(e.message));
     child.on('close', (code, killedBy) => {
+      if (partial.trim() !== '') tail.push(partial);
       signal?.removeEventListener('abort', forward);
       resolve({ index, code: code ?? EXIT.internal, killedBy, stderrTail: tail });
     });
@@ -160,7 +177,7 @@ async function runChildren(
       await mkdir(dir, { recursive: true });
       const file = join(dir, 'scenario.json');
       await writeFile(file, JSON.stringify(childScenario(s, i, t)));
-      return runChild(i, file, dir, opts.signal);
+      return runChild(i, file, dir, opts.signal, opts.onProgress);
     }),
   );
   const interrupted = opts.signal?.aborted === true;

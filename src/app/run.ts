@@ -16,6 +16,7 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import type { EngineOptions, EngineResult, IntervalProgress, StopRequest } from './engine-types.js';
 import { OUTCOMES_NDJSON, writeOutcomes } from './outcomes-file.js';
 import { preflight } from './plan/index.js';
+import type { ProcessProgress } from './process-progress.js';
 import { replayLine } from './replay-line.js';
 import { buildReport } from './report-build.js';
 import { runVirtual } from './virtual-engine.js';
@@ -32,6 +33,8 @@ export interface RunOptions {
   /** Ctrl-C / SIGTERM: the run stops at the next barrier and writes a partial report. */
   signal?: AbortSignal;
   onProgress?: (p: IntervalProgress) => void;
+  /** Under `--processes N`: each child's progress at its interval boundaries. */
+  onProcessProgress?: (p: ProcessProgress) => void;
   /** Write report.html (default true). */
   html?: boolean;
   /** Write no files at all (programmatic use). */
@@ -110,6 +113,7 @@ async function runMultiProcess(
   const { report, outcomes } = await runProcesses(s, {
     signal: opts.signal,
     replay: replayLine(s, opts.overrides),
+    onProgress: opts.onProcessProgress,
   });
   let paths: ReportPaths | null = null;
   if (outDir) {

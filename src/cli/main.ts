@@ -58,6 +58,7 @@ function runOptions(y: Argv): Argv {
     .option('out', { type: 'string', describe: 'report directory (default reports/<time>-<scenario>)' })
     .option('json', { type: 'boolean', default: false, describe: 'machine-readable result on stdout' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress output' })
+    .option('progress-json', { type: 'boolean', hidden: true })
     .option('html', { type: 'boolean', default: true, describe: 'write report.html (--no-html to skip)' })
     .option('metrics-port', {
       type: 'string',
@@ -74,6 +75,7 @@ function runFlags(a: Record<string, unknown>): RunFlags {
     html: a.html !== false,
     metricsPort: parsePort('metrics-port', a['metrics-port'] as string | undefined),
     processes: parseProcesses(a.processes as string | undefined),
+    progressJson: a['progress-json'] === true,
     overrides: toOverrides(a as RawRunFlags),
   };
 }

@@ -73,3 +73,16 @@ export function liveLimits(s: ResolvedScenario, ctx: LiveContext, subscribers: n
     },
   };
 }
+
+/** The report's warning when target.limits held anything (null when nothing was held). */
+export function limitsWarning(counter: (name: string) => number): string | null {
+  const parts: string[] = [];
+  let total = 0;
+  for (const limit of Object.keys(COUNTER) as LimitName[]) {
+    const n = counter(`target_limit_delayed_total{limit="${limit}"}`);
+    if (n > 0) parts.push(`${limit} ${n}`);
+    total += n;
+  }
+  if (total === 0) return null;
+  return `target.limits held ${total} operations (${parts.join(', ')}): each kept its intended time, so the waits are in the latencies`;
+}

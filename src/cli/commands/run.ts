@@ -14,6 +14,7 @@ import { envOverrides, type CliOverrides } from '../../scenario/overrides.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import { err, out } from '../output.js';
 import { ProgressPrinter } from '../progress.js';
+import { progressLine } from '../../app/process-progress.js';
 import { interruptSignal } from '../signals.js';
 import { startMetricsEndpoint } from '../../app/metrics-endpoint.js';
 
@@ -27,6 +28,8 @@ export interface RunFlags {
   metricsPort?: number;
   /** `--processes N`: live mode over N processes; default the scenario's `live.processes`. */
   processes?: number;
+  /** Internal (`run-resolved --progress-json`): progress lines on stderr for the parent process. */
+  progressJson?: boolean;
   overrides: CliOverrides;
   /** false: no plan before a live run (one process of `--processes N`). */
   plan?: boolean;
@@ -93,9 +96,12 @@ export async function runScenario(scenario: ResolvedScenario, flags: RunFlags): 
       signal: sig.signal,
       onProgress: (p) => {
         progress.update(p);
+        // One child of --processes N: its progress, for the parent to show.
+        if (flags.progressJson === true && s.shard) err(progressLine(p, s.shard.index, s.shard.count));
         endpoint?.update(p);
       },
       html: flags.html,
+      onProcessProgress: (p) => progress.updateProcess(p),
       crashAtUs: selfTestCrashAt(s),
       onPlan: (lines) => lines.forEach((l) => err(l)),
       plan: flags.plan !== false,

@@ -5,6 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { envelopeOf, meanPublishBytes, planScenario } from '../../../src/app/plan/index.js';
 import { runResolved } from '../../../src/app/run.js';
+import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
+import type { EmbeddedBackend } from '../../../src/backend/types.js';
 import { ToolError } from '../../../src/errors/tool-error.js';
 import type { Report } from '../../../src/reports/report-types.js';
 import { resolveScenarioObject, type CliOverrides } from '../../../src/scenario/index.js';
@@ -20,13 +22,17 @@ function scenario(o: {
   spread: string;
   limits?: Record<string, unknown>;
   devices?: number;
+  speed?: number;
+  duration?: string;
+  /** Modelled radio bandwidth (virtual mode and the plan; live downloads run at loopback speed). */
+  radioBandwidth?: string;
 }): Record<string, unknown> {
   const host = o.host ?? NAME;
   return {
     name: 'staging-limits',
     seed: 11,
     mode: 'live',
-    duration: '60s',
+    duration: o.duration ?? '60s',
     interval: o.interval,
     fleet: [
       {
@@ -34,13 +40,14 @@ function scenario(o: {
           name: 'gw',
           extends: 'gateway',
           connectivity: { 'clean-session': true },
+          ...(o.radioBandwidth ? { radio: { profile: 'ethernet', bandwidth: o.radioBandwidth } } : {}),
           telemetry: { interval: '10s', jitter: '3s', payload: '100B' },
         },
         count: o.devices ?? 200,
       },
     ],
     'power-on': { spread: o.spread },
-    live: { speed: SPEED },
+    live: { speed: o.speed ?? SPEED },
     target: {
       mqtt: `mqtt://${host.includes(':') ? `[${host}]` : host}:${o.port}`,
       ...(o.limits ? { limits: o.limits } : {}),
@@ -60,9 +67,12 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
   'targets anywhere, limits and plan (mosquitto on 127.0.0.2 and ::1)',
   () => {
     let broker: MosquittoHandle | null = null;
+    let backend: EmbeddedBackend | null = null;
     afterEach(async () => {
       await broker?.stop();
+      await backend?.close();
       broker = null;
+      backend = null;
     });
 
     it('holds connects and publishes to target.limits through --resolve, and counts what it held', async () => {
@@ -84,6 +94,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       for (const n of counters(r, 'mqtt_publish_acked_total'))
         expect(n).toBeLessThanOrEqual(250 * perInterval + 25 + 1);
       expect(r.metrics.counters['target_limit_delayed_total{limit="connect_rate"}']).toBeGreaterThan(100);
+      expect(r.warnings.join(' ')).toContain('target.limits held');
       // Held connects keep their intended time: the wait is in the connect latency.
       expect(r.metrics.histograms.mqtt_connect_duration_us?.maxUs).toBeGreaterThan(500_000);
     }, 60_000);
@@ -124,6 +135,45 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(t.where).toContain('target.limits.connect-rate');
       expect(t.toLine()).toContain('200/s');
       expect(t.toLine().split('\n')).toHaveLength(1);
+    }, 60_000);
+
+    it('reaches an HTTP API by name through --resolve and paces requests and downloaded bytes', async () => {
+      const fw = { version: '9.0.0', sizeBytes: 4 * 1024 * 1024 };
+      backend = await startEmbeddedBackend({
+        host: '127.0.0.2',
+        firmware: [fw],
+        offerFor: (_id, _type, version) => (version === fw.version ? null : fw),
+      });
+      const mqttPort = Number(new URL(backend.mqttUrl).port);
+      const httpPort = Number(new URL(backend.httpUrl).port);
+      const rollout = { firmware: { version: fw.version, size: '4MiB' }, start: '1m', waves: ['100%'] };
+      const doc: Record<string, unknown> = {
+        ...scenario({
+          port: mqttPort,
+          interval: '1m',
+          spread: '30s',
+          devices: 2,
+          speed: 60,
+          duration: '8m',
+          radioBandwidth: '256kbit/s',
+        }),
+        rollout,
+      };
+      // The plan counts both 4 MiB images in the second their (modelled, 131 s) downloads end:
+      // 8.4 MB/s. On loopback each image arrives at once: reads are held to 10 MB/s.
+      const limits = { 'request-rate': '40/s', bandwidth: '10MB/s' };
+      doc.target = {
+        mqtt: `mqtt://${NAME}:${mqttPort}`,
+        http: `http://api.staging.test:${httpPort}`,
+        limits,
+      };
+      const s = await resolved(doc, { resolve: [`${NAME}:127.0.0.2`, 'api.staging.test:127.0.0.2'] });
+      const { report: r } = await runResolved(s, { noFiles: true });
+      expect(r.status).toBe('completed');
+      expect(r.metrics.counters.ota_succeeded_total).toBe(2);
+      expect(r.metrics.counters.ota_downloaded_bytes_total).toBe(2 * fw.sizeBytes);
+      expect(r.metrics.counters['ota_failed_total{reason="verify"}']).toBe(0);
+      expect(r.metrics.counters['target_limit_delayed_total{limit="bandwidth"}']).toBeGreaterThan(0);
     }, 60_000);
 
     it('connects every device to an IPv6 target ([::1])', async () => {
