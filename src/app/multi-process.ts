@@ -92,7 +92,8 @@ function runChild(
   signal?: AbortSignal,
   onProgress?: (p: ProcessProgress) => void,
 ): Promise<ChildExit> {
-  const args = [BIN, 'run-resolved', file, '--out', outDir, '--quiet', '--json', '--no-html', '--progress-json'];
+  const quiet = ['--quiet', '--json', '--no-html', '--progress-json'];
+  const args = [BIN, 'run-resolved', file, '--out', outDir, ...quiet];
   // Own process group: a terminal Ctrl-C reaches the parent only, which forwards one SIGINT.
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   const tail: string[] = [];
