@@ -12,6 +12,7 @@ import { renderHtml } from '../reports/html/render-html.js';
 import type { Report } from '../reports/report-types.js';
 import { writeReportFiles, type ReportPaths } from '../reports/write-report.js';
 import type { CliOverrides } from '../scenario/overrides.js';
+import { checkPlanSize } from '../scenario/plan-size.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { EngineOptions, EngineResult, IntervalProgress, StopRequest } from './engine-types.js';
 import { OUTCOMES_NDJSON, writeOutcomes } from './outcomes-file.js';
@@ -54,10 +55,17 @@ export interface RunOutcome {
   crash?: unknown;
 }
 
+const MAX_NAME_CHARS = 80;
+
 export function defaultOutDir(s: ResolvedScenario, now = new Date(wallClockMs())): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const shard = s.shard ? `-shard${s.shard.index}of${s.shard.count}` : '';
-  return join('reports', `${stamp}-${s.name.replace(/[^\w.-]+/g, '_')}${shard}`);
+  // A file name holds 255 bytes; a long scenario name is cut, not an ENAMETOOLONG after the run.
+  const name = s.name
+    .replace(/[^\w.-]+/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, MAX_NAME_CHARS);
+  return join('reports', `${stamp}-${name}${shard}`);
 }
 
 async function prepareOutDir(dir: string): Promise<void> {
@@ -125,6 +133,7 @@ async function runMultiProcess(
 
 export async function runResolved(s: ResolvedScenario, opts: RunOptions = {}): Promise<RunOutcome> {
   for (const t of s.thresholds) parseThreshold(t.expr); // bad expressions fail before the run
+  checkPlanSize(s, s.sourcePath ?? s.name); // replay and run-resolved skip the loader's check
   if (opts.plan !== false) await preflight(s, opts.onPlan); // target.limits refused at load time
   checkIdentities(s); // a missing ${env:…} or bad key too, in virtual mode as well
   const outDir = opts.noFiles ? null : (opts.outDir ?? defaultOutDir(s));

@@ -51,6 +51,14 @@ export const ERROR_CODES = {
     summary: 'The open-file limit is below what the run needs.',
   },
   FLEETSTORM_ERR_OUTPUT_DIR: { kind: 'environment', summary: 'The report directory cannot be written.' },
+  FLEETSTORM_ERR_PLAN_TOO_LARGE: {
+    kind: 'usage',
+    summary: 'The run would never finish: too many events, too long a duration or telemetry too frequent.',
+  },
+  FLEETSTORM_ERR_MEMORY: {
+    kind: 'environment',
+    summary: "The run would not fit in this machine's memory (estimated before allocating).",
+  },
   FLEETSTORM_ERR_SECRET_UNAVAILABLE: {
     kind: 'environment',
     summary: 'A `${env:…}` or `${file:…}` secret reference cannot be read.',

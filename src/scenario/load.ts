@@ -9,6 +9,7 @@ import { errorMap, issueToToolError } from './issues.js';
 import { applyLayers, type Layer } from './layers.js';
 import { cliLayer, envLayer, type CliOverrides } from './overrides.js';
 import { loadProfile, profileLayer } from './profiles.js';
+import { checkPlanSize } from './plan-size.js';
 import { resolveParsedScenario } from './resolve.js';
 import { scenarioSchema, type ScenarioParsed } from './schema.js';
 import type { ResolvedScenario } from './types.js';
@@ -94,6 +95,7 @@ export async function resolveScenarioObject(
   const layers = await layersFor(opts, env);
   const s = applyLayers(base, layers, sourceLabel);
   if (layers.reduce((on, l) => l.strict ?? on, false)) refuseVacuous(s, sourceLabel);
+  checkPlanSize(s, sourceLabel); // before anything is allocated; validate says it too
   return s;
 }
 

@@ -114,6 +114,19 @@ describe.skipIf(!mosquittoInstalled())('credentials against mosquitto (allow_ano
     expectNowhere(r, out, [SECRET]);
   }, 60_000);
 
+  it('--processes 2: every child reads the secret itself; the merged report holds none', async () => {
+    const out = join(dir, 'procs');
+    const r = await run(
+      [scenario('env-procs', ID), '--target-mqtt', target(), '--processes', '2', '--out', out],
+      {
+        BROKER_PASSWORD: SECRET,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(report(out).counters.mqtt_connect_success_total).toBeGreaterThanOrEqual(DEVICES);
+    expectNowhere(r, out, [SECRET]);
+  }, 60_000);
+
   it('a wrong password connects no device, and is in no artifact either', async () => {
     const out = join(dir, 'wrong');
     const wrong = planted('wrong');
@@ -124,6 +137,9 @@ describe.skipIf(!mosquittoInstalled())('credentials against mosquitto (allow_ano
     const { counters } = report(out);
     expect(counters.mqtt_connect_success_total ?? 0).toBe(0);
     expect(counters.mqtt_connect_attempts_total).toBeGreaterThanOrEqual(DEVICES);
+    // mosquitto 2 answers a wrong password with return code 5; the summary says it in words.
+    expect(counters['mqtt_connect_failed_total{reason="not_authorized"}']).toBeGreaterThanOrEqual(DEVICES);
+    expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toMatch(/refused: not authorized/);
     expectNowhere(r, out, [wrong, SECRET]);
   }, 60_000);
 
