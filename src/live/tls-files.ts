@@ -2,6 +2,7 @@
 // client certificate become the pool's (and the HTTP client's) TLS options; a device type's
 // certificate templates become a per-device secure context, built when that device connects and
 // held only by its connection (nothing per device is cached: memory per connection matters).
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import tls from 'node:tls';
@@ -35,6 +36,16 @@ function unusable(where: string, e: unknown): ToolError {
   });
 }
 
+/** OpenSSL skips what is not a certificate in a CA file, so junk would trust nothing, silently. */
+function certificatePem(pem: Buffer, where: string): Buffer {
+  try {
+    new X509Certificate(pem);
+  } catch (e) {
+    throw unusable(where, e);
+  }
+  return pem;
+}
+
 /**
  * `target.tls` → tls options (ca, cert, key, servername, verification, ALPN), checked by building
  * a secure context once; undefined when the scenario sets none.
@@ -45,7 +56,7 @@ export function loadTargetTls(
 ): tls.ConnectionOptions | undefined {
   if (t === null || t === undefined) return undefined;
   const o: tls.ConnectionOptions = { rejectUnauthorized: !t.insecure };
-  if (t.ca !== null) o.ca = readPem(baseDir, t.ca, 'target.tls.ca');
+  if (t.ca !== null) o.ca = certificatePem(readPem(baseDir, t.ca, 'target.tls.ca'), 'target.tls.ca');
   if (t.cert !== null && t.key !== null) {
     o.cert = readPem(baseDir, t.cert, 'target.tls.cert');
     o.key = readPem(baseDir, t.key, 'target.tls.key');
