@@ -61,7 +61,7 @@ export function buildLiveFleet(
     targets: targets.mqttUrls, // the URLs as given: a fault proxy's URL carries no credentials
     sources: secretSourcesOf(s),
   });
-  const limits = liveLimits(s, ctx, targets.mqttUrls.length);
+  const limits = liveLimits(s, ctx, targets.mqttUrls.length, targets.proxied?.deviceResolve);
   const tlsDir = tlsBaseDir(s);
   const tlsOptions = loadTargetTls(s.target.tls, tlsDir);
   const deviceCerts = DeviceCertificates.of(

@@ -3,6 +3,7 @@
 // refused connections, `backend-slow` into added latency and `broker-reject` into refusing
 // CONNACKs and HTTP 503 answered by the proxy itself. The independent subscriber still
 // talks to the broker directly, so it keeps counting what the broker delivers.
+import net from 'node:net';
 import type { BackendFaults } from '../backend/types.js';
 import { startFaultProxy, type FaultProxy } from '../faults/proxy/index.js';
 import type { ResolvedScenario } from '../scenario/types.js';
@@ -15,6 +16,11 @@ const SLOW_UNIT_MS = 50;
 export interface ProxiedTargets {
   deviceMqttUrls: string[];
   deviceHttpUrl: string | null;
+  /**
+   * Host names the devices' URLs keep (TLS checks them, HTTP sends them as Host), mapped to the
+   * proxies on 127.0.0.1 like `--resolve` entries.
+   */
+  deviceResolve: Record<string, string>;
   faults: BackendFaults;
   close(): Promise<void>;
 }
@@ -25,9 +31,10 @@ export function needsProxy(s: ResolvedScenario): boolean {
   );
 }
 
+/** The URL at the proxy's port; a host name is kept (mapped to 127.0.0.1), an address replaced. */
 function rewrite(url: string, port: number): string {
   const u = new URL(url);
-  u.hostname = '127.0.0.1';
+  if (net.isIP(u.hostname.replace(/^\[(.*)\]$/, '$1')) !== 0) u.hostname = '127.0.0.1';
   u.port = String(port);
   return u.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
 }
@@ -47,6 +54,7 @@ export async function proxyTargets(hosts: readonly TargetHost[]): Promise<Proxie
   const proxies: FaultProxy[] = [];
   const deviceMqttUrls: string[] = [];
   let deviceHttpUrl: string | null = null;
+  const deviceResolve: Record<string, string> = {};
   try {
     for (const h of hosts) {
       const mqtt = h.kind === 'mqtt' ? parseMqttUrl(h.url) : null;
@@ -59,12 +67,14 @@ export async function proxyTargets(hosts: readonly TargetHost[]): Promise<Proxie
         protocol: tls ? 'tcp' : h.kind,
       });
       proxies.push(p);
+      if (net.isIP(h.host) === 0) deviceResolve[h.host.toLowerCase()] = '127.0.0.1';
       if (h.kind === 'mqtt') deviceMqttUrls.push(rewrite(h.url, p.port));
       else deviceHttpUrl = rewrite(h.url, p.port);
     }
     return {
       deviceMqttUrls,
       deviceHttpUrl,
+      deviceResolve,
       faults: faultsOver(proxies),
       close: async () => closeAll(proxies),
     };

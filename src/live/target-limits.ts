@@ -31,9 +31,15 @@ const COUNTER: Record<LimitName, number> = {
  * `subscribers`: the end-to-end subscriber's connections (one per broker), which count toward
  * limits.connections like the devices' sockets.
  */
-export function liveLimits(s: ResolvedScenario, ctx: LiveContext, subscribers: number): LiveLimits {
+export function liveLimits(
+  s: ResolvedScenario,
+  ctx: LiveContext,
+  subscribers: number,
+  /** Names the devices reach through fault proxies (src/live/proxied-targets.ts). */
+  proxiedNames: Readonly<Record<string, string>> = {},
+): LiveLimits {
   const l = s.target.limits;
-  const resolve = s.target.resolve ?? {};
+  const resolve = { ...s.target.resolve, ...proxiedNames };
   const rated =
     l !== undefined &&
     (l.connectRatePerSec ?? l.publishRatePerSec ?? l.requestRatePerSec ?? l.bandwidthBytesPerSec) !== null;

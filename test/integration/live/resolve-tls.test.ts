@@ -1,7 +1,7 @@
 // `--resolve` keeps the name for TLS: a device fleet reaches `mqtts://broker.staging.test` at
 // 127.0.0.2 (a private mosquitto with a certificate for that name, from `fleetstorm certs`), and
 // the certificate is checked against the name, not the address: a certificate for another name
-// fails every connect as `tls`.
+// fails every connect as `tls`. Through the fault proxy of a backend fault the name is kept too.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runResolved } from '../../../src/app/run.js';
@@ -23,7 +23,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       certs = null;
     });
 
-    async function run(serverName: string) {
+    async function run(serverName: string, faults: Record<string, unknown>[] = []) {
       certs = await makeCerts(0, [serverName]);
       const tls = { certFile: join(certs.dir, 'server.pem'), keyFile: join(certs.dir, 'server.key') };
       broker = await startMosquitto({ hosts: ['127.0.0.2'], tls });
@@ -35,6 +35,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
         fleet: [{ device: 'gateway', count: 10 }],
         'power-on': { spread: '20s' },
         live: { speed: 60 },
+        faults,
         target: { mqtt: `mqtts://${NAME}:${broker.port}`, tls: { ca: join(certs.dir, 'ca.pem') } },
       };
       const s = await resolveScenarioObject(doc, 'resolve-tls (in memory)', {
@@ -49,6 +50,14 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(r.status).toBe('completed');
       expect(r.metrics.counters.mqtt_connect_success_total).toBe(10);
       expect(r.metrics.counters.mqtt_delivered_total).toBe(r.metrics.counters.mqtt_publish_acked_total);
+    }, 60_000);
+
+    it('keeps the name through the fault proxy of a backend fault (TLS still checks it)', async () => {
+      const r = await run(NAME, [{ type: 'backend-outage', at: '1m', duration: '20s' }]);
+      expect(r.status).toBe('completed');
+      expect(r.metrics.counters['mqtt_connect_failed_total{reason="tls"}'] ?? 0).toBe(0);
+      expect(r.metrics.counters['mqtt_disconnects_total{reason="outage"}']).toBe(10);
+      expect(r.metrics.counters.mqtt_connect_success_total).toBe(20);
     }, 60_000);
 
     it('fails every connect as tls when the certificate names another host', async () => {
