@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { dominantFailure, failureSentence, percentText } from '../../../src/reports/dominant-failure.js';
+import { mergeLive } from '../../../src/reports/connect-errors.js';
 import { failureSentences } from '../../../src/reports/failure-sentences.js';
+import { renderVerdict } from '../../../src/reports/html/verdict.js';
+import { renderJunit } from '../../../src/reports/junit.js';
+import { renderSummary } from '../../../src/reports/summary-text.js';
 import { sampleReport } from '../../helpers/sample-report.js';
 
 describe('dominantFailure', () => {
@@ -84,5 +88,50 @@ describe('failureSentences', () => {
     ]);
     r.metrics.counters = { mqtt_connect_attempts_total: 100, mqtt_publish_total: 1000 };
     expect(failureSentences(r)).toEqual([]);
+  });
+});
+
+describe('the dominant failure in every rendering', () => {
+  function tlsReport() {
+    const r = sampleReport();
+    r.metrics.counters = {
+      mqtt_connect_attempts_total: 142,
+      'mqtt_connect_failed_total{reason="tls"}': 142,
+    };
+    r.live = { connectErrors: [{ reason: 'tls', detail: 'SELF_SIGNED_CERT_IN_CHAIN', count: 142 }] };
+    return r;
+  }
+  const sentence = 'all 142 connects failed TLS verification: SELF_SIGNED_CERT_IN_CHAIN';
+
+  it('is in the summary, the HTML verdict and JUnit', () => {
+    const r = tlsReport();
+    expect(renderSummary(r)).toContain(`failures: ${sentence}`);
+    expect(renderVerdict(r)).toContain(sentence);
+    expect(renderJunit(r)).toContain(sentence);
+  });
+
+  it('is absent when nothing failed', () => {
+    const r = sampleReport();
+    r.metrics.counters = { mqtt_connect_attempts_total: 142 };
+    expect(renderSummary(r)).not.toContain('failures:');
+  });
+});
+
+describe('live.connectErrors merge', () => {
+  it('adds the counts of equal (reason, detail) pairs and orders most first', () => {
+    const a = { connectErrors: [{ reason: 'tls', detail: 'CERT_HAS_EXPIRED', count: 2 }] };
+    const b = {
+      connectErrors: [
+        { reason: 'tls', detail: 'CERT_HAS_EXPIRED', count: 3 },
+        { reason: 'timeout', detail: 'no CONNACK in time', count: 7 },
+      ],
+    };
+    expect(mergeLive([a, undefined, b])).toEqual({
+      connectErrors: [
+        { reason: 'timeout', detail: 'no CONNACK in time', count: 7 },
+        { reason: 'tls', detail: 'CERT_HAS_EXPIRED', count: 5 },
+      ],
+    });
+    expect(mergeLive([undefined, undefined])).toBeUndefined();
   });
 });
