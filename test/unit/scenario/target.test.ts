@@ -1,6 +1,9 @@
 // target.resolve / --resolve / FLEETSTORM_RESOLVE and target.limits as the resolver reads them,
 // from the scenario, a profile's overlay and the command line.
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { toolErrorOf } from '../../helpers/tool-error.js';
 
@@ -75,5 +78,31 @@ describe('target.limits', () => {
       resolveScenarioObject(base({ limits: { 'connect-rate': 'fast' } }), 'mem', { env: {} }),
     );
     expect(e.toLine()).toContain('target.limits.connect-rate');
+  });
+});
+
+describe("a profile's target", () => {
+  it('replaces the URLs and goes over resolve entries and limits field by field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fleetstorm-profile-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const profile = join(dir, 'staging.yaml');
+    await writeFile(
+      profile,
+      [
+        'target:',
+        '  mqtt: mqtts://broker.staging.test:8883',
+        '  resolve: { broker.staging.test: 127.0.0.2 }',
+        "  limits: { 'connect-rate': 50/s }",
+      ].join('\n'),
+    );
+    const doc = base({
+      mqtt: 'mqtt://localhost:1883',
+      resolve: { 'other.test': '127.0.0.3' },
+      limits: { connections: 100, 'connect-rate': '500/s' },
+    });
+    const s = await resolveScenarioObject(doc, 'mem', { env: {}, profile });
+    expect(s.target.mqttUrls).toEqual(['mqtts://broker.staging.test:8883']);
+    expect(s.target.resolve).toEqual({ 'other.test': '127.0.0.3', 'broker.staging.test': '127.0.0.2' });
+    expect(s.target.limits).toMatchObject({ connections: 100, connectRatePerSec: 50 });
   });
 });
