@@ -63,16 +63,18 @@ export function otaInstallEvent(sh: Shard, d: number, t: number, tp: TypeParams)
 
 function verified(sh: Shard, d: number, t: number, tp: TypeParams): void {
   const a = sh.a;
-  a.dlBytes[d] = 0;
   if ((a.flags[d] as number) & FLAG.corrupt) {
+    a.dlBytes[d] = 0;
     a.flags[d] = (a.flags[d] as number) & ~FLAG.corrupt;
     trail(sh, d, t, TE['verify-failed']);
     return failAttempt(sh, d, t, tp, C['ota_failed_total{reason="verify"}'], t);
   }
   if (!tp.mainsPowered && (a.batt[d] as number) < tp.otaMinBattery * tp.capacityMah) {
+    // The verified image stays in the inactive slot: the retry installs it, no second download.
     trail(sh, d, t, TE['battery-gate']);
     return failAttempt(sh, d, t, tp, C['ota_failed_total{reason="battery"}'], t);
   }
+  a.dlBytes[d] = 0;
   trail(sh, d, t, TE['install-start']);
   sh.setOta(d, OS.installing);
   drawPowerLoss(

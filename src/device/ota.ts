@@ -114,6 +114,14 @@ function checkAnswered(sh: Shard, d: number, t: number, tp: TypeParams): void {
 function startDownload(sh: Shard, d: number, t: number, tp: TypeParams): void {
   const a = sh.a;
   const have = a.dlBytes[d] as number;
+  const size = sh.st.rollout?.sizeBytes ?? Infinity;
+  if (have >= size) {
+    // A verified image kept after the battery gate refused its install: check the gate again.
+    sh.setOta(d, OS.verifying);
+    a.otaPend[d] = OTA_PEND.none;
+    a.otaDue[d] = t;
+    return;
+  }
   const resume = have > 0 && tp.otaResume;
   if (!resume) a.dlBytes[d] = 0;
   const endAt = sh.port.downloadStart(sh, d, t, tp);
