@@ -1,6 +1,7 @@
 // `fleetstorm plan` as a user runs it (needs `npm run build`): machine-readable envelope with
 // --json, a host name that does not resolve as one line with exit 3, a limit breach as exit 2.
 // Nothing listens on the targets named here: plan sends nothing.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,4 +71,17 @@ it('a peak above a limit: the plan, then one error line naming limit and peak, e
   const lines = r.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/FLEETSTORM_ERR_TARGET_LIMIT.*target\.limits\.connect-rate.*100\/s.*50\/s/);
+}, 30_000);
+
+it('run prints the same plan lines first and refuses a limit breach before connecting (exit 2)', async () => {
+  const file = await scenarioFile("'connect-rate': 50/s");
+  const out = join(dir as string, 'report');
+  const r = await runCli(['run', file, '--resolve', 'broker.staging.test:127.0.0.2', '--out', out]);
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(/^plan: plan-e2e, 100 devices/);
+  expect(r.stderr).toContain('plan: target mqtt broker.staging.test:1883 → 127.0.0.2 (--resolve)');
+  expect(r.stderr).toContain('plan: limit connect-rate 50/s: peak 100/s EXCEEDS');
+  expect(lines.at(-1)).toMatch(/^error FLEETSTORM_ERR_TARGET_LIMIT/);
+  expect(existsSync(out)).toBe(false);
 }, 30_000);
