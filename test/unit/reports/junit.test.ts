@@ -89,7 +89,10 @@ describe('renderJunit', () => {
     expect(failing).toHaveLength(1);
     const failure = find(failing[0] as XmlElement, 'failure')[0] as XmlElement;
     expect(failure.attrs.message).toMatch(/^connect_failure_ratio = [\d.]+%, limit < 1%$/);
-    expect(failure.text).toBe(failure.attrs.message);
+    // The body adds why the requests failed, when one reason dominates.
+    expect(failure.text).toBe(
+      `${failure.attrs.message}\n9.6 % of 2,400 connects timed out before a CONNACK came`,
+    );
   });
 
   it('records seed and scenario as properties', () => {
