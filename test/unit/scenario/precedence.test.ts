@@ -222,7 +222,7 @@ describe('precedence details', () => {
       env,
       overrides: { targetMqtt: ['mqtts://c:8883'], targetHttp: 'https://d', shard: { index: 3, count: 4 } },
     });
-    expect(c.target).toEqual({ mqttUrls: ['mqtts://c:8883'], httpUrl: 'https://d' });
+    expect(c.target).toMatchObject({ mqttUrls: ['mqtts://c:8883'], httpUrl: 'https://d', resolve: {} });
     expect(c.shard).toEqual({ index: 3, count: 4 });
   });
 

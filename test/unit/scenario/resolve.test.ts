@@ -244,7 +244,7 @@ describe('resolveScenarioObject: shortcuts and conversions', () => {
       { expr: 'p99(mqtt_connect_duration_us) < 2s', abortOnFail: false },
       { expr: 'ota_bricked_total == 0', abortOnFail: true },
     ]);
-    expect(s.target).toEqual({ mqttUrls: ['mqtt://a:1883'], httpUrl: 'http://b:8080' });
+    expect(s.target).toMatchObject({ mqttUrls: ['mqtt://a:1883'], httpUrl: 'http://b:8080', resolve: {} });
     expect(s.live.speed).toBe(Number.POSITIVE_INFINITY);
     expect(s.live.processes).toBe(2);
   });
