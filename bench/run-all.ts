@@ -3,6 +3,7 @@
 //   npm run bench                 all cases
 //   npm run bench -- virtual      only the virtual-mode cases
 //   npm run bench -- tls          only the TLS connect cases (bench/live-tls.ts)
+//   npm run bench -- report       only the report renderers with 1M fault firings
 import { spawnSync } from 'node:child_process';
 
 interface Row {
@@ -60,6 +61,17 @@ if (!only || only === 'live' || only === 'tls') {
   results.push(tlsRow);
   console.log('\nlive mode over TLS (bench/live-tls.ts)');
   console.log(JSON.stringify(tlsRow, null, 2));
+}
+if (!only || only === 'report') {
+  const rows = [100_000, 1_000_000].map((n) => run('bench/report-firings.ts', ['--firings', String(n)]));
+  results.push(...rows);
+  console.log('\nreport steps with many fault firings (bench/report-firings.ts)');
+  console.log('firings    json ms  read ms  html ms  summary ms  junit ms  peak RSS');
+  for (const r of rows) {
+    console.log(
+      `${String(r.firings).padStart(9)} ${String(r.jsonMs).padStart(8)} ${String(r.readMs).padStart(8)} ${String(r.htmlMs).padStart(8)} ${String(r.summaryMs).padStart(11)} ${String(r.junitMs).padStart(9)} ${String(r.peakRssMB).padStart(7)}MB`,
+    );
+  }
 }
 console.log('\nraw:');
 for (const r of results) console.log(JSON.stringify(r));

@@ -57,11 +57,23 @@ export function lastingShort(f: Pick<FaultConfig, 'type' | 'durationUs'>): strin
   return `${formatDurationUs(min)}..${formatDurationUs(max)} per device`;
 }
 
+/** Timeline entries grouped by fault id, in one pass (a report may hold millions of firings). */
+export function entriesById(faults: readonly FaultTimelineEntry[]): Map<string, FaultTimelineEntry[]> {
+  const byId = new Map<string, FaultTimelineEntry[]>();
+  for (const e of faults) {
+    const list = byId.get(e.faultId);
+    if (list) list.push(e);
+    else byId.set(e.faultId, [e]);
+  }
+  return byId;
+}
+
 /** One fact per fault of the scenario that fired, in scenario order. */
 export function faultFacts(r: Pick<Report, 'scenario' | 'faults'>): FaultFact[] {
   const facts: FaultFact[] = [];
+  const byId = entriesById(r.faults);
   for (const f of r.scenario.faults) {
-    const entries = r.faults.filter((e) => e.faultId === f.id).sort((a, b) => a.atUs - b.atUs);
+    const entries = [...(byId.get(f.id) ?? [])].sort((a, b) => a.atUs - b.atUs);
     if (entries.length === 0) continue;
     const devicesHit = entries.reduce((n, e) => n + e.devicesHit, 0);
     facts.push({

@@ -6,7 +6,8 @@
 import { formatCount } from '../metrics/units.js';
 import { faultLabel, planWarnings } from '../scenario/vacuity.js';
 import type { FaultConfig } from '../scenario/types.js';
-import type { Report } from './report-types.js';
+import { entriesById } from './fault-facts.js';
+import type { FaultTimelineEntry, Report } from './report-types.js';
 
 export type WarningInputs = Pick<Report, 'scenario' | 'faults' | 'metrics' | 'status'>;
 
@@ -26,8 +27,12 @@ function rolloutWarning(r: WarningInputs): string | null {
   return null;
 }
 
-function faultWarning(r: WarningInputs, f: FaultConfig): string | null {
-  const entries = r.faults.filter((e) => e.faultId === f.id);
+function faultWarning(
+  r: WarningInputs,
+  f: FaultConfig,
+  byId: Map<string, FaultTimelineEntry[]>,
+): string | null {
+  const entries = byId.get(f.id) ?? [];
   const label = faultLabel(f);
   if (f.when !== null && entries.length === 0) return `${label} never started: its condition did not hold`;
   if (BACKEND_WIDE.has(f.type)) return null;
@@ -54,9 +59,10 @@ export function runWarnings(r: WarningInputs): string[] {
     const w = rolloutWarning(r);
     if (w !== null) out.push(w);
   }
+  const byId = entriesById(r.faults);
   r.scenario.faults.forEach((f, i) => {
     if (faultCovered.has(String(i))) return;
-    const w = faultWarning(r, f);
+    const w = faultWarning(r, f, byId);
     if (w !== null) out.push(w);
   });
   return out;

@@ -2,6 +2,7 @@
 // chart) and lanes (the "what happened when" chart). Faults that fire per device (`during:`)
 // can have thousands of timeline entries; nearby ones are merged so a chart draws tens of shapes.
 import { lastingShort } from '../fault-facts.js';
+import type { FaultConfig } from '../../scenario/types.js';
 import type { FaultTimelineEntry, Report } from '../report-types.js';
 import { formatCount, formatRatio, formatVirtualTime } from './format.js';
 import { COLORS, WAVE_COLOR } from './palette.js';
@@ -61,17 +62,38 @@ function mergeEntries(entries: readonly FaultTimelineEntry[], gapUs: number): Fa
 
 /** One group per fault id, in order of first firing. */
 export function faultGroups(report: Report): FaultGroup[] {
+  // Every chart draws the fault markers: group the firings once per report, not per chart.
+  let groups = groupCache.get(report);
+  if (groups === undefined) {
+    groups = buildFaultGroups(report);
+    groupCache.set(report, groups);
+  }
+  return groups;
+}
+
+const groupCache = new WeakMap<Report, FaultGroup[]>();
+
+function buildFaultGroups(report: Report): FaultGroup[] {
   const [d0, d1] = timeDomain(report);
+  // Linear in firings: a report may hold millions (per-device faults, merged shards).
   const byId = new Map<string, FaultTimelineEntry[]>();
-  for (const e of report.faults) byId.set(e.faultId, [...(byId.get(e.faultId) ?? []), e]);
+  for (const e of report.faults) {
+    const list = byId.get(e.faultId);
+    if (list) list.push(e);
+    else byId.set(e.faultId, [e]);
+  }
+  const configs = new Map<string, { index: number; config: FaultConfig }>();
+  report.scenario.faults.forEach((f, index) => {
+    if (!configs.has(f.id)) configs.set(f.id, { index, config: f });
+  });
+  const configIndex = (id: string): number => configs.get(id)?.index ?? -1;
   const ids = [...byId.keys()];
-  const configIndex = (id: string): number => report.scenario.faults.findIndex((f) => f.id === id);
   ids.sort((a, b) =>
     configIndex(a) === configIndex(b) ? a.localeCompare(b) : configIndex(a) - configIndex(b),
   );
   return ids.map((id, i) => {
     const entries = byId.get(id) ?? [];
-    const config = report.scenario.faults.find((f) => f.id === id);
+    const config = configs.get(id)?.config;
     return {
       faultId: id,
       type: config?.type ?? entries[0]?.type ?? 'fault',
