@@ -45,7 +45,7 @@ describe('commands', () => {
       env,
     });
     expect([0, 1], first.stderr).toContain(first.code);
-    const line = /replay: fleetstorm (.*)/.exec(first.stderr)?.[1] ?? '';
+    const line = /replay: fleetstorm (.*)/.exec(first.stdout)?.[1] ?? '';
     expect(line).toContain('--devices 300');
     expect(line).toContain('--duration 40m');
     expect(line).toContain('--scale-backend');

@@ -25,7 +25,10 @@ describe('exit codes', () => {
     const r = await runCli(['run', 'test/fixtures/e2e/small.yaml', '--out', out, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('verdict: PASSED');
-    expect(r.stderr).toContain('replay: fleetstorm run test/fixtures/e2e/small.yaml --seed 7');
+    // once: at the end of the summary, not again on stderr
+    expect(r.stdout.match(/replay: /g)).toHaveLength(1);
+    expect(r.stdout).toContain('replay: fleetstorm run test/fixtures/e2e/small.yaml --seed 7');
+    expect(r.stderr).not.toContain('replay:');
     expect(report(out).verdict).toBe('passed');
   });
 

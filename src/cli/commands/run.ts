@@ -60,7 +60,9 @@ function printOutcome(o: RunOutcome, flags: RunFlags): void {
     err('fleetstorm: internal error (a bug): please report it with the replay line below');
     err(o.crash instanceof Error ? (o.crash.stack ?? o.crash.message) : String(o.crash));
   }
-  err(`replay: ${r.replay}`);
+  // The summary on stdout ends with the replay line; stderr says it once more only when stdout
+  // holds JSON, or after a crash's stack ("the replay line below").
+  if (flags.json || o.crash !== undefined) err(`replay: ${r.replay}`);
 }
 
 /**
