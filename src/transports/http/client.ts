@@ -6,6 +6,7 @@ import { monotonicUs } from '../../clock/real-clock.js';
 import { ToolError } from '../../errors/tool-error.js';
 import type { TargetLimiter } from '../limits/index.js';
 import { targetConnector } from './connector.js';
+import { basicAuthHeader } from './basic-auth.js';
 import { downloadFirmware } from './download.js';
 import { errorCode } from './errors.js';
 import { readOffer } from './offer.js';
@@ -26,6 +27,8 @@ export class OtaHttpClient {
   private readonly pools = new Map<string, Pool>();
   private readonly poolOptions: Pool.Options;
   private readonly limiter: TargetLimiter | undefined;
+  /** `Authorization` from the target URL's user info, for the target's origin only. */
+  private readonly auth: Record<string, string> | null;
 
   constructor(opts: HttpTransportOptions) {
     try {
@@ -37,6 +40,10 @@ export class OtaHttpClient {
         fix: 'use http://host:port',
       });
     }
+    this.auth = basicAuthHeader(this.base);
+    // Offers and downloads resolve against the bare origin: credentials travel only as the header.
+    this.base.username = '';
+    this.base.password = '';
     this.clock = opts.clock ?? monotonicUs;
     this.limiter = opts.limiter;
     const connect = targetConnector(opts.resolve ?? {}, opts.limiter, opts.tls);
@@ -79,15 +86,23 @@ export class OtaHttpClient {
     const target = new URL(url, this.base);
     await this.paced(0);
     const limiter = this.limiter;
+    const withAuth =
+      this.auth !== null && target.origin === this.base.origin ? { ...opts, headers: this.auth } : opts;
     const paced: DownloadOptions =
-      limiter === undefined ? opts : { ...opts, pace: (n) => limiter.pause(limiter.receiveWaitMs(n)) };
+      limiter === undefined
+        ? withAuth
+        : { ...withAuth, pace: (n) => limiter.pause(limiter.receiveWaitMs(n)) };
     return downloadFirmware(this.pool(target.origin), target.pathname + target.search, paced, this.clock);
   }
 
   /** Throws TARGET_UNREACHABLE unless GET /healthz answers (any status). */
   async assertReachable(): Promise<void> {
     try {
-      const res = await this.pool(this.base.origin).request({ path: '/healthz', method: 'GET' });
+      const res = await this.pool(this.base.origin).request({
+        path: '/healthz',
+        method: 'GET',
+        ...(this.auth ? { headers: this.auth } : {}),
+      });
       await res.body.dump();
     } catch (err) {
       throw new ToolError('FLEETSTORM_ERR_TARGET_UNREACHABLE', 'the HTTP backend cannot be reached', {
@@ -125,7 +140,7 @@ export class OtaHttpClient {
       const res = await this.pool(url.origin).request({
         path: url.pathname,
         method: 'POST',
-        headers: JSON_HEADERS,
+        headers: this.auth ? { ...JSON_HEADERS, ...this.auth } : JSON_HEADERS,
         body: sent,
       });
       const ok = res.statusCode >= 200 && res.statusCode < 300;

@@ -71,8 +71,8 @@ function emptyResult(cursor: DownloadCursor): DownloadResult {
   };
 }
 
-function requestHeaders(cursor: DownloadCursor): Record<string, string> {
-  const headers: Record<string, string> = {};
+function requestHeaders(cursor: DownloadCursor, extra: Record<string, string> = {}): Record<string, string> {
+  const headers: Record<string, string> = { ...extra };
   if (cursor.offset === 0) return headers;
   headers.range = `bytes=${cursor.offset}-`;
   if (cursor.etag !== undefined) headers['if-range'] = cursor.etag; // [RFC 9110 §13.1.5]
@@ -90,7 +90,7 @@ async function receive(
   const res = await dispatcher.request({
     path,
     method: 'GET',
-    headers: requestHeaders(cursor),
+    headers: requestHeaders(cursor, opts.headers),
     signal: opts.signal ?? null,
   });
   result.status = res.statusCode;

@@ -70,6 +70,8 @@ export interface DownloadOptions {
   /** Abort mid-stream (radio drop, power loss). */
   signal?: AbortSignal;
   intendedUs?: number;
+  /** Extra request headers (the target's `Authorization`). */
+  headers?: Record<string, string>;
 }
 
 /** What a resumable download keeps between attempts (see download.ts DownloadCursor). */
