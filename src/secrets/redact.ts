@@ -20,7 +20,7 @@ export function rememberSecret(value: string): void {
   ordered = [...new Set([...ordered, ...forms])].sort((a, b) => b.length - a.length);
 }
 
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#"'<>]*):([^\s@/?#"'<>]*)@/gi;
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#"'<>]*):([^\s@/?#"<>]*)@/gi;
 
 /** `mqtt://user:pw@host` → `mqtt://user:***@host`; anything else unchanged. */
 export function redactUrl(url: string): string {
@@ -34,6 +34,8 @@ const SAS = /(SharedAccessSignature )[^\s"'<>]+/g;
 /** Free text with URL passwords, tokens and every remembered secret masked. */
 export function redactText(text: string): string {
   let out = redactUrl(text).replace(JWT, MASK).replace(SAS, `$1${MASK}`);
-  for (const s of ordered) if (out.includes(s)) out = out.split(s).join(MASK);
+  // Repeat while one is left: a mask next to its surroundings may spell a secret again (each
+  // pass shortens the text, since a remembered value is longer than the mask).
+  for (const s of ordered) while (out.includes(s)) out = out.split(s).join(MASK);
   return out;
 }
