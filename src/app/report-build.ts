@@ -56,7 +56,9 @@ export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMet
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'fleetstorm', version: TOOL_VERSION },
     // References kept, literal secrets and URL passwords masked (src/secrets).
-    scenario: redactScenario(s),
+    // The worker count changes how fast, never what: it lives under run.workers, so the body is
+    // byte-identical whatever --workers says (README).
+    scenario: { ...redactScenario(s), workers: 0 },
     seed: s.seed,
     replay: meta.replay,
     status: eng.status,
