@@ -5,6 +5,7 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { ToolError } from '../errors/tool-error.js';
+import { isUnroutableHost } from '../transports/http/offer.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 
 export type HostVia = 'literal' | 'resolve' | 'dns';
@@ -112,12 +113,25 @@ export async function locateHost(
 /** Every target host of a live run, located (DNS only for names `--resolve` does not map). */
 export async function locateTargets(s: ResolvedScenario, lookup?: LookupAll): Promise<TargetHost[]> {
   const map = s.target.resolve ?? {};
-  return Promise.all(
+  const hosts = await Promise.all(
     targetUrls(s).map(async (t) => ({
       ...t,
       ...(await locateHost(t.host, map, `target ${t.kind}`, lookup)),
     })),
   );
+  for (const h of hosts) assertConnectable(h);
+  return hosts;
+}
+
+/** Unspecified, broadcast and multicast addresses are nothing to connect to (as for offers). */
+function assertConnectable(h: TargetHost): void {
+  const bad = h.addresses.find((a) => isUnroutableHost(a));
+  if (bad === undefined) return;
+  throw new ToolError('FLEETSTORM_ERR_CLI_ARGUMENT', 'the target is not an address to connect to', {
+    where: `target ${h.kind}`,
+    got: h.host === bad ? bad : `${h.host} → ${bad}`,
+    fix: 'name the backend host or its address (unspecified, broadcast and multicast addresses are refused)',
+  });
 }
 
 /**
