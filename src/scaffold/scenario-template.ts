@@ -103,9 +103,16 @@ function faults(p: ScaffoldPlan): string[] {
 }
 
 function thresholds(p: ScaffoldPlan): string[] {
+  // Duty-cycled devices that check in over HTTP: judged on their online share and on how soon
+  // each one has a session again after the outage (persistent MQTT devices: their reconnects).
   const connectivity =
     p.protocol === 'http'
-      ? ['  - p50(mqtt_connect_duration_us) < 2s', '  - publish_failure_ratio < 10%']
+      ? [
+          '  - fleet_online_ratio >= 90%',
+          '  - fleet_resume_duration_us < 30m',
+          '  - outage_not_resumed_total == 0',
+          ...(p.rollout ? ['  - p99(http_checkin_duration_us) < 5s # NB-IoT: up to 2 s each way'] : []),
+        ]
       : [
           '  - p50(mqtt_connect_duration_us) < 1s',
           '  - fleet_recovery_duration_us < 30m',

@@ -136,6 +136,12 @@ describe('scaffoldScenario', () => {
     expect(s.rollout === null).toBe(change.rollout === false);
     expect(s.faults[0]?.type).toBe('backend-outage');
     expect(s.thresholds.length).toBeGreaterThanOrEqual(2);
+    // every threshold is about something the run has (it loads under --strict), and an HTTP
+    // fleet is judged on HTTP and duty-cycle metrics, not on MQTT ones
+    await expect(
+      loadScenario(files[0]!.path, { env: {}, overrides: { strict: true } }),
+    ).resolves.toBeDefined();
+    if (change.protocol === 'http') expect(s.thresholds.map((t) => t.expr).join(' ')).not.toContain('mqtt_');
   });
 
   it('never overwrites an existing file unless asked', async () => {
