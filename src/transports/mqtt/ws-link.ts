@@ -3,6 +3,7 @@
 // same frame reader as TCP reads ([MQTT-6.0.0-2]: MQTT packets may span WebSocket messages, so
 // the reader's partial-frame carry-over handles both). Listeners are shared functions (`this`
 // is the link), so a WebSocket connection costs the ws object and its socket, nothing more.
+import net from 'node:net';
 import type { ClientRequestArgs } from 'node:http';
 import type tls from 'node:tls';
 import WebSocket from 'ws';
@@ -94,6 +95,8 @@ export interface WsOpenParams {
   tlsOptions: tls.ConnectionOptions | undefined;
   localAddress: string | undefined;
   connectTimeoutMs: number;
+  /** wss://: opens the TLS socket from ws's request options (the pool adds its session cache). */
+  tlsConnect?: (options: tls.ConnectionOptions) => tls.TLSSocket;
 }
 
 export function wsUrlOf(target: MqttTarget): string {
@@ -113,5 +116,20 @@ export function openWsLink(p: WsOpenParams): WsLink {
   if (checkServerIdentity !== undefined)
     (options as tls.ConnectionOptions).checkServerIdentity = checkServerIdentity;
   if (p.localAddress !== undefined) options.localAddress = p.localAddress;
+  // --resolve: the socket goes to the address; the URL (Host header, TLS servername) keeps the name
+  if (p.target.address !== undefined) options.lookup = fixedLookup(p.target.address);
+  const tlsConnect = p.tlsConnect;
+  // as ws's own connector (no `path` for tls.connect), through the pool's
+  if (p.target.tls && tlsConnect !== undefined)
+    options.createConnection = (o) =>
+      tlsConnect({ ...(o as tls.ConnectionOptions), path: undefined } as tls.ConnectionOptions);
   return new WsLink(wsUrlOf(p.target), SUBPROTOCOL, options);
+}
+
+function fixedLookup(address: string): net.LookupFunction {
+  const family = net.isIPv6(address) ? 6 : 4;
+  return (_host, opts, callback) => {
+    if (opts.all === true) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
 }
