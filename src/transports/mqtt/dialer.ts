@@ -45,7 +45,7 @@ export class StreamDialer {
   }
 
   open(target: MqttTarget, slot: number, id: number, own: tls.SecureContext | undefined): SlotSocket {
-    if (target.wsPath !== undefined) return this.openWs(target, slot, own);
+    if (target.wsPath !== undefined) return this.openWs(target, slot, id, own);
     return target.tls ? this.openTls(target, slot, id, own) : this.openTcp(target, slot);
   }
 
@@ -81,24 +81,41 @@ export class StreamDialer {
     });
     const socket = tls.connect(options) as PoolTlsSocket;
     socket.fsSlot = slot;
-    socket.fsSessionKey = sessionKey;
     socket.setNoDelay(true);
     socket.on('data', this.listeners.onData);
     socket.on('error', this.listeners.onError);
     socket.on('close', this.listeners.onClose);
+    return this.watchSessions(socket, sessionKey);
+  }
+
+  /** Keeps the socket's new TLS sessions for the next connect under `key`; counts resumptions. */
+  private watchSessions(socket: PoolTlsSocket, key: string): PoolTlsSocket {
+    socket.fsSessionKey = key;
     socket.on('session', this.onSession);
     socket.once('secureConnect', this.onSecure);
     return socket;
   }
 
-  private openWs(target: MqttTarget, slot: number, own: tls.SecureContext | undefined): SlotSocket {
+  private openWs(
+    target: MqttTarget,
+    slot: number,
+    id: number,
+    own: tls.SecureContext | undefined,
+  ): SlotSocket {
+    const sessionKey = sessionKeyOf(target, id, own !== undefined);
     const link = openWsLink({
       target,
       tlsOptions: target.tls
-        ? tlsConnectOptions({ target, secureContext: own, session: undefined, localAddress: undefined })
+        ? tlsConnectOptions({
+            target,
+            secureContext: own,
+            session: this.sessions.get(sessionKey),
+            localAddress: undefined,
+          })
         : undefined,
       localAddress: this.pickLocalAddress(),
       connectTimeoutMs: this.connectTimeoutMs,
+      tlsConnect: (options) => this.watchSessions(tls.connect(options) as PoolTlsSocket, sessionKey),
     });
     link.fsSlot = slot;
     link.on('open', this.ws.onOpen);

@@ -108,6 +108,22 @@ describe('MQTT over WebSockets', () => {
     expect(Object.keys(untrusted.pool.stats().tlsErrors)).toEqual(['UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
   });
 
+  it('resumes the TLS session of a wss:// reconnect', async () => {
+    const certs = await makeCerts(0);
+    cleanups.push(() => certs.remove());
+    const server = https.createServer({ cert: certs.file('server.pem'), key: certs.file('server.key') });
+    const broker = await startWsBroker(server);
+    const { h, pool } = newPool();
+    const target = { ...parseMqttUrl(`wss://127.0.0.1:${broker.port}`), tlsOptions: { ca: certs.ca } };
+    for (let round = 1; round <= 3; round++) {
+      pool.connect(1, target, { clientId: 'wss-again' });
+      await h.until(() => h.connacks.length === round, 5000, `CONNACK ${round}`);
+      pool.disconnect(1, { clean: true });
+    }
+    expect(h.connacks.every((c) => c.ok)).toBe(true);
+    expect(pool.stats().tlsResumed).toBeGreaterThanOrEqual(1);
+  });
+
   it('counts an upgrade refused on a wrong path as a failed connect', async () => {
     const broker = await startWsBroker(http.createServer(), '/mqtt');
     const { h, pool } = newPool();
