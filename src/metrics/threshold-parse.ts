@@ -124,7 +124,7 @@ function unknownMetric(expr: string, name: string): never {
   return fail(
     expr,
     `unknown metric "${name}"; did you mean "${near[0] ?? ''}"?`,
-    `use a name from src/metrics/catalog.ts, e.g. ${near.join(', ')}`,
+    `use one of the closest names (${near.join(', ')}) or a metric of the "Metrics" section of fleetstorm's README.md`,
     name,
   );
 }

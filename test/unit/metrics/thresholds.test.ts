@@ -106,6 +106,16 @@ function fixture(): Aggregator {
 
 const cfg = (expr: string, abortOnFail = false) => ({ expr, abortOnFail });
 
+describe('an unknown metric', () => {
+  it('is fixed with names a user of the npm package can act on, not a source file', () => {
+    const e = thrown('p99(mqtt_conect_duration_us) < 2s');
+    expect(e.fix).toBe(
+      'use one of the closest names (mqtt_connect_duration_us, http_checkin_duration_us, outage_reconnect_duration_us) or a metric of the "Metrics" section of fleetstorm\'s README.md',
+    );
+    expect(e.fix).not.toContain('src/');
+  });
+});
+
 describe('evaluateThresholds', () => {
   it('compares in the metric unit and explains the result', () => {
     const [p100, p50] = evaluateThresholds(
