@@ -8,6 +8,7 @@ import {
   type FailureCounts,
 } from './dominant-failure.js';
 import type { Report } from './report-types.js';
+import { table } from './text-table.js';
 
 /** What happened to a connect, by mqtt_connect_failed_total label. */
 const CONNECT_WORDS: Readonly<Record<string, string>> = {
@@ -117,4 +118,21 @@ export function failureSentences(r: Report): string[] {
     ),
   ];
   return out.filter((s): s is string => s !== null);
+}
+
+/** Connect failures shown with their detail in the summary (the rest stay in report.json). */
+const CONNECT_ERROR_LINES = 8;
+
+/** `connect errors` block of the summary: reason, detail and count, most first (live reports). */
+export function connectErrorLines(r: Report): string[] {
+  const list = r.live?.connectErrors ?? [];
+  if (list.length === 0) return [];
+  const shown = list.slice(0, CONNECT_ERROR_LINES);
+  const rows = shown.map((e) => [e.reason, e.detail, e.count.toLocaleString('en-US')]);
+  const more = list.length - shown.length;
+  return [
+    'connect errors',
+    ...table(rows, '  ', ['left', 'left', 'right']),
+    ...(more > 0 ? [`  ... ${more} more in report.json live.connectErrors`] : []),
+  ];
 }

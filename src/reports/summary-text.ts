@@ -4,7 +4,7 @@ import { HISTOGRAMS } from '../metrics/catalog.js';
 import { COUNTER_FAMILIES } from '../metrics/names.js';
 import { formatBytes, formatCount, formatDurationUs, formatRatio } from '../metrics/units.js';
 import type { Report } from './report-types.js';
-import { failureSentences } from './failure-sentences.js';
+import { connectErrorLines, failureSentences } from './failure-sentences.js';
 import { faultLines, rolloutLines } from './summary-sections.js';
 import { table } from './text-table.js';
 
@@ -111,6 +111,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     warningLines(report),
     failureSentences(report).map((s) => `failures: ${s}`),
     counterLines(report),
+    connectErrorLines(report),
     latencyLines(report),
     derivedLines(report),
     rolloutLines(report),

@@ -110,10 +110,28 @@ describe('the dominant failure in every rendering', () => {
     expect(renderJunit(r)).toContain(sentence);
   });
 
+  it('lists the connect errors with their detail in the summary', () => {
+    const r = tlsReport();
+    r.live = {
+      connectErrors: [
+        { reason: 'tls', detail: 'SELF_SIGNED_CERT_IN_CHAIN', count: 140 },
+        { reason: 'tls', detail: 'CERT_HAS_EXPIRED', count: 2 },
+      ],
+    };
+    const lines = renderSummary(r).split('\n');
+    const at = lines.indexOf('connect errors');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 3)).toEqual([
+      '  tls  SELF_SIGNED_CERT_IN_CHAIN  140',
+      '  tls  CERT_HAS_EXPIRED             2',
+    ]);
+  });
+
   it('is absent when nothing failed', () => {
     const r = sampleReport();
     r.metrics.counters = { mqtt_connect_attempts_total: 142 };
     expect(renderSummary(r)).not.toContain('failures:');
+    expect(renderSummary(r)).not.toContain('connect errors');
   });
 });
 
