@@ -81,12 +81,24 @@ export function wsListeners(base: SocketListeners): WsListeners {
       base.onData.call(this as WsLink, data);
     },
     onError(err) {
-      base.onError.call(this as WsLink, err);
+      base.onError.call(this as WsLink, withCode(err));
     },
     onClose() {
       base.onClose.call(this as WsLink);
     },
   };
+}
+
+/**
+ * ws reports a refused upgrade as `Unexpected server response: 404` without a code: name it
+ * (`WS_HTTP_404`) so the failure's detail says what the server answered.
+ */
+function withCode(err: Error): NodeJS.ErrnoException {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code !== undefined) return e;
+  const status = /Unexpected server response: (\d+)/.exec(e.message)?.[1];
+  e.code = status === undefined ? 'WS_ERROR' : `WS_HTTP_${status}`;
+  return e;
 }
 
 export interface WsOpenParams {

@@ -131,5 +131,6 @@ describe('MQTT over WebSockets', () => {
     await h.until(() => h.closes.length === 1, 5000, 'refused upgrade');
     expect(h.connacks[0]).toMatchObject({ ok: false });
     expect(h.closes[0]?.reason).toBe('error');
+    expect(pool.stats().socketErrors).toEqual({ WS_HTTP_400: 1 });
   });
 });
