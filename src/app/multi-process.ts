@@ -5,7 +5,7 @@
 // their per-device outcome files.
 // Ctrl-C is forwarded to the children, which write their partial reports.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
@@ -34,12 +34,23 @@ const BIN = join(PACKAGE_ROOT, 'bin', 'fleetstorm.js');
 const CHILD_OK: readonly number[] = [EXIT.ok, EXIT.thresholdsFailed, EXIT.aborted];
 const STDERR_LINES = 5;
 
+/** Set for `run-resolved` children: their stdin is the parent's pipe (see runChild). */
+export const PARENT_PIPE_ENV = 'FLEETSTORM_PARENT_PIPE';
+/** Where the children's reports of a failed run are kept, inside the run's report folder. */
+const KEPT_DIR = 'processes';
+
 export interface MultiProcessOptions {
   signal?: AbortSignal;
   /** Replay line of the whole run (the children's name their shard). */
   replay: string;
   /** Each child's progress at its interval boundaries. */
   onProgress?: (p: ProcessProgress) => void;
+  /**
+   * The run's report folder: after a failed child the children's reports are moved to
+   * `<keepDir>/processes` (no temporary folder is left behind). Without it they stay in the
+   * temporary folder the status reason names.
+   */
+  keepDir?: string;
 }
 
 /** The merged report and the children's per-device outcomes (null: some child wrote none). */
@@ -95,7 +106,13 @@ function runChild(
   const quiet = ['--quiet', '--json', '--no-html', '--progress-json'];
   const args = [BIN, 'run-resolved', file, '--out', outDir, ...quiet];
   // Own process group: a terminal Ctrl-C reaches the parent only, which forwards one SIGINT.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  // stdin is a pipe the child watches: when this process dies, even by SIGKILL, the child sees
+  // end-of-file and exits instead of running to the end unwatched.
+  const child = spawn(process.execPath, args, {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    detached: true,
+    env: { ...process.env, [PARENT_PIPE_ENV]: '1' },
+  });
   const tail: string[] = [];
   let partial = ''; // a line split over two chunks
   child.stderr.setEncoding('utf8');
@@ -188,9 +205,10 @@ async function runChildren(
     .filter((f) => f !== null);
   const found = written.filter((w) => w !== null);
   if (found.length === 0) {
-    throw new Error(`no process wrote a report (${failures.join('; ') || 'all exited'}); see ${tmp}`);
+    throw new Error(`no process wrote a report (${failures.join('; ') || 'all exited'})`);
   }
-  if (failures.length > 0) failures.push(`shard reports kept in ${tmp}`);
+  if (failures.length > 0)
+    failures.push(`shard reports kept in ${opts.keepDir ? join(opts.keepDir, KEPT_DIR) : tmp}`);
   const outcomes = found.length === n ? await mergeShardOutcomes(found) : null;
   const reports = found.map((f) => f.report);
   const report = mergedReport(s, reports, failures, opts.replay, outcomes ? OUTCOMES_NDJSON : null);
@@ -213,11 +231,16 @@ export async function runProcesses(
   checkParentFdBudget(s, s.target.mqttUrls.length === 0);
   const targets = await prepareTargets(s);
   const tmp = await mkdtemp(join(tmpdir(), 'fleetstorm-procs-'));
+  let keep = false;
   try {
     const result = await runChildren(s, targets, tmp, opts);
-    if (result.report.status !== 'crashed') await rm(tmp, { recursive: true, force: true });
+    if (result.report.status === 'crashed') {
+      if (opts.keepDir) await cp(tmp, join(opts.keepDir, KEPT_DIR), { recursive: true });
+      else keep = true; // programmatic use without files: the reason names the folder
+    }
     return result;
   } finally {
+    if (!keep) await rm(tmp, { recursive: true, force: true });
     await closeTargets(targets);
   }
 }

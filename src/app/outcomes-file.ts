@@ -2,9 +2,10 @@
 // device per line, for jq) and CSV (one device per row, trail flattened), next to report.json.
 // Shard reports (`--shard`, `--processes`) each have their own; merging concatenates them in
 // device order (device ids are global across shards).
-import { lstat, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
+import { writeAtomic } from '../reports/atomic-write.js';
 import { Checker, checkOutcome, isPlainFileName } from '../reports/read-report.js';
 import type { DeviceOutcome, Report } from '../reports/report-types.js';
 
@@ -25,11 +26,24 @@ export function outcomesCsv(items: readonly DeviceOutcome[]): string {
 }
 
 export async function writeOutcomes(dir: string, items: readonly DeviceOutcome[]): Promise<void> {
-  await writeFile(
-    join(dir, OUTCOMES_NDJSON),
-    items.map((o) => JSON.stringify(o)).join('\n') + (items.length ? '\n' : ''),
-  );
-  await writeFile(join(dir, OUTCOMES_CSV), outcomesCsv(items));
+  const ndjson = items.map((o) => JSON.stringify(o)).join('\n') + (items.length ? '\n' : '');
+  for (const [name, text] of [
+    [OUTCOMES_NDJSON, ndjson],
+    [OUTCOMES_CSV, outcomesCsv(items)],
+  ] as const) {
+    try {
+      await writeAtomic(join(dir, name), text);
+    } catch (e) {
+      throw new ToolError(
+        'FLEETSTORM_ERR_OUTPUT_DIR',
+        `could not write ${name} (${(e as NodeJS.ErrnoException).code ?? 'error'}); the report files were written`,
+        {
+          where: dir,
+          fix: 'free disk space or choose another folder with --out',
+        },
+      );
+    }
+  }
 }
 
 /** The outcomes file a report names, read from its directory; null if it names none or is gone. */

@@ -1,7 +1,7 @@
 // Orchestration of one run: resolved scenario → engine (virtual or live) → report → files →
 // exit code. Knows nothing of the terminal: progress goes to a callback, errors are thrown
 // (ToolError) or returned as a crashed report, never printed here.
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
@@ -10,6 +10,7 @@ import { EXIT, type ExitCode } from '../errors/exit-codes.js';
 import { parseThreshold, evaluateParsed, type ParsedThreshold } from '../metrics/thresholds.js';
 import { renderHtml } from '../reports/html/render-html.js';
 import type { Report } from '../reports/report-types.js';
+import { makeDirs, removeEmptyDirs } from '../reports/atomic-write.js';
 import { writeReportFiles, type ReportPaths } from '../reports/write-report.js';
 import type { CliOverrides } from '../scenario/overrides.js';
 import { checkPlanSize } from '../scenario/plan-size.js';
@@ -68,10 +69,12 @@ export function defaultOutDir(s: ResolvedScenario, now = new Date(wallClockMs())
   return join('reports', `${stamp}-${name}${shard}`);
 }
 
-async function prepareOutDir(dir: string): Promise<void> {
+/** Makes the report folder (and parents); returns the folders it made. */
+async function prepareOutDir(dir: string): Promise<string[]> {
   try {
-    await mkdir(dir, { recursive: true });
+    const made = await makeDirs(dir);
     await access(dir, constants.W_OK);
+    return made;
   } catch (e) {
     throw new ToolError(
       'FLEETSTORM_ERR_OUTPUT_DIR',
@@ -122,6 +125,7 @@ async function runMultiProcess(
     signal: opts.signal,
     replay: replayLine(s, opts.overrides),
     onProgress: opts.onProcessProgress,
+    ...(outDir ? { keepDir: outDir } : {}),
   });
   let paths: ReportPaths | null = null;
   if (outDir) {
@@ -137,7 +141,20 @@ export async function runResolved(s: ResolvedScenario, opts: RunOptions = {}): P
   if (opts.plan !== false) await preflight(s, opts.onPlan); // target.limits refused at load time
   checkIdentities(s); // a missing ${env:…} or bad key too, in virtual mode as well
   const outDir = opts.noFiles ? null : (opts.outDir ?? defaultOutDir(s));
-  if (outDir) await prepareOutDir(outDir); // fail before an hour-long run, not after it
+  const made = outDir ? await prepareOutDir(outDir) : []; // fail before an hour-long run
+  try {
+    return await runAndWrite(s, opts, outDir);
+  } catch (e) {
+    await removeEmptyDirs(made); // a run that fails before writing leaves no empty folder
+    throw e;
+  }
+}
+
+async function runAndWrite(
+  s: ResolvedScenario,
+  opts: RunOptions,
+  outDir: string | null,
+): Promise<RunOutcome> {
   if (s.mode === 'live' && s.live.processes > 1) return runMultiProcess(s, opts, outDir);
   const startedAt = new Date(wallClockMs()).toISOString();
   const t0 = monotonicMs();

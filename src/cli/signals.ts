@@ -27,3 +27,21 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
     },
   };
 }
+
+/**
+ * A `--processes` child: its stdin is a pipe from the parent that is never written. End of
+ * file means the parent is gone (even by SIGKILL): stop at once rather than run unwatched.
+ */
+export function exitWithParent(): void {
+  const stdin = process.stdin;
+  const gone = (): void => {
+    err('fleetstorm: the parent process is gone, exiting');
+    // eslint-disable-next-line no-restricted-properties -- nobody is left to read a report
+    process.exit(EXIT.interrupted);
+  };
+  stdin.once('end', gone);
+  stdin.once('error', gone);
+  stdin.resume();
+  // Watching must not keep a finished run alive.
+  (stdin as NodeJS.ReadStream & { unref?: () => void }).unref?.();
+}

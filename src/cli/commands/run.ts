@@ -15,7 +15,8 @@ import type { ResolvedScenario } from '../../scenario/types.js';
 import { err, out } from '../output.js';
 import { ProgressPrinter } from '../progress.js';
 import { progressLine } from '../../app/process-progress.js';
-import { interruptSignal } from '../signals.js';
+import { exitWithParent, interruptSignal } from '../signals.js';
+import { PARENT_PIPE_ENV } from '../../app/multi-process.js';
 import { startMetricsEndpoint } from '../../app/metrics-endpoint.js';
 
 export interface RunFlags {
@@ -128,6 +129,7 @@ export async function runCommand(path: string, flags: RunFlags): Promise<ExitCod
 
 /** Internal: runs a resolved scenario written as JSON (one process of `--processes N`). */
 export async function resolvedCommand(path: string, flags: RunFlags): Promise<ExitCode> {
+  if (process.env[PARENT_PIPE_ENV] === '1') exitWithParent();
   let text: string;
   try {
     text = await readFile(resolve(path), 'utf8');
