@@ -1,7 +1,9 @@
 // Why a live connect failed, as the device's pending result (PEND) and so as the label of
 // mqtt_connect_failed_total: a refusing CONNACK by its MQTT 5 reason code or 3.1.1 return code,
-// a connect that got no CONNACK by what the socket said. Pure: no sockets, no state.
+// a connect that got no CONNACK by what the socket said; and a publish an MQTT 5 broker refused,
+// by its PUBACK/PUBREC reason code. Pure: no sockets, no state.
 import { PEND, type PendCode } from '../core/shard-layout.js';
+import { C } from '../metrics/catalog.js';
 import { CONNECT_FAILURE } from '../transports/mqtt/types.js';
 
 /** MQTT 5 CONNACK reason codes with a label of their own [MQTT-3.2.2.2]; others are `rejected`. */
@@ -91,4 +93,18 @@ export function failureDetail(reasonCode: number, protocolVersion: 4 | 5, errorC
   if (errorCode !== '') return errorCode;
   if (reasonCode === CONNECT_FAILURE.timeout) return 'no CONNACK in time';
   return reasonCode === CONNECT_FAILURE.closed ? 'closed before CONNACK' : 'no CONNACK';
+}
+
+/** MQTT 5 PUBACK/PUBREC reason codes with a label of their own [MQTT-3.4.2.1]; others `rejected`. */
+const PUBLISH_REASONS: ReadonlyMap<number, number> = new Map([
+  [0x87, C['mqtt_publish_failed_total{reason="not_authorized"}']],
+  [0x97, C['mqtt_publish_failed_total{reason="quota_exceeded"}']],
+  [0x90, C['mqtt_publish_failed_total{reason="topic_invalid"}']],
+  [0x95, C['mqtt_publish_failed_total{reason="packet_too_large"}']],
+  [0x99, C['mqtt_publish_failed_total{reason="payload_invalid"}']],
+]);
+
+/** The counter of a publish the broker refused with MQTT 5 reason `code` (≥ 0x80). */
+export function publishRefusedCounter(code: number): number {
+  return PUBLISH_REASONS.get(code) ?? C['mqtt_publish_failed_total{reason="rejected"}'];
 }

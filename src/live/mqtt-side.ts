@@ -21,7 +21,7 @@ import type {
 } from '../transports/mqtt/index.js';
 import type { TargetLimiter } from '../transports/limits/index.js';
 import { ConnectErrorTally } from './connect-errors.js';
-import { connectResult, failureDetail } from './connect-reason.js';
+import { connectResult, failureDetail, publishRefusedCounter } from './connect-reason.js';
 import type { LiveContext } from './context.js';
 import type { ConnectIdentity, FleetIdentity } from '../identity/fleet-identity.js';
 
@@ -270,11 +270,11 @@ export class LiveMqtt implements MqttHandler {
     this.ctx.rec.add(C.mqtt_publish_resent_total);
   }
 
-  onPublishFail(id: number, _token: number, reason: PublishFailReason): void {
+  onPublishFail(id: number, _token: number, reason: PublishFailReason, reasonCode: number): void {
     this.qosFailed++;
     this.endLinger(id);
     const rec = this.ctx.rec;
-    if (reason === 'rejected') rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
+    if (reason === 'rejected') rec.add(publishRefusedCounter(reasonCode));
     else if (reason === 'timeout') rec.add(C['mqtt_publish_failed_total{reason="lost"}']);
     else rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
   }

@@ -62,6 +62,12 @@ export const COUNTERS = [
   'mqtt_publish_failed_total{reason="rejected"}',
   'mqtt_publish_failed_total{reason="lost"}',
   'mqtt_publish_failed_total{reason="disconnected"}',
+  // Live mode, MQTT 5: a PUBACK/PUBREC with a failing reason code names it (src/live/connect-reason.ts).
+  'mqtt_publish_failed_total{reason="not_authorized"}',
+  'mqtt_publish_failed_total{reason="quota_exceeded"}',
+  'mqtt_publish_failed_total{reason="topic_invalid"}',
+  'mqtt_publish_failed_total{reason="packet_too_large"}',
+  'mqtt_publish_failed_total{reason="payload_invalid"}',
   /**
    * Live mode, kept sessions: QoS 1/2 publishes in flight at a drop, sent again (DUP) after a
    * CONNACK with session present; never counted again in mqtt_publish_total.

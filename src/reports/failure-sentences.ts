@@ -47,6 +47,11 @@ const CONNACK_LABELS = new Set([
 ]);
 
 const PUBLISH_WORDS: Readonly<Record<string, string>> = {
+  not_authorized: 'were refused: not authorized',
+  quota_exceeded: 'were refused: quota exceeded',
+  topic_invalid: 'were refused: topic name invalid',
+  packet_too_large: 'were refused: packet too large',
+  payload_invalid: 'were refused: payload format invalid',
   rejected: 'were rejected (in-flight window full, or a failing MQTT 5 reason code)',
   lost: 'got no acknowledgement in time',
   disconnected: 'failed: the device was not connected',

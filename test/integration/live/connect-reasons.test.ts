@@ -142,6 +142,25 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(renderSummary(report)).toContain(`connects failed TLS verification: ${top?.detail ?? '?'}`);
     }, 40_000);
 
+    it('names MQTT 5 publishes an ACL refuses not_authorized (0x87), and says so in words', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fleetstorm-acl-'));
+      dirs.push(dir);
+      chmodSync(dir, 0o755);
+      const acl = join(dir, 'acl');
+      writeFileSync(acl, 'topic read nothing/#\n'); // no one may publish anywhere
+      chmodSync(acl, 0o644);
+      broker = await startMosquitto({ extraConfig: [`acl_file ${acl}`] });
+      const s = await scenario([{ name: 'gw-5', count: 6, connectivity: { protocol: 5 } }], broker.url, {
+        duration: '1m',
+      });
+      const { report } = await runResolved(s, { noFiles: true });
+      const sent = counter(report, 'mqtt_publish_total');
+      expect(sent).toBeGreaterThan(0);
+      expect(counter(report, 'mqtt_publish_failed_total{reason="not_authorized"}')).toBe(sent);
+      expect(counter(report, 'mqtt_publish_acked_total')).toBe(0);
+      expect(renderSummary(report)).toMatch(/failures: all [\d,]+ publishes were refused: not authorized/);
+    }, 40_000);
+
     it('names a broker that stopped listening: connection_refused with ECONNREFUSED', async () => {
       broker = await startMosquitto();
       const b = broker;

@@ -8,6 +8,7 @@ import {
   connectResult,
   failureDetail,
   isTlsErrorCode,
+  publishRefusedCounter,
   socketFailure,
 } from '../../../src/live/connect-reason.js';
 import { CONNECT_FAILURE } from '../../../src/transports/mqtt/types.js';
@@ -80,6 +81,14 @@ describe('connect failure reasons', () => {
       PEND.timeout,
     );
     expect(connectResult(true, 0, 5, '', none)).toBe(PEND.ok);
+  });
+
+  it('names a publish an MQTT 5 broker refused by its reason code', () => {
+    const name = (code: number) => COUNTERS[publishRefusedCounter(code)];
+    expect(name(0x87)).toBe('mqtt_publish_failed_total{reason="not_authorized"}');
+    expect(name(0x97)).toBe('mqtt_publish_failed_total{reason="quota_exceeded"}');
+    expect(name(0x90)).toBe('mqtt_publish_failed_total{reason="topic_invalid"}');
+    expect(name(0x80)).toBe('mqtt_publish_failed_total{reason="rejected"}');
   });
 
   it('keeps the detail a label cannot hold', () => {
