@@ -5,13 +5,7 @@
 // second of real time.
 import { fleetDevicesOf } from '../fleet-setup.js';
 import { runVirtual } from '../virtual-engine.js';
-import {
-  describeTargets,
-  hasRemoteTarget,
-  locateTargets,
-  type LookupAll,
-  type TargetHost,
-} from '../../live/target-hosts.js';
+import { hasRemoteTarget, locateTargets, type LookupAll, type TargetHost } from '../../live/target-hosts.js';
 import { hasLimits } from '../../scenario/resolve-target.js';
 import type { BackendModelConfig, ResolvedScenario } from '../../scenario/types.js';
 import { defaultWorkers } from '../../workers/pool.js';
@@ -86,5 +80,3 @@ export async function planScenario(
     envelope: envelopeOf(series, s.live.speed, meanPublishBytes(s)),
   };
 }
-
-export { describeTargets };
