@@ -120,6 +120,28 @@ export class FleetIdentity {
   }
 
   /**
+   * Makes the password of every device whose type's password differs per device, so a missing
+   * per-device file (`${file:passwords/{id}.txt}`) fails before the run, naming the file.
+   */
+  checkDevices(groups: readonly { type: number; start: number; count: number }[]): void {
+    for (const g of groups) {
+      const t = this.types[g.type];
+      if (t?.password?.perDevice !== true) continue;
+      for (let index = g.start; index < g.start + g.count; index++) {
+        const f: DeviceFacts = {
+          index,
+          type: t.name,
+          id: `${t.name}-${index}`,
+          shard: this.o.shardIndex,
+          run: '',
+          seq: 0,
+        };
+        t.password.make(f, 0);
+      }
+    }
+  }
+
+  /**
    * The end-to-end subscriber's login on broker `target`: the URL's credentials, or else those of
    * the fleet's device 0 (a broker with per-device topic rights may then refuse its subscription).
    */

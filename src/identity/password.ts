@@ -4,43 +4,57 @@
 import { rememberSecret } from '../secrets/redact.js';
 import { parseSecretRefs, readSecretRef, resolveSecretText, type SecretSources } from '../secrets/refs.js';
 import type { PasswordSource } from '../scenario/types.js';
-import { compileTemplate, type DeviceFacts, type DeviceTemplate } from './template.js';
+import { compileTemplate, isConstantTemplate, type DeviceFacts, type DeviceTemplate } from './template.js';
 import { jwtKey, sasKey, sasToken, signJwt } from './tokens.js';
 
 export interface PasswordMaker {
   /** Real (wall-clock) ms a made password stays valid; Infinity for a fixed password. */
   lifetimeMs: number;
+  /** Reads a file per device (checked for every device before a run). */
+  perDevice: boolean;
   make(f: DeviceFacts, nowMs: number): string;
 }
 
-/** A template with `${env:…}`/`${file:…}` parts; the references are read now. */
+/**
+ * A template with `${env:…}`/`${file:…}` parts. Fleet-wide references are read now; a file per
+ * device (`${file:passwords/{id}.txt}`) is read at each connect of that device.
+ */
 export function secretTemplate(
   text: string,
   where: string,
   src: SecretSources,
   constants: Record<string, string> = {},
-): DeviceTemplate {
-  const parts = parseSecretRefs(text, where).map((p) =>
-    typeof p === 'string'
-      ? compileTemplate(p, where, { constants, secret: true })
-      : readSecretRef(p, where, src),
-  );
-  if (parts.every((p) => typeof p === 'string')) {
+): DeviceTemplate & { perDevice: boolean } {
+  const parts = parseSecretRefs(text, where).map((p): string | DeviceTemplate => {
+    if (typeof p === 'string') {
+      const t = compileTemplate(p, where, { constants, secret: true });
+      return isConstantTemplate(p, where) ? t(NO_FACTS) : t;
+    }
+    if (p.from === 'env' || isConstantTemplate(p.path, where)) return readSecretRef(p, where, src);
+    const path = compileTemplate(p.path, where);
+    return (f) => readSecretRef({ from: 'file', path: path(f) }, where, src, false);
+  });
+  const perDevice = parts.some((p) => typeof p !== 'string');
+  if (!perDevice) {
     const fixed = parts.join('');
     rememberSecret(fixed); // a password written literally is a secret too
-    return () => fixed;
+    return Object.assign(() => fixed, { perDevice });
   }
-  return (f) => {
+  const fill: DeviceTemplate = (f) => {
     let out = '';
     for (const p of parts) out += typeof p === 'string' ? p : p(f);
     return out;
   };
+  return Object.assign(fill, { perDevice });
 }
+
+/** Facts for a template that names none. */
+const NO_FACTS: DeviceFacts = { index: 0, type: '', id: '', shard: 0, run: '', seq: 0 };
 
 export function passwordMaker(p: PasswordSource, where: string, src: SecretSources): PasswordMaker {
   if (p.kind === 'text') {
     const t = secretTemplate(p.text, where, src);
-    return { lifetimeMs: Infinity, make: (f) => t(f) };
+    return { lifetimeMs: Infinity, perDevice: t.perDevice, make: (f) => t(f) };
   }
   const lifetimeMs = p.expiryUs / 1000;
   if (p.kind === 'jwt') {
@@ -52,6 +66,7 @@ export function passwordMaker(p: PasswordSource, where: string, src: SecretSourc
     });
     return {
       lifetimeMs,
+      perDevice: false,
       make(f, nowMs) {
         const c: Record<string, unknown> = {};
         for (const { name, t, v } of claims) c[name] = t === null ? v : t(f);
@@ -63,6 +78,7 @@ export function passwordMaker(p: PasswordSource, where: string, src: SecretSourc
   const resource = compileTemplate(p.resource, `${where}.sas.resource`, { constants: { hub: p.hub } });
   return {
     lifetimeMs,
+    perDevice: false,
     make: (f, nowMs) => sasToken(key, resource(f), nowMs, lifetimeMs, p.policy),
   };
 }

@@ -67,6 +67,11 @@ export function isConstantTemplate(source: string, where: string): boolean {
   return parseParts(source, where).every((p) => typeof p === 'string');
 }
 
+/** The device facts a template names (`['type', 'index']` for `{type}-{index:06}`). */
+export function factsOf(source: string, where: string): string[] {
+  return parseParts(source, where).flatMap((p) => (typeof p === 'string' ? [] : [p.fact]));
+}
+
 function render(p: { fact: Fact; width: number }, f: DeviceFacts): string {
   const v = f[p.fact];
   return typeof v === 'number' && p.width > 0 ? String(v).padStart(p.width, '0') : String(v);

@@ -2,7 +2,7 @@
 // references are well formed, a JWT has the key its algorithm needs) and kept as written, so
 // the resolved scenario holds references, never secret values. Pure.
 import { ToolError } from '../errors/tool-error.js';
-import { compileTemplate } from '../identity/template.js';
+import { compileTemplate, factsOf, isConstantTemplate } from '../identity/template.js';
 import { parseSecretRefs } from '../secrets/refs.js';
 import type { At } from './resolve-device.js';
 import type { PasswordParsed } from './schema-identity.js';
@@ -20,18 +20,41 @@ function constantsOf(p: PasswordParsed | undefined): Record<string, string> {
   return p !== undefined && typeof p !== 'string' && 'sas' in p ? { hub: p.sas.hub } : {};
 }
 
-/** Compiles a template that may hold `${env:…}`/`${file:…}` references between its parts. */
+/**
+ * Compiles a template that may hold `${env:…}`/`${file:…}` references between its parts; a
+ * file path may name the device (`${file:passwords/{id}.txt}`), but not `{run}` or `{seq}`,
+ * which change between runs and connects (every device's file is checked before a run).
+ */
 export function checkSecretTemplate(
   text: string,
   where: string,
   constants: Record<string, string> = {},
 ): void {
-  for (const part of parseSecretRefs(text, where))
+  for (const part of parseSecretRefs(text, where)) {
     if (typeof part === 'string') compileTemplate(part, where, { constants, secret: true });
+    else if (part.from === 'file') {
+      const varying = factsOf(part.path, where).find((f) => f === 'run' || f === 'seq');
+      if (varying !== undefined)
+        throw new ToolError(
+          'FLEETSTORM_ERR_SCENARIO_INVALID',
+          `a secret file path cannot name {${varying}}`,
+          {
+            where,
+            fix: 'name the device with {id}, {index}, {type} or {shard}',
+          },
+        );
+    }
+  }
 }
 
 function checkKey(text: string, where: string): void {
-  parseSecretRefs(text, where); // well-formed references; the value is read when a live run connects
+  // Well-formed references, read when a run starts; a key is the fleet's, not per device.
+  for (const part of parseSecretRefs(text, where))
+    if (typeof part !== 'string' && part.from === 'file' && !isConstantTemplate(part.path, where))
+      throw new ToolError('FLEETSTORM_ERR_SCENARIO_INVALID', 'a signing key is one file for the fleet', {
+        where,
+        fix: 'remove the placeholder from the path (per-device secrets go in a text password)',
+      });
 }
 
 function resolvePassword(p: PasswordParsed, at: At, path: string): PasswordSource {

@@ -17,7 +17,8 @@ export interface SecretSources {
   baseDir: string;
 }
 
-const REF = /\$\{([a-z]+):([^}]*)\}/g;
+// One level of braces inside, for a per-device path: `${file:passwords/{id}.txt}`.
+const REF = /\$\{([a-z]+):((?:[^{}]|\{[^{}]*\})*)\}/g;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A secret file larger than this is refused (it is a password or a key, not a data set). */
 export const MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -57,8 +58,11 @@ function unavailable(where: string, message: string, fix: string): ToolError {
   return new ToolError('FLEETSTORM_ERR_SECRET_UNAVAILABLE', message, { where, fix });
 }
 
-/** Reads one reference (never echoing what was read in an error). */
-export function readSecretRef(ref: SecretRef, where: string, src: SecretSources): string {
+/**
+ * Reads one reference (never echoing what was read in an error). `remember: false` for values
+ * read per device (too many to scrub free text for; they are never written anywhere).
+ */
+export function readSecretRef(ref: SecretRef, where: string, src: SecretSources, remember = true): string {
   if (ref.from === 'env') {
     const v = src.env[ref.name];
     if (v === undefined || v === '')
@@ -72,7 +76,7 @@ export function readSecretRef(ref: SecretRef, where: string, src: SecretSources)
   }
   const path = isAbsolute(ref.path) ? ref.path : resolve(src.baseDir, ref.path);
   const v = readSmallFile(path, where).replace(/\r?\n$/, '');
-  rememberSecret(v);
+  if (remember) rememberSecret(v);
   return v;
 }
 

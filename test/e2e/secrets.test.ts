@@ -4,7 +4,16 @@
 // virtual mode; then every file of the report folder, stdout and stderr are searched for them.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +25,8 @@ const planted = (what: string): string => `pl4nt-${what}-${randomBytes(6).toStri
 const SECRET = planted('env');
 const URL_SECRET = planted('url');
 const HTTP_SECRET = planted('http');
+const PER_DEVICE_SEED = planted('dev');
+const PER_DEVICE = (i: number): string => `${PER_DEVICE_SEED}-${i}`;
 
 let dir = '';
 let broker: MosquittoHandle | null = null;
@@ -90,6 +101,12 @@ describe.skipIf(!mosquittoInstalled())('credentials against mosquitto (allow_ano
     // One user per device ({id}) with the shared password, and a user for the URL test.
     for (let i = 0; i < DEVICES; i++) execFileSync('mosquitto_passwd', ['-b', pw, `meter-${i}`, SECRET]);
     execFileSync('mosquitto_passwd', ['-b', pw, 'urluser', URL_SECRET]);
+    // Per-device passwords, each in its own file next to the scenarios.
+    mkdirSync(join(dir, 'pw'));
+    for (let i = 0; i < DEVICES; i++) {
+      execFileSync('mosquitto_passwd', ['-b', pw, `pd-meter-${i}`, PER_DEVICE(i)]);
+      writeFileSync(join(dir, 'pw', `meter-${i}.txt`), `${PER_DEVICE(i)}\n`);
+    }
     chmodSync(pw, 0o644);
     broker = await startMosquitto({ extraConfig: ['allow_anonymous false', `password_file ${pw}`] });
   }, 30_000);
@@ -125,6 +142,20 @@ describe.skipIf(!mosquittoInstalled())('credentials against mosquitto (allow_ano
     expect(r.code, r.stderr).toBe(0);
     expect(report(out).counters.mqtt_connect_success_total).toBeGreaterThanOrEqual(DEVICES);
     expectNowhere(r, out, [SECRET]);
+  }, 60_000);
+
+  it('a password file per device (${file:pw/{id}.txt}) logs every device in as its own user', async () => {
+    const out = join(dir, 'perdev');
+    const r = await run([
+      scenario('perdev', '{ username: "pd-{id}", password: "${file:pw/{id}.txt}" }'),
+      '--target-mqtt',
+      target(),
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(report(out).counters.mqtt_connect_success_total).toBeGreaterThanOrEqual(DEVICES);
+    expectNowhere(r, out, [PER_DEVICE_SEED]);
   }, 60_000);
 
   it('a wrong password connects no device, and is in no artifact either', async () => {

@@ -1,9 +1,13 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { FleetIdentity } from '../../../src/identity/fleet-identity.js';
 import type { DeviceType, IdentityConfig } from '../../../src/scenario/types.js';
 import { redactText } from '../../../src/secrets/redact.js';
 import { sampleScenario } from '../../helpers/sample-scenario.js';
+import { toolErrorOf } from '../../helpers/tool-error.js';
 
 const NOW_MS = 1_900_000_000_000;
 const base = Object.values(sampleScenario().deviceTypes)[0] as DeviceType;
@@ -103,5 +107,31 @@ describe('FleetIdentity', () => {
     const fresh = f.forConnect(0, 5, 0, 0, NOW_MS + 81_000).password;
     expect(fresh).not.toBe(first);
     expect(f.renewAtMs[0]).toBe(NOW_MS + 161_000);
+  });
+
+  it('reads a password file per device at connect, and checks every device before a run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fs-perdev-'));
+    mkdirSync(join(dir, 'pw'));
+    for (const i of [0, 1]) writeFileSync(join(dir, 'pw', `m-${i}.txt`), `secret-of-m-${i}\n`);
+    const f = new FleetIdentity({
+      types: [
+        typeWith('m', {
+          clientId: '{id}',
+          username: '{id}',
+          password: { kind: 'text', text: '${file:pw/{id}.txt}' },
+        }),
+      ],
+      runTag: 'r',
+      shardIndex: 0,
+      devices: 3,
+      targets: ['mqtt://127.0.0.1:1883'],
+      sources: { env: {}, baseDir: dir },
+    });
+    expect(f.forConnect(0, 0, 0, 0, NOW_MS).password).toBe('secret-of-m-0');
+    expect(f.forConnect(1, 1, 0, 0, NOW_MS).password).toBe('secret-of-m-1');
+    f.checkDevices([{ type: 0, start: 0, count: 2 }]);
+    const e = await toolErrorOf(() => f.checkDevices([{ type: 0, start: 0, count: 3 }]));
+    expect(e.code).toBe('FLEETSTORM_ERR_SECRET_UNAVAILABLE');
+    expect(e.message).toContain('m-2.txt');
   });
 });

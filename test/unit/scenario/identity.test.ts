@@ -54,6 +54,16 @@ describe('identity in a device type', () => {
     });
   });
 
+  it('takes a password file per device', async () => {
+    const s = await loadScenario(await scenarioWith('{ password: "${file:passwords/{id}.txt}" }', 'perdev'), {
+      env: {},
+    });
+    expect(s.deviceTypes.meter?.connectivity.identity.password).toEqual({
+      kind: 'text',
+      text: '${file:passwords/{id}.txt}',
+    });
+  });
+
   it('resolves token generators', async () => {
     const jwt = await scenarioWith(
       '{ password: { jwt: { alg: ES256, key: "${file:keys/d.pem}", claims: { aud: "{run}", n: 1 }, expiry: 20m } } }',
@@ -91,6 +101,8 @@ describe('identity in a device type', () => {
       'sas.resource',
       'unknown',
     ],
+    ['{ password: "${file:pw/{run}.txt}" }', 'connectivity.password', 'cannot name {run}'],
+    ['{ password: { jwt: { alg: ES256, key: "${file:k/{id}.pem}" } } }', 'jwt.key', 'one file for the fleet'],
   ])('%s → error at %s', async (conn, where, what) => {
     const e = await toolErrorOf(loadScenario(await scenarioWith(conn, 'bad'), { env: {} }));
     expect(e.code).toBe('FLEETSTORM_ERR_SCENARIO_INVALID');
