@@ -2,9 +2,8 @@
 // certificate per device (see src/certs). With --scenario, exactly the fleet's device ids.
 import { resolve } from 'node:path';
 import { monotonicMs, wallClockMs } from '../../clock/real-clock.js';
+import { fleetDevicesOf } from '../../certs/fleet-devices.js';
 import { writeFleetCerts, type FleetDevice } from '../../certs/write-fleet.js';
-import { typeOrder } from '../../device/params.js';
-import { groupLookup } from '../../device/rollout-plan.js';
 import { EXIT, type ExitCode } from '../../errors/exit-codes.js';
 import { ToolError } from '../../errors/tool-error.js';
 import { loadScenario } from '../../scenario/index.js';
@@ -28,10 +27,8 @@ function badFlag(where: string, what: string, got: unknown, fix: string): ToolEr
 
 async function fleetDevices(f: CertsFlags): Promise<FleetDevice[]> {
   if (f.scenario !== undefined) {
-    const s = await loadScenario(f.scenario, { env: process.env });
-    const names = typeOrder(s);
-    const lookup = groupLookup(s);
-    const n = s.fleet.reduce((sum, g) => sum + g.count, 0);
+    const devices = fleetDevicesOf(await loadScenario(f.scenario, { env: process.env }));
+    const n = devices.length;
     if (f.devices !== undefined && f.devices !== n)
       throw badFlag(
         '--devices',
@@ -39,7 +36,7 @@ async function fleetDevices(f: CertsFlags): Promise<FleetDevice[]> {
         f.devices,
         `omit --devices (the fleet has ${n})`,
       );
-    return Array.from({ length: n }, (_, index) => ({ index, type: names[lookup(index).type] as string }));
+    return devices;
   }
   const n = f.devices;
   if (n === undefined || !Number.isInteger(n) || n < 0 || n > 10_000_000)
