@@ -1,4 +1,5 @@
 // Schema of the modelled backend (virtual mode), the target (live mode) and live-mode settings.
+import { isIP } from 'node:net';
 import * as z from 'zod';
 import { targetTlsSchema } from './schema-tls.js';
 import {
@@ -89,9 +90,18 @@ const limitsSchema = z.strictObject({
 export const targetSchema = z.strictObject({
   resolve: z
     .record(
-      z.string().regex(HOST_NAME_RE, { error: 'expected a host name such as `broker.staging.example`' }),
-      z.union([z.ipv4(), z.ipv6()], { error: 'expected an IPv4 or IPv6 address such as `10.0.0.7`' }),
+      z.string().meta({ pattern: HOST_NAME_RE.source }), // for editors; checked with a message below
+      z.string().refine((v) => isIP(v.replace(/^\[(.*)\]$/, '$1')) !== 0, {
+        error: 'expected an IPv4 or IPv6 address such as `10.0.0.7` or `::1`',
+      }),
     )
+    .superRefine((map, ctx) => {
+      for (const name of Object.keys(map)) {
+        if (HOST_NAME_RE.test(name)) continue;
+        const message = 'expected a host name such as `broker.staging.example`';
+        ctx.addIssue({ code: 'custom', message, path: [name], input: name });
+      }
+    })
     .optional()
     .describe(
       'Host name → address, used instead of DNS (like `--resolve NAME:ADDR`); TLS still checks the name.',
@@ -112,7 +122,9 @@ export const targetSchema = z.strictObject({
     .describe('Check-in and firmware download base URL. Default: the embedded backend.'),
   tls: targetTlsSchema
     .optional()
-    .describe('TLS for mqtts://, wss:// and https:// targets: CA, server name, client certificate, insecure.'),
+    .describe(
+      'TLS for mqtts://, wss:// and https:// targets: CA, server name, client certificate, insecure.',
+    ),
 });
 
 export const liveSchema = z.strictObject({
