@@ -24,6 +24,9 @@ function rolloutWarning(r: WarningInputs): string | null {
   if (targeted === 0) return `${name} targets no device: its selector matched none of the fleet`;
   if (offered === 0 && r.status === 'completed')
     return `${name} was offered to no device during the run (${devices(targeted)} targeted): every threshold on the update has no data`;
+  const started = r.metrics.counters['ota_download_started_total'] ?? 0;
+  if (started === 0 && offered > 0 && r.status === 'completed')
+    return `${name} was offered to ${devices(offered)} and none started a download: the firmware server answered none (live: the HTTP API and its firmware route; virtual: backend.ota)`;
   return null;
 }
 
