@@ -97,8 +97,13 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
       .command(
         'replay <report>',
         're-run the resolved scenario and seed recorded in a report.json',
-        runOptions,
-        (a) => done(replayCommand(a.report as string, runFlags(a))),
+        (y) =>
+          runOptions(y).option('allow-secrets', {
+            type: 'boolean',
+            default: false,
+            describe: "read the report's ${env:…}/${file:…} secrets and send them to its target",
+          }),
+        (a) => done(replayCommand(a.report as string, runFlags(a), a['allow-secrets'] === true)),
       )
       // Internal (no help line): one process of `--processes N`, on a resolved scenario as JSON.
       .command('run-resolved <file>', false, runOptions, (a) =>

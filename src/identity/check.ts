@@ -3,7 +3,8 @@
 // in virtual mode too, where credentials otherwise have no effect).
 import { dirname, resolve } from 'node:path';
 import type { DeviceType, ResolvedScenario } from '../scenario/types.js';
-import type { SecretSources } from '../secrets/refs.js';
+import { ToolError } from '../errors/tool-error.js';
+import { parseSecretRefs, type SecretSources } from '../secrets/refs.js';
 import { typeOrder } from '../device/params.js';
 import { FleetIdentity } from './fleet-identity.js';
 
@@ -33,4 +34,38 @@ export function checkIdentities(s: ResolvedScenario, sources: SecretSources = se
     return group;
   });
   identity.checkDevices(groups);
+}
+
+/** The secret references a scenario would read (`${env:NAME}`, `${file:path}`), as written. */
+export function secretRefsOf(s: ResolvedScenario): string[] {
+  const refs = new Set<string>();
+  const add = (text: string): void => {
+    for (const p of parseSecretRefs(text, 'report'))
+      if (typeof p !== 'string') refs.add(p.from === 'env' ? `\${env:${p.name}}` : `\${file:${p.path}}`);
+  };
+  for (const t of Object.values(s.deviceTypes)) {
+    const p = t.connectivity.identity?.password; // reports written before identities have none
+    if (p === null || p === undefined) continue;
+    add(p.kind === 'text' ? p.text : p.key);
+  }
+  return [...refs].sort();
+}
+
+/**
+ * A report is untrusted input: replaying one that reads secrets would send them to whatever
+ * target it names. That takes the user's word (`--allow-secrets`).
+ */
+export function assertReplaySecretsAllowed(s: ResolvedScenario, where: string, allowed: boolean): void {
+  const refs = secretRefsOf(s);
+  if (refs.length === 0 || allowed) return;
+  const targets = s.target.mqttUrls.length > 0 ? s.target.mqttUrls.join(', ') : 'the embedded backend';
+  throw new ToolError(
+    'FLEETSTORM_ERR_REPORT_INPUT',
+    'replaying this report reads secrets and sends them to its target',
+    {
+      where,
+      got: `${refs.slice(0, 3).join(', ')}${refs.length > 3 ? ', ...' : ''} → ${targets}`,
+      fix: 'if you trust the report and its target, add --allow-secrets',
+    },
+  );
 }

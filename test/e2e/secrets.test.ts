@@ -220,3 +220,34 @@ describe.skipIf(!mosquittoInstalled())('credentials against mosquitto (allow_ano
     expect(lines[0]).toContain('export BROKER_PASSWORD=');
   }, 30_000);
 });
+
+describe('replaying a report that reads secrets', () => {
+  it('needs --allow-secrets: a report is untrusted and would send them to its target', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'fs-replay-secrets-'));
+    try {
+      dir = tmp;
+      const out = join(tmp, 'first');
+      const env = { REPLAY_PW: planted('replay') };
+      const first = await run(
+        [scenario('replayed', '{ username: u, password: "${env:REPLAY_PW}" }', 'virtual'), '--out', out],
+        env,
+      );
+      expect(first.code, first.stderr).toBe(0);
+      const refused = await runCli(
+        ['replay', join(out, 'report.json'), '--out', join(tmp, 'r1'), '--quiet'],
+        { env },
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('FLEETSTORM_ERR_REPORT_INPUT');
+      expect(refused.stderr).toContain('${env:REPLAY_PW}');
+      expect(refused.stderr).toContain('--allow-secrets');
+      const allowed = await runCli(
+        ['replay', join(out, 'report.json'), '--allow-secrets', '--out', join(tmp, 'r2'), '--quiet'],
+        { env },
+      );
+      expect(allowed.code, allowed.stderr).toBe(0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -18,6 +18,7 @@ import { progressLine } from '../../app/process-progress.js';
 import { exitWithParent, interruptSignal } from '../signals.js';
 import { PARENT_PIPE_ENV } from '../../app/multi-process.js';
 import { startMetricsEndpoint } from '../../app/metrics-endpoint.js';
+import { assertReplaySecretsAllowed } from '../../identity/check.js';
 
 export interface RunFlags {
   profile?: string;
@@ -143,8 +144,9 @@ export async function resolvedCommand(path: string, flags: RunFlags): Promise<Ex
   return runScenario(JSON.parse(text) as ResolvedScenario, { ...flags, plan: false }); // the parent planned
 }
 
-export async function replayCommand(path: string, flags: RunFlags): Promise<ExitCode> {
+export async function replayCommand(path: string, flags: RunFlags, allowSecrets = false): Promise<ExitCode> {
   const report = await readReport(resolve(path));
   checkReplayable(new Checker(path), report.scenario as unknown as Record<string, unknown>);
+  assertReplaySecretsAllowed(report.scenario, path, allowSecrets);
   return runScenario(report.scenario, flags);
 }
