@@ -6,6 +6,7 @@
 import { fleetDevicesOf } from '../fleet-setup.js';
 import { runVirtual } from '../virtual-engine.js';
 import { hasRemoteTarget, locateTargets, type LookupAll, type TargetHost } from '../../live/target-hosts.js';
+import { assertTargetsPaired } from '../../live/targets.js';
 import { hasLimits } from '../../scenario/resolve-target.js';
 import type { BackendModelConfig, ResolvedScenario } from '../../scenario/types.js';
 import { defaultWorkers } from '../../workers/pool.js';
@@ -59,6 +60,7 @@ export async function planScenario(
   s: ResolvedScenario,
   opts: { workers?: number; lookup?: LookupAll } = {},
 ): Promise<Plan> {
+  assertTargetsPaired(s); // as run would: an HTTP target alone is refused
   const targets = s.target.mqttUrls.length === 0 ? null : await locateTargets(s, opts.lookup);
   const v: ResolvedScenario = {
     ...s,

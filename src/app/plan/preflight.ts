@@ -1,6 +1,5 @@
 // Before a live run: against a host that is not this machine, the plan's lines are shown first;
 // with `target.limits`, a plan whose peak exceeds one is refused (exit 2) before anything is sent.
-import { assertTargetsPaired } from '../../live/targets.js';
 import { hasRemoteTarget } from '../../live/target-hosts.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import { planLines } from './format.js';
@@ -9,7 +8,6 @@ import { planScenario, runNeedsPlan } from './plan.js';
 
 export async function preflight(s: ResolvedScenario, onPlan?: (lines: string[]) => void): Promise<void> {
   if (!runNeedsPlan(s)) return;
-  assertTargetsPaired(s);
   const plan = await planScenario(s);
   if (hasRemoteTarget(s)) onPlan?.(planLines(plan, s));
   assertWithinLimits(plan, s);
