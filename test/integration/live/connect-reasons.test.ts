@@ -20,6 +20,7 @@ interface Group {
   name: string;
   count: number;
   connectivity: Record<string, unknown>;
+  telemetry?: Record<string, unknown>;
 }
 
 function scenario(
@@ -33,7 +34,12 @@ function scenario(
     mode: 'live',
     duration: '3m',
     fleet: groups.map((g) => ({
-      device: { name: g.name, extends: 'gateway', connectivity: g.connectivity },
+      device: {
+        name: g.name,
+        extends: 'gateway',
+        connectivity: g.connectivity,
+        telemetry: g.telemetry ?? {},
+      },
       count: g.count,
     })),
     'power-on': { spread: '20s' },
@@ -150,9 +156,8 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       writeFileSync(acl, 'topic read nothing/#\n'); // no one may publish anywhere
       chmodSync(acl, 0o644);
       broker = await startMosquitto({ extraConfig: [`acl_file ${acl}`] });
-      const s = await scenario([{ name: 'gw-5', count: 6, connectivity: { protocol: 5 } }], broker.url, {
-        duration: '1m',
-      });
+      const gw = { name: 'gw-5', count: 6, connectivity: { protocol: 5 }, telemetry: { interval: '10s' } };
+      const s = await scenario([gw], broker.url, { duration: '1m' });
       const { report } = await runResolved(s, { noFiles: true });
       const sent = counter(report, 'mqtt_publish_total');
       expect(sent).toBeGreaterThan(0);
