@@ -112,11 +112,11 @@ function pickIssue(issues: readonly Issue[]): Issue | undefined {
 /** Turn the most useful zod issue into a ToolError. */
 export function issueToToolError(issues: readonly Issue[], ctx: IssueContext): ToolError {
   const first = pickIssue(issues);
-  if (!first) return new ToolError(ctx.code, 'is invalid', { where: ctx.file });
+  if (!first) return new ToolError(ctx.code, 'is invalid', { where: ctx.file, fix: referenceFix([]) });
   const issue = unwrapIssue(first);
   const path = [...(ctx.prefix ?? []), ...issue.path];
   if (issue.code === 'custom' && typeof issue.params?.toolCode === 'string') {
-    const fix = typeof issue.params.fix === 'string' ? issue.params.fix : undefined;
+    const fix = typeof issue.params.fix === 'string' ? issue.params.fix : referenceFix(path);
     return new ToolError(issue.params.toolCode as ErrorCode, issue.message, {
       where: whereOf(ctx.file, path),
       got: shownInput(issue.input, path),
@@ -133,8 +133,14 @@ export function issueToToolError(issues: readonly Issue[], ctx: IssueContext): T
   return new ToolError(ctx.code, issue.message, {
     where: whereOf(ctx.file, path),
     got: shownInput(issue.input, path),
-    fix: fixFor(issue, path),
+    fix: fixFor(issue, path) ?? referenceFix(path),
   });
+}
+
+/** Every error carries a fix: at least where the field is documented. */
+function referenceFix(path: readonly PathKey[]): string {
+  const field = path.filter((k) => typeof k === 'string').join('.') || 'the file';
+  return `see \`${field}\` in docs/scenario-reference.md`;
 }
 
 /**
