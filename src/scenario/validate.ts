@@ -8,6 +8,7 @@ import { whereOf } from './issues.js';
 import { BUILTIN_DEVICES_DIR, loadScenario, type LoadOptions } from './load.js';
 import { loadProfile, profileLayer } from './profiles.js';
 import { resolveDeviceType } from './resolve-device.js';
+import { planWarnings } from './vacuity.js';
 
 export type FileKind = 'scenario' | 'device-type' | 'profile' | 'json-schema';
 
@@ -16,6 +17,8 @@ export interface ValidationResult {
   kind: FileKind;
   ok: boolean;
   error?: ToolError;
+  /** A valid scenario's plan warnings: what falls outside its run or selects no device. */
+  warnings?: string[];
 }
 
 const DEVICE_KEYS = ['radio', 'battery', 'connectivity', 'telemetry', 'ota', 'extends'];
@@ -41,19 +44,21 @@ async function validateDeviceType(path: string): Promise<void> {
   resolveDeviceType(name, parsed, (field) => whereOf(path, [field]));
 }
 
-async function validateOne(path: string, kind: FileKind, opts: LoadOptions): Promise<void> {
+/** Validates one file; a scenario gives back its plan warnings. */
+async function validateOne(path: string, kind: FileKind, opts: LoadOptions): Promise<string[]> {
   switch (kind) {
     case 'scenario':
-      await loadScenario(path, { ...opts, env: opts.env ?? {} });
-      return;
+      return planWarnings(await loadScenario(path, { ...opts, env: opts.env ?? {} })).map(
+        (w) => `${path}: ${w.field}: ${w.text}`,
+      );
     case 'device-type':
       await validateDeviceType(path);
-      return;
+      return [];
     case 'profile':
       profileLayer(await loadProfile(path, []));
-      return;
+      return [];
     case 'json-schema':
-      return;
+      return [];
   }
 }
 
@@ -67,8 +72,8 @@ export async function validateFiles(
     let kind: FileKind = 'scenario';
     try {
       kind = await detectKind(path);
-      await validateOne(path, kind, opts);
-      results.push({ path, kind, ok: true });
+      const warnings = await validateOne(path, kind, opts);
+      results.push({ path, kind, ok: true, ...(warnings.length > 0 ? { warnings } : {}) });
     } catch (e) {
       if (!(e instanceof ToolError)) throw e;
       results.push({ path, kind, ok: false, error: e });

@@ -20,6 +20,7 @@ export async function validateCommand(files: string[]): Promise<ExitCode> {
   const results = await validateFiles(files);
   let failed = 0;
   for (const r of results) {
+    for (const w of r.warnings ?? []) err(`warning: ${w}`);
     if (r.ok) out(`ok    ${r.path} (${r.kind})`);
     else {
       failed++;

@@ -1,7 +1,11 @@
 // A rollout, wave, fault or threshold that cannot happen in the run is said before it runs:
 // a warning, or under --strict (the ci profile) an error at load time.
 import { describe, expect, it } from 'vitest';
-import { loadScenario, resolveScenarioObject } from '../../../src/scenario/index.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { loadScenario, resolveScenarioObject, validateFiles } from '../../../src/scenario/index.js';
 import { planWarnings } from '../../../src/scenario/vacuity.js';
 import { toolErrorOf } from '../../helpers/tool-error.js';
 
@@ -97,6 +101,22 @@ describe('plan warnings', () => {
       'reconnect-storm',
     ]) {
       await expect(loadScenario(`scenarios/${name}.yaml`, { env: {}, profile: 'ci' })).resolves.toBeDefined();
+    }
+  });
+
+  it('are listed by validate, file and field first, for a file that is otherwise valid', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fleetstorm-vacuity-'));
+    try {
+      const file = join(dir, 'tracker-8h.yaml');
+      await writeFile(file, stringify(tracker8h));
+      const [r] = await validateFiles([file, 'scenarios/ota-rollout.yaml']);
+      expect(r?.ok).toBe(true);
+      const first = r?.warnings?.[0] ?? '';
+      expect(first.startsWith(`${file}: rollout.start: rollout 2.1.0 reaches no device`), first).toBe(true);
+      const shipped = await validateFiles(['scenarios/ota-rollout.yaml', 'scenarios/reconnect-storm.yaml']);
+      expect(shipped.flatMap((x) => x.warnings ?? [])).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
