@@ -184,7 +184,19 @@ function checkRest(c: Checker, r: Obj): void {
   if (typeof outcomes.file === 'string' && !isPlainFileName(outcomes.file))
     c.fail('outcomes.file', 'a file name in the report folder', outcomes.file.slice(0, 60));
   c.arr(r.warnings, 'warnings').forEach((w, i) => c.str(w, `warnings[${i}]`));
+  if (r.live !== undefined) checkLive(c, c.obj(r.live, 'live'));
   c.obj(r.run, 'run');
+}
+
+/** live.connectErrors (live reports only): reason, detail and count, rendered as text. */
+function checkLive(c: Checker, live: Obj): void {
+  c.arr(live.connectErrors, 'live.connectErrors').forEach((v, i) => {
+    const path = `live.connectErrors[${i}]`;
+    const e = c.obj(v, path);
+    c.str(e.reason, `${path}.reason`);
+    c.str(e.detail, `${path}.detail`);
+    c.num(e.count, `${path}.count`);
+  });
 }
 
 /** Validates parsed JSON as a report; `where` names the source in errors. */

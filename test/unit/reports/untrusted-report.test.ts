@@ -110,6 +110,12 @@ describe('malformed fields', () => {
     ],
     ['scenario.fleet', (r: Record<string, unknown>) => ((r.scenario as Record<string, unknown>).fleet = [])],
     ['faults[0].type', (r: Record<string, unknown>) => (r.faults = [{ faultId: 'f0', devicesHit: 1 }])],
+    ['live.connectErrors', (r: Record<string, unknown>) => (r.live = { connectErrors: 'tls' })],
+    [
+      'live.connectErrors[0].count',
+      (r: Record<string, unknown>) =>
+        (r.live = { connectErrors: [{ reason: 'tls', detail: 'x', count: '9' }] }),
+    ],
   ])('%s is a one-line error', async (field, edit) => {
     const e = await toolErrorOf(() => parseReport(edited(edit), 'r.json'));
     expect(e.code).toBe('FLEETSTORM_ERR_REPORT_INPUT');
