@@ -3,13 +3,26 @@
 // (recorded in docs: the lint rule keeps timers in src/clock, and a backend under test must
 // accept fake timers; importing the clock port is the lesser coupling).
 import { realTimers } from '../clock/real-clock.js';
+import { ToolError } from '../errors/tool-error.js';
+import { MAX_IMAGE_BYTES } from './firmware-image.js';
 import { FaultState } from './fault-state.js';
 import { startHttpApi } from './http-api.js';
 import { startBroker } from './mqtt-broker.js';
 import type { BackendStats, EmbeddedBackend, EmbeddedBackendOptions } from './types.js';
 
+/** The embedded backend generates and hashes its images: refuse one it cannot in seconds. */
+function checkImageSize(sizeBytes: number): void {
+  if (sizeBytes <= MAX_IMAGE_BYTES) return;
+  throw new ToolError('FLEETSTORM_ERR_SCENARIO_INVALID', 'firmware too large for the embedded backend', {
+    where: 'rollout.firmware.size',
+    got: `${sizeBytes} bytes`,
+    fix: `at most ${MAX_IMAGE_BYTES / 1024 ** 3}GiB against the embedded backend; larger images need a backend of your own (target.mqtt + target.http) or virtual mode`,
+  });
+}
+
 export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): Promise<EmbeddedBackend> {
   const host = opts.host ?? '127.0.0.1';
+  for (const f of opts.firmware ?? []) checkImageSize(f.sizeBytes);
   const faults = new FaultState(opts.timers ?? realTimers, opts.slowUnitMs ?? 20);
   const images = new Map<string, number>((opts.firmware ?? []).map((f) => [f.version, f.sizeBytes]));
   let broker;

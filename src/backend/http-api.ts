@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import type { FaultState } from './fault-state.js';
-import { etagOf, imageSha256 } from './firmware-image.js';
+import { MAX_IMAGE_BYTES, etagOf, imageSha256 } from './firmware-image.js';
 import { serveImage, type FirmwareCounters } from './firmware-route.js';
 import { listenOn } from './listen.js';
 import type { CheckinRequest, OfferFor, StatusReport } from './types.js';
@@ -183,7 +183,7 @@ class HttpApiServer implements HttpApi {
     const version = decodeURIComponent(match?.[1] ?? '');
     const sizeParam = url.searchParams.get('size');
     const sizeBytes = this.opts.images.get(version) ?? (sizeParam !== null ? Number(sizeParam) : NaN);
-    if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0)
+    if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0 || sizeBytes > MAX_IMAGE_BYTES)
       return sendJson(res, 404, { error: `no image ${version}` });
     const image = { version, sizeBytes };
     if (match?.[2] === undefined) return serveImage(req, res, image, this.counters);

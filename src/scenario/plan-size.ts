@@ -4,6 +4,7 @@
 // `validate` and `replay` alike, with the estimate and the fix, instead of an allocation
 // failure, an "event storm" after minutes, or an ETA of days.
 import { availableParallelism, freemem, totalmem } from 'node:os';
+import { MAX_IMAGE_BYTES } from '../backend/firmware-image.js';
 import { shardLayout } from '../core/shard-layout.js';
 import { layoutBytes } from '../core/soa.js';
 import { ToolError } from '../errors/tool-error.js';
@@ -104,6 +105,14 @@ export function checkPlanSize(
     });
   }
   checkStorm(s, where);
+  const image = s.rollout?.firmware.sizeBytes ?? 0;
+  if (s.mode === 'live' && s.target.mqttUrls.length === 0 && image > MAX_IMAGE_BYTES) {
+    throw new ToolError('FLEETSTORM_ERR_PLAN_TOO_LARGE', 'firmware too large for the embedded backend', {
+      where: `${where}: rollout.firmware.size`,
+      got: `${image} bytes`,
+      fix: `at most ${MAX_IMAGE_BYTES / 1024 ** 3}GiB in live mode against the embedded backend (it generates and hashes the image); use virtual mode or your own backend`,
+    });
+  }
   const e = estimatePlan(s, workers);
   if (e.events > MAX_EVENTS) {
     throw new ToolError('FLEETSTORM_ERR_PLAN_TOO_LARGE', 'too many events to simulate', {
