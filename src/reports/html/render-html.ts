@@ -18,6 +18,7 @@ import { timeDomain, timelineLanes } from './markers.js';
 import { TOOLTIP_SCRIPT } from './script.js';
 import { STYLES } from './styles.js';
 import { renderTimelineChart } from './svg/timeline-chart.js';
+import { renderConnectErrors } from './connect-errors.js';
 import { renderCounterTables, renderHistogramTable, renderOutcomes, renderWavesTable } from './tables.js';
 import { renderFacts, renderThresholds, renderVerdict } from './verdict.js';
 
@@ -75,7 +76,11 @@ function sections(report: Report): Section[] {
     { id: 'latency', title: 'Latency over time', body: chartsHtml(latencyCharts(report)) },
     { id: 'telemetry', title: 'Telemetry', body: chartsHtml([telemetryChart(report)]) },
     { id: 'outcomes', title: 'Device outcomes', body: renderOutcomes(report) },
-    { id: 'metrics', title: 'Metrics', body: renderHistogramTable(report) + renderCounterTables(report) },
+    {
+      id: 'metrics',
+      title: 'Metrics',
+      body: renderHistogramTable(report) + renderCounterTables(report) + renderConnectErrors(report),
+    },
     { id: 'run', title: 'Run', body: renderRunInfo(report) },
   ];
   return list.filter((s): s is Section => s !== null);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dominantFailure, failureSentence, percentText } from '../../../src/reports/dominant-failure.js';
 import { mergeLive } from '../../../src/reports/connect-errors.js';
 import { failureSentences } from '../../../src/reports/failure-sentences.js';
+import { renderHtml } from '../../../src/reports/html/render-html.js';
 import { renderVerdict } from '../../../src/reports/html/verdict.js';
 import { renderJunit } from '../../../src/reports/junit.js';
 import { renderSummary } from '../../../src/reports/summary-text.js';
@@ -125,6 +126,15 @@ describe('the dominant failure in every rendering', () => {
       '  tls  SELF_SIGNED_CERT_IN_CHAIN  140',
       '  tls  CERT_HAS_EXPIRED             2',
     ]);
+  });
+
+  it('lists the connect errors in the HTML metrics, escaped', () => {
+    const r = tlsReport();
+    r.live = { connectErrors: [{ reason: 'tls', detail: '<CERT_HAS_EXPIRED>', count: 142 }] };
+    const html = renderHtml(r);
+    expect(html).toContain('Connect errors (live)');
+    expect(html).toContain('&lt;CERT_HAS_EXPIRED&gt;');
+    expect(html).not.toContain('<CERT_HAS_EXPIRED>');
   });
 
   it('is absent when nothing failed', () => {
