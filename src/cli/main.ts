@@ -114,10 +114,10 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
       )
       .command(
         'serve',
-        'start the embedded backend (MQTT broker + HTTP check-in/OTA) on loopback',
+        'start the embedded backend (MQTT broker + HTTP check-in/OTA), on loopback unless --host',
         (y) =>
           y
-            .option('host', { type: 'string', default: '127.0.0.1' })
+            .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
             .option('mqtt-port', { type: 'number', default: 1883 })
             .option('http-port', { type: 'number', default: 8080 }),
         (a) => done(serveCommand({ host: a.host, mqttPort: a['mqtt-port'], httpPort: a['http-port'] })),
