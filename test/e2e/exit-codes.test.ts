@@ -101,4 +101,20 @@ describe('exit codes', () => {
     expect(rep.reachedUs).toBeLessThan(3 * 86400e6);
     expect(rep.warnings.join(' ')).toContain('interrupted');
   });
+
+  it('ota-rollout under smoke: warned about first (and in --json); exit 2 under --strict', async () => {
+    const out = outDir();
+    const args = ['run', 'scenarios/ota-rollout.yaml', '--profile', 'smoke', '--out', out, '--quiet'];
+    const r = await runCli([...args, '--no-html', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const line = JSON.parse(r.stdout) as { warnings: string[] };
+    expect(line.warnings[0]).toBe(
+      'rollout 1.5.0 starts at 1h, after the run ends (10m): no device is offered it',
+    );
+    const strict = await runCli([...args, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain(
+      'error FLEETSTORM_ERR_SCENARIO_VACUOUS: scenarios/ota-rollout.yaml: rollout.start:',
+    );
+  });
 });

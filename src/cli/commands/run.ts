@@ -48,6 +48,7 @@ function printOutcome(o: RunOutcome, flags: RunFlags): void {
         reportDir: o.paths?.dir ?? null,
         thresholds: r.thresholds,
         derived: r.metrics.derived,
+        warnings: r.warnings,
         replay: r.replay,
       }),
     );
