@@ -4,7 +4,7 @@
 // by its PUBACK/PUBREC reason code. Pure: no sockets, no state.
 import { PEND, type PendCode } from '../core/shard-layout.js';
 import { C } from '../metrics/catalog.js';
-import { CONNECT_FAILURE } from '../transports/mqtt/types.js';
+import { CONNECT_FAILURE, type CloseReason } from '../transports/mqtt/types.js';
 
 /** MQTT 5 CONNACK reason codes with a label of their own [MQTT-3.2.2.2]; others are `rejected`. */
 const V5_REASONS: ReadonlyMap<number, PendCode> = new Map<number, PendCode>([
@@ -107,4 +107,20 @@ const PUBLISH_REASONS: ReadonlyMap<number, number> = new Map([
 /** The counter of a publish the broker refused with MQTT 5 reason `code` (≥ 0x80). */
 export function publishRefusedCounter(code: number): number {
   return PUBLISH_REASONS.get(code) ?? C['mqtt_publish_failed_total{reason="rejected"}'];
+}
+
+/** MQTT 5 DISCONNECT reason "Session taken over" [MQTT-3.14.2.1]: another connection used the id. */
+const SESSION_TAKEN_OVER = 0x8e;
+
+/**
+ * The mqtt_disconnects_total counter of a session the broker or the network ended: `outage`
+ * while a backend-outage fault is in force (the tool's doing), else what ended it.
+ */
+export function disconnectCounter(reason: CloseReason, code: number, outage: boolean): number {
+  if (outage) return C['mqtt_disconnects_total{reason="outage"}'];
+  if (reason === 'keepalive') return C['mqtt_disconnects_total{reason="keepalive"}'];
+  if (reason === 'error') return C['mqtt_disconnects_total{reason="network"}'];
+  if (code === SESSION_TAKEN_OVER) return C['mqtt_disconnects_total{reason="session_taken_over"}'];
+  if (code > 0) return C['mqtt_disconnects_total{reason="server_disconnect"}'];
+  return C['mqtt_disconnects_total{reason="connection_closed"}'];
 }

@@ -21,7 +21,7 @@ import type {
 } from '../transports/mqtt/index.js';
 import type { TargetLimiter } from '../transports/limits/index.js';
 import { ConnectErrorTally } from './connect-errors.js';
-import { connectResult, failureDetail, publishRefusedCounter } from './connect-reason.js';
+import { connectResult, disconnectCounter, failureDetail, publishRefusedCounter } from './connect-reason.js';
 import type { LiveContext } from './context.js';
 import type { ConnectIdentity, FleetIdentity } from '../identity/fleet-identity.js';
 
@@ -283,30 +283,26 @@ export class LiveMqtt implements MqttHandler {
     // Devices subscribe to nothing yet (commands are planned).
   }
 
-  onClose(id: number, reason: CloseReason): void {
+  onClose(id: number, reason: CloseReason, code: number): void {
     const was = this.phase[id] as number;
     if (was === PHASE.none) return; // we ended it
     this.phase[id] = PHASE.none;
     this.open--;
     if (!this.ctx.closing) {
-      if (was === PHASE.connected) this.linkLost(id, reason);
+      if (was === PHASE.connected) this.linkLost(id, reason, code);
       this.pump();
     }
   }
 
   /** The broker (or the network) ended a session the device still holds. */
-  private linkLost(id: number, reason: CloseReason): void {
+  private linkLost(id: number, reason: CloseReason, code: number): void {
     const sh = this.ctx.shardOf(id);
     const d = this.ctx.localOf(sh, id);
     const a = sh.a;
     if (a.conn[d] !== CS.connected) return; // it has not applied the CONNACK yet: its deadline handles it
     const at = this.ctx.answerAt();
     const out = this.outage;
-    const counter =
-      reason === 'keepalive' && out === null
-        ? C['mqtt_disconnects_total{reason="keepalive"}']
-        : C['mqtt_disconnects_total{reason="outage"}'];
-    loseLink(sh, d, counter);
+    loseLink(sh, d, disconnectCounter(reason, code, out !== null));
     a.flags[d] = (a.flags[d] as number) & ~FLAG.halfOpen;
     if (out !== null) {
       a.flags[d] = (a.flags[d] as number) | FLAG.outageTracked;

@@ -55,6 +55,13 @@ export const COUNTERS = [
   'mqtt_disconnects_total{reason="radio"}',
   'mqtt_disconnects_total{reason="power"}',
   'mqtt_disconnects_total{reason="duty_cycle"}',
+  // Live mode, outside a backend-outage fault: who ended a session the device held. An MQTT 5
+  // DISCONNECT 0x8E (another connection took the client id), one with another reason code, a
+  // close or reset without one, a socket error (src/live/connect-reason.ts).
+  'mqtt_disconnects_total{reason="session_taken_over"}',
+  'mqtt_disconnects_total{reason="server_disconnect"}',
+  'mqtt_disconnects_total{reason="connection_closed"}',
+  'mqtt_disconnects_total{reason="network"}',
   // Live mode: a connected device whose token (JWT, SAS) expired reconnects with a fresh one.
   'mqtt_disconnects_total{reason="token_expiry"}',
   'mqtt_publish_total',

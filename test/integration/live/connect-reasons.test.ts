@@ -166,6 +166,23 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(renderSummary(report)).toMatch(/failures: all [\d,]+ publishes were refused: not authorized/);
     }, 40_000);
 
+    it('names devices thrown off by another with their client id, never as an outage', async () => {
+      broker = await startMosquitto();
+      const shared = { protocol: 5, 'client-id': 'one-id-for-all' };
+      const s = await scenario([{ name: 'gw-5', count: 4, connectivity: shared }], broker.url, {
+        duration: '1m',
+      });
+      const { report } = await runResolved(s, { noFiles: true });
+      // mosquitto 2.0 closes the older connection without a DISCONNECT; a broker that sends
+      // reason 0x8E gets session_taken_over instead.
+      const thrownOff =
+        counter(report, 'mqtt_disconnects_total{reason="connection_closed"}') +
+        counter(report, 'mqtt_disconnects_total{reason="session_taken_over"}');
+      expect(thrownOff).toBeGreaterThan(0);
+      expect(thrownOff).toBe(counter(report, 'mqtt_disconnects_total'));
+      expect(counter(report, 'mqtt_disconnects_total{reason="outage"}')).toBe(0);
+    }, 40_000);
+
     it('names a broker that stopped listening: connection_refused with ECONNREFUSED', async () => {
       broker = await startMosquitto();
       const b = broker;

@@ -6,12 +6,13 @@ import { pendLabel } from '../../../src/live/connect-errors.js';
 import {
   connackFailure,
   connectResult,
+  disconnectCounter,
   failureDetail,
   isTlsErrorCode,
   publishRefusedCounter,
   socketFailure,
 } from '../../../src/live/connect-reason.js';
-import { CONNECT_FAILURE } from '../../../src/transports/mqtt/types.js';
+import { CONNECT_FAILURE, type CloseReason } from '../../../src/transports/mqtt/types.js';
 
 const none = { outage: false, rejecting: false };
 
@@ -89,6 +90,17 @@ describe('connect failure reasons', () => {
     expect(name(0x97)).toBe('mqtt_publish_failed_total{reason="quota_exceeded"}');
     expect(name(0x90)).toBe('mqtt_publish_failed_total{reason="topic_invalid"}');
     expect(name(0x80)).toBe('mqtt_publish_failed_total{reason="rejected"}');
+  });
+
+  it('names who ended a session: the outage fault, keepalive, a takeover, the broker, the network', () => {
+    const name = (reason: CloseReason, code: number, outage = false) =>
+      COUNTERS[disconnectCounter(reason, code, outage)];
+    expect(name('remote', 0, true)).toBe('mqtt_disconnects_total{reason="outage"}');
+    expect(name('keepalive', 0)).toBe('mqtt_disconnects_total{reason="keepalive"}');
+    expect(name('remote', 0x8e)).toBe('mqtt_disconnects_total{reason="session_taken_over"}');
+    expect(name('remote', 0x8b)).toBe('mqtt_disconnects_total{reason="server_disconnect"}');
+    expect(name('remote', 0)).toBe('mqtt_disconnects_total{reason="connection_closed"}');
+    expect(name('error', 0)).toBe('mqtt_disconnects_total{reason="network"}');
   });
 
   it('keeps the detail a label cannot hold', () => {
