@@ -46,10 +46,7 @@ function warnings(f: LiveFleet, s: ResolvedScenario, subscribed: boolean): strin
       `${f.mqtt.connectWaits} connect attempts waited for a free socket (live.max-concurrent-connections ${s.live.maxConcurrentConnections}, peak ${f.mqtt.peakOpen})`,
     );
   }
-  if (!subscribed)
-    out.push(
-      'the end-to-end subscriber could not subscribe: mqtt_delivered_total and mqtt_e2e_delivery_duration_us are missing',
-    );
+  out.push(...f.subscriber.warnings(subscribed)); // never, late, or away for a while
   for (const type of f.skippedFaults)
     out.push(`${type} needs the embedded backend: counted but not applied to the external target`);
   const insecure = insecureWarning(s.target.tls);

@@ -147,6 +147,7 @@ export async function driveLive(
       if (final) {
         await drain(f);
         for (const sh of f.shards) countNotReconnected(sh);
+        f.mqtt.countPendingConnects(); // no CONNACK by the end: failed, not forgotten
       }
       const tally = collectWindow(f, b, i, result);
       for (const t of barrier.close(i, fromUs, toUs, tally)) {

@@ -351,6 +351,17 @@ export class LiveMqtt implements MqttHandler {
     }
   }
 
+  /**
+   * Connects still waiting for a CONNACK when the run ends (a silent broker): counted as
+   * failed for timeout, so connect_failure_ratio sees them. Returns how many.
+   */
+  countPendingConnects(): number {
+    let n = 0;
+    for (let id = 0; id < this.phase.length; id++) if (this.phase[id] === PHASE.connecting) n++;
+    if (n > 0) this.ctx.rec.add(C['mqtt_connect_failed_total{reason="timeout"}'], n);
+    return n;
+  }
+
   close(): void {
     if (this.renewTimer) realTimers.clearInterval(this.renewTimer);
     this.pool.close();

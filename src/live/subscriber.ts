@@ -1,17 +1,52 @@
 // The independent subscriber: one extra MQTT connection per broker URL, subscribed at QoS 1 to
 // that broker's telemetry wildcard. Each delivery's payload carries the intended send time (real µs on
 // the same monotonic clock), so device → subscriber latency needs no clock sync.
+// It keeps a persistent session (clean: false, one client id per run) and reconnects with
+// backoff when the broker closes it (a restart): what the broker kept for the session arrives
+// after the reconnect; the time it was away is a gap the report states.
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { realTimers, type TimerHandle, type Timers } from '../clock/real-clock.js';
 import { C, H } from '../metrics/catalog.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { MqttConnectionPool } from '../transports/mqtt/index.js';
 import type { MqttHandler } from '../transports/mqtt/index.js';
 import { INTENDED_BYTES } from './mqtt-side.js';
 
+/** Reconnect backoff: doubling from the first delay up to the cap (real milliseconds). */
+const BACKOFF_FIRST_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
+/** The subscriber's own connect timeout: a silent broker must not hold the run's start. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+const NEVER =
+  'the end-to-end subscriber could not subscribe: mqtt_delivered_total and mqtt_e2e_delivery_duration_us are missing';
+
+function sec(us: number): string {
+  return `${(us / 1e6).toFixed(1)} s`;
+}
+
+type Login = (broker: number) => { username?: string; password?: string };
+
+/** A time the subscriber of one broker was not subscribed (real µs on the run's clock). */
+export interface SubscriberGap {
+  broker: number;
+  fromUs: number;
+  /** null while still away at the end of the run. */
+  toUs: number | null;
+}
+
 export class E2eSubscriber implements MqttHandler {
   private readonly pool: MqttConnectionPool;
   private pending = 0;
   private settle: ((ok: boolean) => void) | null = null;
+  private urls: readonly string[] = [];
+  private clientPrefix = '';
+  private login: Login = () => ({});
+  private closing = false;
+  private readonly retryMs = new Map<number, number>();
+  private readonly retryTimers = new Map<number, TimerHandle>();
+  private readonly subscribed = new Set<number>();
+  readonly gaps: SubscriberGap[] = [];
   delivered = 0;
 
   constructor(
@@ -23,33 +58,55 @@ export class E2eSubscriber implements MqttHandler {
     hostAddresses: Readonly<Record<string, string>> = {},
     /** `target.tls`: the subscriber trusts the same CA (and shows the fleet certificate, if any). */
     tls?: TlsConnectionOptions,
+    private readonly timers: Timers = realTimers,
   ) {
-    this.pool = new MqttConnectionPool({ handler: this, clock, hostAddresses, ...(tls ? { tls } : {}) });
+    this.pool = new MqttConnectionPool({
+      handler: this,
+      clock,
+      hostAddresses,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      ...(tls ? { tls } : {}),
+    });
   }
 
-  /** Connects to every broker and subscribes; resolves false if any subscription failed. */
+  /**
+   * Connects to every broker and subscribes; resolves false if any subscription failed or did
+   * not complete within `waitMs` (it keeps trying: a late subscription shows as a gap).
+   */
   start(
     urls: readonly string[],
     clientPrefix: string,
-    login: (broker: number) => { username?: string; password?: string } = () => ({}),
+    login: Login = () => ({}),
+    waitMs = 2_000,
   ): Promise<boolean> {
+    this.urls = urls;
+    this.clientPrefix = clientPrefix;
+    this.login = login;
+    const startUs = this.clock();
+    urls.forEach((_, i) => this.gaps.push({ broker: i, fromUs: startUs, toUs: null }));
     return new Promise((resolve) => {
       this.pending = urls.length;
       this.settle = resolve;
-      urls.forEach((url, i) =>
-        this.pool.connect(i, url, {
-          ...login(i),
-          clientId: `${clientPrefix}-sub${i}`,
-          clean: true,
-          keepaliveSec: 30,
-        }),
-      );
+      const give = this.timers.setTimeout(() => this.done(false), waitMs);
+      give.unref?.();
+      urls.forEach((_, i) => this.connect(i));
+    });
+  }
+
+  private connect(i: number): void {
+    if (this.closing) return;
+    this.pool.connect(i, this.urls[i] as string, {
+      ...this.login(i),
+      clientId: `${this.clientPrefix}-sub${i}`,
+      clean: false, // the broker keeps the subscription and queued messages across a reconnect
+      keepaliveSec: 30,
     });
   }
 
   private done(ok: boolean): void {
+    if (!this.settle) return;
     if (!ok || --this.pending === 0) {
-      this.settle?.(ok);
+      this.settle(ok);
       this.settle = null;
     }
   }
@@ -59,8 +116,15 @@ export class E2eSubscriber implements MqttHandler {
     this.pool.subscribe(id, `${this.topicPrefix}/${id}/#`, 1, id);
   }
 
-  onSubAck(_id: number, _token: number, granted: number): void {
-    this.done(granted >= 0 && granted < 0x80);
+  onSubAck(id: number, _token: number, granted: number): void {
+    const ok = granted >= 0 && granted < 0x80;
+    if (ok) {
+      this.subscribed.add(id);
+      this.retryMs.delete(id);
+      const gap = this.openGap(id);
+      if (gap) gap.toUs = this.clock();
+    }
+    this.done(ok);
   }
 
   onPublishAck(): void {}
@@ -72,11 +136,66 @@ export class E2eSubscriber implements MqttHandler {
     this.rec.record(H.mqtt_e2e_delivery_duration_us, this.clock() - payload.readDoubleLE(0));
   }
 
-  onClose(): void {
-    if (this.settle) this.done(false);
+  onClose(id: number): void {
+    if (this.closing) return;
+    if (this.subscribed.delete(id)) this.gaps.push({ broker: id, fromUs: this.clock(), toUs: null });
+    const wait = this.retryMs.get(id) ?? BACKOFF_FIRST_MS;
+    this.retryMs.set(id, Math.min(BACKOFF_MAX_MS, wait * 2));
+    const timer = this.timers.setTimeout(() => {
+      this.retryTimers.delete(id);
+      this.connect(id);
+    }, wait);
+    timer.unref?.();
+    this.retryTimers.set(id, timer);
+  }
+
+  private openGap(broker: number): SubscriberGap | undefined {
+    for (let k = this.gaps.length - 1; k >= 0; k--) {
+      const g = this.gaps[k] as SubscriberGap;
+      if (g.broker === broker && g.toUs === null) return g;
+    }
+    return undefined;
+  }
+
+  /**
+   * What the report says about the subscriber: never subscribed (deliveries missing), late,
+   * or away for a while (a broker restart) and back with its session.
+   */
+  warnings(subscribedAtStart: boolean): string[] {
+    const out: string[] = [];
+    const seen = new Set<number>();
+    const away = new Map<number, { times: number; us: number; open: boolean }>();
+    const endUs = this.clock();
+    for (const g of this.gaps) {
+      const first = !seen.has(g.broker);
+      seen.add(g.broker);
+      if (first) {
+        if (g.toUs === null) out.push(NEVER);
+        else if (!subscribedAtStart)
+          out.push(
+            `the end-to-end subscriber of broker ${g.broker} subscribed ${sec(g.toUs - g.fromUs)} after the start: deliveries before it are missing`,
+          );
+        continue;
+      }
+      const a = away.get(g.broker) ?? { times: 0, us: 0, open: false };
+      a.times++;
+      a.us += (g.toUs ?? endUs) - g.fromUs;
+      a.open ||= g.toUs === null;
+      away.set(g.broker, a);
+    }
+    for (const [broker, a] of away) {
+      const end = a.open ? ', and was still away at the end' : '';
+      out.push(
+        `the end-to-end subscriber lost broker ${broker} ${a.times} time${a.times === 1 ? '' : 's'}, away ${sec(a.us)} in all${end}: it reconnected with its persistent session, so only what the broker did not keep is missing from mqtt_delivered_total`,
+      );
+    }
+    return [...new Set(out)];
   }
 
   close(): void {
+    this.closing = true;
+    for (const t of this.retryTimers.values()) this.timers.clearTimeout(t);
+    this.retryTimers.clear();
     this.pool.close();
   }
 }
