@@ -39,6 +39,7 @@ const faultArb = (durationMin: number): fc.Arbitrary<Item> =>
     fc.constantFrom(
       { fault: { type: 'power-loss', at: '10m', who: { firmware: '0.0.9' } }, bad: true },
       { fault: { type: 'radio-drop', at: '10m', duration: '1m', who: '0%' }, bad: true },
+      // bad unless a rollout starts inside the run (decided in expected())
       { fault: { type: 'radio-drop', during: 'ota.downloading', duration: '1m', who: '5%' }, bad: true },
       { fault: { type: 'backend-outage', at: '20m', duration: '2m' }, bad: false },
     ),
@@ -49,6 +50,9 @@ interface Gen {
   items: Item[];
   outageThreshold: boolean;
   allowEmpty: boolean;
+  /** Rollout start in minutes (null: none); at or past durationMin it is outside the run. */
+  rolloutMin: number | null;
+  bricked: boolean;
 }
 
 const scenarioArb: fc.Arbitrary<Gen> = fc.integer({ min: 1, max: 6 }).chain((hours) =>
@@ -57,6 +61,8 @@ const scenarioArb: fc.Arbitrary<Gen> = fc.integer({ min: 1, max: 6 }).chain((hou
     items: fc.array(faultArb(hours * H), { minLength: 0, maxLength: 4 }),
     outageThreshold: fc.boolean(),
     allowEmpty: fc.boolean(),
+    rolloutMin: fc.option(fc.integer({ min: 0, max: hours * H + 120 }), { nil: null }),
+    bricked: fc.boolean(),
   }),
 );
 
@@ -64,17 +70,36 @@ function scenarioOf(x: Gen): Record<string, unknown> {
   return {
     name: 'prop',
     duration: `${x.durationMin}m`,
-    fleet: [{ device: 'sensor', count: 40 }],
+    // gateways hear of a rollout by push: it reaches them whenever it starts inside the run
+    fleet: [{ device: 'gateway', count: 40 }],
+    ...(x.rolloutMin === null
+      ? {}
+      : {
+          rollout: {
+            firmware: { version: '9.9.9', size: '64KiB' },
+            start: `${x.rolloutMin}m`,
+            waves: ['100%'],
+          },
+        }),
     faults: x.items.map((i) => i.fault),
-    thresholds: x.outageThreshold
-      ? [{ expr: 'outage_not_reconnected_total == 0', 'allow-empty': x.allowEmpty }]
-      : [],
+    thresholds: [
+      ...(x.outageThreshold
+        ? [{ expr: 'outage_not_reconnected_total == 0', 'allow-empty': x.allowEmpty }]
+        : []),
+      ...(x.bricked ? ['ota_bricked_total == 0'] : []),
+    ],
   };
 }
 
-function expected(x: Gen): { faults: boolean[]; threshold: boolean } {
+function expected(x: Gen): { faults: boolean[]; thresholds: boolean[]; rollout: boolean } {
   const outage = x.items.some((i) => i.fault.type === 'backend-outage');
-  return { faults: x.items.map((i) => i.bad), threshold: x.outageThreshold && !x.allowEmpty && !outage };
+  const rolloutIn = x.rolloutMin !== null && x.rolloutMin < x.durationMin;
+  const faults = x.items.map((i) => (i.fault.during === 'ota.downloading' ? !rolloutIn : i.bad));
+  const thresholds = [
+    ...(x.outageThreshold ? [!x.allowEmpty && !outage] : []),
+    ...(x.bricked ? [!rolloutIn] : []),
+  ];
+  return { faults, thresholds, rollout: x.rolloutMin !== null && !rolloutIn };
 }
 
 describe('every vacuous fault and threshold gets a warning', () => {
@@ -85,8 +110,9 @@ describe('every vacuous fault and threshold gets a warning', () => {
         const fields = planWarnings(s).map((w) => w.field);
         const want = expected(x);
         want.faults.forEach((bad, i) => expect(fields.some((f) => f.startsWith(`faults[${i}]`))).toBe(bad));
-        expect(fields.includes('thresholds[0]')).toBe(want.threshold);
-        const anyBad = want.faults.includes(true) || want.threshold;
+        want.thresholds.forEach((bad, i) => expect(fields.includes(`thresholds[${i}]`)).toBe(bad));
+        expect(fields.includes('rollout.start')).toBe(want.rollout);
+        const anyBad = [...want.faults, ...want.thresholds, want.rollout].includes(true);
         const strict = resolveScenarioObject(scenarioOf(x), 'prop', { env: {}, overrides: { strict: true } });
         if (anyBad) expect((await toolErrorOf(strict)).exitCode).toBe(2);
         else await expect(strict).resolves.toBeDefined();
@@ -101,9 +127,15 @@ describe('every vacuous fault and threshold gets a warning', () => {
         const s = await resolveScenarioObject({ ...scenarioOf(x), workers: 1 }, 'prop', { env: {} });
         const { report } = await runResolved(s, { noFiles: true });
         for (const w of planWarnings(s)) expect(report.warnings).toContain(w.text);
-        x.items.forEach((item, i) => {
-          const named = report.warnings.some((w) => w.includes(`fault f${i} `));
-          if (item.bad) expect(named).toBe(true);
+        const want = expected(x);
+        want.faults.forEach((bad, i) => {
+          if (bad) expect(report.warnings.some((w) => w.includes(`fault f${i} `))).toBe(true);
+        });
+        if (want.rollout)
+          expect(report.warnings.some((w) => w.startsWith('rollout 9.9.9 starts at'))).toBe(true);
+        // a threshold on what the run never had fails with no data
+        want.thresholds.forEach((bad, i) => {
+          if (bad) expect(report.thresholds[i]).toMatchObject({ ok: false, observed: null });
         });
       }),
       { numRuns: 12, seed: 7 },
