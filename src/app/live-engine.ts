@@ -96,7 +96,7 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
     result.warnings.push(...warnings(f, s, subscribed));
     const held = limitsWarning((name) => result.agg.counter(name));
     if (held !== null) result.warnings.push(held);
-    result.connectErrors = f.mqtt.connectErrors.list();
+    result.connectErrors = f.mqtt.connectErrors.list((name) => result.agg.counter(name));
     result.live = {
       maxConcurrent: s.live.maxConcurrentConnections,
       peakOpen: f.mqtt.peakOpen,

@@ -6,6 +6,13 @@ import { COUNTERS } from '../metrics/catalog.js';
 import { sortConnectErrors } from '../reports/connect-errors.js';
 import type { ConnectErrorCount } from '../reports/report-types.js';
 
+/** The detail of failures that no socket callback described. */
+const NO_DETAIL: Readonly<Record<string, string>> = {
+  timeout: 'no CONNACK in time',
+  lost: 'CONNECT lost on the radio link',
+  rejected: 'refused before sending (clock-skew fault)',
+};
+
 /** Distinct (reason, detail) pairs kept; past it the rest are counted under `other`. */
 const MAX_KINDS = 64;
 
@@ -24,13 +31,26 @@ export class ConnectErrorTally {
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
-  /** Most frequent first (ties by reason, then detail). */
-  list(): ConnectErrorCount[] {
-    return sortConnectErrors(
-      [...this.counts].map(([key, count]) => {
-        const [reason = '', detail = ''] = key.split('\u0000');
-        return { reason, detail, count };
-      }),
-    );
+  /**
+   * Most frequent first (ties by reason, then detail). `counted` gives the run's
+   * mqtt_connect_failed_total counters: failures no socket callback saw (a device whose own
+   * deadline passed first, a CONNECT lost on the radio) are added without a detail of their
+   * own, so the list adds up to the counters.
+   */
+  list(counted?: (name: string) => number): ConnectErrorCount[] {
+    const list = [...this.counts].map(([key, count]) => {
+      const [reason = '', detail = ''] = key.split('\u0000');
+      return { reason, detail, count };
+    });
+    if (counted !== undefined) {
+      for (const name of COUNTERS) {
+        const reason = /^mqtt_connect_failed_total\{reason="([^"]+)"\}$/.exec(name)?.[1];
+        if (reason === undefined) continue;
+        const seen = list.filter((e) => e.reason === reason).reduce((n, e) => n + e.count, 0);
+        const missing = counted(name) - seen;
+        if (missing > 0) list.push({ reason, detail: NO_DETAIL[reason] ?? 'no detail', count: missing });
+      }
+    }
+    return sortConnectErrors(list);
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PEND } from '../../../src/core/shard-layout.js';
 import { PEND_FAILURE_COUNTER } from '../../../src/device/connectivity.js';
 import { COUNTERS } from '../../../src/metrics/catalog.js';
-import { pendLabel } from '../../../src/live/connect-errors.js';
+import { ConnectErrorTally, pendLabel } from '../../../src/live/connect-errors.js';
 import {
   connackFailure,
   connectResult,
@@ -101,6 +101,21 @@ describe('connect failure reasons', () => {
     expect(name('remote', 0x8b)).toBe('mqtt_disconnects_total{reason="server_disconnect"}');
     expect(name('remote', 0)).toBe('mqtt_disconnects_total{reason="connection_closed"}');
     expect(name('error', 0)).toBe('mqtt_disconnects_total{reason="network"}');
+  });
+
+  it('adds failures no callback described, so the list adds up to the counters', () => {
+    const tally = new ConnectErrorTally();
+    tally.add(PEND.tls, 'CERT_HAS_EXPIRED');
+    const counters: Record<string, number> = {
+      'mqtt_connect_failed_total{reason="tls"}': 3,
+      'mqtt_connect_failed_total{reason="timeout"}': 2,
+    };
+    expect(tally.list((n) => counters[n] ?? 0)).toEqual([
+      { reason: 'timeout', detail: 'no CONNACK in time', count: 2 },
+      { reason: 'tls', detail: 'no detail', count: 2 },
+      { reason: 'tls', detail: 'CERT_HAS_EXPIRED', count: 1 },
+    ]);
+    expect(tally.list()).toEqual([{ reason: 'tls', detail: 'CERT_HAS_EXPIRED', count: 1 }]);
   });
 
   it('keeps the detail a label cannot hold', () => {
