@@ -157,7 +157,7 @@ export function waveMarkers(report: Report): TimeMarker[] {
             startUs: w.startedAtUs,
             endUs: w.startedAtUs,
             label: `W${w.index + 1}`,
-            detail: `${waveLabel(report, w.index)} started, ${formatCount(w.targeted)} devices targeted`,
+            detail: `${waveLabel(report, w.index)} started, ${formatCount(w.targeted)} device${w.targeted === 1 ? '' : 's'} targeted`,
             color: WAVE_COLOR,
             style: 'line' as const,
             legend: 'rollout wave start',
