@@ -24,6 +24,7 @@ const HISTOGRAM_TITLES: Record<string, string> = {
   ota_download_duration_us: 'Firmware download duration',
   ota_time_to_update_us: 'Time to update (per device)',
   outage_reconnect_duration_us: 'Reconnect time after an outage (per device)',
+  outage_resume_duration_us: 'Outage end → next session of a duty-cycled device',
   ota_commit_since_rollout_start_us: 'Rollout start → device committed',
   generator_lag_us: 'Generator lag (live mode)',
 };
