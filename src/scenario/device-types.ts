@@ -56,6 +56,13 @@ export async function loadRawDeviceType(
   refWhere: string,
   chain: readonly string[] = [],
 ): Promise<RawDeviceType> {
+  if (!DEVICE_NAME.test(name) || name.includes('..')) {
+    throw new ToolError('FLEETSTORM_ERR_DEVICE_TYPE', 'not a device type name', {
+      where: refWhere,
+      got: name,
+      fix: 'name a device type (a file in devices/ without its extension, e.g. `sensor`), not a path',
+    });
+  }
   if (chain.includes(name)) {
     throw new ToolError('FLEETSTORM_ERR_DEVICE_TYPE', 'device types extend each other in a cycle', {
       where: refWhere,
@@ -78,6 +85,43 @@ export async function loadRawDeviceType(
   return { raw: deepMerge(parent.raw, raw), label };
 }
 
+const DEVICE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * An inline parent (`extends` naming a type defined inline in the same fleet): the expanded
+ * one above, or an error saying itself or order rather than "unknown device type".
+ */
+function inlineParent(
+  device: Record<string, unknown>,
+  i: number,
+  inlineAt: ReadonlyMap<string, number>,
+  expanded: ReadonlyMap<string, Record<string, unknown>>,
+  where: string,
+): Record<string, unknown> | undefined {
+  const name = device.extends as string;
+  if (name === device.name) {
+    throw new ToolError('FLEETSTORM_ERR_DEVICE_TYPE', `device type \`${name}\` extends itself`, {
+      where,
+      got: name,
+      fix: 'extend another type (e.g. `sensor`), or remove `extends`',
+    });
+  }
+  const at = inlineAt.get(name);
+  if (at === undefined) return undefined;
+  if (at > i) {
+    throw new ToolError(
+      'FLEETSTORM_ERR_DEVICE_TYPE',
+      `\`${name}\` is defined inline further down the fleet`,
+      {
+        where,
+        got: `fleet[${at}]`,
+        fix: `define \`${name}\` in an earlier fleet entry than the type that extends it`,
+      },
+    );
+  }
+  return without(expanded.get(name) ?? {}, ['name']);
+}
+
 /** Merges the parent of every inline device type (`fleet[i].device.extends`) into it. */
 export async function expandInlineDevices(
   doc: unknown,
@@ -85,16 +129,26 @@ export async function expandInlineDevices(
   sources: DeviceTypeSources,
 ): Promise<unknown> {
   if (!isRecord(doc) || !Array.isArray(doc.fleet)) return doc;
+  const inlineAt = new Map<string, number>();
+  doc.fleet.forEach((e: unknown, i: number) => {
+    const d = isRecord(e) ? e.device : undefined;
+    if (isRecord(d) && typeof d.name === 'string' && !inlineAt.has(d.name)) inlineAt.set(d.name, i);
+  });
+  const expanded = new Map<string, Record<string, unknown>>();
   const fleet: unknown[] = [];
   for (const [i, entry] of doc.fleet.entries()) {
     const device = isRecord(entry) ? entry.device : undefined;
     if (!isRecord(entry) || !isRecord(device) || typeof device.extends !== 'string') {
+      if (isRecord(device) && typeof device.name === 'string') expanded.set(device.name, device);
       fleet.push(entry);
       continue;
     }
     const where = whereOf(label, ['fleet', i, 'device', 'extends']);
-    const parent = await loadRawDeviceType(device.extends, sources, where, []);
-    fleet.push({ ...entry, device: deepMerge(parent.raw, without(device, ['extends'])) });
+    const base = inlineParent(device, i, inlineAt, expanded, where);
+    const parent = base ?? (await loadRawDeviceType(device.extends, sources, where, [])).raw;
+    const merged = deepMerge(parent, without(device, ['extends']));
+    if (typeof device.name === 'string') expanded.set(device.name, merged);
+    fleet.push({ ...entry, device: merged });
   }
   return { ...doc, fleet };
 }

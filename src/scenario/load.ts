@@ -67,7 +67,8 @@ async function layersFor(
   if (profile !== undefined) {
     const local = opts.baseDir === undefined ? undefined : join(opts.baseDir, '..', 'profiles');
     const dirs = searchDirs(opts.profilesDir, local, BUILTIN_PROFILES_DIR);
-    layers.push(profileLayer(await loadProfile(profile, dirs)));
+    const from = opts.profile !== undefined ? '--profile' : 'FLEETSTORM_PROFILE';
+    layers.push(profileLayer(await loadProfile(profile, dirs, from)));
   }
   layers.push(envLayer(env));
   if (opts.overrides) layers.push(cliLayer(opts.overrides));

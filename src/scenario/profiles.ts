@@ -33,23 +33,30 @@ export function parseProfile(doc: unknown, label: string): ProfileParsed {
 const looksLikePath = (s: string): boolean =>
   s.includes('/') || s.includes('\\') || DOCUMENT_EXTENSIONS.some((ext) => s.endsWith(ext));
 
-async function findProfileFile(nameOrPath: string, dirs: readonly string[]): Promise<string> {
+async function findProfileFile(nameOrPath: string, dirs: readonly string[], from: string): Promise<string> {
   if (looksLikePath(nameOrPath)) return nameOrPath;
   const file = await findNamedFile(nameOrPath, dirs);
   if (file) return file;
   const known = await listNames(dirs);
   const guess = closest(nameOrPath, known);
   throw new ToolError('FLEETSTORM_ERR_PROFILE', `unknown profile \`${nameOrPath}\``, {
-    where: '--profile',
+    where: from,
     got: nameOrPath,
     fix: `${guess ? `did you mean \`${guess}\`? ` : ''}known: ${known.join(', ') || 'none'} (in ${dirs.join(', ')})`,
   });
 }
 
-/** Finds a profile by name in `dirs` (or by path) and parses it. */
-export async function loadProfile(nameOrPath: string, dirs: readonly string[]): Promise<LoadedProfile> {
-  const file = await findProfileFile(nameOrPath, dirs);
-  const parsed = parseProfile(await readDocument(file, 'FLEETSTORM_ERR_PROFILE', '--profile'), file);
+/**
+ * Finds a profile by name in `dirs` (or by path) and parses it; `from` names where the name
+ * came from in errors (`--profile` or `FLEETSTORM_PROFILE`).
+ */
+export async function loadProfile(
+  nameOrPath: string,
+  dirs: readonly string[],
+  from = '--profile',
+): Promise<LoadedProfile> {
+  const file = await findProfileFile(nameOrPath, dirs, from);
+  const parsed = parseProfile(await readDocument(file, 'FLEETSTORM_ERR_PROFILE', from), file);
   const name = basename(file, extname(file));
   if (parsed.name !== undefined && parsed.name !== name) {
     throw new ToolError('FLEETSTORM_ERR_PROFILE', 'name does not match the file name', {
