@@ -47,6 +47,7 @@ describe('values', () => {
     [['--seed', '9007199254740993'], '(got "9007199254740993")'],
     [['--speed', '1e308'], '--speed'],
     [['--out', ''], '--out: empty folder name'],
+    [['--mode', 'live', '--target-mqtt', 'mqtt://127.0.0.1:99999'], 'target mqtt'],
   ])('%j is one line naming the flag', async (args, expected) => {
     const r = await runMain(['run', SCENARIO, ...args]);
     expect(r.code).toBe(2);
