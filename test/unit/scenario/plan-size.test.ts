@@ -45,6 +45,14 @@ describe('memory', () => {
     expect(e.exitCode).toBe(3);
   });
 
+  it('refuses a profile with scale: 1000000 (15 GB RSS and a deaf Ctrl-C before)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fleetstorm-plan-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'huge.yaml'), 'scale: 1000000\n');
+    const e = await toolErrorOf(resolveObj(scenario({}, 10_000), { profile: join(dir, 'huge.yaml') }));
+    expect(['FLEETSTORM_ERR_MEMORY', 'FLEETSTORM_ERR_PLAN_TOO_LARGE']).toContain(e.code);
+  });
+
   it('counts bytes per device times the fleet, plus workers', async () => {
     const s = await resolveObj(scenario({}, 100_000));
     const one = estimatePlan(s, 1);
