@@ -21,6 +21,9 @@ describe('honest verdicts', () => {
       '  - rollout 1.5.0 starts at 1h, after the run ends (10m): no device is offered it',
     ]);
     expect(renderHtml(report)).toContain(
+      '<a href="#warnings">5 warnings</a>: read them before trusting the verdict',
+    );
+    expect(renderHtml(report)).toContain(
       '<li>fault f3 (backend-outage at 12h) starts after the run ends (10m): never injected</li>',
     );
     expect(renderJunit(report)).toMatch(/<system-err>warning: rollout 1\.5\.0 starts at 1h/);

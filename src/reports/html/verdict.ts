@@ -20,6 +20,13 @@ function thresholdSummary(thresholds: readonly ThresholdResult[]): string {
     : `${failed} of ${thresholds.length} thresholds failed`;
 }
 
+/** A verdict with warnings says so in the banner: they may be what the run did not have. */
+function warned(report: Report): string {
+  const n = report.warnings.length;
+  if (n === 0) return '';
+  return `<p class="reason"><a href="#warnings">${n} warning${n === 1 ? '' : 's'}</a>: read ${n === 1 ? 'it' : 'them'} before trusting the verdict</p>`;
+}
+
 export function renderVerdict(report: Report): string {
   const reached =
     report.reachedUs >= report.scenario.durationUs
@@ -46,6 +53,7 @@ export function renderVerdict(report: Report): string {
     `<p class="headline">${esc(thresholdSummary(report.thresholds))} · run ${esc(report.status)} · ${esc(reached)}</p>`,
     reason,
     why,
+    warned(report),
     failedList,
     '</div></section>',
   ].join('');
