@@ -2,7 +2,8 @@
 // client certificate and TLS with one certificate per device, with the lean pool and with one
 // MQTT.js client per device (same TLS settings), each case in its own process against its own
 // fresh local mosquitto (require_certificate, CN as username). Loopback only, bounded.
-//   npx tsx bench/live-tls.ts [--connections 3000] [--concurrency 100] [--only lean|mqttjs]
+//   npx tsx bench/live-tls.ts [--connections 3000] [--concurrency 100] [--only lean|mqttjs|node]
+// (`--only node`: bare net/tls sockets without MQTT, what Node's stack alone costs; not in the default run)
 // Prints a table and one JSON line (stdout); progress goes to stderr.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // One case of bench/live-tls.ts in its own process (fresh heap): connect N devices to a local
 // mosquitto over plain TCP or TLS (one shared client certificate, or one per device), with the
 // lean pool or one MQTT.js client per device, and measure connects/s and RSS per connection after
-// GC. Prints one JSON line on stdout.
+// GC (`--impl node`: bare sockets without MQTT, the stack's own cost). Prints one JSON line.
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -22,7 +22,8 @@ const { values } = parseArgs({
   },
 });
 
-const impl = values.impl === 'mqttjs' ? 'mqttjs' : 'lean';
+/** node: bare sockets, no MQTT (what Node's net/TLS stack alone costs per connection). */
+const impl = values.impl === 'mqttjs' ? 'mqttjs' : values.impl === 'node' ? 'node' : 'lean';
 const mode = values.mode as 'tcp' | 'tls-shared' | 'tls-device';
 const N = Number(values.connections);
 const concurrency = Number(values.concurrency);
@@ -84,6 +85,27 @@ function leanClient(): Client {
     close: async () => {
       closing = true;
       pool.close();
+    },
+  };
+}
+
+function nodeSockets(): Client {
+  const sockets: net.Socket[] = [];
+  const shared = mode === 'tcp' ? undefined : tls.createSecureContext({ ca, ...deviceFiles(0) });
+  return {
+    connect(index, done) {
+      const own = mode === 'tls-device' ? tls.createSecureContext({ ca, ...deviceFiles(index) }) : shared;
+      const socket =
+        own === undefined
+          ? net.connect({ host: '127.0.0.1', port, noDelay: true })
+          : tls.connect({ host: '127.0.0.1', port, secureContext: own });
+      socket.once(own === undefined ? 'connect' : 'secureConnect', () => done(true));
+      socket.once('error', () => done(false));
+      socket.on('data', () => undefined);
+      sockets.push(socket);
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
     },
   };
 }
@@ -155,7 +177,7 @@ function connectRange(client: Client, from: number, to: number): Promise<number>
 }
 
 async function main(): Promise<void> {
-  const client = impl === 'lean' ? leanClient() : mqttjsClient();
+  const client = impl === 'lean' ? leanClient() : impl === 'node' ? nodeSockets() : mqttjsClient();
   const warmup = Math.min(300, Math.floor(N / 10));
   await connectRange(client, 0, warmup);
   await sleep(300);
