@@ -4,6 +4,7 @@
 // reachability, open files), starts the embedded backend when no target is given, runs the
 // live driver and closes everything, whatever happened.
 import { insecureWarning } from '../scenario/resolve-tls.js';
+import { loadTargetTls, tlsBaseDir } from '../live/tls-files.js';
 import { randomUUID } from 'node:crypto';
 import { wallClockMs } from '../clock/real-clock.js';
 import { ToolError } from '../errors/tool-error.js';
@@ -75,6 +76,7 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
     Math.max(1, s.target.mqttUrls.length),
     embedded,
   );
+  loadTargetTls(s.target.tls, tlsBaseDir(s)); // a missing or bad TLS file is named before any probe
   const targets = await prepareTargets(s);
   try {
     const runTag = `fs${randomUUID().slice(0, 8)}`;
