@@ -161,6 +161,13 @@ export class E2eSubscriber implements MqttHandler {
    * What the report says about the subscriber: never subscribed (deliveries missing), late,
    * or away for a while (a broker restart) and back with its session.
    */
+  /** Why it never subscribed, when TLS said so (e.g. a broker that wants a client certificate). */
+  private tlsHint(): string {
+    const codes = Object.keys(this.pool.stats().tlsErrors);
+    if (codes.length === 0) return '';
+    return ` (its TLS handshake failed: ${codes.join(', ')}; a broker that requires client certificates needs target.tls.cert and key for it)`;
+  }
+
   warnings(subscribedAtStart: boolean): string[] {
     const out: string[] = [];
     const seen = new Set<number>();
@@ -170,7 +177,7 @@ export class E2eSubscriber implements MqttHandler {
       const first = !seen.has(g.broker);
       seen.add(g.broker);
       if (first) {
-        if (g.toUs === null) out.push(NEVER);
+        if (g.toUs === null) out.push(NEVER + this.tlsHint());
         else if (!subscribedAtStart)
           out.push(
             `the end-to-end subscriber of broker ${g.broker} subscribed ${sec(g.toUs - g.fromUs)} after the start: deliveries before it are missing`,

@@ -108,6 +108,10 @@ describe.skipIf(!mosquittoInstalled())('TLS with per-device certificates, end to
     expect(c.mqtt_connect_success_total).toBeGreaterThanOrEqual(DEVICES);
     expect(c['mqtt_connect_failed_total{reason="tls"}'] ?? 0).toBe(0);
     expect(c.mqtt_publish_acked_total).toBeGreaterThan(0);
+    // the subscriber has no certificate of its own here: the warning says why it is missing
+    expect(report.warnings.join('\n')).toContain(
+      'its TLS handshake failed: ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+    );
   });
 
   it('a CA that is not the broker’s fails as tls with verification on, the certificate error kept', async () => {
