@@ -90,7 +90,8 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
     it('counts a wrong password as not_authorized for 3.1.1 and for 5, and says so in words', async () => {
       const pw = passwordFile(dirs);
       broker = await startMosquitto({ extraConfig: ['allow_anonymous false', `password_file ${pw}`] });
-      const wrong = { username: 'dev', password: 'wrong-password' };
+      // A long connect timeout: on a loaded machine no refusal may turn into a timeout.
+      const wrong = { username: 'dev', password: 'wrong-password', 'connect-timeout': '1m' };
       const s = await scenario(
         [
           { name: 'gw-311', count: 6, connectivity: { ...wrong, protocol: '3.1.1' } },
