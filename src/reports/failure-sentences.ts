@@ -85,6 +85,17 @@ function connectPhrase(d: DominantFailure): [string, string] {
   ];
 }
 
+/** What the user can do about it, where the report alone knows. */
+function withHint([phrase, detail]: [string, string], d: DominantFailure, r: Report): [string, string] {
+  const embedded = r.scenario.mode === 'live' && r.scenario.target.mqttUrls.length === 0;
+  if (d.reason === 'unsupported_protocol' && embedded)
+    return [
+      phrase,
+      `${detail}; the embedded broker speaks MQTT 3.1.1 only: point --target-mqtt at an MQTT 5 broker`,
+    ];
+  return [phrase, detail];
+}
+
 function sentence(f: FailureCounts, phraseOf: (d: DominantFailure) => [string, string]): string | null {
   const d = dominantFailure(f);
   if (d === null) return null;
@@ -103,7 +114,7 @@ export function failureSentences(r: Report): string[] {
         byReason: byReason(r, 'mqtt_connect_failed_total'),
         details: r.live?.connectErrors ?? [],
       },
-      connectPhrase,
+      (d) => withHint(connectPhrase(d), d, r),
     ),
     sentence(
       {

@@ -238,3 +238,23 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
     }, 60_000);
   },
 );
+
+describe('MQTT 5 devices against the embedded broker (MQTT 3.1.1 only)', () => {
+  it('are refused as unsupported_protocol, and the summary says what to do', async () => {
+    const doc = {
+      name: 'v5-embedded',
+      seed: 5,
+      mode: 'live',
+      duration: '1m',
+      fleet: [{ device: { name: 'gw-5', extends: 'gateway', connectivity: { protocol: 5 } }, count: 4 }],
+      'power-on': { spread: '10s' },
+      live: { speed: 30 },
+    };
+    const s = await resolveScenarioObject(doc, 'v5-embedded (in memory)', { env: {} });
+    const { report } = await runResolved(s, { noFiles: true });
+    const failed = counter(report, 'mqtt_connect_failed_total');
+    expect(failed).toBeGreaterThanOrEqual(4);
+    expect(counter(report, 'mqtt_connect_failed_total{reason="unsupported_protocol"}')).toBe(failed);
+    expect(renderSummary(report)).toContain('the embedded broker speaks MQTT 3.1.1 only');
+  }, 40_000);
+});

@@ -73,6 +73,19 @@ describe('failureSentences', () => {
     ]);
   });
 
+  it('says what to do when MQTT 5 devices meet the embedded broker', () => {
+    const r = sampleReport();
+    r.scenario = { ...r.scenario, mode: 'live', target: { ...r.scenario.target, mqttUrls: [] } };
+    r.metrics.counters = {
+      mqtt_connect_attempts_total: 20,
+      'mqtt_connect_failed_total{reason="unsupported_protocol"}': 20,
+    };
+    r.live = { connectErrors: [{ reason: 'unsupported_protocol', detail: 'MQTT 5 reason 0x84', count: 20 }] };
+    expect(failureSentences(r)).toEqual([
+      'all 20 connects were refused: unsupported protocol version (MQTT 5 reason 0x84); the embedded broker speaks MQTT 3.1.1 only: point --target-mqtt at an MQTT 5 broker',
+    ]);
+  });
+
   it('covers publishes and check-ins too, and stays quiet on a healthy run', () => {
     const r = sampleReport();
     r.metrics.counters = {
