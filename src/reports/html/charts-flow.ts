@@ -60,7 +60,8 @@ export function connectAttemptsChart(report: Report): RenderedChart {
     ...counter(report, 'mqtt_connect_success_total', 'succeeded', COLORS.green),
     ...failures.map((s) => ({
       ...s,
-      color: FAILURE_COLORS[s.label.replace(/^failed: /, '')] ?? COLORS.dark,
+      // Live mode's real reasons (not_authorized, tls...) take the rotation: several stay apart.
+      color: FAILURE_COLORS[s.label.replace(/^failed: /, '')] ?? s.color,
     })),
     ...summed(report, 'mqtt_disconnects_total', 'disconnects (all reasons)', COLORS.grey),
   ];
