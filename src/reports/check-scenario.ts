@@ -2,7 +2,7 @@
 // and `replay` runs it. This checks the fields renderers and engines rely on, so a hand-edited
 // or corrupted report fails with one line naming the field instead of a stack trace or a
 // nonsense run (a negative duration, an empty fleet).
-import { FAULT_TYPES, MODES } from '../scenario/types.js';
+import { DURING_STATES, FAULT_TYPES, MODES, WHO_STATES } from '../scenario/types.js';
 import type { Checker } from './read-report.js';
 
 type Obj = Record<string, unknown>;
@@ -43,9 +43,13 @@ function checkFaults(c: Checker, s: Obj): void {
     const o = c.obj(f, `scenario.faults[${i}]`);
     c.str(o.id, `scenario.faults[${i}].id`);
     c.oneOf(o.type, `scenario.faults[${i}].type`, FAULT_TYPES);
-    c.str(o.during, `scenario.faults[${i}].during`, true);
+    if (o.during !== null) c.oneOf(o.during, `scenario.faults[${i}].during`, DURING_STATES);
     if (o.when !== undefined) c.str(o.when, `scenario.faults[${i}].when`, true); // older reports: none
-    c.obj(o.who, `scenario.faults[${i}].who`);
+    const who = c.obj(o.who, `scenario.faults[${i}].who`);
+    if (who.states !== undefined && who.states !== null)
+      c.arr(who.states, `scenario.faults[${i}].who.states`).forEach((st, k) =>
+        c.oneOf(st, `scenario.faults[${i}].who.states[${k}]`, WHO_STATES),
+      );
     c.obj(o.durationUs, `scenario.faults[${i}].durationUs`);
   });
 }
@@ -85,6 +89,10 @@ export function checkScenarioShape(c: Checker, s: Obj): void {
   nonNegative(c, power.startUs, 'scenario.powerOn.startUs');
   nonNegative(c, power.spreadUs, 'scenario.powerOn.spreadUs');
   checkFleet(c, s);
+  // upgradeReport fills newer fields into each device type's connectivity: they must be objects.
+  c.record(s.deviceTypes, 'scenario.deviceTypes', (t, path) => {
+    c.obj(c.obj(t, path).connectivity, `${path}.connectivity`);
+  });
   checkFaults(c, s);
   checkRollout(c, s);
   checkShard(c, s.shard ?? null);

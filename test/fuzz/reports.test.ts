@@ -90,4 +90,27 @@ describe('fuzz: report files', () => {
       fuzzParams(),
     );
   });
+
+  it('reports with a mutated scenario: replay', { timeout: PROPERTY_TIMEOUT_MS }, async () => {
+    await fc.assert(
+      fc.asyncProperty(mutations, async (ms: Mutation[]) => {
+        const box = await sandbox();
+        try {
+          const dir = join(box.dir, 'in');
+          await mkdir(dir);
+          const file = join(dir, 'report.json');
+          const r = report as Record<string, unknown>;
+          await writeFile(file, JSON.stringify({ ...r, scenario: mutate(r.scenario, ms) }));
+          const argv = ['replay', file, '--out', join(box.out, 'replay'), '--quiet', '--workers', '1'];
+          const res = await runBounded(argv);
+          checkResult(res, argv);
+          checkOneErrorLine(res);
+          await checkFiles(box, ['in/report.json']);
+        } finally {
+          await box.dispose();
+        }
+      }),
+      fuzzParams(),
+    );
+  });
 });
