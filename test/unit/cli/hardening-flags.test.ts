@@ -60,3 +60,9 @@ describe('values', () => {
     expect(oneErrorLine(r.stderr)).toContain('Choices');
   });
 });
+
+it('--out under /proc is exit 3 at once (it hung in a recursive mkdir)', { timeout: 60_000 }, async () => {
+  const r = await runMain(['run', SCENARIO, '--quiet', '--out', '/proc/fleetstorm-x']);
+  expect(r.code).toBe(3);
+  expect(oneErrorLine(r.stderr)).toContain('FLEETSTORM_ERR_OUTPUT_DIR');
+});
