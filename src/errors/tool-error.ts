@@ -36,7 +36,8 @@ export class ToolError extends Error {
   toLine(): string {
     const where = this.where ? `${this.where}: ` : '';
     const got = this.got === undefined ? '' : ` (got ${formatGot(this.got)})`;
-    const fix = this.fix ? `; fix: ${this.fix}` : '';
+    // Every error says what to do: at least where its code is explained.
+    const fix = `; fix: ${this.fix || `see ${this.code} in the README's error codes`}`;
     return `error ${this.code}: ${where}${this.message}${got}${fix}`;
   }
 }
