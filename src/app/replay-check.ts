@@ -12,6 +12,8 @@ type Kind = 'null' | 'number' | 'string' | 'boolean' | 'array' | 'object';
 
 interface Shape {
   kinds: Map<string, Set<Kind>>;
+  /** Fields whose examples were never negative (durations, counts, rates). */
+  nonNegative: Map<string, boolean>;
   /** Keys present in every example object at a field. */
   required: Map<string, Set<string>>;
 }
@@ -34,6 +36,8 @@ function learn(shape: Shape, v: unknown, path: string): void {
   const kinds = shape.kinds.get(path) ?? new Set<Kind>();
   kinds.add(kind);
   shape.kinds.set(path, kinds);
+  if (kind === 'number')
+    shape.nonNegative.set(path, (shape.nonNegative.get(path) ?? true) && (v as number) >= 0);
   if (kind === 'array') for (const x of v as unknown[]) learn(shape, x, `${path}[]`);
   if (kind !== 'object') return;
   const obj = v as Record<string, unknown>;
@@ -95,7 +99,7 @@ let learnt: Promise<Shape> | null = null;
 function shape(): Promise<Shape> {
   // The examples are fixed: one that does not resolve is a bug, not the user's report.
   learnt ??= (async () => {
-    const s: Shape = { kinds: new Map(), required: new Map() };
+    const s: Shape = { kinds: new Map(), required: new Map(), nonNegative: new Map() };
     const opts = { env: {} };
     const rich = await resolveScenarioObject(RICH, 'shape', {
       ...opts,
@@ -142,6 +146,8 @@ function check(s: Shape, v: unknown, path: string, shown: string, where: string)
     const want = [...kinds].join(' or ');
     refuse(where, shown, `must be ${want}`, kind === 'object' || kind === 'array' ? `a ${kind}` : v);
   }
+  if (kind === 'number' && (v as number) < 0 && s.nonNegative.get(path) === true)
+    refuse(where, shown, 'must be >= 0', v);
   if (kind === 'array') (v as unknown[]).forEach((x, i) => check(s, x, `${path}[]`, `${shown}[${i}]`, where));
   if (kind !== 'object') return;
   const obj = v as Record<string, unknown>;

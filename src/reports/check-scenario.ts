@@ -81,6 +81,7 @@ function checkShard(c: Checker, v: unknown): void {
 export function checkScenarioShape(c: Checker, s: Obj): void {
   c.str(s.name, 'scenario.name');
   c.str(s.sourcePath, 'scenario.sourcePath', true);
+  c.str(s.description, 'scenario.description');
   c.oneOf(s.mode, 'scenario.mode', MODES);
   positiveInt(c, s.durationUs, 'scenario.durationUs');
   positiveInt(c, s.intervalUs, 'scenario.intervalUs');
@@ -95,7 +96,8 @@ export function checkScenarioShape(c: Checker, s: Obj): void {
   });
   checkFaults(c, s);
   checkRollout(c, s);
-  checkShard(c, s.shard ?? null);
+  if (s.shard === undefined) c.fail('scenario.shard', 'null or { index, count }', undefined);
+  checkShard(c, s.shard);
   c.arr(s.thresholds, 'scenario.thresholds').forEach((t, i) => {
     const o = c.obj(t, `scenario.thresholds[${i}]`);
     c.str(o.expr, `scenario.thresholds[${i}].expr`);

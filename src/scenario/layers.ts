@@ -2,6 +2,7 @@
 // base scenario (schema defaults + file); each later source is a Layer applied in order, so a
 // later layer simply overwrites what an earlier one set. Pure.
 import type { ErrorCode } from '../errors/codes.js';
+import { ToolError } from '../errors/tool-error.js';
 import { checkTiming, defaultIntervalUs, type BaseScenario, type TimingWhere } from './resolve.js';
 import { overlayIdentity, type IdentityOverlay } from './resolve-identity.js';
 import { fleetSize, scaleAbsolute, scaleFleet } from './scale.js';
@@ -68,8 +69,18 @@ function applyFleet(s: ResolvedScenario, layer: Layer): ResolvedScenario['fleet'
   let fleet = s.fleet;
   const change = layer.fleetSize;
   if (change?.kind === 'total') fleet = scaleFleet(fleet, change.devices);
-  if (change?.kind === 'scale')
-    fleet = scaleFleet(fleet, Math.max(1, Math.round(fleetSize(fleet) * change.ratio)));
+  if (change?.kind === 'scale') {
+    const total = Math.max(1, Math.round(fleetSize(fleet) * change.ratio));
+    // A scale of 1e308 must be an error here, not Infinity in the integer arithmetic below.
+    if (!Number.isSafeInteger(total)) {
+      throw new ToolError('FLEETSTORM_ERR_PLAN_TOO_LARGE', 'the scale makes the fleet too large to count', {
+        where: `${layer.source}: scale`,
+        got: change.ratio,
+        fix: 'scale to a fleet that fits this machine (see the memory estimate), or give devices: N',
+      });
+    }
+    fleet = scaleFleet(fleet, total);
+  }
   if (layer.maxDevices !== undefined && fleetSize(fleet) > layer.maxDevices)
     fleet = scaleFleet(fleet, layer.maxDevices);
   return fleet;

@@ -34,6 +34,10 @@ describe('the resolved scenario of a report', () => {
     ['rollout.selector.fromVersions', (s: Record<string, any>) => (s.rollout.selector.fromVersions = 5)],
     ['backend.connect.ratePerSec', (s: Record<string, any>) => (s.backend.connect.ratePerSec = 'fast')],
     ['fleet[0].count', (s: Record<string, any>) => (s.fleet[0].count = '5')],
+    [
+      'deviceTypes.sensor.connectivity.backoff.baseUs',
+      (s: Record<string, any>) => (s.deviceTypes.sensor.connectivity.backoff.baseUs = -5),
+    ],
   ])('refuses a wrong type at %s', async (field, edit) => {
     const s = await scenario();
     edit(s);

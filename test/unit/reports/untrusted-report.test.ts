@@ -116,6 +116,7 @@ describe('malformed fields', () => {
       (r: Record<string, unknown>) =>
         (r.live = { connectErrors: [{ reason: 'tls', detail: 'x', count: '9' }] }),
     ],
+    ['scenario.shard', (r: Record<string, unknown>) => delete (r.scenario as Record<string, unknown>).shard],
   ])('%s is a one-line error', async (field, edit) => {
     const e = await toolErrorOf(() => parseReport(edited(edit), 'r.json'));
     expect(e.code).toBe('FLEETSTORM_ERR_REPORT_INPUT');

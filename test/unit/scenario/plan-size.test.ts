@@ -53,6 +53,15 @@ describe('memory', () => {
     expect(['FLEETSTORM_ERR_MEMORY', 'FLEETSTORM_ERR_PLAN_TOO_LARGE']).toContain(e.code);
   });
 
+  it('refuses scale: 1e308 (Infinity reached the integer split before)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fleetstorm-plan-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'inf.yaml'), 'scale: 1e308\n');
+    const e = await toolErrorOf(resolveObj(scenario(), { profile: join(dir, 'inf.yaml') }));
+    expect(e.code).toBe('FLEETSTORM_ERR_PLAN_TOO_LARGE');
+    expect(e.where).toContain('scale');
+  });
+
   it('counts bytes per device times the fleet, plus workers', async () => {
     const s = await resolveObj(scenario({}, 100_000));
     const one = estimatePlan(s, 1);
