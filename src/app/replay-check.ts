@@ -18,6 +18,9 @@ interface Shape {
   required: Map<string, Set<string>>;
 }
 
+/** Periods and waits the engine repeats: 0 would reschedule a device at the same instant. */
+const PERIODS = /^(intervalUs|keepaliveUs|connectTimeoutUs|checkIntervalUs|baseUs|maxUs|durationUs)$/;
+
 /** Fields whose keys are names (device types, host names, claims): values share one shape. */
 const RECORDS = new Set(['deviceTypes', 'resolve', 'claims']);
 
@@ -148,6 +151,8 @@ function check(s: Shape, v: unknown, path: string, shown: string, where: string)
   }
   if (kind === 'number' && (v as number) < 0 && s.nonNegative.get(path) === true)
     refuse(where, shown, 'must be >= 0', v);
+  if (kind === 'number' && (v as number) <= 0 && PERIODS.test(path.split('.').pop() ?? ''))
+    refuse(where, shown, 'must be above 0 (a period of 0 repeats forever)', v);
   if (kind === 'array') (v as unknown[]).forEach((x, i) => check(s, x, `${path}[]`, `${shown}[${i}]`, where));
   if (kind !== 'object') return;
   const obj = v as Record<string, unknown>;

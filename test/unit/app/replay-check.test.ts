@@ -38,6 +38,10 @@ describe('the resolved scenario of a report', () => {
       'deviceTypes.sensor.connectivity.backoff.baseUs',
       (s: Record<string, any>) => (s.deviceTypes.sensor.connectivity.backoff.baseUs = -5),
     ],
+    [
+      'deviceTypes.sensor.telemetry.intervalUs',
+      (s: Record<string, any>) => (s.deviceTypes.sensor.telemetry.intervalUs = 0),
+    ],
   ])('refuses a wrong type at %s', async (field, edit) => {
     const s = await scenario();
     edit(s);
