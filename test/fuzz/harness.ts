@@ -103,7 +103,8 @@ export function printTally(): void {
 
 /** The invariants on what one invocation printed and returned. */
 export function checkResult(r: InProcessResult, argv: string[]): void {
-  const key = `${argv[0] ?? '-'}${argv[0] === 'report' ? ` ${argv[1] ?? ''}` : ''}:${r.code}`;
+  const cmd = argv[0] === undefined || argv[0].startsWith('-') ? '(none)' : argv[0];
+  const key = `${cmd}${cmd === 'report' ? ` ${argv[1] ?? ''}` : ''}:${r.code}`;
   tally.set(key, (tally.get(key) ?? 0) + 1);
   const label = `fleetstorm ${argv.join(' ').slice(0, 400)}\n--- stderr:\n${r.stderr.slice(0, 2000)}`;
   expect([0, 1, 2, 3, 4], label).toContain(r.code);
