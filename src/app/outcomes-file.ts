@@ -95,7 +95,7 @@ export async function mergeShardOutcomes(
   for (const { report, dir } of shards) {
     const items = await readOutcomes(dir, report);
     if (items === null) return null;
-    all.push(...items);
+    for (const o of items) all.push(o); // a spread of 100k+ items overflows the stack
   }
   return all.sort((a, b) => a.device - b.device);
 }

@@ -70,7 +70,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
         r.otaStates.forEach((v, k) => (ota[k] = (ota[k] as number) + v));
         r.faultHits.forEach((v, k) => (hits[k] = (hits[k] as number) + v));
         campaign?.addCounts(waveCounts(r.waveStats, campaign.waves.length));
-        outcomes.push(...r.outcomes);
+        for (const o of r.outcomes) outcomes.push(o); // a spread of 100k+ overflows the stack
         result.events += r.events;
       }
       const tally = { conn, ota, hits };

@@ -107,7 +107,7 @@ function collectWindow(f: LiveFleet, ro: Rollout, i: number, result: EngineResul
   const perFault = f.shards[0]?.faultHits.length ?? 0;
   for (let k = 0; k < perFault; k++)
     hits.push(f.shards.reduce((n, sh) => n + (sh.faultHits[k] as number), 0));
-  result.outcomes.push(...f.outcomes.drain());
+  for (const o of f.outcomes.drain()) result.outcomes.push(o); // no spread: it can be 100k+
   return { ...states(f), hits };
 }
 

@@ -101,6 +101,20 @@ describe('outcomes.file', () => {
   });
 });
 
+it('merges a shard with 200,000 outcomes (a spread of them overflowed the stack)', async () => {
+  const d = join(dir, 'big');
+  await mkdir(d);
+  await writeFile(
+    join(d, 'report.json'),
+    edited((r) => ((r.outcomes as Record<string, unknown>).file = 'outcomes.ndjson')),
+  );
+  const lines = Array.from({ length: 200_000 }, (_, i) =>
+    JSON.stringify({ device: i, deviceType: 's', outcome: 'failed', trail: [] }),
+  );
+  await writeFile(join(d, 'outcomes.ndjson'), `${lines.join('\n')}\n`);
+  expect((await mergeShardOutcomes([await readReportAt(d)]))?.length).toBe(200_000);
+});
+
 describe('malformed fields', () => {
   it.each([
     ['thresholds[0].message', (r: Record<string, unknown>) => (r.thresholds = [{ expr: 'x', message: 5 }])],
