@@ -1,6 +1,6 @@
 // Loads a report.json for `report merge` / `report render`, checking its shape so a wrong file
 // fails with one clear line (file, field, what was expected) instead of a stack trace later.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
 import { HISTOGRAMS } from '../metrics/catalog.js';
@@ -226,8 +226,18 @@ export function parseReport(text: string, where: string): Report {
 
 async function readText(path: string): Promise<{ text: string; path: string }> {
   try {
+    // A FIFO or a device (/dev/zero) would block or never end: regular files only.
+    const st = await stat(path);
+    if (!st.isFile() && !st.isDirectory()) {
+      throw new ToolError('FLEETSTORM_ERR_REPORT_INPUT', 'not a regular file', {
+        where: path,
+        got: 'a FIFO, socket or device',
+        fix: 'pass a report.json, or the report directory that holds it',
+      });
+    }
     return { text: await readFile(path, 'utf8'), path };
   } catch (e) {
+    if (e instanceof ToolError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'unknown';
     // A report directory stands for the report.json inside it.
     if (code === 'EISDIR') return readText(join(path, 'report.json'));

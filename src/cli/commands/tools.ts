@@ -1,5 +1,5 @@
 // The smaller commands: validate, report render|merge, init, k8s render.
-import { readFile, writeFile, mkdir, stat } from 'node:fs/promises';
+import { writeFile, mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EXIT, type ExitCode } from '../../errors/exit-codes.js';
 import { ToolError } from '../../errors/tool-error.js';
@@ -99,12 +99,17 @@ export async function k8sCommand(
     extraArgs: string[];
   },
 ): Promise<ExitCode> {
-  await readFile(scenarioPath).catch(() => {
+  // Only that it is a file: reading a FIFO or /dev/zero would never end.
+  const isFile = await stat(scenarioPath).then(
+    (st) => st.isFile(),
+    () => false,
+  );
+  if (!isFile) {
     throw new ToolError('FLEETSTORM_ERR_SCENARIO_NOT_FOUND', 'scenario file not found', {
       where: scenarioPath,
       fix: 'give the scenario path as it is inside the image (e.g. scenarios/reconnect-storm.yaml)',
     });
-  });
+  }
   const yaml = renderK8s({
     scenarioPath,
     shards: opts.shards,

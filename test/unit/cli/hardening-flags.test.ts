@@ -66,3 +66,13 @@ it('--out under /proc is exit 3 at once (it hung in a recursive mkdir)', { timeo
   expect(r.code).toBe(3);
   expect(oneErrorLine(r.stderr)).toContain('FLEETSTORM_ERR_OUTPUT_DIR');
 });
+
+it.each([
+  [['report', 'render', '/dev/zero']],
+  [['replay', '/dev/zero']],
+  [['k8s', 'render', '/dev/zero', '--shards', '2', '--image', 'x']],
+])('%j is refused instead of read forever', async (argv) => {
+  const r = await runMain(argv);
+  expect(r.code).toBe(2);
+  oneErrorLine(r.stderr);
+});

@@ -115,6 +115,11 @@ it('merges a shard with 200,000 outcomes (a spread of them overflowed the stack)
   expect((await mergeShardOutcomes([await readReportAt(d)]))?.length).toBe(200_000);
 });
 
+it('refuses a FIFO or a device instead of reading it forever', async () => {
+  const e = await toolErrorOf(readReportAt('/dev/zero'));
+  expect(e.message).toBe('not a regular file');
+});
+
 describe('malformed fields', () => {
   it.each([
     ['thresholds[0].message', (r: Record<string, unknown>) => (r.thresholds = [{ expr: 'x', message: 5 }])],
