@@ -16,11 +16,11 @@ export const MAX_DURATION_US = 366 * 86_400e6;
 export const MAX_EVENTS = 1e12;
 /** The calendar queue refuses a device doing 10,000 things in one window; stay well below. */
 const MAX_EVENTS_PER_DEVICE_WINDOW = 5_000;
-/** A worker thread's own heap, code and metrics recorder (measured: 30–50 MiB). */
+/** A worker thread's own heap, code and metrics recorder. */
 const WORKER_OVERHEAD_BYTES = 64 * 1024 ** 2;
 /** The main thread, the aggregator and the report builder. */
 const BASE_BYTES = 200 * 1024 ** 2;
-/** One live connection: socket, buffers and its client object (measured: ~20 KiB). */
+/** One live connection with its buffers (BENCHMARKS.md measures 4.5–17 KB after GC; peaks higher). */
 const LIVE_CONNECTION_BYTES = 32 * 1024;
 /** One interval of the report series: counters, states and encoded histograms. */
 const SERIES_BYTES_PER_INTERVAL = 16 * 1024;
