@@ -55,9 +55,9 @@ const REPEATABLE = new Set(['_', 'target-mqtt', 'targetMqtt', 'resolve', 'arg', 
  * A flag given twice arrives as a list; for a one-value flag that is a mistake (which one was
  * meant?), refused in one line rather than a crash or a silent pick.
  */
-export function rejectRepeated(args: Record<string, unknown>): void {
+export function rejectRepeated(args: Record<string, unknown>, lists: readonly string[] = []): void {
   for (const [key, value] of Object.entries(args)) {
-    if (!Array.isArray(value) || REPEATABLE.has(key) || /[A-Z]/.test(key)) continue;
+    if (!Array.isArray(value) || REPEATABLE.has(key) || lists.includes(key) || /[A-Z]/.test(key)) continue;
     throw bad(key, value.map(String).join(' '), `give --${key} once`, 'given more than once');
   }
 }

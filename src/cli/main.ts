@@ -233,7 +233,8 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
             }),
           ),
       )
-      .middleware((a) => rejectRepeated(a))
+      // yargs knows which options are lists (--target-mqtt, --resolve, ...): any other repeated.
+      .middleware((a: Record<string, unknown>, ...y: unknown[]) => rejectRepeated(a, arrayOptions(y[0])))
       .demandCommand(1, 'name a command: run, plan, validate, serve, report, replay, init or k8s')
       .strict()
       .exitProcess(false)
@@ -246,6 +247,12 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
       .help()
       .version('0.1.0')
   );
+}
+
+/** Options declared `array: true` for the command being parsed (not in yargs' typings). */
+function arrayOptions(y: unknown): readonly string[] {
+  const get = (y as { getOptions?: () => { array?: string[] } }).getOptions;
+  return typeof get === 'function' ? (get.call(y).array ?? []) : [];
 }
 
 async function dispatch(argv: string[]): Promise<ExitCode> {
