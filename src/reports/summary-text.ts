@@ -19,10 +19,15 @@ function header(r: Report): string[] {
   const reason = r.statusReason ? ` (${r.statusReason})` : '';
   return [
     `fleetstorm ${r.tool.version}  scenario ${s.name}  seed ${r.seed}  mode ${s.mode}${shard}`,
-    `verdict: ${r.verdict.toUpperCase()}`,
+    `verdict: ${r.verdict.toUpperCase()}${ungated(r)}`,
     `run: ${r.status}${reason}, reached ${formatDurationUs(r.reachedUs)} of ${formatDurationUs(s.durationUs)}`,
     `devices: ${formatCount(r.devices)}${scaledNote(s)}`,
   ];
+}
+
+/** A pass with no thresholds gated nothing: say so where the verdict is read. */
+function ungated(r: Report): string {
+  return r.verdict === 'passed' && r.thresholds.length === 0 ? ' (no thresholds set: nothing was gated)' : '';
 }
 
 /** `(scenario: 1,000,000, backend scaled ×0.05)` after the device count of a resized run. */

@@ -105,3 +105,13 @@ describe('renderSummary of `when` faults', () => {
     expect(text).toContain('f1  backend-outage: never started (when ota_bricked_total > 0 did not hold)');
   });
 });
+
+describe('a pass with no thresholds', () => {
+  it('says that nothing was gated, next to the verdict', () => {
+    const report = reportFrom({ agg: seededAggregator(9), scenario: makeScenario({ thresholds: [] }) });
+    expect(report.verdict).toBe('passed');
+    expect(renderSummary(report).split('\n')[1]).toBe(
+      'verdict: PASSED (no thresholds set: nothing was gated)',
+    );
+  });
+});
