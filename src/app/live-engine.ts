@@ -6,7 +6,8 @@
 import { insecureWarning } from '../scenario/resolve-tls.js';
 import { loadTargetTls, tlsBaseDir } from '../live/tls-files.js';
 import { randomUUID } from 'node:crypto';
-import { wallClockMs } from '../clock/real-clock.js';
+import { realTimers, wallClockMs } from '../clock/real-clock.js';
+import { ABRUPT_DISCONNECTS, willWarning } from '../live/birth-will.js';
 import { ToolError } from '../errors/tool-error.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { shardSize } from '../core/shard-layout.js';
@@ -60,9 +61,14 @@ function warnings(f: LiveFleet, s: ResolvedScenario, subscribed: boolean): strin
   return out;
 }
 
+/** How long the subscriber stays after the devices left, for wills still on their way (real ms). */
+const WILL_DRAIN_MS = 500;
+
 async function closeFleet(f: LiveFleet): Promise<void> {
   f.ctx.closing = true;
   f.mqtt.close();
+  // Wills the broker publishes for the last abrupt disconnects are still on their way.
+  if (f.birthWill.hasWills) await new Promise<void>((r) => realTimers.setTimeout(() => r(), WILL_DRAIN_MS));
   f.subscriber.close();
   await f.http?.close();
 }
@@ -96,6 +102,11 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
       await closeFleet(f);
     }
     result.warnings.push(...warnings(f, s, subscribed));
+    if (f.birthWill.hasWills) {
+      const abrupt = ABRUPT_DISCONNECTS.reduce((n, name) => n + result.agg.counter(name), 0);
+      const lost = willWarning(abrupt, f.subscriber.wills, f.birthWill.maxWillDelaySec);
+      if (lost !== null) result.warnings.push(lost);
+    }
     const held = limitsWarning((name) => result.agg.counter(name));
     if (held !== null) result.warnings.push(held);
     result.connectErrors = f.mqtt.connectErrors.list((name) => result.agg.counter(name));

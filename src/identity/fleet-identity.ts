@@ -95,6 +95,11 @@ export class FleetIdentity {
     return lives.length === 0 ? null : Math.min(1000, ...lives.map((ms) => ms / 10));
   }
 
+  /** The device facts of the last `forConnect` (birth and will templates are filled from them). */
+  get lastFacts(): Readonly<DeviceFacts> {
+    return this.facts;
+  }
+
   /** The CONNECT fields of connection `id` (global index `index`) at wall-clock `nowMs`. */
   forConnect(id: number, index: number, typeIndex: number, target: number, nowMs: number): ConnectIdentity {
     const t = this.types[typeIndex] as TypeIdentity;

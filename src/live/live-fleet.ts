@@ -15,6 +15,7 @@ import { FleetIdentity } from '../identity/fleet-identity.js';
 import { secretSourcesOf } from '../identity/check.js';
 import { LiveHttp } from './http-side.js';
 import { createLivePort } from './live-port.js';
+import { BirthWill } from './birth-will.js';
 import { LiveMqtt } from './mqtt-side.js';
 import { E2eSubscriber } from './subscriber.js';
 import { liveLimits } from './target-limits.js';
@@ -34,6 +35,8 @@ export interface LiveFleet {
   allQos1: boolean;
   /** Client ids and credentials (secrets read at construction, held only here). */
   identity: FleetIdentity;
+  /** `connectivity.birth` and `will` per device type. */
+  birthWill: BirthWill;
 }
 
 export function buildLiveFleet(
@@ -70,6 +73,8 @@ export function buildLiveFleet(
     tlsOptions,
     runTag,
   );
+  const deviceTypes = typeOrder(s).map((n) => s.deviceTypes[n] as DeviceType);
+  const birthWill = new BirthWill(deviceTypes);
   const mqtt = new LiveMqtt(ctx, {
     targets: targets.proxied?.deviceMqttUrls ?? targets.mqttUrls,
     maxConcurrent: limits.mqttMaxConcurrent,
@@ -79,6 +84,7 @@ export function buildLiveFleet(
     ...limits.mqtt,
     ...(tlsOptions ? { tls: tlsOptions } : {}),
     deviceCerts,
+    birthWill,
   });
   const httpUrl = targets.proxied?.deviceHttpUrl ?? targets.httpUrl;
   const http =
@@ -120,6 +126,19 @@ export function buildLiveFleet(
     for (const sh of shards)
       for (let d = 0; d < sh.st.size; d++) deviceCerts.assertPresent(sh.globalId(d), sh.a.type[d] as number);
   const subscriber = new E2eSubscriber(rec, () => clock.realNow(), topicPrefix, s.target.resolve, tlsOptions);
+  subscriber.watchWills(birthWill.willFilters(deviceTypes));
   const allQos1 = types.every((t) => t.qos >= 1);
-  return { setup, ctx, shards, mqtt, http, subscriber, outcomes, skippedFaults, allQos1, identity };
+  return {
+    setup,
+    ctx,
+    shards,
+    mqtt,
+    http,
+    subscriber,
+    outcomes,
+    skippedFaults,
+    allQos1,
+    identity,
+    birthWill,
+  };
 }

@@ -24,12 +24,15 @@ import { ConnectErrorTally } from './connect-errors.js';
 import { connectResult, disconnectCounter, failureDetail, publishRefusedCounter } from './connect-reason.js';
 import type { LiveContext } from './context.js';
 import type { ConnectIdentity, FleetIdentity } from '../identity/fleet-identity.js';
+import type { BirthWill } from './birth-will.js';
 
 /** lingering: the device has let go (duty cycle) but its QoS 1/2 publishes still await acks. */
 const PHASE = { none: 0, connecting: 1, connected: 2, lingering: 3 } as const;
 /** Largest telemetry payload sent; the first 8 bytes carry the intended send time. */
 const MAX_PAYLOAD = 256 * 1024;
 export const INTENDED_BYTES = 8;
+/** The token of a birth publish: its ack is not telemetry's. */
+const BIRTH_TOKEN = -1;
 
 export interface LiveMqttOptions {
   targets: readonly string[];
@@ -48,6 +51,8 @@ export interface LiveMqttOptions {
   tls?: TlsConnectionOptions;
   /** Client certificates per device (`connectivity.tls`): a secure context built per connect. */
   deviceCerts?: DeviceCertificates | null;
+  /** `connectivity.birth` and `connectivity.will` per device type (src/live/birth-will.ts). */
+  birthWill?: BirthWill;
 }
 
 export class LiveMqtt implements MqttHandler {
@@ -59,6 +64,8 @@ export class LiveMqtt implements MqttHandler {
   private readonly waitQueue: number[] = [];
   private waitHead = 0;
   private readonly payload = Buffer.alloc(MAX_PAYLOAD);
+  /** Birth messages filled at CONNECT, published at CONNACK. */
+  private readonly births = new Map<number, { topic: string; payload: Buffer; qos: QoS }>();
   open = 0;
   peakOpen = 0;
   connectWaits = 0;
@@ -126,8 +133,10 @@ export class LiveMqtt implements MqttHandler {
     if (this.open > this.peakOpen) this.peakOpen = this.open;
     const targets = this.opts.targets;
     const gid = sh.globalId(this.ctx.localOf(sh, id));
+    const who = this.who(sh, id, gid);
     this.pool.connect(id, targets[gid % targets.length] as string, {
-      ...this.who(sh, id, gid),
+      ...who,
+      ...this.lastWill(sh, id, tp.mqttVersion),
       ...this.ownCertificate(sh, id, gid),
       protocolVersion: tp.mqttVersion,
       clean: tp.cleanSession,
@@ -137,6 +146,26 @@ export class LiveMqtt implements MqttHandler {
       keepaliveSec: Math.min(65535, Math.max(1, Math.round(tp.keepaliveUs / this.ctx.clock.speed / 1e6))),
       intendedUs: this.ctx.clock.realOf(t),
     });
+  }
+
+  /** The will of the CONNECT just filled by `who` (its facts), and the birth to send at CONNACK. */
+  private lastWill(sh: Shard, id: number, mqttVersion: number): ReturnType<BirthWill['willFor']> {
+    const bw = this.opts.birthWill;
+    if (!bw) return {};
+    const type = sh.a.type[this.ctx.localOf(sh, id)] as number;
+    const facts = this.opts.identity.lastFacts;
+    const birth = bw.birthFor(type, facts);
+    if (birth) this.births.set(id, birth);
+    return bw.willFor(type, facts, mqttVersion);
+  }
+
+  /** The birth message right after the CONNACK (counted; its ack is not telemetry's). */
+  private sendBirth(id: number): void {
+    const b = this.births.get(id);
+    if (!b) return;
+    this.births.delete(id);
+    const r = this.pool.publish(id, b.topic, b.payload, b.qos, BIRTH_TOKEN);
+    if (r === PUBLISH_RESULT.sent) this.ctx.rec.add(C.mqtt_births_sent_total);
   }
 
   /** Frees a waiting device's turn when a socket closes. */
@@ -234,7 +263,10 @@ export class LiveMqtt implements MqttHandler {
       });
       return;
     }
-    if (ok) this.phase[id] = PHASE.connected;
+    if (ok) {
+      this.phase[id] = PHASE.connected;
+      this.sendBirth(id);
+    }
     if (sessionPresent) this.ctx.rec.add(C.mqtt_session_present_total);
     const version = this.ctx.typeOf(sh, d).mqttVersion;
     const error = this.pool.endingError;
@@ -248,7 +280,8 @@ export class LiveMqtt implements MqttHandler {
     sh.reschedule(d);
   }
 
-  onPublishAck(id: number, _token: number, latencyUs: number): void {
+  onPublishAck(id: number, token: number, latencyUs: number): void {
+    if (token === BIRTH_TOKEN) return this.endLinger(id);
     this.qosAcked++;
     this.ctx.rec.add(C.mqtt_publish_acked_total);
     this.ctx.rec.record(H.mqtt_publish_ack_duration_us, latencyUs);
@@ -270,7 +303,8 @@ export class LiveMqtt implements MqttHandler {
     this.ctx.rec.add(C.mqtt_publish_resent_total);
   }
 
-  onPublishFail(id: number, _token: number, reason: PublishFailReason, reasonCode: number): void {
+  onPublishFail(id: number, token: number, reason: PublishFailReason, reasonCode: number): void {
+    if (token === BIRTH_TOKEN) return this.endLinger(id);
     this.qosFailed++;
     this.endLinger(id);
     const rec = this.ctx.rec;
@@ -364,6 +398,11 @@ export class LiveMqtt implements MqttHandler {
 
   close(): void {
     if (this.renewTimer) realTimers.clearInterval(this.renewTimer);
+    // The run's end is no device's death: with wills, sessions end with DISCONNECT (no will).
+    if (this.opts.birthWill?.hasWills)
+      for (let id = 0; id < this.phase.length; id++)
+        if (this.phase[id] === PHASE.connected || this.phase[id] === PHASE.lingering)
+          this.pool.disconnect(id, { clean: true });
     this.pool.close();
   }
 }

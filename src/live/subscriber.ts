@@ -48,6 +48,10 @@ export class E2eSubscriber implements MqttHandler {
   private readonly subscribed = new Set<number>();
   readonly gaps: SubscriberGap[] = [];
   delivered = 0;
+  /** `connectivity.will` topic filters (placeholders → `+`), watched next to the telemetry. */
+  private willFilters: readonly string[] = [];
+  private willMatch: RegExp | null = null;
+  wills = 0;
 
   constructor(
     private readonly rec: Recorder,
@@ -93,6 +97,12 @@ export class E2eSubscriber implements MqttHandler {
     });
   }
 
+  /** Also counts the wills published on these filters (`mqtt_wills_received_total`); before start(). */
+  watchWills(filters: readonly string[]): void {
+    this.willFilters = filters;
+    this.willMatch = filters.length === 0 ? null : filterRegExp(filters);
+  }
+
   private connect(i: number): void {
     if (this.closing) return;
     this.pool.connect(i, this.urls[i] as string, {
@@ -114,9 +124,12 @@ export class E2eSubscriber implements MqttHandler {
   onConnack(id: number, ok: boolean): void {
     if (!ok) return this.done(false);
     this.pool.subscribe(id, `${this.topicPrefix}/${id}/#`, 1, id);
+    // One subscriber (broker 0) counts wills, so a cluster's wills are counted once.
+    if (id === 0 && this.willFilters.length > 0) this.pool.subscribe(id, [...this.willFilters], 1, -1);
   }
 
-  onSubAck(id: number, _token: number, granted: number): void {
+  onSubAck(id: number, token: number, granted: number): void {
+    if (token === -1) return; // the will filters: a refusal leaves mqtt_wills_received_total at 0
     const ok = granted >= 0 && granted < 0x80;
     if (ok) {
       this.subscribed.add(id);
@@ -129,7 +142,12 @@ export class E2eSubscriber implements MqttHandler {
 
   onPublishAck(): void {}
 
-  onMessage(_id: number, _topic: string, payload: Buffer): void {
+  onMessage(_id: number, topic: string, payload: Buffer): void {
+    if (this.willMatch?.test(topic)) {
+      this.wills++;
+      this.rec.add(C.mqtt_wills_received_total);
+      return;
+    }
     if (payload.length < INTENDED_BYTES) return;
     this.delivered++;
     this.rec.add(C.mqtt_delivered_total);
@@ -205,4 +223,14 @@ export class E2eSubscriber implements MqttHandler {
     this.retryTimers.clear();
     this.pool.close();
   }
+}
+
+/** MQTT topic filters (`+`, `#`) as one anchored regular expression. */
+function filterRegExp(filters: readonly string[]): RegExp {
+  const one = (f: string): string =>
+    f
+      .split('/')
+      .map((l) => (l === '+' ? '[^/]*' : l === '#' ? '.*' : l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/');
+  return new RegExp(`^(?:${filters.map(one).join('|')})$`);
 }

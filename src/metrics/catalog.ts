@@ -64,6 +64,10 @@ export const COUNTERS = [
   'mqtt_disconnects_total{reason="network"}',
   // Live mode: a connected device whose token (JWT, SAS) expired reconnects with a fresh one.
   'mqtt_disconnects_total{reason="token_expiry"}',
+  // Live mode, `connectivity.birth`/`will`: birth messages sent after CONNACK; wills the independent
+  // subscriber received on the will topics (compared with the abrupt disconnects in the report).
+  'mqtt_births_sent_total',
+  'mqtt_wills_received_total',
   'mqtt_publish_total',
   'mqtt_publish_acked_total',
   'mqtt_publish_failed_total{reason="rejected"}',

@@ -1,6 +1,7 @@
 // Device type: parsed (units as strings) → DeviceType (µs, bytes, mA, ratios). Pure.
 import { resolveDeviceTls } from './resolve-tls.js';
 import { ToolError } from '../errors/tool-error.js';
+import { resolveBirth, resolveWill } from './resolve-birth-will.js';
 import { resolveIdentity } from './resolve-identity.js';
 import type { BackoffParsed, DeviceTypeParsed } from './schema-device.js';
 import type { BackoffConfig, DeviceType, RadioConfig, RadioProfile, Range } from './types.js';
@@ -135,6 +136,8 @@ export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): De
       backoff: resolveBackoff(c.backoff, at, 'connectivity.backoff'),
       identity: resolveIdentity(c, at),
       tls: resolveDeviceTls(c.tls, at),
+      birth: resolveBirth(c.birth, at),
+      will: resolveWill(c.will, at),
     },
     telemetry: resolveTelemetry(d.telemetry, at),
     ota: resolveOta(d.ota, at),

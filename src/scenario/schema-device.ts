@@ -18,6 +18,7 @@ import {
   withObjectDefault,
   typeError,
 } from './schema-fields.js';
+import { birthWillShape } from './schema-birth-will.js';
 import { identityShape } from './schema-identity.js';
 import { deviceTlsSchema } from './schema-tls.js';
 
@@ -131,6 +132,7 @@ const connectivitySchema = z.strictObject({
     .describe(
       'Live mode, TLS targets: a client certificate per device from path templates (`certs/{id}.pem`).',
     ),
+  ...birthWillShape,
 });
 
 const telemetrySchema = z.strictObject({

@@ -70,6 +70,23 @@ export interface ConnectivityConfig {
   identity: IdentityConfig;
   /** A client certificate per device (TLS targets). Absent in older reports: none. */
   tls?: DeviceTls | null;
+  /** Published right after each CONNACK (live mode). Absent in older reports: none. */
+  birth?: BirthConfig | null;
+  /** The Last Will sent in CONNECT (live mode). Absent in older reports: none. */
+  will?: WillConfig | null;
+}
+
+/** A birth message: topic and payload are device-fact templates. */
+export interface BirthConfig {
+  topic: string;
+  payload: string;
+  qos: 0 | 1 | 2;
+}
+
+/** A Last Will; `delayUs` is the MQTT 5 will delay interval in real µs (0: none). */
+export interface WillConfig extends BirthConfig {
+  retain: boolean;
+  delayUs: number;
 }
 
 export const JWT_ALGS = ['HS256', 'RS256', 'ES256'] as const;

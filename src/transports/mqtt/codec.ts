@@ -109,7 +109,8 @@ export interface ConnectFields {
   clean: boolean;
   keepaliveSec: number;
   sessionExpirySec?: number | undefined;
-  will?: { topic: string; payload: Buffer | string; qos?: QoS; retain?: boolean } | undefined;
+  will?:
+    { topic: string; payload: Buffer | string; qos?: QoS; retain?: boolean; delaySec?: number } | undefined;
 }
 
 export function encodeConnect(fields: ConnectFields, version: MqttProtocolVersion): Buffer {
@@ -126,8 +127,10 @@ export function encodeConnect(fields: ConnectFields, version: MqttProtocolVersio
     packet.password = typeof fields.password === 'string' ? Buffer.from(fields.password) : fields.password;
   }
   if (fields.will !== undefined) {
-    const { topic, payload, qos = 0, retain = false } = fields.will;
+    const { topic, payload, qos = 0, retain = false, delaySec = 0 } = fields.will;
     packet.will = { topic, payload, qos, retain };
+    // MQTT 5 will delay interval [MQTT-3.1.3.2.2]: the broker waits before publishing the will.
+    if (version === 5 && delaySec > 0) packet.will.properties = { willDelayInterval: delaySec };
   }
   if (version === 5 && fields.sessionExpirySec !== undefined) {
     packet.properties = { sessionExpiryInterval: fields.sessionExpirySec };

@@ -149,8 +149,11 @@ export interface ConnectOptions {
   keepaliveSec?: number;
   /** MQTT 5 session expiry interval in seconds. */
   sessionExpirySec?: number;
-  /** Published by the broker if the connection ends without DISCONNECT [MQTT-3.1.2-8]. */
-  will?: { topic: string; payload: Buffer | string; qos?: QoS; retain?: boolean };
+  /**
+   * Published by the broker if the connection ends without DISCONNECT [MQTT-3.1.2-8]; `delaySec`
+   * is the MQTT 5 will delay interval (ignored on 3.1.1).
+   */
+  will?: { topic: string; payload: Buffer | string; qos?: QoS; retain?: boolean; delaySec?: number };
   /** When the caller meant to connect (µs on the pool clock); default now. */
   intendedUs?: number;
   /**

@@ -1,0 +1,146 @@
+// Birth and Last Will against mosquitto: the wills the fleet's subscriber counts after power
+// losses equal what an independent mosquitto_sub (spawned here) sees on the will topic, and
+// equal the abrupt disconnects; a duty-cycled fleet's clean disconnects leave no will; one birth
+// arrives per successful connect.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLive } from '../../../src/app/live-engine.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
+import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
+
+const BIRTH_WILL = {
+  birth: { topic: 'bw/{id}/birth', payload: '{{"id":"{id}","online":true}}', qos: 1 },
+  will: { topic: 'bw/{id}/will', payload: '{{"id":"{id}","online":false}}', qos: 1 },
+};
+
+function scenario(url: string, dutyCycle: boolean, faults: Record<string, unknown>[]) {
+  const device = dutyCycle
+    ? {
+        name: 'bw-sensor',
+        extends: 'sensor',
+        radio: { profile: 'ethernet' },
+        connectivity: { 'connect-timeout': '2m', ...BIRTH_WILL },
+        telemetry: { interval: '1m', jitter: '5s' },
+      }
+    : { name: 'bw-gateway', extends: 'gateway', connectivity: BIRTH_WILL };
+  const doc = {
+    name: 'birth-will-test',
+    seed: 5,
+    mode: 'live',
+    duration: '4m',
+    fleet: [{ device, count: 20 }],
+    'power-on': { spread: '20s' },
+    live: { speed: 60 },
+    faults,
+  };
+  return resolveScenarioObject(doc, 'birth-will (in memory)', { env: {}, overrides: { targetMqtt: [url] } });
+}
+
+/** An independent subscriber: one line per message (`topic payload`). */
+function mosquittoSub(
+  port: number,
+  topic: string,
+): { child: ChildProcess; lines: string[]; ready: Promise<void> } {
+  const child = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-v', '-t', topic]);
+  const lines: string[] = [];
+  let buf = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buf += chunk.toString('utf8');
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    lines.push(...parts.filter((l) => l !== ''));
+  });
+  // mosquitto_sub prints nothing on subscribe: a retained probe says it is listening.
+  const ready = new Promise<void>((resolve) => {
+    const probe = spawn('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-q',
+      '1',
+      '-t',
+      'bw/probe/birth',
+      '-m',
+      'probe',
+    ]);
+    const poll = (): void => {
+      if (lines.some((l) => l.startsWith('bw/probe/'))) resolve();
+      else {
+        const again = spawn('mosquitto_pub', [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-q',
+          '1',
+          '-t',
+          'bw/probe/birth',
+          '-m',
+          'probe',
+        ]);
+        again.once('exit', () => setTimeout(poll, 50));
+      }
+    };
+    probe.once('exit', poll);
+  });
+  return { child, lines, ready };
+}
+
+describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
+  'birth and Last Will against mosquitto',
+  () => {
+    let broker: MosquittoHandle | null = null;
+    let sub: ChildProcess | null = null;
+    afterEach(async () => {
+      sub?.kill('SIGTERM');
+      sub = null;
+      await broker?.stop();
+      broker = null;
+    });
+
+    it('power losses: wills counted by the fleet = wills seen by mosquitto_sub = abrupt disconnects', async () => {
+      broker = await startMosquitto();
+      const s = await scenario(broker.url, false, [
+        { type: 'power-loss', who: '25%', at: '1m', duration: '20s' },
+      ]);
+      const watch = mosquittoSub(broker.port, 'bw/+/+');
+      sub = watch.child;
+      await watch.ready;
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      await new Promise((res) => setTimeout(res, 300));
+      const real = watch.lines.filter((l) => !l.startsWith('bw/probe/'));
+      const wills = real.filter((l) => /^bw\/[^/]+\/will /.test(l));
+      const births = real.filter((l) => /^bw\/[^/]+\/birth /.test(l));
+      const power = r.agg.counter('mqtt_disconnects_total{reason="power"}');
+      expect(power).toBeGreaterThan(0);
+      expect(r.agg.counter('mqtt_wills_received_total')).toBe(wills.length);
+      expect(wills.length).toBe(power);
+      expect(wills.every((l) => l.endsWith('"online":false}'))).toBe(true);
+      // one birth per successful connect, each seen once
+      const connects = r.agg.counter('mqtt_connect_success_total');
+      expect(connects).toBe(20 + power);
+      expect(r.agg.counter('mqtt_births_sent_total')).toBe(connects);
+      expect(births.length).toBe(connects);
+      expect(r.warnings.filter((w) => w.includes('wills'))).toEqual([]);
+    }, 40_000);
+
+    it('a duty-cycled fleet disconnects cleanly: no will, a birth per session', async () => {
+      broker = await startMosquitto();
+      const s = await scenario(broker.url, true, []);
+      const watch = mosquittoSub(broker.port, 'bw/+/+');
+      sub = watch.child;
+      await watch.ready;
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      await new Promise((res) => setTimeout(res, 300));
+      const real = watch.lines.filter((l) => !l.startsWith('bw/probe/'));
+      const connects = r.agg.counter('mqtt_connect_success_total');
+      expect(r.agg.counter('mqtt_disconnects_total{reason="duty_cycle"}')).toBeGreaterThan(0);
+      expect(real.filter((l) => /^bw\/[^/]+\/will /.test(l))).toEqual([]);
+      expect(r.agg.counter('mqtt_wills_received_total')).toBe(0);
+      expect(real.filter((l) => /^bw\/[^/]+\/birth /.test(l)).length).toBe(connects);
+    }, 40_000);
+  },
+);
