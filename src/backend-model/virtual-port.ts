@@ -2,7 +2,7 @@
 // as a time in the future, so a request/response costs one event.
 import { PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
-import type { TypeParams } from '../device/params.js';
+import type { StreamParams, TypeParams } from '../device/params.js';
 import type { BackendPort } from '../device/port.js';
 import { bandwidth, oneWayUs } from '../device/radio.js';
 import { outageStart } from '../faults/apply-timed.js';
@@ -39,7 +39,7 @@ export const virtualPort: BackendPort = {
     brokerRelease(sh);
   },
 
-  publish(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  publish(sh: Shard, d: number, t: number, tp: TypeParams, stream: number): void {
     const up = oneWayUs(sh, d, tp);
     const ans = brokerIngest(sh, d, t + up);
     if (ans.status !== 0) {
@@ -47,7 +47,8 @@ export const virtualPort: BackendPort = {
       return;
     }
     sh.rec.add(C.mqtt_publish_acked_total);
-    if (tp.qos > 0) sh.rec.record(H.mqtt_publish_ack_duration_us, ans.atUs + oneWayUs(sh, d, tp) - t);
+    const qos = stream === 0 ? tp.qos : (tp.streams[stream] as StreamParams).qos;
+    if (qos > 0) sh.rec.record(H.mqtt_publish_ack_duration_us, ans.atUs + oneWayUs(sh, d, tp) - t);
   },
 
   checkin(sh: Shard, d: number, t: number, tp: TypeParams): boolean {

@@ -51,6 +51,8 @@ export class Shard {
   corruptOcc: Occurrence | null = null;
   /** Rollout decisions for the current window (from the coordinator). */
   rolloutState: RolloutWindowState | null = null;
+  /** Next due time per device and telemetry stream (`d * MAX_STREAMS + s`), sized on first use. */
+  streamDue = new Float64Array(0);
 
   constructor(
     buf: SharedArrayBuffer,

@@ -1,6 +1,13 @@
 // Device types compiled to flat numeric records, indexed by the per-device `type` byte. The hot
 // path reads only numbers from here: no strings, no optional chaining.
-import type { BackoffConfig, DeviceType, ResolvedScenario } from '../scenario/types.js';
+import { compileTemplate, type DeviceTemplate } from '../identity/template.js';
+import { compilePayload, type PayloadProgram } from '../payload/compile.js';
+import type {
+  BackoffConfig,
+  DeviceType,
+  ResolvedScenario,
+  TelemetryStreamConfig,
+} from '../scenario/types.js';
 
 const MA_TO_MAH_PER_US = 1 / 3.6e9;
 
@@ -44,6 +51,8 @@ export interface TypeParams {
   payloadMin: number;
   payloadMax: number;
   qos: number;
+  /** Every telemetry stream; stream 0 repeats the fields above. */
+  streams: StreamParams[];
   otaSingleSlot: boolean;
   otaResume: boolean;
   otaPush: boolean;
@@ -60,6 +69,32 @@ export interface TypeParams {
   healthFailureRatio: number;
   otaMaxAttempts: number;
   otaBackoff: BackoffParams;
+}
+
+/** One telemetry stream, with its templates compiled (once per process). */
+export interface StreamParams {
+  intervalUs: number;
+  jitterUs: number;
+  payloadMin: number;
+  payloadMax: number;
+  qos: number;
+  topic: DeviceTemplate | null;
+  /** The topic's source, for the subscriber's filter. */
+  topicSource: string | null;
+  payload: PayloadProgram | null;
+}
+
+function streamParams(s: TelemetryStreamConfig, where: string): StreamParams {
+  return {
+    intervalUs: s.intervalUs,
+    jitterUs: s.jitterUs,
+    payloadMin: s.payloadBytes.min,
+    payloadMax: s.payloadBytes.max,
+    qos: s.qos,
+    topic: s.topic === null ? null : compileTemplate(s.topic, `${where}.topic`),
+    topicSource: s.topic,
+    payload: s.template === null ? null : compilePayload(s.template, `${where}.payload`),
+  };
 }
 
 const POLICY = { none: 0, equal: 1, full: 2, decorrelated: 3 } as const;
@@ -100,6 +135,7 @@ export function compileType(t: DeviceType): TypeParams {
     payloadMin: t.telemetry.payloadBytes.min,
     payloadMax: t.telemetry.payloadBytes.max,
     qos: t.telemetry.qos,
+    streams: t.telemetry.streams.map((s, i) => streamParams(s, `${t.name}: telemetry.streams[${i}]`)),
     otaSingleSlot: t.ota.slots === 'single',
     otaResume: t.ota.resume,
     otaPush: t.ota.discovery === 'push',

@@ -13,8 +13,8 @@ export interface BackendPort {
   connect(sh: Shard, d: number, t: number, tp: TypeParams): void;
   /** The device's session ends: `clean` DISCONNECT (duty cycle, reboot) or the link died. */
   release(sh: Shard, d: number, clean: boolean): void;
-  /** A telemetry publish at t. The port records the outcome (now, or when the ack comes). */
-  publish(sh: Shard, d: number, t: number, tp: TypeParams): void;
+  /** A publish of telemetry stream `stream` at t. The port records the outcome (now, or when the ack comes). */
+  publish(sh: Shard, d: number, t: number, tp: TypeParams, stream: number): void;
   /**
    * A check-in request at t. Returns false if refused at once; otherwise sets a.otaDue[d] to
    * when the answer is known (virtual) or a deadline (live).

@@ -1,21 +1,33 @@
 // Periodic telemetry: publish at interval ± jitter. The PUBACK time comes from the ingest model
-// at once, so an acknowledged publish costs one event, not two.
+// at once, so an acknowledged publish costs one event, not two. A type with several streams
+// keeps one due time per stream (sh.streamDue) and wakes at the earliest; a single stream
+// keeps the original one-slot path.
 import { FLAG } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 import { C, CS } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
-import type { TypeParams } from './params.js';
+import { MAX_STREAMS } from '../scenario/schema-telemetry.js';
+import type { StreamParams, TypeParams } from './params.js';
 import { lost } from './radio.js';
 
-export function nextIntervalUs(sh: Shard, d: number, tp: TypeParams): number {
+export function nextIntervalUs(sh: Shard, d: number, tp: TypeParams | StreamParams): number {
   return nextRange(sh.a.rng, d, tp.intervalUs - tp.jitterUs, tp.intervalUs + tp.jitterUs);
 }
 
 /** Connected: duty-cycled devices publish at once and go back to sleep; others schedule. */
 export function afterConnected(sh: Shard, d: number, t: number, tp: TypeParams): void {
   if (tp.dutyCycle) {
-    publish(sh, d, t, tp);
+    publishAll(sh, d, t, tp);
     sleep(sh, d, t, tp);
+  } else if (tp.streams.length > 1) {
+    const due = streamDue(sh);
+    let next = Infinity;
+    for (let s = 0; s < tp.streams.length; s++) {
+      const at = t + nextIntervalUs(sh, d, tp.streams[s] as StreamParams);
+      due[d * MAX_STREAMS + s] = at;
+      next = Math.min(next, at);
+    }
+    sh.a.connDue[d] = next;
   } else {
     sh.a.connDue[d] = t + nextIntervalUs(sh, d, tp);
   }
@@ -23,9 +35,40 @@ export function afterConnected(sh: Shard, d: number, t: number, tp: TypeParams):
 
 /** A connected device's telemetry timer fired. */
 export function telemetryDue(sh: Shard, d: number, t: number, tp: TypeParams): void {
-  publish(sh, d, t, tp);
-  if (tp.dutyCycle) sleep(sh, d, t, tp);
-  else sh.a.connDue[d] = t + nextIntervalUs(sh, d, tp);
+  if (tp.dutyCycle) {
+    publishAll(sh, d, t, tp);
+    sleep(sh, d, t, tp);
+  } else if (tp.streams.length > 1) {
+    streamsDue(sh, d, t, tp);
+  } else {
+    publish(sh, d, t, tp, 0);
+    sh.a.connDue[d] = t + nextIntervalUs(sh, d, tp);
+  }
+}
+
+/** Publishes every stream that is due and wakes at the earliest next one. */
+function streamsDue(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  const due = streamDue(sh);
+  let next = Infinity;
+  for (let s = 0; s < tp.streams.length; s++) {
+    const k = d * MAX_STREAMS + s;
+    if ((due[k] as number) <= t) {
+      publish(sh, d, t, tp, s);
+      due[k] = t + nextIntervalUs(sh, d, tp.streams[s] as StreamParams);
+    }
+    next = Math.min(next, due[k] as number);
+  }
+  sh.a.connDue[d] = next;
+}
+
+function streamDue(sh: Shard): Float64Array {
+  if (sh.streamDue.length === 0) sh.streamDue = new Float64Array(sh.st.size * MAX_STREAMS);
+  return sh.streamDue;
+}
+
+/** A duty-cycled device sends one publish per stream per wake (the first stream's interval paces it). */
+function publishAll(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  for (let s = 0; s < tp.streams.length; s++) publish(sh, d, t, tp, s);
 }
 
 function sleep(sh: Shard, d: number, t: number, tp: TypeParams): void {
@@ -35,7 +78,7 @@ function sleep(sh: Shard, d: number, t: number, tp: TypeParams): void {
   sh.a.connDue[d] = t + nextIntervalUs(sh, d, tp);
 }
 
-export function publish(sh: Shard, d: number, t: number, tp: TypeParams): void {
+export function publish(sh: Shard, d: number, t: number, tp: TypeParams, stream = 0): void {
   const a = sh.a;
   sh.rec.add(C.mqtt_publish_total);
   if (!tp.mainsPowered) a.batt[d] = Math.max(0, (a.batt[d] as number) - tp.publishMah);
@@ -43,5 +86,5 @@ export function publish(sh: Shard, d: number, t: number, tp: TypeParams): void {
     sh.rec.add(C['mqtt_publish_failed_total{reason="lost"}']);
     return;
   }
-  sh.port.publish(sh, d, t, tp);
+  sh.port.publish(sh, d, t, tp, stream);
 }

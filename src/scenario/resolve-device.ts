@@ -3,6 +3,7 @@ import { resolveDeviceTls } from './resolve-tls.js';
 import { ToolError } from '../errors/tool-error.js';
 import { resolveBirth, resolveWill } from './resolve-birth-will.js';
 import { resolveIdentity } from './resolve-identity.js';
+import { resolveTelemetry } from './resolve-telemetry.js';
 import type { BackoffParsed, DeviceTypeParsed } from './schema-device.js';
 import type { BackoffConfig, DeviceType, RadioConfig, RadioProfile, Range } from './types.js';
 import {
@@ -13,7 +14,6 @@ import {
   parseDurationUs,
   parseRatio,
   parseRatioRange,
-  parseSizeRangeBytes,
 } from './units.js';
 
 /** Builds `<file>: <path>` strings for one document. */
@@ -70,33 +70,6 @@ function resolveBattery(b: DeviceTypeParsed['battery'], at: At): DeviceType['bat
   };
 }
 
-function resolveTelemetry(t: DeviceTypeParsed['telemetry'], at: At): DeviceType['telemetry'] {
-  const intervalUs = parseDurationUs(t.interval, at('telemetry.interval'));
-  if (intervalUs <= 0) {
-    throw invalid(
-      'telemetry interval must be positive',
-      at('telemetry.interval'),
-      t.interval,
-      'use e.g. `15m`',
-    );
-  }
-  const jitterUs = parseDurationUs(t.jitter, at('telemetry.jitter'));
-  if (jitterUs >= intervalUs) {
-    throw invalid(
-      'jitter must be below the interval',
-      at('telemetry.jitter'),
-      t.jitter,
-      `use less than \`${t.interval}\``,
-    );
-  }
-  return {
-    intervalUs,
-    jitterUs,
-    payloadBytes: parseSizeRangeBytes(t.payload, at('telemetry.payload')),
-    qos: t.qos,
-  };
-}
-
 function range(value: string, at: At, path: string): Range {
   return parseDurationRangeUs(value, at(path));
 }
@@ -139,7 +112,7 @@ export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): De
       birth: resolveBirth(c.birth, at),
       will: resolveWill(c.will, at),
     },
-    telemetry: resolveTelemetry(d.telemetry, at),
+    telemetry: resolveTelemetry(d.telemetry, at, name),
     ota: resolveOta(d.ota, at),
   };
 }

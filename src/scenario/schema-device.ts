@@ -13,7 +13,6 @@ import {
   positiveIntField,
   ratioField,
   ratioRangeField,
-  sizeRangeField,
   withDefault,
   withObjectDefault,
   typeError,
@@ -21,6 +20,7 @@ import {
 import { birthWillShape } from './schema-birth-will.js';
 import { identityShape } from './schema-identity.js';
 import { deviceTlsSchema } from './schema-tls.js';
+import { telemetrySchema } from './schema-telemetry.js';
 
 interface BackoffDefaults {
   policy: (typeof BACKOFF_POLICIES)[number];
@@ -133,17 +133,6 @@ const connectivitySchema = z.strictObject({
       'Live mode, TLS targets: a client certificate per device from path templates (`certs/{id}.pem`).',
     ),
   ...birthWillShape,
-});
-
-const telemetrySchema = z.strictObject({
-  interval: withDefault(durationField(), '15m', 'Time between two telemetry publishes.'),
-  jitter: withDefault(durationField(), '0s', 'Each interval is drawn from interval ± jitter.'),
-  payload: withDefault(sizeRangeField(), '200B', 'Payload size, drawn per publish, e.g. `40B..400B`.'),
-  qos: withDefault(
-    z.literal([0, 1, 2], { error: typeError('expected 0, 1 or 2') }),
-    1,
-    'MQTT QoS of telemetry.',
-  ),
 });
 
 const otaSchema = z.strictObject({

@@ -4,6 +4,7 @@
 // is inferred from the zod schema in schema.ts; this file is the engine-facing contract.
 
 import { CONN_STATES, OTA_STATES, type ConnStateName, type OtaStateName } from '../metrics/catalog.js';
+import type { PayloadTemplate } from '../payload/compile.js';
 
 /** A value drawn per device, uniformly in [min, max]; a fixed value has min === max. */
 export interface Range {
@@ -115,12 +116,22 @@ export interface IdentityConfig {
   password: PasswordSource | null;
 }
 
-export interface TelemetryConfig {
+export interface TelemetryStreamConfig {
   intervalUs: number;
   /** Each interval is drawn from intervalUs ± jitterUs. */
   jitterUs: number;
+  /** Drawn per publish; for a template, the size of a sample render. */
   payloadBytes: Range;
   qos: 0 | 1 | 2;
+  /** Topic template (`devices/{id}/telemetry`); null: fleetstorm's own topic. */
+  topic: string | null;
+  /** Payload template (src/payload); null: `payloadBytes` of filler carrying the send time. */
+  template: PayloadTemplate | null;
+}
+
+/** The first stream's fields, plus every stream (one when `streams` is not written). */
+export interface TelemetryConfig extends TelemetryStreamConfig {
+  streams: TelemetryStreamConfig[];
 }
 
 export interface OtaAgentConfig {

@@ -9,6 +9,14 @@ export const H = 60 * M;
 
 function deviceType(name: string, profile: 'lte-m' | 'wifi', capacityMah: number | null): DeviceType {
   const backoff = { policy: 'full' as const, baseUs: 1 * S, maxUs: 5 * M, multiplier: 2 };
+  const telemetryStream = {
+    intervalUs: 15 * M,
+    jitterUs: 30 * S,
+    payloadBytes: { min: 200, max: 400 },
+    qos: 1 as const,
+    topic: null,
+    template: null,
+  };
   return {
     name,
     firmware: '2.0.3',
@@ -36,7 +44,10 @@ function deviceType(name: string, profile: 'lte-m' | 'wifi', capacityMah: number
       backoff,
       identity: { clientId: '{run}-{index}', username: null, password: null },
     },
-    telemetry: { intervalUs: 15 * M, jitterUs: 30 * S, payloadBytes: { min: 200, max: 400 }, qos: 1 },
+    telemetry: {
+      ...telemetryStream,
+      streams: [telemetryStream],
+    },
     ota: {
       slots: 'ab',
       resume: true,

@@ -65,12 +65,15 @@ describe('resolveScenarioObject: defaults', () => {
       lossRatio: 0.001,
     });
     expect(meter.battery.capacityMah).toBeNull();
-    expect(meter.telemetry).toEqual({
+    const stream = {
       intervalUs: 5 * MIN,
       jitterUs: 0,
       payloadBytes: { min: 200, max: 200 },
       qos: 1,
-    });
+      topic: null,
+      template: null,
+    };
+    expect(meter.telemetry).toEqual({ ...stream, streams: [stream] });
     expect(meter.connectivity.backoff).toEqual({ policy: 'full', baseUs: S, maxUs: 5 * MIN, multiplier: 2 });
     expect(meter.ota.slots).toBe('ab');
     expect(meter.ota.minBatteryRatio).toBe(0.2);

@@ -1,0 +1,145 @@
+// Payload templates compiled once at load time into a flat program: literal chunks and value
+// closures, concatenated per publish. No YAML is looked at after this.
+//   json: { temp: { normal: { mean: 21, stddev: 2 } }, id: { device: id }, ts: { fleetstorm: sent-at } }
+//   text: "t={temp};id={id}"  with  fields: { temp: { uniform: { min: 0, max: 40 } } }
+import {
+  compileGenerator,
+  DEVICE_FACTS,
+  generatorError,
+  isGenerator,
+  MARKERS,
+  type Emit,
+  type Marker,
+  type PayloadContext,
+} from './generators.js';
+
+export type PayloadTemplate =
+  { json: unknown } | { text: string; fields?: Readonly<Record<string, unknown>> | undefined };
+
+export interface PayloadProgram {
+  render(c: PayloadContext): string;
+  /** Random walks per device (the size of a device's row in the walk table). */
+  walks: number;
+  /** Top-level JSON keys carrying the end-to-end markers (absent: the payload has none). */
+  markerKeys: Partial<Record<Marker, string>>;
+  kind: 'json' | 'text';
+}
+
+type Part = string | Emit;
+
+interface Build {
+  parts: Part[];
+  walks: number;
+  markers: Marker[];
+}
+
+export function compilePayload(t: PayloadTemplate, where: string): PayloadProgram {
+  const b: Build = { parts: [], walks: 0, markers: [] };
+  const markerKeys: Partial<Record<Marker, string>> = {};
+  if ('json' in t) {
+    compileJson(t.json, `${where}.json`, b, (key, before) => {
+      for (const m of b.markers.slice(before)) markerKeys[m] = key;
+    });
+  } else compileText(t.text, t.fields ?? {}, `${where}.text`, b);
+  return program(b, markerKeys, 'json' in t ? 'json' : 'text');
+}
+
+function program(
+  b: Build,
+  markerKeys: PayloadProgram['markerKeys'],
+  kind: PayloadProgram['kind'],
+): PayloadProgram {
+  // Adjacent literals merge, so a render is one concatenation per value.
+  const parts: Part[] = [];
+  for (const p of b.parts) {
+    const last = parts[parts.length - 1];
+    if (typeof p === 'string' && typeof last === 'string') parts[parts.length - 1] = last + p;
+    else parts.push(p);
+  }
+  return {
+    walks: b.walks,
+    markerKeys,
+    kind,
+    render(c) {
+      let out = '';
+      for (const p of parts) out += typeof p === 'string' ? p : p(c);
+      return out;
+    },
+  };
+}
+
+/** `top` is told each top-level key and how many markers existed before its value. */
+function compileJson(v: unknown, where: string, b: Build, top?: (key: string, before: number) => void): void {
+  if (isGenerator(v)) {
+    b.parts.push(compileGenerator(v, where, true, b));
+    return;
+  }
+  if (Array.isArray(v)) {
+    b.parts.push('[');
+    v.forEach((item, i) => {
+      if (i > 0) b.parts.push(',');
+      compileJson(item, `${where}[${i}]`, b);
+    });
+    b.parts.push(']');
+    return;
+  }
+  if (typeof v === 'object' && v !== null) {
+    b.parts.push('{');
+    Object.entries(v).forEach(([key, item], i) => {
+      b.parts.push(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
+      const before = b.markers.length;
+      compileJson(item, `${where}.${key}`, b);
+      top?.(key, before);
+    });
+    b.parts.push('}');
+    return;
+  }
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint')
+    throw generatorError(
+      where,
+      'not a JSON value',
+      String(v),
+      'use a number, string, boolean, null, list, object or generator',
+    );
+  b.parts.push(JSON.stringify(v));
+}
+
+const TEXT_FACTS: Record<string, unknown> = {
+  ...Object.fromEntries(DEVICE_FACTS.map((f) => [f, { device: f }])),
+  ...Object.fromEntries(MARKERS.map((m) => [m, { fleetstorm: m }])),
+};
+
+function compileText(
+  source: string,
+  fields: Readonly<Record<string, unknown>>,
+  where: string,
+  b: Build,
+): void {
+  for (const [name, g] of Object.entries(fields))
+    if (!isGenerator(g))
+      throw generatorError(
+        `${where.replace(/\.text$/, '.fields')}.${name}`,
+        'a field must be one generator',
+        g,
+        'e.g. temp: { uniform: { min: 0, max: 40 } }',
+      );
+  const re = /\{([a-z][a-z0-9-]*)\}/gi;
+  let last = 0;
+  for (let m = re.exec(source); m !== null; m = re.exec(source)) {
+    b.parts.push(source.slice(last, m.index));
+    const name = m[1] as string;
+    const g = fields[name] ?? TEXT_FACTS[name];
+    if (g === undefined)
+      throw generatorError(
+        where,
+        `unknown placeholder {${name}}`,
+        source,
+        `name a field or one of ${Object.keys(TEXT_FACTS)
+          .map((k) => `{${k}}`)
+          .join(' ')}`,
+      );
+    b.parts.push(compileGenerator(g as Record<string, unknown>, `${where}{${name}}`, false, b));
+    last = m.index + m[0].length;
+  }
+  b.parts.push(source.slice(last));
+}

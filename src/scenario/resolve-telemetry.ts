@@ -1,0 +1,56 @@
+// `telemetry` parsed → TelemetryConfig: the shorthand is one stream; `streams` inherit the
+// shorthand's fields. Topic and payload templates are compiled here once so a mistake is a
+// ToolError at load time (the engine compiles them again per process from the same data).
+import { ToolError } from '../errors/tool-error.js';
+import { compileTemplate } from '../identity/template.js';
+import { compilePayload, type PayloadTemplate } from '../payload/compile.js';
+import { sampleSizeBytes } from '../payload/device-payloads.js';
+import type { TelemetryParsed } from './schema-telemetry.js';
+import type { Range, TelemetryConfig, TelemetryStreamConfig } from './types.js';
+import { parseDurationUs, parseSizeRangeBytes } from './units.js';
+
+type At = (path: string) => string;
+type StreamParsed = Partial<Omit<TelemetryParsed, 'streams'>>;
+
+function invalid(what: string, where: string, got: string, fix: string): ToolError {
+  return new ToolError('FLEETSTORM_ERR_SCENARIO_INVALID', what, { where, got, fix });
+}
+
+export function resolveTelemetry(t: TelemetryParsed, at: At, typeName: string): TelemetryConfig {
+  const streams = (t.streams ?? [{}]).map((s, i) =>
+    resolveStream(
+      { ...t, ...defined(s) },
+      t.streams ? (p) => at(`telemetry.streams[${i}].${p}`) : (p) => at(`telemetry.${p}`),
+      typeName,
+    ),
+  );
+  return { ...(streams[0] as TelemetryStreamConfig), streams };
+}
+
+function defined(s: StreamParsed): StreamParsed {
+  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
+}
+
+function resolveStream(t: Omit<TelemetryParsed, 'streams'>, at: At, typeName: string): TelemetryStreamConfig {
+  const intervalUs = parseDurationUs(t.interval, at('interval'));
+  if (intervalUs <= 0)
+    throw invalid('telemetry interval must be positive', at('interval'), t.interval, 'use e.g. `15m`');
+  const jitterUs = parseDurationUs(t.jitter, at('jitter'));
+  if (jitterUs >= intervalUs)
+    throw invalid(
+      'jitter must be below the interval',
+      at('jitter'),
+      t.jitter,
+      `use less than \`${t.interval}\``,
+    );
+  if (t.topic !== undefined) compileTemplate(t.topic, at('topic'));
+  let template: PayloadTemplate | null = null;
+  let payloadBytes: Range;
+  if (typeof t.payload !== 'object') payloadBytes = parseSizeRangeBytes(t.payload, at('payload'));
+  else {
+    template = t.payload;
+    const size = sampleSizeBytes(compilePayload(template, at('payload')), typeName);
+    payloadBytes = { min: size, max: size };
+  }
+  return { intervalUs, jitterUs, payloadBytes, qos: t.qos, topic: t.topic ?? null, template };
+}

@@ -1,0 +1,67 @@
+// Schema of `telemetry`: one stream written inline (the shorthand) or a list of `streams`, each
+// with its own interval, topic template and payload (a size, or a JSON / text template whose
+// generators src/payload compiles at load time).
+import * as z from 'zod';
+import { durationField, sizeRangeField, typeError, withDefault } from './schema-fields.js';
+
+const qosField = z.literal([0, 1, 2], { error: typeError('expected 0, 1 or 2') });
+
+const templateSchema = z.union([
+  z
+    .strictObject({
+      json: z
+        .unknown()
+        .describe('A JSON value whose leaves may be generators (`{ normal: { mean: 21, stddev: 2 } }`).'),
+    })
+    .describe('A JSON payload template.'),
+  z
+    .strictObject({
+      text: z.string().describe('Text with `{name}` placeholders: a field below or a device fact.'),
+      fields: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe('Named generators the text places (`temp: { uniform: { min: 0, max: 40 } }`).'),
+    })
+    .describe('A text payload template.'),
+]);
+
+const payloadField = z.union([sizeRangeField(), templateSchema]);
+
+const topicField = z
+  .string()
+  .min(1)
+  .describe(
+    'Topic template (`devices/{id}/telemetry`); default: fleetstorm/<run>/telemetry/<broker>/<device>.',
+  );
+
+/** One stream of `telemetry.streams`: unset fields take the `telemetry` values. */
+const streamSchema = z.strictObject({
+  interval: durationField().optional().describe('Time between two publishes of this stream.'),
+  jitter: durationField().optional().describe('Each interval is drawn from interval ± jitter.'),
+  topic: topicField.optional(),
+  qos: qosField.optional().describe('MQTT QoS of this stream.'),
+  payload: payloadField.optional().describe('A size (`40B..400B`) or a template (`json:` / `text:`).'),
+});
+
+export const MAX_STREAMS = 8;
+
+export const telemetrySchema = z.strictObject({
+  interval: withDefault(durationField(), '15m', 'Time between two telemetry publishes.'),
+  jitter: withDefault(durationField(), '0s', 'Each interval is drawn from interval ± jitter.'),
+  payload: withDefault(
+    payloadField,
+    '200B',
+    'Payload: a size drawn per publish (`40B..400B`), or a template (`json:` / `text:` with generators).',
+  ),
+  qos: withDefault(qosField, 1, 'MQTT QoS of telemetry.'),
+  topic: topicField.optional(),
+  streams: z
+    .array(streamSchema)
+    .min(1)
+    .max(MAX_STREAMS)
+    .optional()
+    .describe('Several telemetry streams, each on its own schedule; the fields above are their defaults.'),
+});
+
+export type TelemetryParsed = z.output<typeof telemetrySchema>;
+export type PayloadParsed = TelemetryParsed['payload'];
