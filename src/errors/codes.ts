@@ -45,6 +45,10 @@ export const ERROR_CODES = {
     kind: 'usage',
     summary: 'The planned peak load exceeds a `target.limits` value.',
   },
+  FLEETSTORM_ERR_PLATFORM_QUOTA: {
+    kind: 'usage',
+    summary: 'Under `target.preset`: the scenario breaks a documented quota of the platform.',
+  },
   FLEETSTORM_ERR_PORT_IN_USE: { kind: 'environment', summary: 'A port the run needs is already in use.' },
   FLEETSTORM_ERR_FD_LIMIT: {
     kind: 'environment',

@@ -2,6 +2,7 @@
 // environment < CLI. The imperative shell around the pure resolver: it finds and reads the
 // scenario, its device types and the profile.
 import { dirname, join, resolve } from 'node:path';
+import { applyPreset } from './presets/index.js';
 import { fileURLToPath } from 'node:url';
 import { readDocument } from './documents.js';
 import { collectDeviceTypes, expandInlineDevices, type DeviceTypeSources } from './device-types.js';
@@ -94,7 +95,7 @@ export async function resolveScenarioObject(
   const deviceTypes = await collectDeviceTypes(parsed, sourceLabel, sources);
   const base = resolveParsedScenario(parsed, deviceTypes, sourceLabel, opts.sourcePath ?? null);
   const layers = await layersFor(opts, env);
-  const s = applyLayers(base, layers, sourceLabel);
+  const s = applyPreset(applyLayers(base, layers, sourceLabel)); // conventions, then quotas
   if (layers.reduce((on, l) => l.strict ?? on, false)) refuseVacuous(s, sourceLabel);
   checkPlanSize(s, sourceLabel); // before anything is allocated; validate says it too
   return s;

@@ -50,6 +50,7 @@ export function resolveTarget(t: TargetParsed, at: At): TargetConfig {
     resolve: normalizeHostMap(t.resolve ?? {}),
     limits: resolveLimits(t.limits, at),
     tls: resolveTargetTls(t.tls, at),
+    ...(t.preset === undefined ? {} : { preset: t.preset }),
   };
 }
 

@@ -1,5 +1,6 @@
 // Schema of the modelled backend (virtual mode), the target (live mode) and live-mode settings.
 import { isIP } from 'node:net';
+import { PRESETS } from './presets/quota.js';
 import * as z from 'zod';
 import { targetTlsSchema } from './schema-tls.js';
 import {
@@ -88,6 +89,12 @@ const limitsSchema = z.strictObject({
 });
 
 export const targetSchema = z.strictObject({
+  preset: z
+    .enum(PRESETS)
+    .optional()
+    .describe(
+      'The platform behind the target: its device conventions (client id, username, topics) are filled in and its documented quotas checked at load time (a breach is refused). Default: generic (nothing).',
+    ),
   resolve: z
     .record(
       z.string().meta({ pattern: HOST_NAME_RE.source }), // for editors; checked with a message below

@@ -328,6 +328,8 @@ export interface TargetConfig {
   limits?: TargetLimits;
   /** TLS settings for mqtts://, wss:// and https:// targets. Absent in older reports: none. */
   tls?: TargetTls | null;
+  /** `target.preset`: the platform whose conventions and quotas apply. Absent in older reports: generic. */
+  preset?: 'generic' | 'aws-iot-core' | 'azure-iot-hub';
 }
 
 /** `target.limits`: null = no limit. Rates per real second. */

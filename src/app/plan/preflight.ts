@@ -5,10 +5,12 @@ import type { ResolvedScenario } from '../../scenario/types.js';
 import { planLines } from './format.js';
 import { assertWithinLimits } from './limits-check.js';
 import { planScenario, runNeedsPlan } from './plan.js';
+import { assertPresetEnvelope } from './preset-check.js';
 
 export async function preflight(s: ResolvedScenario, onPlan?: (lines: string[]) => void): Promise<void> {
   if (!runNeedsPlan(s)) return;
   const plan = await planScenario(s);
   if (hasRemoteTarget(s)) onPlan?.(planLines(plan, s));
   assertWithinLimits(plan, s);
+  assertPresetEnvelope(plan, s);
 }
