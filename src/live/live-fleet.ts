@@ -17,6 +17,9 @@ import { LiveHttp } from './http-side.js';
 import { createLivePort } from './live-port.js';
 import { BirthWill } from './birth-will.js';
 import { LiveMqtt } from './mqtt-side.js';
+import { TelemetryTemplates } from './telemetry-templates.js';
+import { DeliverySequence } from './delivery-sequence.js';
+import { wallClockMs } from '../clock/real-clock.js';
 import { E2eSubscriber } from './subscriber.js';
 import { liveLimits } from './target-limits.js';
 import type { LiveTargets } from './targets.js';
@@ -75,6 +78,9 @@ export function buildLiveFleet(
   );
   const deviceTypes = typeOrder(s).map((n) => s.deviceTypes[n] as DeviceType);
   const birthWill = new BirthWill(deviceTypes);
+  const templates = types.some((t) => t.streams.some((st) => TelemetryTemplates.templated(st)))
+    ? new TelemetryTemplates(types, ctx.devices, s.seed, wallClockMs(), runTag, versionTable(s))
+    : null;
   const mqtt = new LiveMqtt(ctx, {
     targets: targets.proxied?.deviceMqttUrls ?? targets.mqttUrls,
     maxConcurrent: limits.mqttMaxConcurrent,
@@ -85,6 +91,7 @@ export function buildLiveFleet(
     ...(tlsOptions ? { tls: tlsOptions } : {}),
     deviceCerts,
     birthWill,
+    ...(templates ? { templates } : {}),
   });
   const httpUrl = targets.proxied?.deviceHttpUrl ?? targets.httpUrl;
   const http =
@@ -127,6 +134,8 @@ export function buildLiveFleet(
       for (let d = 0; d < sh.st.size; d++) deviceCerts.assertPresent(sh.globalId(d), sh.a.type[d] as number);
   const subscriber = new E2eSubscriber(rec, () => clock.realNow(), topicPrefix, s.target.resolve, tlsOptions);
   subscriber.watchWills(birthWill.willFilters(deviceTypes));
+  if (templates)
+    subscriber.watchTelemetry(templates.filters(), new DeliverySequence(rec, templates.markers()));
   const allQos1 = types.every((t) => t.qos >= 1);
   return {
     setup,

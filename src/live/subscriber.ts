@@ -10,6 +10,7 @@ import { C, H } from '../metrics/catalog.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { MqttConnectionPool } from '../transports/mqtt/index.js';
 import type { MqttHandler } from '../transports/mqtt/index.js';
+import type { DeliverySequence } from './delivery-sequence.js';
 import { INTENDED_BYTES } from './mqtt-side.js';
 
 /** Reconnect backoff: doubling from the first delay up to the cap (real milliseconds). */
@@ -51,6 +52,9 @@ export class E2eSubscriber implements MqttHandler {
   /** `connectivity.will` topic filters (placeholders → `+`), watched next to the telemetry. */
   private willFilters: readonly string[] = [];
   private willMatch: RegExp | null = null;
+  private telemetryFilters: readonly string[] = [];
+  private telemetryMatch: RegExp | null = null;
+  private sequence: DeliverySequence | null = null;
   wills = 0;
 
   constructor(
@@ -98,6 +102,13 @@ export class E2eSubscriber implements MqttHandler {
   }
 
   /** Also counts the wills published on these filters (`mqtt_wills_received_total`); before start(). */
+  /** Templated telemetry topics (placeholders as `+`): counted by `seq`, subscribed on broker 0. */
+  watchTelemetry(filters: readonly string[], tracker: DeliverySequence): void {
+    this.telemetryFilters = filters;
+    this.telemetryMatch = filters.length === 0 ? null : filterRegExp(filters);
+    this.sequence = tracker;
+  }
+
   watchWills(filters: readonly string[]): void {
     this.willFilters = filters;
     this.willMatch = filters.length === 0 ? null : filterRegExp(filters);
@@ -126,10 +137,13 @@ export class E2eSubscriber implements MqttHandler {
     this.pool.subscribe(id, `${this.topicPrefix}/${id}/#`, 1, id);
     // One subscriber (broker 0) counts wills, so a cluster's wills are counted once.
     if (id === 0 && this.willFilters.length > 0) this.pool.subscribe(id, [...this.willFilters], 1, -1);
+    // Templated topics need not name the broker: broker 0 alone counts them, each once.
+    if (id === 0 && this.telemetryFilters.length > 0)
+      this.pool.subscribe(id, [...this.telemetryFilters], 1, -1);
   }
 
   onSubAck(id: number, token: number, granted: number): void {
-    if (token === -1) return; // the will filters: a refusal leaves mqtt_wills_received_total at 0
+    if (token === -1) return; // the will and templated telemetry filters: a refusal leaves mqtt_wills_received_total at 0
     const ok = granted >= 0 && granted < 0x80;
     if (ok) {
       this.subscribed.add(id);
@@ -147,6 +161,10 @@ export class E2eSubscriber implements MqttHandler {
       this.wills++;
       this.rec.add(C.mqtt_wills_received_total);
       return;
+    }
+    if (this.sequence && !topic.startsWith(this.topicPrefix) && this.telemetryMatch?.test(topic)) {
+      this.delivered++;
+      return this.sequence.onDelivery(topic, payload, this.clock());
     }
     if (payload.length < INTENDED_BYTES) return;
     this.delivered++;

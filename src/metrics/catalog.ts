@@ -85,6 +85,10 @@ export const COUNTERS = [
    */
   'mqtt_publish_resent_total',
   'mqtt_delivered_total',
+  /** Live, templated telemetry: sequence numbers the subscriber never saw (per topic). */
+  'mqtt_delivery_gaps_total',
+  /** Live, templated telemetry: sequence numbers the subscriber saw again. */
+  'mqtt_delivery_duplicates_total',
   'telemetry_skipped_total',
   'battery_flat_total',
   'battery_recharged_total',

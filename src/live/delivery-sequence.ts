@@ -1,0 +1,72 @@
+// Deliveries of templated telemetry, as the independent subscriber sees them: the intended send
+// time and the per-device sequence come from the top-level JSON fields the templates name
+// (`{ fleetstorm: sent-at }`, `{ fleetstorm: seq }`). Gaps and duplicates are counted per topic
+// from the sequence, so "delivered" means delivered: a sequence number never seen is a gap, one
+// seen again is a duplicate.
+import { C, H } from '../metrics/catalog.js';
+import type { Recorder } from '../metrics/recorder.js';
+
+export interface DeliveryMarkers {
+  /** Top-level JSON keys that may carry the intended send time (real µs on the run's clock). */
+  sentAt: readonly string[];
+  /** Top-level JSON keys that may carry the device's sequence. */
+  seq: readonly string[];
+}
+
+export class DeliverySequence {
+  /** Highest sequence seen per topic. */
+  private readonly last = new Map<string, number>();
+  delivered = 0;
+  gaps = 0;
+  duplicates = 0;
+
+  constructor(
+    private readonly rec: Recorder,
+    private readonly markers: DeliveryMarkers,
+  ) {}
+
+  /** One delivery on a templated topic at real time `nowUs`. */
+  onDelivery(topic: string, payload: Buffer, nowUs: number): void {
+    this.delivered++;
+    this.rec.add(C.mqtt_delivered_total);
+    if (this.markers.sentAt.length === 0 && this.markers.seq.length === 0) return;
+    const fields = parseObject(payload);
+    if (fields === null) return;
+    const sentAt = firstNumber(fields, this.markers.sentAt);
+    if (sentAt !== null) this.rec.record(H.mqtt_e2e_delivery_duration_us, nowUs - sentAt);
+    const seq = firstNumber(fields, this.markers.seq);
+    if (seq !== null) this.sequence(topic, seq);
+  }
+
+  private sequence(topic: string, seq: number): void {
+    const last = this.last.get(topic) ?? 0;
+    if (seq <= last) {
+      this.duplicates++;
+      this.rec.add(C.mqtt_delivery_duplicates_total);
+      return;
+    }
+    const missed = seq - last - 1;
+    if (missed > 0) {
+      this.gaps += missed;
+      this.rec.add(C.mqtt_delivery_gaps_total, missed);
+    }
+    this.last.set(topic, seq);
+  }
+}
+
+function parseObject(payload: Buffer): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(payload.toString('utf8'));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null; // not JSON: counted as delivered, with no latency or sequence
+  }
+}
+
+function firstNumber(o: Record<string, unknown>, keys: readonly string[]): number | null {
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v === 'number') return v;
+  }
+  return null;
+}

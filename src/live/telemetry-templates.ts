@@ -1,0 +1,107 @@
+// Live mode's templated telemetry: the topic and payload of a publish on a stream that names a
+// topic or payload template (device/params.ts compiled them), and what the independent
+// subscriber needs to follow them (filters with `+` for placeholders, the marker fields).
+import type { Shard } from '../core/shard.js';
+import type { StreamParams, TypeParams } from '../device/params.js';
+import type { DeviceFacts } from '../identity/template.js';
+import type { PayloadProgram } from '../payload/compile.js';
+import { DevicePayloads } from '../payload/device-payloads.js';
+import { MAX_STREAMS } from '../scenario/schema-telemetry.js';
+import type { DeliveryMarkers } from './delivery-sequence.js';
+import { topicFilter } from './birth-will.js';
+
+export interface TemplatedPublish {
+  topic: string;
+  payload: Buffer;
+}
+
+export class TelemetryTemplates {
+  /** Per (type, stream): the per-device payload state, made on first use. */
+  private readonly payloads = new Map<number, DevicePayloads>();
+  private readonly facts: DeviceFacts = { index: 0, type: '', id: '', shard: 0, run: '', seq: 1 };
+
+  constructor(
+    private readonly types: readonly TypeParams[],
+    private readonly devices: number,
+    private readonly seed: number,
+    /** Wall-clock ms of the run's start: the base of payload timestamps. */
+    private readonly epochMs: number,
+    private readonly runTag: string,
+    /** Firmware version names by the per-device `fw` index. */
+    private readonly versions: readonly string[],
+  ) {}
+
+  /** True when a stream of this type needs more than the size-and-timestamp filler. */
+  static templated(s: StreamParams): boolean {
+    return s.topic !== null || s.payload !== null;
+  }
+
+  /**
+   * The topic and payload of device `d` (connection `id`, global index `gid`) on `stream`;
+   * `fallbackTopic` and `filler` serve a stream that templates only one of them.
+   */
+  render(
+    sh: Shard,
+    d: number,
+    id: number,
+    gid: number,
+    t: number,
+    intendedUs: number,
+    stream: number,
+    fallbackTopic: () => string,
+    filler: () => Buffer,
+  ): TemplatedPublish {
+    const typeIndex = sh.a.type[d] as number;
+    const tp = this.types[typeIndex] as TypeParams;
+    const s = tp.streams[stream] as StreamParams;
+    const f = this.facts;
+    f.index = gid;
+    f.type = tp.name;
+    f.id = `${tp.name}-${gid}`;
+    f.shard = sh.st.shard;
+    f.run = this.runTag;
+    const topic = s.topic ? s.topic(f) : fallbackTopic();
+    if (!s.payload) return { topic, payload: filler() };
+    const { text } = this.state(typeIndex, stream, s.payload).next(id, {
+      id: f.id,
+      index: gid,
+      type: tp.name,
+      firmware: this.versions[sh.a.fw[d] as number] ?? '',
+      batteryPct: tp.mainsPowered ? 100 : (100 * (sh.a.batt[d] as number)) / tp.capacityMah,
+      tUs: t,
+      sentAtUs: intendedUs,
+    });
+    return { topic, payload: Buffer.from(text) };
+  }
+
+  private state(typeIndex: number, stream: number, program: PayloadProgram): DevicePayloads {
+    const key = typeIndex * MAX_STREAMS + stream;
+    let p = this.payloads.get(key);
+    if (!p) {
+      p = new DevicePayloads(program, this.devices, this.seed, stream, this.epochMs);
+      this.payloads.set(key, p);
+    }
+    return p;
+  }
+
+  /** Subscription filters of the templated topics (placeholders become `+`). */
+  filters(): string[] {
+    const out = new Set<string>();
+    for (const tp of this.types)
+      for (const s of tp.streams) if (s.topicSource !== null) out.add(topicFilter(s.topicSource));
+    return [...out];
+  }
+
+  /** The top-level JSON fields the templates use for the send time and sequence. */
+  markers(): DeliveryMarkers {
+    const sentAt = new Set<string>();
+    const seq = new Set<string>();
+    for (const tp of this.types)
+      for (const s of tp.streams) {
+        const k = s.payload?.markerKeys;
+        if (k?.['sent-at']) sentAt.add(k['sent-at']);
+        if (k?.seq) seq.add(k.seq);
+      }
+    return { sentAt: [...sentAt], seq: [...seq] };
+  }
+}
