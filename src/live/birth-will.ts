@@ -29,14 +29,14 @@ export const ABRUPT_DISCONNECTS = [
 ] as const;
 
 export class BirthWill {
-  private readonly births: (Compiled | null)[];
+  private readonly births: ((Compiled & { retain: boolean }) | null)[];
   private readonly wills: ((Compiled & { retain: boolean; delaySec: number }) | null)[];
 
   constructor(types: readonly DeviceType[]) {
     this.births = types.map((t) => {
       const b = t.connectivity.birth;
       const where = `device-types.${t.name}.connectivity.birth`;
-      return b ? compiled(b.topic, b.payload, b.qos, where) : null;
+      return b ? { ...compiled(b.topic, b.payload, b.qos, where), retain: b.retain ?? false } : null;
     });
     this.wills = types.map((t) => {
       const w = t.connectivity.will;
@@ -76,9 +76,12 @@ export class BirthWill {
   }
 
   /** The birth message of a device (null without `connectivity.birth`). */
-  birthFor(type: number, f: DeviceFacts): { topic: string; payload: Buffer; qos: QoS } | null {
+  birthFor(
+    type: number,
+    f: DeviceFacts,
+  ): { topic: string; payload: Buffer; qos: QoS; retain: boolean } | null {
     const b = this.births[type];
-    return b ? { topic: b.topic(f), payload: Buffer.from(b.payload(f)), qos: b.qos } : null;
+    return b ? { topic: b.topic(f), payload: Buffer.from(b.payload(f)), qos: b.qos, retain: b.retain } : null;
   }
 }
 

@@ -8,6 +8,7 @@ interface BirthInput {
   topic: string;
   payload: string;
   qos: 0 | 1 | 2;
+  retain: boolean;
 }
 
 type At = (path: string) => string;
@@ -16,13 +17,10 @@ export function resolveBirth(b: BirthInput | undefined, at: At): BirthConfig | n
   if (b === undefined) return null;
   compileTemplate(b.topic, at('connectivity.birth.topic'));
   compileTemplate(b.payload, at('connectivity.birth.payload'));
-  return { topic: b.topic, payload: b.payload, qos: b.qos };
+  return { topic: b.topic, payload: b.payload, qos: b.qos, retain: b.retain };
 }
 
-export function resolveWill(
-  w: (BirthInput & { retain: boolean; delay: string }) | undefined,
-  at: At,
-): WillConfig | null {
+export function resolveWill(w: (BirthInput & { delay: string }) | undefined, at: At): WillConfig | null {
   if (w === undefined) return null;
   compileTemplate(w.topic, at('connectivity.will.topic'));
   compileTemplate(w.payload, at('connectivity.will.payload'));

@@ -20,6 +20,11 @@ const birthSchema = z.strictObject({
     'Payload text (a device template), e.g. `{{"id":"{id}","online":true}}` (write `{{` and `}}` for literal braces).',
   ),
   qos: qosField('birth message'),
+  retain: withDefault(
+    z.boolean(),
+    false,
+    'Publish the birth message retained: a later subscriber sees the last one per topic.',
+  ),
 });
 
 const willSchema = z.strictObject({

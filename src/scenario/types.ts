@@ -82,6 +82,8 @@ export interface BirthConfig {
   topic: string;
   payload: string;
   qos: 0 | 1 | 2;
+  /** Published retained (absent in older reports: false). */
+  retain?: boolean;
 }
 
 /** A Last Will; `delayUs` is the MQTT 5 will delay interval in real µs (0: none). */

@@ -62,11 +62,12 @@ export function encodePublish(
   pid: number,
   v5: boolean,
   dup = false,
+  retain = false,
 ): Buffer {
   const topicBytes = Buffer.byteLength(topic);
   const remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + payload.length;
   const buf = Buffer.allocUnsafe(1 + varintSize(remaining) + remaining);
-  buf[0] = 0x30 | (dup ? 0x08 : 0) | (qos << 1);
+  buf[0] = 0x30 | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 0x01 : 0);
   let o = writeVarint(buf, 1, remaining);
   buf[o++] = topicBytes >> 8;
   buf[o++] = topicBytes & 0xff;

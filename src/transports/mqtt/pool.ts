@@ -123,7 +123,7 @@ export class MqttConnectionPool {
     this.startTicking();
   }
 
-  /** Sends a PUBLISH; QoS 1/2 completion arrives as onPublishAck / onPublishFail. */
+  /** Sends a PUBLISH (`retain`: the broker keeps it for later subscribers); QoS 1/2 completion arrives as onPublishAck / onPublishFail. */
   publish(
     id: number,
     topic: string,
@@ -131,17 +131,26 @@ export class MqttConnectionPool {
     qos: QoS,
     token: number,
     intendedUs?: number,
+    retain = false,
   ): PublishResult {
     const slot = this.connectedSlot(id);
     if (slot < 0) return PUBLISH_RESULT.notConnected;
     if (qos === 0) {
-      this.core.send(slot, encodePublish(topic, payload, 0, 0, this.core.isV5(slot)));
+      this.core.send(slot, encodePublish(topic, payload, 0, 0, this.core.isV5(slot), false, retain));
       return PUBLISH_RESULT.sent;
     }
     const i = this.claim(slot, qos === 1 ? INFLIGHT.puback : INFLIGHT.pubrec, token, intendedUs);
     if (i < 0) return PUBLISH_RESULT.windowFull;
     const { inflight } = this.core;
-    const packet = encodePublish(topic, payload, qos, inflight.pid[i] as number, this.core.isV5(slot));
+    const packet = encodePublish(
+      topic,
+      payload,
+      qos,
+      inflight.pid[i] as number,
+      this.core.isV5(slot),
+      false,
+      retain,
+    );
     if (this.core.table.keep[slot] === 1) inflight.packets.set(i, packet); // resent with DUP after a drop
     this.core.send(slot, packet, inflight.sentUs[i]);
     return PUBLISH_RESULT.sent;

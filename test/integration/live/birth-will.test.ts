@@ -9,7 +9,7 @@ import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
 
 const BIRTH_WILL = {
-  birth: { topic: 'bw/{id}/birth', payload: '{{"id":"{id}","online":true}}', qos: 1 },
+  birth: { topic: 'bw/{id}/birth', payload: '{{"id":"{id}","online":true}}', qos: 1, retain: true },
   will: { topic: 'bw/{id}/will', payload: '{{"id":"{id}","online":false}}', qos: 1 },
 };
 
@@ -87,6 +87,28 @@ function mosquittoSub(
   return { child, lines, ready };
 }
 
+/** Retained messages a new subscriber gets at once (mosquitto_sub --retained-only, at most `count`). */
+function retainedNow(port: number, topic: string, count: number): Promise<string[]> {
+  const args = [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-v',
+    '-t',
+    topic,
+    '--retained-only',
+    '-C',
+    String(count),
+    '-W',
+    '3',
+  ];
+  const child = spawn('mosquitto_sub', args);
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  return new Promise((resolve) => child.once('exit', () => resolve(out.split('\n').filter((l) => l !== ''))));
+}
+
 describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
   'birth and Last Will against mosquitto',
   () => {
@@ -124,6 +146,9 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(r.agg.counter('mqtt_births_sent_total')).toBe(connects);
       expect(births.length).toBe(connects);
       expect(r.warnings.filter((w) => w.includes('wills'))).toEqual([]);
+      // birth.retain: a subscriber arriving after the run gets each device's last birth
+      const retained = await retainedNow(broker.port, 'bw/+/birth', 20);
+      expect(new Set(retained.map((l) => l.split(' ')[0])).size).toBe(20);
     }, 40_000);
 
     it('a duty-cycled fleet disconnects cleanly: no will, a birth per session', async () => {
