@@ -8,7 +8,7 @@ import { realTimers, wallClockMs, type TimerHandle } from '../clock/real-clock.j
 import { FLAG, PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 import { goBackoff, loseLink, outageTrackCounter } from '../device/connectivity.js';
-import type { TypeParams } from '../device/params.js';
+import type { StreamParams, TypeParams } from '../device/params.js';
 import { C, CS, H } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
 import { MqttConnectionPool, PUBLISH_RESULT } from '../transports/mqtt/index.js';
@@ -21,6 +21,7 @@ import type {
 } from '../transports/mqtt/index.js';
 import type { TargetLimiter } from '../transports/limits/index.js';
 import { ConnectErrorTally } from './connect-errors.js';
+import { TelemetryTemplates } from './telemetry-templates.js';
 import { connectResult, disconnectCounter, failureDetail, publishRefusedCounter } from './connect-reason.js';
 import type { LiveContext } from './context.js';
 import type { ConnectIdentity, FleetIdentity } from '../identity/fleet-identity.js';
@@ -51,6 +52,8 @@ export interface LiveMqttOptions {
   tls?: TlsConnectionOptions;
   /** Client certificates per device (`connectivity.tls`): a secure context built per connect. */
   deviceCerts?: DeviceCertificates | null;
+  /** Topic and payload templates of `telemetry` streams (absent: fleetstorm's own topic and filler). */
+  templates?: TelemetryTemplates;
   /** `connectivity.birth` and `connectivity.will` per device type (src/live/birth-will.ts). */
   birthWill?: BirthWill;
 }
@@ -211,7 +214,7 @@ export class LiveMqtt implements MqttHandler {
     if (this.phase[id] === PHASE.connected) this.pool.freeze(id);
   }
 
-  publish(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  publish(sh: Shard, d: number, t: number, tp: TypeParams, stream = 0): void {
     this.ctx.recordLag(t);
     const id = this.ctx.idOf(sh, d);
     const rec = sh.rec;
@@ -219,26 +222,51 @@ export class LiveMqtt implements MqttHandler {
       rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
       return;
     }
-    const size = Math.min(
-      MAX_PAYLOAD,
-      Math.max(INTENDED_BYTES, Math.round(nextRange(sh.a.rng, d, tp.payloadMin, tp.payloadMax))),
-    );
+    const st = tp.streams[stream] as StreamParams;
     const intendedUs = this.ctx.clock.realOf(t);
-    this.payload.writeDoubleLE(intendedUs, 0);
-    const qos = Math.min(2, tp.qos) as QoS;
-    // One topic subtree per broker: its subscriber counts each delivery once, also when several
-    // URLs lead to one clustered broker.
-    const topic = `${this.opts.topicPrefix}/${sh.globalId(d) % this.opts.targets.length}/${id}`;
-    const payload = this.payload.subarray(0, size);
+    const qos = Math.min(2, st.qos) as QoS;
+    const templates = this.opts.templates;
+    const { topic, payload } =
+      templates && TelemetryTemplates.templated(st)
+        ? templates.render(
+            sh,
+            d,
+            id,
+            sh.globalId(d),
+            t,
+            intendedUs,
+            stream,
+            () => this.ownTopic(sh, d, id),
+            () => this.filler(sh, d, st, intendedUs),
+          )
+        : { topic: this.ownTopic(sh, d, id), payload: this.filler(sh, d, st, intendedUs) };
     // target.limits pace the publish at the socket layer; the intended time stays.
     const delayMs = Math.max(
       degradeDelayMs(sh, d),
-      this.opts.limiter?.publishWaitMs(size + topic.length + 8) ?? 0,
+      this.opts.limiter?.publishWaitMs(payload.length + topic.length + 8) ?? 0,
     );
     if (delayMs <= 0) return this.send(id, topic, payload, qos, intendedUs);
     // radio-degrade latency: the uplink holds the packet; latency still runs from the intended time.
     const held = Buffer.from(payload);
     realTimers.setTimeout(() => this.send(id, topic, held, qos, intendedUs), delayMs);
+  }
+
+  /**
+   * fleetstorm's own topic, one subtree per broker: its subscriber counts each delivery once,
+   * also when several URLs lead to one clustered broker.
+   */
+  private ownTopic(sh: Shard, d: number, id: number): string {
+    return `${this.opts.topicPrefix}/${sh.globalId(d) % this.opts.targets.length}/${id}`;
+  }
+
+  /** A drawn size of zeros whose first 8 bytes carry the intended send time. */
+  private filler(sh: Shard, d: number, st: StreamParams, intendedUs: number): Buffer {
+    const size = Math.min(
+      MAX_PAYLOAD,
+      Math.max(INTENDED_BYTES, Math.round(nextRange(sh.a.rng, d, st.payloadMin, st.payloadMax))),
+    );
+    this.payload.writeDoubleLE(intendedUs, 0);
+    return this.payload.subarray(0, size);
   }
 
   private send(id: number, topic: string, payload: Buffer, qos: QoS, intendedUs: number): void {
