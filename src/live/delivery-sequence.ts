@@ -20,21 +20,51 @@ export class DeliverySequence {
   gaps = 0;
   duplicates = 0;
 
+  private readonly sentAtKeys: Buffer[];
+  private readonly seqKeys: Buffer[];
+
   constructor(
     private readonly rec: Recorder,
     private readonly markers: DeliveryMarkers,
-  ) {}
+  ) {
+    const needle = (k: string): Buffer => Buffer.from(`${JSON.stringify(k)}:`);
+    this.sentAtKeys = markers.sentAt.map(needle);
+    this.seqKeys = markers.seq.map(needle);
+  }
+
+  /**
+   * The number after the first key found: a scan of the bytes as rendered (no spaces), not a
+   * JSON parse, so counting costs little per delivery. A key that appears twice (also nested)
+   * falls back to parsing the whole payload.
+   */
+  private field(payload: Buffer, needles: readonly Buffer[]): number | null {
+    for (const n of needles) {
+      const at = payload.indexOf(n);
+      if (at < 0) continue;
+      if (payload.indexOf(n, at + 1) >= 0) return this.parsed(payload, needles);
+      let end = at + n.length;
+      while (end < payload.length && NUMBER_BYTE[payload[end] as number] === 1) end++;
+      const v = Number(payload.toString('latin1', at + n.length, end));
+      return Number.isFinite(v) && end > at + n.length ? v : null;
+    }
+    return null;
+  }
+
+  private parsed(payload: Buffer, needles: readonly Buffer[]): number | null {
+    const fields = parseObject(payload);
+    if (fields === null) return null;
+    const keys = needles === this.seqKeys ? this.markers.seq : this.markers.sentAt;
+    return firstNumber(fields, keys);
+  }
 
   /** One delivery on a templated topic at real time `nowUs`. */
   onDelivery(topic: string, payload: Buffer, nowUs: number): void {
     this.delivered++;
     this.rec.add(C.mqtt_delivered_total);
     if (this.markers.sentAt.length === 0 && this.markers.seq.length === 0) return;
-    const fields = parseObject(payload);
-    if (fields === null) return;
-    const sentAt = firstNumber(fields, this.markers.sentAt);
+    const sentAt = this.field(payload, this.sentAtKeys);
     if (sentAt !== null) this.rec.record(H.mqtt_e2e_delivery_duration_us, nowUs - sentAt);
-    const seq = firstNumber(fields, this.markers.seq);
+    const seq = this.field(payload, this.seqKeys);
     if (seq !== null) this.sequence(topic, seq);
   }
 
@@ -53,6 +83,10 @@ export class DeliverySequence {
     this.last.set(topic, seq);
   }
 }
+
+/** Bytes a JSON number may hold. */
+const NUMBER_BYTE = new Uint8Array(256);
+for (const c of '0123456789+-.eE') NUMBER_BYTE[c.charCodeAt(0)] = 1;
 
 function parseObject(payload: Buffer): Record<string, unknown> | null {
   try {

@@ -21,4 +21,11 @@ describe('DeliverySequence', () => {
     d.onDelivery('x', Buffer.from('not json'), 0);
     expect([d.delivered, d.gaps, d.duplicates]).toEqual([1, 0, 0]);
   });
+
+  it('reads the top-level field when a nested one has the same name', () => {
+    const d = new DeliverySequence(new Recorder(), { sentAt: [], seq: ['seq'] });
+    const nested = (seq: number): Buffer => Buffer.from(JSON.stringify({ inner: { seq: 99 }, seq }));
+    for (const seq of [1, 2, 3]) d.onDelivery('t', nested(seq), 0);
+    expect([d.gaps, d.duplicates]).toEqual([0, 0]);
+  });
 });
