@@ -6,7 +6,7 @@ import type { StreamParams, TypeParams } from '../device/params.js';
 import type { BackendPort } from '../device/port.js';
 import { bandwidth, oneWayUs } from '../device/radio.js';
 import { outageStart } from '../faults/apply-timed.js';
-import { C, H } from '../metrics/catalog.js';
+import { C, CS, H } from '../metrics/catalog.js';
 import {
   CONNECT,
   apiCheckin,
@@ -35,7 +35,14 @@ export const virtualPort: BackendPort = {
     a.connDue[d] = respAt;
   },
 
-  release(sh: Shard): void {
+  release(sh: Shard, d: number, clean: boolean): void {
+    // The modelled broker never loses a will: one per session ended without DISCONNECT.
+    if (
+      !clean &&
+      sh.a.conn[d] === CS.connected &&
+      (sh.st.types[sh.a.type[d] as number] as TypeParams).hasWill
+    )
+      sh.rec.add(C.mqtt_wills_received_total);
     brokerRelease(sh);
   },
 

@@ -41,6 +41,8 @@ export interface TypeParams {
   connectTimeoutUs: number;
   keepaliveUs: number;
   cleanSession: boolean;
+  /** `connectivity.will` is set: the broker owes a will for each abrupt disconnect. */
+  hasWill: boolean;
   /** MQTT protocol level on the wire: 4 (3.1.1) or 5. */
   mqttVersion: 4 | 5;
   /** MQTT 5 session expiry interval (real seconds) sent when the session is kept. */
@@ -127,6 +129,7 @@ export function compileType(t: DeviceType): TypeParams {
     connectTimeoutUs: t.connectivity.connectTimeoutUs,
     keepaliveUs: t.connectivity.keepaliveUs,
     cleanSession: t.connectivity.cleanSession,
+    hasWill: (t.connectivity.will ?? null) !== null,
     mqttVersion: t.connectivity.protocol === '5' ? 5 : 4,
     sessionExpirySec: Math.min(0xffffffff, Math.round(t.connectivity.sessionExpiryUs / 1e6)),
     backoff: backoffParams(t.connectivity.backoff),

@@ -66,6 +66,7 @@ export const COUNTERS = [
   'mqtt_disconnects_total{reason="token_expiry"}',
   // Live mode, `connectivity.birth`/`will`: birth messages sent after CONNACK; wills the independent
   // subscriber received on the will topics (compared with the abrupt disconnects in the report).
+  // Virtual mode: the wills the modelled broker publishes (one per abrupt disconnect, none lost).
   'mqtt_births_sent_total',
   'mqtt_wills_received_total',
   'mqtt_publish_total',
