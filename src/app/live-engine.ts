@@ -102,7 +102,8 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
       await closeFleet(f);
     }
     result.warnings.push(...warnings(f, s, subscribed));
-    if (f.birthWill.hasWills) {
+    // The disconnect counters do not tell types apart: compared when every type leaves a will.
+    if (f.birthWill.allHaveWills) {
       const abrupt = ABRUPT_DISCONNECTS.reduce((n, name) => n + result.agg.counter(name), 0);
       const lost = willWarning(abrupt, f.subscriber.wills, f.birthWill.maxWillDelaySec);
       if (lost !== null) result.warnings.push(lost);

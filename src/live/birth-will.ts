@@ -55,6 +55,11 @@ export class BirthWill {
     return Math.max(0, ...this.wills.map((w) => w?.delaySec ?? 0));
   }
 
+  /** Every device type leaves a will: the fleet's abrupt disconnects are then the wills owed. */
+  get allHaveWills(): boolean {
+    return this.wills.every((w) => w !== null);
+  }
+
   get hasWills(): boolean {
     return this.wills.some((w) => w !== null);
   }
