@@ -80,6 +80,7 @@ export interface StreamParams {
   payloadMin: number;
   payloadMax: number;
   qos: number;
+  retain: boolean;
   topic: DeviceTemplate | null;
   /** The topic's source, for the subscriber's filter. */
   topicSource: string | null;
@@ -93,6 +94,7 @@ function streamParams(s: TelemetryStreamConfig, where: string): StreamParams {
     payloadMin: s.payloadBytes.min,
     payloadMax: s.payloadBytes.max,
     qos: s.qos,
+    retain: s.retain,
     topic: s.topic === null ? null : compileTemplate(s.topic, `${where}.topic`),
     topicSource: s.topic,
     payload: s.template === null ? null : compilePayload(s.template, `${where}.payload`),

@@ -245,10 +245,10 @@ export class LiveMqtt implements MqttHandler {
       degradeDelayMs(sh, d),
       this.opts.limiter?.publishWaitMs(payload.length + topic.length + 8) ?? 0,
     );
-    if (delayMs <= 0) return this.send(id, topic, payload, qos, intendedUs);
+    if (delayMs <= 0) return this.send(id, topic, payload, qos, intendedUs, st.retain);
     // radio-degrade latency: the uplink holds the packet; latency still runs from the intended time.
     const held = Buffer.from(payload);
-    realTimers.setTimeout(() => this.send(id, topic, held, qos, intendedUs), delayMs);
+    realTimers.setTimeout(() => this.send(id, topic, held, qos, intendedUs, st.retain), delayMs);
   }
 
   /**
@@ -269,9 +269,16 @@ export class LiveMqtt implements MqttHandler {
     return this.payload.subarray(0, size);
   }
 
-  private send(id: number, topic: string, payload: Buffer, qos: QoS, intendedUs: number): void {
+  private send(
+    id: number,
+    topic: string,
+    payload: Buffer,
+    qos: QoS,
+    intendedUs: number,
+    retain: boolean,
+  ): void {
     const rec = this.ctx.rec;
-    const r = this.pool.publish(id, topic, payload, qos, id, intendedUs);
+    const r = this.pool.publish(id, topic, payload, qos, id, intendedUs, retain);
     if (r === PUBLISH_RESULT.notConnected) rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
     else if (r === PUBLISH_RESULT.windowFull) rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
     else if (qos === 0) rec.add(C.mqtt_publish_acked_total);

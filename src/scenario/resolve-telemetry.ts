@@ -52,5 +52,13 @@ function resolveStream(t: Omit<TelemetryParsed, 'streams'>, at: At, typeName: st
     const size = sampleSizeBytes(compilePayload(template, at('payload')), typeName);
     payloadBytes = { min: size, max: size };
   }
-  return { intervalUs, jitterUs, payloadBytes, qos: t.qos, topic: t.topic ?? null, template };
+  return {
+    intervalUs,
+    jitterUs,
+    payloadBytes,
+    qos: t.qos,
+    retain: t.retain,
+    topic: t.topic ?? null,
+    template,
+  };
 }

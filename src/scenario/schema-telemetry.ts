@@ -40,6 +40,7 @@ const streamSchema = z.strictObject({
   jitter: durationField().optional().describe('Each interval is drawn from interval ± jitter.'),
   topic: topicField.optional(),
   qos: qosField.optional().describe('MQTT QoS of this stream.'),
+  retain: z.boolean().optional().describe('Publish retained (live mode).'),
   payload: payloadField.optional().describe('A size (`40B..400B`) or a template (`json:` / `text:`).'),
 });
 
@@ -54,6 +55,11 @@ export const telemetrySchema = z.strictObject({
     'Payload: a size drawn per publish (`40B..400B`), or a template (`json:` / `text:` with generators).',
   ),
   qos: withDefault(qosField, 1, 'MQTT QoS of telemetry.'),
+  retain: withDefault(
+    z.boolean(),
+    false,
+    'Live mode: publish retained (the broker keeps the last message per topic).',
+  ),
   topic: topicField.optional(),
   streams: z
     .array(streamSchema)

@@ -125,6 +125,8 @@ export interface TelemetryStreamConfig {
   /** Drawn per publish; for a template, the size of a sample render. */
   payloadBytes: Range;
   qos: 0 | 1 | 2;
+  /** Live mode: PUBLISH with the retain flag. */
+  retain: boolean;
   /** Topic template (`devices/{id}/telemetry`); null: fleetstorm's own topic. */
   topic: string | null;
   /** Payload template (src/payload); null: `payloadBytes` of filler carrying the send time. */

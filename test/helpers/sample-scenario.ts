@@ -14,6 +14,7 @@ function deviceType(name: string, profile: 'lte-m' | 'wifi', capacityMah: number
     jitterUs: 30 * S,
     payloadBytes: { min: 200, max: 400 },
     qos: 1 as const,
+    retain: false,
     topic: null,
     template: null,
   };

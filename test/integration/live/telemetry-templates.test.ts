@@ -37,6 +37,7 @@ function scenario(url: string, protocol: '3.1.1' | '5') {
             jitter: '2s',
             topic: 'devices/{id}/telemetry',
             payload: { json: TEMPLATE },
+            retain: true,
           },
         },
       },
@@ -81,6 +82,34 @@ function mosquittoSub(
   return { child, lines, ready };
 }
 
+/** Messages a new subscriber gets at once: the retained one of each device's topic. */
+function retainedCount(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const args = [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-v',
+      '-t',
+      'devices/+/telemetry',
+      '-C',
+      '20',
+      '-W',
+      '5',
+    ];
+    const child = spawn('mosquitto_sub', args);
+    let lines = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      lines += chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('devices/meter-')).length;
+    });
+    child.once('exit', () => resolve(lines));
+  });
+}
+
 interface Seen {
   topic: string;
   body: Record<string, unknown>;
@@ -116,9 +145,10 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       await new Promise((res) => setTimeout(res, 300));
       sub.kill('SIGTERM');
       sub = null;
+      const retained = await retainedCount(broker.port);
       await broker.stop();
       broker = null;
-      return { r, seen: parse(watch.lines) };
+      return { r, seen: parse(watch.lines), retained };
     }
 
     it('publishes valid JSON on the templated topics, counted without gaps; the same bytes for the same seed', async () => {
@@ -138,6 +168,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(a.seen.length).toBe(acked);
       expect(a.r.agg.counter('mqtt_delivery_gaps_total')).toBe(0);
       expect(a.r.agg.counter('mqtt_delivery_duplicates_total')).toBe(0);
+      expect(a.retained).toBe(20); // retain: true leaves each device's last message on its topic
 
       const b = await runOnce('3.1.1');
       const key = (s: Seen): string => `${s.topic}#${String(s.body.seq)}`;

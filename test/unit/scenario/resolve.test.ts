@@ -70,6 +70,7 @@ describe('resolveScenarioObject: defaults', () => {
       jitterUs: 0,
       payloadBytes: { min: 200, max: 200 },
       qos: 1,
+      retain: false,
       topic: null,
       template: null,
     };
