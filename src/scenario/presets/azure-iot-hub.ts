@@ -3,7 +3,16 @@
 // `devices/{id}/messages/events/`) and its MQTT restrictions, checked at load.
 import { DEFAULT_CLIENT_ID } from '../schema-identity.js';
 import type { DeviceType } from '../types.js';
-import { eachType, maxPayloadBytes, noQos2, topicFields, typeWhere, type Quota } from './quota.js';
+import {
+  eachType,
+  maxPayloadBytes,
+  noQos2,
+  streamPath,
+  topicFields,
+  typeWhere,
+  type Breach,
+  type Quota,
+} from './quota.js';
 
 const MQTT = 'https://learn.microsoft.com/azure/iot-hub/iot-hub-mqtt-support';
 const QUOTAS = 'https://learn.microsoft.com/azure/iot-hub/iot-hub-devguide-quotas-throttling';
@@ -16,12 +25,7 @@ export const AZURE_QUOTAS: readonly Quota[] = [
   {
     name: 'no retained messages',
     doc: MQTT,
-    check: (s) =>
-      eachType(s, (t) =>
-        t.connectivity.will?.retain
-          ? { where: typeWhere(t, 'connectivity.will.retain'), got: 'true', fix: 'set retain: false' }
-          : null,
-      ),
+    check: (s) => eachType(s, retained),
   },
   {
     name: 'client id = device id',
@@ -84,4 +88,15 @@ export function azureConventions(t: DeviceType): DeviceType {
     connectivity: { ...t.connectivity, identity: { ...id, clientId, username } },
     telemetry: { ...t.telemetry, topic, streams },
   };
+}
+
+/** The first retained message a device type sends (telemetry stream, birth, will). */
+function retained(t: DeviceType): Breach | null {
+  const fields = [
+    ...t.telemetry.streams.map((st, i) => ({ path: streamPath(t, i, 'retain'), on: st.retain })),
+    { path: 'connectivity.birth.retain', on: t.connectivity.birth?.retain ?? false },
+    { path: 'connectivity.will.retain', on: t.connectivity.will?.retain ?? false },
+  ];
+  const bad = fields.find((f) => f.on);
+  return bad ? { where: typeWhere(t, bad.path), got: 'true', fix: 'set retain: false' } : null;
 }

@@ -122,6 +122,15 @@ describe('target.preset: azure-iot-hub', () => {
     expect(e.where).toContain('device-types.dev.telemetry.topic');
   });
 
+  it('refuses retained telemetry and a retained birth', async () => {
+    const tel = await refusal(doc('azure-iot-hub', { connectivity: sas, telemetry: { retain: true } }));
+    expect(tel.message).toContain('no retained messages');
+    expect(tel.where).toContain('device-types.dev.telemetry.retain');
+    const birth = { topic: 'devices/{id}/messages/events/', retain: true };
+    const b = await refusal(doc('azure-iot-hub', { connectivity: { ...sas, birth } }));
+    expect(b.where).toContain('connectivity.birth.retain');
+  });
+
   it('refuses a retained will, a will off the events topic, another client id and QoS 2', async () => {
     const retained = { topic: 'devices/{id}/messages/events/', retain: true };
     expect(
