@@ -57,7 +57,8 @@ export function createLivePort(p: LivePortParts): BackendPort {
   return {
     connect: (sh: Shard, d: number, t: number, tp: TypeParams) => p.mqtt.connect(sh, d, t, tp),
     release: (sh: Shard, d: number, clean: boolean) => p.mqtt.release(sh, d, clean),
-    publish: (sh: Shard, d: number, t: number, tp: TypeParams) => p.mqtt.publish(sh, d, t, tp),
+    publish: (sh: Shard, d: number, t: number, tp: TypeParams, stream: number) =>
+      p.mqtt.publish(sh, d, t, tp, stream),
     checkin: (sh: Shard, d: number, t: number, tp: TypeParams) =>
       p.http ? p.http.checkin(sh, d, t, tp) : false,
     downloadStart: (sh: Shard, d: number, t: number, tp: TypeParams) =>

@@ -38,6 +38,8 @@ function scenario(url: string, protocol: '3.1.1' | '5') {
             topic: 'devices/{id}/telemetry',
             payload: { json: TEMPLATE },
             retain: true,
+            // a second stream on its own schedule: text, no markers
+            streams: [{}, { interval: '1m', topic: 'devices/{id}/status', payload: { text: 'up {seq}' } }],
           },
         },
       },
@@ -117,7 +119,7 @@ interface Seen {
 
 function parse(lines: readonly string[]): Seen[] {
   return lines
-    .filter((l) => !l.startsWith('devices/probe/'))
+    .filter((l) => !l.startsWith('devices/probe/') && l.includes('/telemetry '))
     .map((l) => {
       const at = l.indexOf(' ');
       return { topic: l.slice(0, at), body: JSON.parse(l.slice(at + 1)) as Record<string, unknown> };
@@ -138,7 +140,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
 
     async function runOnce(protocol: '3.1.1' | '5') {
       broker = await startMosquitto();
-      const watch = mosquittoSub(broker.port, 'devices/+/telemetry');
+      const watch = mosquittoSub(broker.port, 'devices/+/+');
       sub = watch.child;
       await watch.ready;
       const r = await runLive(await scenario(broker.url, protocol), { workers: 1 });
@@ -148,7 +150,8 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       const retained = await retainedCount(broker.port);
       await broker.stop();
       broker = null;
-      return { r, seen: parse(watch.lines), retained };
+      const status = watch.lines.filter((l) => /^devices\/meter-\d+\/status up \d+$/.test(l)).length;
+      return { r, seen: parse(watch.lines), status, retained };
     }
 
     it('publishes valid JSON on the templated topics, counted without gaps; the same bytes for the same seed', async () => {
@@ -165,7 +168,8 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       }
       const acked = a.r.agg.counter('mqtt_publish_acked_total');
       expect(a.r.agg.counter('mqtt_delivered_total')).toBe(acked);
-      expect(a.seen.length).toBe(acked);
+      expect(a.status).toBeGreaterThanOrEqual(40); // 20 devices, about 3 status publishes each
+      expect(a.seen.length + a.status).toBe(acked);
       expect(a.r.agg.counter('mqtt_delivery_gaps_total')).toBe(0);
       expect(a.r.agg.counter('mqtt_delivery_duplicates_total')).toBe(0);
       expect(a.retained).toBe(20); // retain: true leaves each device's last message on its topic
