@@ -59,9 +59,9 @@ export function estimatePlan(s: ResolvedScenario, workers: number): PlanEstimate
   const share = devices / Math.max(1, devicesHere({ ...s, shard: null }));
   let events = 0;
   for (const g of s.fleet) {
-    const tp = s.deviceTypes[g.device];
-    const everyUs = Math.max(1, tp?.telemetry.intervalUs ?? s.durationUs);
-    events += g.count * share * (s.durationUs / everyUs + 2);
+    const streams = s.deviceTypes[g.device]?.telemetry.streams ?? [];
+    const perDevice = streams.reduce((n, st) => n + s.durationUs / Math.max(1, st.intervalUs), 0);
+    events += g.count * share * (perDevice + 2);
   }
   return { devices, memoryBytes, events };
 }
@@ -75,7 +75,11 @@ function checkStorm(s: ResolvedScenario, where: string): void {
   for (const g of s.fleet) {
     const tp = s.deviceTypes[g.device];
     if (!tp) continue;
-    const perWindow = s.intervalUs / Math.max(1, tp.telemetry.intervalUs);
+    // every stream publishes on its own schedule: their rates add up
+    const perWindow = tp.telemetry.streams.reduce(
+      (n, st) => n + s.intervalUs / Math.max(1, st.intervalUs),
+      0,
+    );
     if (perWindow <= MAX_EVENTS_PER_DEVICE_WINDOW) continue;
     throw new ToolError('FLEETSTORM_ERR_PLAN_TOO_LARGE', 'telemetry too frequent for the report interval', {
       where: `${where}: devices ${g.device} telemetry.interval`,

@@ -41,11 +41,12 @@ export function meanPublishBytes(s: ResolvedScenario): number {
   let weight = 0;
   let bytes = 0;
   for (const g of s.fleet) {
-    const t = s.deviceTypes[g.device]?.telemetry;
-    if (t === undefined || !(t.intervalUs > 0)) continue;
-    const w = g.count / t.intervalUs;
-    weight += w;
-    bytes += w * ((t.payloadBytes.min + t.payloadBytes.max) / 2 + PUBLISH_OVERHEAD_BYTES);
+    for (const t of s.deviceTypes[g.device]?.telemetry.streams ?? []) {
+      if (!(t.intervalUs > 0)) continue;
+      const w = g.count / t.intervalUs;
+      weight += w;
+      bytes += w * ((t.payloadBytes.min + t.payloadBytes.max) / 2 + PUBLISH_OVERHEAD_BYTES);
+    }
   }
   return weight > 0 ? bytes / weight : PUBLISH_OVERHEAD_BYTES;
 }

@@ -92,6 +92,14 @@ describe('events and time', () => {
     expect(e.where).toContain('telemetry.interval');
   });
 
+  it('counts every telemetry stream: a fast second stream is refused too', async () => {
+    const telemetry = { interval: '5m', streams: [{}, { interval: '1us' }] };
+    const e = await toolErrorOf(
+      resolveObj(scenario(), { deviceTypes: { meter: { ...DEVICES.meter, telemetry } } }),
+    );
+    expect(e.code).toBe('FLEETSTORM_ERR_PLAN_TOO_LARGE');
+  });
+
   it('refuses duration: 1000000000w', async () => {
     const e = await toolErrorOf(resolveObj(scenario({ duration: '1000000000w' })));
     expect(e.code).toBe('FLEETSTORM_ERR_PLAN_TOO_LARGE');
