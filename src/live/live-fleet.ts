@@ -134,7 +134,9 @@ export function buildLiveFleet(
       for (let d = 0; d < sh.st.size; d++) deviceCerts.assertPresent(sh.globalId(d), sh.a.type[d] as number);
   const subscriber = new E2eSubscriber(rec, () => clock.realNow(), topicPrefix, s.target.resolve, tlsOptions);
   subscriber.watchWills(birthWill.willFilters(deviceTypes));
-  if (templates)
+  // Templated topics are shared by every shard of the run (--processes, --shard): shard 0's
+  // subscriber alone counts them, so the merged report counts each delivery once.
+  if (templates && (s.shard?.index ?? 0) === 0)
     subscriber.watchTelemetry(templates.filters(), new DeliverySequence(rec, templates.markers()));
   const allQos1 = types.every((t) => t.qos >= 1);
   return {

@@ -1,0 +1,45 @@
+// Templated telemetry over `--processes 2`: every shard publishes on the same templated topics,
+// shard 0's subscriber alone counts them, so the merged report counts each delivery once.
+import { describe, expect, it } from 'vitest';
+import { runResolved } from '../../../src/app/run.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
+
+describe('templated telemetry over several processes', () => {
+  it('counts each delivery once in the merged report, with no gap or duplicate', async () => {
+    const doc = {
+      name: 'templates-processes',
+      seed: 4,
+      mode: 'live',
+      duration: '2m',
+      fleet: [
+        {
+          count: 40,
+          device: {
+            name: 'meter',
+            radio: { profile: 'ethernet' },
+            connectivity: { mode: 'persistent' },
+            telemetry: {
+              interval: '15s',
+              topic: 'devices/{id}/telemetry',
+              payload: {
+                json: { id: { device: 'id' }, ts: { fleetstorm: 'sent-at' }, seq: { fleetstorm: 'seq' } },
+              },
+            },
+          },
+        },
+      ],
+      'power-on': { spread: '10s' },
+      live: { speed: 60, processes: 2 },
+    };
+    const s = await resolveScenarioObject(doc, 'templates-processes (in memory)', { env: {} });
+    const { report } = await runResolved(s, { noFiles: true });
+    const c = (n: string): number => report.metrics.counters[n] ?? 0;
+    expect(report.status).toBe('completed');
+    const sent = c('mqtt_publish_total');
+    expect(sent).toBeGreaterThanOrEqual(40 * 4);
+    expect(c('mqtt_publish_acked_total')).toBe(sent);
+    expect(c('mqtt_delivered_total')).toBe(sent);
+    expect(c('mqtt_delivery_gaps_total')).toBe(0);
+    expect(c('mqtt_delivery_duplicates_total')).toBe(0);
+  }, 60_000);
+});
