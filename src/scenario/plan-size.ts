@@ -8,6 +8,7 @@ import { MAX_IMAGE_BYTES } from '../backend/firmware-image.js';
 import { shardLayout } from '../core/shard-layout.js';
 import { layoutBytes } from '../core/soa.js';
 import { ToolError } from '../errors/tool-error.js';
+import { MAX_STREAMS } from './schema-telemetry.js';
 import type { ResolvedScenario } from './types.js';
 
 /** A year of fleet life: virtual time beyond that is a typo (and µs stop being exact at 2^53). */
@@ -45,6 +46,17 @@ function fleetBytes(devices: number, withTrail: boolean): number {
   return (layoutBytes(shardLayout(sample, withTrail)) / sample) * devices;
 }
 
+/**
+ * Several telemetry streams: a due time per device and stream (src/device/telemetry.ts). Live
+ * payload templates: a random state and sequence per device, per templated stream of each type.
+ */
+function streamBytes(s: ResolvedScenario, devices: number, live: boolean): number {
+  const types = Object.values(s.deviceTypes);
+  const due = types.some((t) => t.telemetry.streams.length > 1) ? devices * MAX_STREAMS * 8 : 0;
+  const templated = types.reduce((n, t) => n + t.telemetry.streams.filter((st) => st.template).length, 0);
+  return due + (live ? templated * devices * 16 : 0);
+}
+
 export function estimatePlan(s: ResolvedScenario, workers: number): PlanEstimate {
   const devices = devicesHere(s);
   const live = s.mode === 'live';
@@ -55,7 +67,8 @@ export function estimatePlan(s: ResolvedScenario, workers: number): PlanEstimate
     workers * WORKER_OVERHEAD_BYTES +
     fleetBytes(devices, s.rollout !== null) +
     connections * LIVE_CONNECTION_BYTES +
-    intervals * SERIES_BYTES_PER_INTERVAL;
+    intervals * SERIES_BYTES_PER_INTERVAL +
+    streamBytes(s, devices, live);
   const share = devices / Math.max(1, devicesHere({ ...s, shard: null }));
   let events = 0;
   for (const g of s.fleet) {
