@@ -2,11 +2,12 @@
 // losses equal what an independent mosquitto_sub (spawned here) sees on the will topic, and
 // equal the abrupt disconnects; a duty-cycled fleet's clean disconnects leave no will; one birth
 // arrives per successful connect.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
+import { mosquittoSub, retainedNow } from '../../helpers/mosquitto-sub.js';
 
 const BIRTH_WILL = {
   birth: { topic: 'bw/{id}/birth', payload: '{{"id":"{id}","online":true}}', qos: 1, retain: true },
@@ -36,79 +37,6 @@ function scenario(url: string, dutyCycle: boolean, faults: Record<string, unknow
   return resolveScenarioObject(doc, 'birth-will (in memory)', { env: {}, overrides: { targetMqtt: [url] } });
 }
 
-/** An independent subscriber: one line per message (`topic payload`). */
-function mosquittoSub(
-  port: number,
-  topic: string,
-): { child: ChildProcess; lines: string[]; ready: Promise<void> } {
-  const child = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-v', '-t', topic]);
-  const lines: string[] = [];
-  let buf = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buf += chunk.toString('utf8');
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    lines.push(...parts.filter((l) => l !== ''));
-  });
-  // mosquitto_sub prints nothing on subscribe: a retained probe says it is listening.
-  const ready = new Promise<void>((resolve) => {
-    const probe = spawn('mosquitto_pub', [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-q',
-      '1',
-      '-t',
-      'bw/probe/birth',
-      '-m',
-      'probe',
-    ]);
-    const poll = (): void => {
-      if (lines.some((l) => l.startsWith('bw/probe/'))) resolve();
-      else {
-        const again = spawn('mosquitto_pub', [
-          '-h',
-          '127.0.0.1',
-          '-p',
-          String(port),
-          '-q',
-          '1',
-          '-t',
-          'bw/probe/birth',
-          '-m',
-          'probe',
-        ]);
-        again.once('exit', () => setTimeout(poll, 50));
-      }
-    };
-    probe.once('exit', poll);
-  });
-  return { child, lines, ready };
-}
-
-/** Retained messages a new subscriber gets at once (mosquitto_sub --retained-only, at most `count`). */
-function retainedNow(port: number, topic: string, count: number): Promise<string[]> {
-  const args = [
-    '-h',
-    '127.0.0.1',
-    '-p',
-    String(port),
-    '-v',
-    '-t',
-    topic,
-    '--retained-only',
-    '-C',
-    String(count),
-    '-W',
-    '3',
-  ];
-  const child = spawn('mosquitto_sub', args);
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  return new Promise((resolve) => child.once('exit', () => resolve(out.split('\n').filter((l) => l !== ''))));
-}
-
 describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
   'birth and Last Will against mosquitto',
   () => {
@@ -126,7 +54,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       const s = await scenario(broker.url, false, [
         { type: 'power-loss', who: '25%', at: '1m', duration: '20s' },
       ]);
-      const watch = mosquittoSub(broker.port, 'bw/+/+');
+      const watch = mosquittoSub(broker.port, 'bw/+/+', 'bw/probe/birth');
       sub = watch.child;
       await watch.ready;
       const r = await runLive(s, { workers: 1 });
@@ -154,7 +82,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
     it('a duty-cycled fleet disconnects cleanly: no will, a birth per session', async () => {
       broker = await startMosquitto();
       const s = await scenario(broker.url, true, []);
-      const watch = mosquittoSub(broker.port, 'bw/+/+');
+      const watch = mosquittoSub(broker.port, 'bw/+/+', 'bw/probe/birth');
       sub = watch.child;
       await watch.ready;
       const r = await runLive(s, { workers: 1 });

@@ -2,11 +2,12 @@
 // receives valid JSON with the generated fields, the same bytes for the same seed across two
 // runs (the send-time field aside); the fleet's own subscriber counts as many deliveries as
 // acks, with no gap and no duplicate in the per-device sequence.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
+import { mosquittoSub, retainedNow } from '../../helpers/mosquitto-sub.js';
 
 const TEMPLATE = {
   id: { device: 'id' },
@@ -50,68 +51,6 @@ function scenario(url: string, protocol: '3.1.1' | '5') {
   return resolveScenarioObject(doc, 'templates (in memory)', { env: {}, overrides: { targetMqtt: [url] } });
 }
 
-/** mosquitto_sub -v: one `topic payload` line per message; a probe publish says it listens. */
-function mosquittoSub(
-  port: number,
-  topic: string,
-): { child: ChildProcess; lines: string[]; ready: Promise<void> } {
-  const child = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-q', '1', '-v', '-t', topic]);
-  const lines: string[] = [];
-  let buf = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buf += chunk.toString('utf8');
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    lines.push(...parts.filter((l) => l !== ''));
-  });
-  const ready = new Promise<void>((resolve) => {
-    const poll = (): void => {
-      if (lines.some((l) => l.startsWith('devices/probe/'))) return resolve();
-      const pub = spawn('mosquitto_pub', [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '-t',
-        'devices/probe/telemetry',
-        '-m',
-        'probe',
-      ]);
-      pub.once('exit', () => setTimeout(poll, 50));
-    };
-    poll();
-  });
-  return { child, lines, ready };
-}
-
-/** Messages a new subscriber gets at once: the retained one of each device's topic. */
-function retainedCount(port: number): Promise<number> {
-  return new Promise((resolve) => {
-    const args = [
-      '-h',
-      '127.0.0.1',
-      '-p',
-      String(port),
-      '-v',
-      '-t',
-      'devices/+/telemetry',
-      '-C',
-      '20',
-      '-W',
-      '5',
-    ];
-    const child = spawn('mosquitto_sub', args);
-    let lines = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      lines += chunk
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l.startsWith('devices/meter-')).length;
-    });
-    child.once('exit', () => resolve(lines));
-  });
-}
-
 interface Seen {
   topic: string;
   body: Record<string, unknown>;
@@ -140,14 +79,16 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
 
     async function runOnce(protocol: '3.1.1' | '5') {
       broker = await startMosquitto();
-      const watch = mosquittoSub(broker.port, 'devices/+/+');
+      const watch = mosquittoSub(broker.port, 'devices/+/+', 'devices/probe/telemetry');
       sub = watch.child;
       await watch.ready;
       const r = await runLive(await scenario(broker.url, protocol), { workers: 1 });
       await new Promise((res) => setTimeout(res, 300));
       sub.kill('SIGTERM');
       sub = null;
-      const retained = await retainedCount(broker.port);
+      const retained = (await retainedNow(broker.port, 'devices/+/telemetry', 20, 5)).filter((l) =>
+        l.startsWith('devices/meter-'),
+      ).length;
       await broker.stop();
       broker = null;
       const status = watch.lines.filter((l) => /^devices\/meter-\d+\/status up \d+$/.test(l)).length;

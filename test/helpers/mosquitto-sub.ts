@@ -1,0 +1,56 @@
+// mosquitto_sub as an independent observer of what a broker delivered: the fleet's own
+// subscriber is ours, this one is not.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+function hostArgs(port: number): string[] {
+  return ['-h', '127.0.0.1', '-p', String(port)];
+}
+
+/**
+ * `mosquitto_sub -v` on `topic`: one `topic payload` line per message. mosquitto_sub prints
+ * nothing when it has subscribed, so `ready` resolves once a probe published to `probeTopic`
+ * (which must match `topic`) came back.
+ */
+export function mosquittoSub(
+  port: number,
+  topic: string,
+  probeTopic: string,
+): { child: ChildProcess; lines: string[]; ready: Promise<void> } {
+  const child = spawn('mosquitto_sub', [...hostArgs(port), '-q', '1', '-v', '-t', topic]);
+  const lines: string[] = [];
+  let buf = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buf += chunk.toString('utf8');
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    lines.push(...parts.filter((l) => l !== ''));
+  });
+  const ready = new Promise<void>((resolve) => {
+    const poll = (): void => {
+      if (lines.some((l) => l.startsWith(`${probeTopic} `))) return resolve();
+      const pub = spawn('mosquitto_pub', [...hostArgs(port), '-q', '1', '-t', probeTopic, '-m', 'probe']);
+      pub.once('exit', () => setTimeout(poll, 50));
+    };
+    poll();
+  });
+  return { child, lines, ready };
+}
+
+/** The retained messages a new subscriber to `topic` gets (at most `count`, waiting `waitSec`). */
+export function retainedNow(port: number, topic: string, count: number, waitSec = 3): Promise<string[]> {
+  const args = [
+    ...hostArgs(port),
+    '-v',
+    '-t',
+    topic,
+    '--retained-only',
+    '-C',
+    String(count),
+    '-W',
+    String(waitSec),
+  ];
+  const child = spawn('mosquitto_sub', args);
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  return new Promise((resolve) => child.once('exit', () => resolve(out.split('\n').filter((l) => l !== ''))));
+}
