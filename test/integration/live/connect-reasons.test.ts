@@ -15,6 +15,7 @@ import { renderSummary } from '../../../src/reports/summary-text.js';
 import type { Report } from '../../../src/reports/report-types.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import type { ResolvedScenario } from '../../../src/scenario/index.js';
+import { sumCounter } from '../../../src/metrics/source.js';
 
 interface Group {
   name: string;
@@ -54,10 +55,7 @@ function scenario(
 
 /** A counter, or a family summed over its labels (as thresholds read it). */
 function counter(r: Report, name: string): number {
-  if (name.includes('{')) return r.metrics.counters[name] ?? 0;
-  return Object.entries(r.metrics.counters)
-    .filter(([k]) => k === name || k.startsWith(`${name}{`))
-    .reduce((n, [, v]) => n + v, 0);
+  return sumCounter(name, (n) => r.metrics.counters[n] ?? 0);
 }
 
 /** A password file mosquitto can read after it drops to its own user. */

@@ -7,12 +7,10 @@ import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../
 import { runResolved } from '../../../src/app/run.js';
 import type { Report } from '../../../src/reports/report-types.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
+import { sumCounter } from '../../../src/metrics/source.js';
 
 function counter(r: Report, name: string): number {
-  if (name.includes('{')) return r.metrics.counters[name] ?? 0;
-  return Object.entries(r.metrics.counters)
-    .filter(([k]) => k === name || k.startsWith(`${name}{`))
-    .reduce((n, [, v]) => n + v, 0);
+  return sumCounter(name, (n) => r.metrics.counters[n] ?? 0);
 }
 
 describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
