@@ -73,12 +73,7 @@ export class StreamDialer {
     own: tls.SecureContext | undefined,
   ): SlotSocket {
     const sessionKey = sessionKeyOf(target, id, own !== undefined);
-    const options = tlsConnectOptions({
-      target,
-      secureContext: own,
-      session: this.sessions.get(sessionKey),
-      localAddress: this.pickLocalAddress(),
-    });
+    const options = this.tlsOptions(target, own, sessionKey, this.pickLocalAddress());
     const socket = tls.connect(options) as PoolTlsSocket;
     socket.fsSlot = slot;
     socket.setNoDelay(true);
@@ -86,6 +81,21 @@ export class StreamDialer {
     socket.on('error', this.listeners.onError);
     socket.on('close', this.listeners.onClose);
     return this.watchSessions(socket, sessionKey);
+  }
+
+  /** TLS options for a connect: the device's own context or the target's, and the cached session. */
+  private tlsOptions(
+    target: MqttTarget,
+    own: tls.SecureContext | undefined,
+    sessionKey: string,
+    localAddress: string | undefined,
+  ): ReturnType<typeof tlsConnectOptions> {
+    return tlsConnectOptions({
+      target,
+      secureContext: own,
+      session: this.sessions.get(sessionKey),
+      localAddress,
+    });
   }
 
   /** Keeps the socket's new TLS sessions for the next connect under `key`; counts resumptions. */
@@ -105,14 +115,7 @@ export class StreamDialer {
     const sessionKey = sessionKeyOf(target, id, own !== undefined);
     const link = openWsLink({
       target,
-      tlsOptions: target.tls
-        ? tlsConnectOptions({
-            target,
-            secureContext: own,
-            session: this.sessions.get(sessionKey),
-            localAddress: undefined,
-          })
-        : undefined,
+      tlsOptions: target.tls ? this.tlsOptions(target, own, sessionKey, undefined) : undefined,
       localAddress: this.pickLocalAddress(),
       connectTimeoutMs: this.connectTimeoutMs,
       tlsConnect: (options) => this.watchSessions(tls.connect(options) as PoolTlsSocket, sessionKey),
