@@ -101,7 +101,13 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       const { report } = await runResolved(s, { noFiles: true });
       const failed = counter(report, 'mqtt_connect_failed_total');
       expect(failed).toBeGreaterThanOrEqual(12);
-      expect(counter(report, 'mqtt_connect_failed_total{reason="not_authorized"}')).toBe(failed);
+      // Every refusal is not_authorized; a connect still awaiting its CONNACK when the run ends
+      // counts as a timeout (at most one per device).
+      const pendingAtEnd = counter(report, 'mqtt_connect_failed_total{reason="timeout"}');
+      expect(pendingAtEnd).toBeLessThanOrEqual(12);
+      expect(counter(report, 'mqtt_connect_failed_total{reason="not_authorized"}')).toBe(
+        failed - pendingAtEnd,
+      );
       expect(counter(report, 'mqtt_connect_success_total')).toBe(0);
       const details = report.live?.connectErrors ?? [];
       expect(details.map((d) => `${d.reason} ${d.detail}`).sort()).toEqual([
@@ -110,7 +116,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       ]);
       // A refusal that arrives as the run ends is described but never applied by its device.
       const described = details.reduce((n, d) => n + d.count, 0);
-      expect(described).toBeGreaterThanOrEqual(failed);
+      expect(described).toBeGreaterThanOrEqual(failed - pendingAtEnd);
       expect(described).toBeLessThanOrEqual(failed + 12);
       const summary = renderSummary(report);
       expect(summary).toMatch(/failures: (all|\d+ %( of)?) [\d,]+ connects were refused: not authorized/);
