@@ -58,6 +58,23 @@ export interface LiveMqttOptions {
   birthWill?: BirthWill;
 }
 
+/**
+ * A feature that talks to devices over their own MQTT session (commands and replies, OTA job
+ * notifications): it subscribes when a device's session comes up and takes the messages meant
+ * for it. Registered with LiveMqtt.addInbox; publishes go through LiveMqtt.devicePublish.
+ */
+export interface DeviceInbox {
+  /** Right after a device's CONNACK (subscribe here with LiveMqtt.deviceSubscribe). */
+  connected(id: number, sessionPresent: boolean): void;
+  /** A PUBLISH to device `id` (connection id); true when this inbox took it. */
+  message(id: number, topic: string, payload: Buffer, qos: QoS): boolean;
+  /** The SUBACK of a subscribe made with this inbox's token; granted ≥ 0x80 (or -1) is a failure. */
+  subscribed?(id: number, token: number, granted: number): void;
+}
+
+/** Tokens at or below this belong to inboxes (subscribes and publishes), not to telemetry. */
+export const INBOX_TOKEN_BASE = -16;
+
 export class LiveMqtt implements MqttHandler {
   readonly pool: MqttConnectionPool;
   private readonly phase: Uint8Array;
@@ -69,6 +86,7 @@ export class LiveMqtt implements MqttHandler {
   private readonly payload = Buffer.alloc(MAX_PAYLOAD);
   /** Birth messages filled at CONNECT, published at CONNACK. */
   private readonly births = new Map<number, { topic: string; payload: Buffer; qos: QoS; retain: boolean }>();
+  private readonly inboxes: DeviceInbox[] = [];
   open = 0;
   peakOpen = 0;
   connectWaits = 0;
@@ -104,6 +122,25 @@ export class LiveMqtt implements MqttHandler {
       ...opts.pool,
       ...(opts.tls ? { tls: opts.tls } : {}),
     });
+  }
+
+  /** Adds a feature that receives device messages (in registration order; the first to take one wins). */
+  addInbox(inbox: DeviceInbox): void {
+    this.inboxes.push(inbox);
+  }
+
+  /** Subscribes connection `id` (token ≤ INBOX_TOKEN_BASE: the SUBACK goes to the inboxes). */
+  deviceSubscribe(id: number, filters: string | readonly string[], qos: QoS, token: number): boolean {
+    return this.pool.subscribe(id, filters, qos, token) === PUBLISH_RESULT.sent;
+  }
+
+  /**
+   * Publishes from device `id` outside telemetry (replies, job updates); its ack is not
+   * telemetry's (token ≤ INBOX_TOKEN_BASE). False when the device is not connected or its window is full.
+   */
+  devicePublish(id: number, topic: string, payload: Buffer, qos: QoS, token = INBOX_TOKEN_BASE): boolean {
+    if (this.phase[id] !== PHASE.connected) return false;
+    return this.pool.publish(id, topic, payload, qos, token) === PUBLISH_RESULT.sent;
   }
 
   get inFlight(): number {
@@ -301,6 +338,7 @@ export class LiveMqtt implements MqttHandler {
     if (ok) {
       this.phase[id] = PHASE.connected;
       this.sendBirth(id);
+      for (const inbox of this.inboxes) inbox.connected(id, sessionPresent);
     }
     if (sessionPresent) this.ctx.rec.add(C.mqtt_session_present_total);
     const version = this.ctx.typeOf(sh, d).mqttVersion;
@@ -316,7 +354,7 @@ export class LiveMqtt implements MqttHandler {
   }
 
   onPublishAck(id: number, token: number, latencyUs: number): void {
-    if (token === BIRTH_TOKEN) return this.endLinger(id);
+    if (token === BIRTH_TOKEN || token <= INBOX_TOKEN_BASE) return this.endLinger(id);
     this.qosAcked++;
     this.ctx.rec.add(C.mqtt_publish_acked_total);
     this.ctx.rec.record(H.mqtt_publish_ack_duration_us, latencyUs);
@@ -339,7 +377,7 @@ export class LiveMqtt implements MqttHandler {
   }
 
   onPublishFail(id: number, token: number, reason: PublishFailReason, reasonCode: number): void {
-    if (token === BIRTH_TOKEN) return this.endLinger(id);
+    if (token === BIRTH_TOKEN || token <= INBOX_TOKEN_BASE) return this.endLinger(id);
     this.qosFailed++;
     this.endLinger(id);
     const rec = this.ctx.rec;
@@ -348,8 +386,13 @@ export class LiveMqtt implements MqttHandler {
     else rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
   }
 
-  onMessage(): void {
-    // Devices subscribe to nothing yet (commands are planned).
+  onMessage(id: number, topic: string, payload: Buffer, qos: QoS): void {
+    if (this.ctx.closing) return;
+    for (const inbox of this.inboxes) if (inbox.message(id, topic, payload, qos)) return;
+  }
+
+  onSubAck(id: number, token: number, granted: number): void {
+    for (const inbox of this.inboxes) inbox.subscribed?.(id, token, granted);
   }
 
   onClose(id: number, reason: CloseReason, code: number): void {
