@@ -11,7 +11,8 @@ import {
   type ISubscribePacket,
   type Packet,
 } from 'mqtt-packet';
-import type { MqttProtocolVersion, QoS } from './types.js';
+import { propertiesSize, writeProperties } from './publish-properties.js';
+import type { MqttProtocolVersion, PublishProperties, QoS } from './types.js';
 
 export const PACKET = {
   connect: 1,
@@ -54,7 +55,10 @@ function writeVarint(buf: Buffer, offset: number, value: number): number {
   return o;
 }
 
-/** One PUBLISH in one buffer. pid is ignored for QoS 0. */
+/**
+ * One PUBLISH in one buffer. pid is ignored for QoS 0; `props` only on MQTT 5 (dropped on 3.1.1,
+ * which has no properties).
+ */
 export function encodePublish(
   topic: string,
   payload: Uint8Array,
@@ -63,9 +67,12 @@ export function encodePublish(
   v5: boolean,
   dup = false,
   retain = false,
+  props?: PublishProperties,
 ): Buffer {
   const topicBytes = Buffer.byteLength(topic);
-  const remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + (v5 ? 1 : 0) + payload.length;
+  const propsBytes = v5 && props !== undefined ? propertiesSize(props) : 0;
+  const propsField = v5 ? varintSize(propsBytes) + propsBytes : 0;
+  const remaining = 2 + topicBytes + (qos > 0 ? 2 : 0) + propsField + payload.length;
   const buf = Buffer.allocUnsafe(1 + varintSize(remaining) + remaining);
   buf[0] = 0x30 | (dup ? 0x08 : 0) | (qos << 1) | (retain ? 0x01 : 0);
   let o = writeVarint(buf, 1, remaining);
@@ -76,7 +83,10 @@ export function encodePublish(
     buf[o++] = pid >> 8;
     buf[o++] = pid & 0xff;
   }
-  if (v5) buf[o++] = 0; // property length [MQTT-3.3.2.3]
+  if (v5) {
+    o = writeVarint(buf, o, propsBytes); // property length [MQTT-3.3.2.3]
+    if (propsBytes > 0) o = writeProperties(buf, o, props as PublishProperties);
+  }
   buf.set(payload, o);
   return buf;
 }

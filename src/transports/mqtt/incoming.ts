@@ -5,7 +5,8 @@ import { PHASE, type SlotSocket } from './connection-table.js';
 import { SOCKET_END, type PoolCore } from './core.js';
 import { INFLIGHT } from './inflight.js';
 import type { FrameSink } from './frames.js';
-import type { QoS } from './types.js';
+import { readProperties } from './publish-properties.js';
+import type { PublishProperties, QoS } from './types.js';
 
 export class IncomingDispatcher implements FrameSink {
   /** The socket whose read is being dispatched; a frame stops the loop once it is replaced. */
@@ -135,16 +136,31 @@ export class IncomingDispatcher implements FrameSink {
       pid = readU16(data, p);
       p += 2;
     }
-    if (this.core.isV5(slot)) p = skipProperties(data, p, e);
+    let props: PublishProperties | undefined;
+    if (this.core.isV5(slot)) {
+      const propsAt = skipVarint(data, p, e);
+      const next = skipProperties(data, p, e);
+      if (next > propsAt) props = readProperties(data, propsAt, Math.min(next, e));
+      p = next;
+    }
     const payload = Buffer.from(data.subarray(Math.min(p, e), e)); // the read buffer is reused
     if (qos === 1) this.core.send(slot, encodeAck(PACKET.puback, pid), this.nowUs);
     else if (qos === 2) this.core.send(slot, encodeAck(PACKET.pubrec, pid), this.nowUs);
-    this.core.handler.onMessage(this.core.table.ids[slot] as number, topic, payload, qos);
+    const id = this.core.table.ids[slot] as number;
+    if (props === undefined) this.core.handler.onMessage(id, topic, payload, qos);
+    else this.core.handler.onMessage(id, topic, payload, qos, props);
   }
 }
 
 function readU16(data: Buffer, at: number): number {
   return ((data[at] as number) << 8) | (data[at + 1] as number);
+}
+
+/** The offset after a Variable Byte Integer [MQTT-1.5.5]. */
+function skipVarint(data: Buffer, at: number, end: number): number {
+  let p = at;
+  while (p < end && ((data[p++] as number) & 0x80) !== 0);
+  return p;
 }
 
 /** Skips an MQTT 5 property block (varint length + bytes) [MQTT-2.2.2]. */

@@ -11,6 +11,7 @@ export type {
   MqttProtocolVersion,
   MqttTarget,
   PublishFailReason,
+  PublishProperties,
   PublishResult,
   QoS,
 } from './types.js';

@@ -16,6 +16,7 @@ import {
   type MqttPoolOptions,
   type MqttPoolStats,
   type MqttTarget,
+  type PublishProperties,
   type PublishResult,
   type QoS,
 } from './types.js';
@@ -123,7 +124,10 @@ export class MqttConnectionPool {
     this.startTicking();
   }
 
-  /** Sends a PUBLISH (`retain`: the broker keeps it for later subscribers); QoS 1/2 completion arrives as onPublishAck / onPublishFail. */
+  /**
+   * Sends a PUBLISH (`retain`: the broker keeps it for later subscribers; `props`: MQTT 5
+   * properties, dropped on a 3.1.1 connection); QoS 1/2 completion arrives as onPublishAck / onPublishFail.
+   */
   publish(
     id: number,
     topic: string,
@@ -132,11 +136,12 @@ export class MqttConnectionPool {
     token: number,
     intendedUs?: number,
     retain = false,
+    props?: PublishProperties,
   ): PublishResult {
     const slot = this.connectedSlot(id);
     if (slot < 0) return PUBLISH_RESULT.notConnected;
     if (qos === 0) {
-      this.core.send(slot, encodePublish(topic, payload, 0, 0, this.core.isV5(slot), false, retain));
+      this.core.send(slot, encodePublish(topic, payload, 0, 0, this.core.isV5(slot), false, retain, props));
       return PUBLISH_RESULT.sent;
     }
     const i = this.claim(slot, qos === 1 ? INFLIGHT.puback : INFLIGHT.pubrec, token, intendedUs);
@@ -150,6 +155,7 @@ export class MqttConnectionPool {
       this.core.isV5(slot),
       false,
       retain,
+      props,
     );
     if (this.core.table.keep[slot] === 1) inflight.packets.set(i, packet); // resent with DUP after a drop
     this.core.send(slot, packet, inflight.sentUs[i]);

@@ -78,10 +78,30 @@ export interface MqttHandler {
   onPublishResent?(id: number, token: number): void;
   /** SUBACK: `granted` is the first return code (QoS granted, or ≥ 0x80 on failure). */
   onSubAck?(id: number, token: number, granted: number, latencyUs: number): void;
-  /** Incoming PUBLISH (commands). `payload` is a copy the handler may keep. */
-  onMessage(id: number, topic: string, payload: Buffer, qos: QoS): void;
+  /**
+   * Incoming PUBLISH (commands). `payload` is a copy the handler may keep. `props`: the MQTT 5
+   * PUBLISH properties, undefined when the packet carried none (or on 3.1.1).
+   */
+  onMessage(id: number, topic: string, payload: Buffer, qos: QoS, props?: PublishProperties): void;
   /** The connection is gone and the id may be connected again. `code`: MQTT reason or 0. */
   onClose(id: number, reason: CloseReason, code: number): void;
+}
+
+/**
+ * MQTT 5 PUBLISH properties [MQTT-3.3.2.3] the pool writes and reads; ignored on 3.1.1
+ * connections. User properties keep their order and may repeat a name [MQTT-3.3.2-18].
+ */
+export interface PublishProperties {
+  /** Message Expiry Interval in seconds: the broker drops the message when it is older [MQTT-3.3.2-5]. */
+  messageExpirySec?: number;
+  /** Response Topic: where the receiver should answer a request [MQTT-4.10]. */
+  responseTopic?: string;
+  /** Correlation Data: echoed in the response so the requester can match it. */
+  correlationData?: Uint8Array;
+  /** Content Type, e.g. `application/json` or `application/cbor`. */
+  contentType?: string;
+  /** Name-value pairs, in order. */
+  userProperties?: readonly (readonly [string, string])[];
 }
 
 export interface MqttPoolOptions {

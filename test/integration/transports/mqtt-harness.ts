@@ -1,7 +1,13 @@
 // Test harness for the lean MQTT pool: a handler that records every callback and lets a test
 // await a condition, and an independent MQTT.js subscriber that counts what really arrived.
 import mqtt, { type MqttClient } from 'mqtt';
-import type { CloseReason, MqttHandler, PublishFailReason, QoS } from '../../../src/transports/mqtt/index.js';
+import type {
+  CloseReason,
+  MqttHandler,
+  PublishFailReason,
+  PublishProperties,
+  QoS,
+} from '../../../src/transports/mqtt/index.js';
 
 export interface Connack {
   id: number;
@@ -17,7 +23,13 @@ export class RecordingHandler implements MqttHandler {
   fails: { id: number; token: number; reason: PublishFailReason; code: number }[] = [];
   resent: { id: number; token: number }[] = [];
   subacks: { id: number; token: number; granted: number }[] = [];
-  messages: { id: number; topic: string; payload: string; qos: QoS }[] = [];
+  messages: {
+    id: number;
+    topic: string;
+    payload: string;
+    qos: QoS;
+    props?: PublishProperties | undefined;
+  }[] = [];
   closes: { id: number; reason: CloseReason; code: number }[] = [];
   private waiters: (() => void)[] = [];
 
@@ -41,8 +53,8 @@ export class RecordingHandler implements MqttHandler {
     this.subacks.push({ id, token, granted });
     this.wake();
   }
-  onMessage(id: number, topic: string, payload: Buffer, qos: QoS): void {
-    this.messages.push({ id, topic, payload: payload.toString(), qos });
+  onMessage(id: number, topic: string, payload: Buffer, qos: QoS, props?: PublishProperties): void {
+    this.messages.push({ id, topic, payload: payload.toString(), qos, props });
     this.wake();
   }
   onClose(id: number, reason: CloseReason, code: number): void {
