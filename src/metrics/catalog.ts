@@ -17,6 +17,10 @@ export const HISTOGRAMS = [
   'generator_lag_us',
   /** Per duty-cycled device online before an outage: outage end → its next successful session. */
   'outage_resume_duration_us',
+  /** Per command a device received: operator's intended publish time → device received it. */
+  'command_fanout_duration_us',
+  /** Per reply the operator received: its intended publish time of the command → reply received. */
+  'command_reply_duration_us',
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
@@ -135,6 +139,13 @@ export const COUNTERS = [
   'target_limit_delayed_total{limit="publish_rate"}',
   'target_limit_delayed_total{limit="request_rate"}',
   'target_limit_delayed_total{limit="bandwidth"}',
+  // `operations`: commands the operator published, devices received, replies the operator
+  // received by result, and commands left without a reply at their timeout (or the run's end).
+  'command_sent_total',
+  'command_received_total',
+  'command_replied_total{result="ok"}',
+  'command_replied_total{result="error"}',
+  'command_unanswered_total',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 
@@ -190,5 +201,6 @@ export const DERIVED = [
   'fleet_online_ratio',
   'devices_total',
   'fleet_resume_duration_us',
+  'command_answered_ratio',
 ] as const;
 export type DerivedName = (typeof DERIVED)[number];

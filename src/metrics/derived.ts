@@ -102,6 +102,7 @@ export function computeDerived(inp: DerivedInputs): DerivedValues {
     fleet_on_target_ratio: onTargetRatio(inp),
     fleet_online_ratio: inp.onlineDevices === null ? null : ratio(inp.onlineDevices, inp.devices),
     devices_total: inp.devices,
+    command_answered_ratio: ratio(inp.counter('command_replied_total'), inp.counter('command_sent_total')),
   };
   // Catalog order, so report.json lists them the same way every time.
   return Object.fromEntries(DERIVED.map((n) => [n, values[n]])) as DerivedValues;
@@ -158,5 +159,7 @@ export function explainMissingDerived(name: DerivedName, m: MetricsReader): stri
       return 'no devices, or no interval has ended yet';
     case 'devices_total':
       return 'no devices';
+    case 'command_answered_ratio':
+      return 'no operator commands sent';
   }
 }

@@ -14,6 +14,7 @@ interface Subject {
 
 const OFFERED: Subject = { counter: 'ota_offered_total', why: 'no device was offered the update' };
 const POWERED: Subject = { counter: 'devices_powered_on_total', why: 'no device powered on' };
+const COMMANDS: Subject = { counter: 'command_sent_total', why: 'no operator command was sent' };
 const OUTAGE: Subject = {
   counter: 'faults_injected_total{type="backend-outage"}',
   why: 'no backend outage happened in the run',
@@ -56,6 +57,9 @@ const SUBJECTS: Readonly<Record<string, Subject>> = {
     counter: 'outage_sleeping_devices_total',
     why: 'no outage with duty-cycled devices online',
   },
+  command_received_total: COMMANDS,
+  command_replied_total: COMMANDS,
+  command_unanswered_total: COMMANDS,
 };
 
 function subjectValue(name: string, m: MetricsSource): number {

@@ -4,6 +4,7 @@ import { ToolError } from '../errors/tool-error.js';
 import { resolveBirth, resolveWill } from './resolve-birth-will.js';
 import { resolveIdentity } from './resolve-identity.js';
 import { resolveTelemetry } from './resolve-telemetry.js';
+import { resolveCommands } from './resolve-commands.js';
 import type { BackoffParsed, DeviceTypeParsed } from './schema-device.js';
 import type { BackoffConfig, DeviceType, RadioConfig, RadioProfile, Range } from './types.js';
 import {
@@ -94,6 +95,7 @@ function resolveOta(o: DeviceTypeParsed['ota'], at: At): DeviceType['ota'] {
 /** `at` maps a path inside the device type to a `where` (file, or scenario + `fleet[i].device`). */
 export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): DeviceType {
   const c = d.connectivity;
+  const protocol = c.protocol === 5 ? '5' : c.protocol;
   return {
     name,
     firmware: d.firmware,
@@ -104,7 +106,7 @@ export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): De
       keepaliveUs: parseDurationUs(c.keepalive, at('connectivity.keepalive')),
       connectTimeoutUs: parseDurationUs(c['connect-timeout'], at('connectivity.connect-timeout')),
       cleanSession: c['clean-session'],
-      protocol: c.protocol === 5 ? '5' : c.protocol,
+      protocol,
       sessionExpiryUs: parseDurationUs(c['session-expiry'], at('connectivity.session-expiry')),
       backoff: resolveBackoff(c.backoff, at, 'connectivity.backoff'),
       identity: resolveIdentity(c, at),
@@ -114,5 +116,6 @@ export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): De
     },
     telemetry: resolveTelemetry(d.telemetry, at, name),
     ota: resolveOta(d.ota, at),
+    commands: resolveCommands(d.commands, protocol, at),
   };
 }

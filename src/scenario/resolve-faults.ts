@@ -40,7 +40,7 @@ function toList(v: string | string[] | undefined): string[] | null {
   return v === undefined ? null : typeof v === 'string' ? [v] : v;
 }
 
-function resolveWho(f: FaultParsed, path: string, at: At, deviceTypes: readonly string[]): FaultWho {
+export function resolveWho(f: FaultParsed, path: string, at: At, deviceTypes: readonly string[]): FaultWho {
   const who = f.who;
   if (BACKEND_FAULTS.has(f.type) && (who !== undefined || f.during !== undefined)) {
     const key = who !== undefined ? 'who' : 'during';

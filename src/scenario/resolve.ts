@@ -7,6 +7,7 @@ import { whereOf } from './issues.js';
 import type { At } from './resolve-device.js';
 import { resolveTarget } from './resolve-target.js';
 import { resolveFaults } from './resolve-faults.js';
+import { resolveOperations } from './resolve-commands.js';
 import { resolveRollout } from './resolve-rollout.js';
 import { resolveThresholds } from './resolve-thresholds.js';
 import type { ScenarioParsed } from './schema.js';
@@ -179,6 +180,7 @@ export function resolveParsedScenario(
     backend: resolveBackend(p.backend, at),
     rollout: resolveRollout(p.rollout, at, names),
     faults: resolveFaults(p.faults, at, names),
+    operations: resolveOperations(p.operations, at, deviceTypes),
     thresholds: resolveThresholds(p.thresholds, at),
     ...resolveIo(p, at),
     shard: null,

@@ -21,6 +21,7 @@ import { birthWillShape } from './schema-birth-will.js';
 import { identityShape } from './schema-identity.js';
 import { deviceTlsSchema } from './schema-tls.js';
 import { telemetrySchema } from './schema-telemetry.js';
+import { commandsSchema } from './schema-commands.js';
 
 interface BackoffDefaults {
   policy: (typeof BACKOFF_POLICIES)[number];
@@ -179,6 +180,9 @@ const deviceTypeShape = {
   connectivity: withObjectDefault(connectivitySchema, 'MQTT connection behaviour.'),
   telemetry: withObjectDefault(telemetrySchema, 'Periodic publishes.'),
   ota: withObjectDefault(otaSchema, 'Firmware update agent.'),
+  commands: commandsSchema
+    .optional()
+    .describe('Commands the device answers (from an operator, see `operations`). Default: none.'),
 };
 
 /** A device type file (`scenarios/devices/<name>.yaml`). */

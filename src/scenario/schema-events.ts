@@ -75,7 +75,7 @@ export const rolloutSchema = z.strictObject({
   ),
 });
 
-const whoObjectSchema = z.strictObject({
+export const whoObjectSchema = z.strictObject({
   share: ratioField()
     .optional()
     .describe('Share of the matching devices hit. Default 100% unless `count` is set.'),

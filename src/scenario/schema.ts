@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { MODES } from './types.js';
 import { backendSchema, liveSchema, targetSchema } from './schema-backend.js';
 import { inlineDeviceTypeSchema } from './schema-device.js';
+import { operationSchema } from './schema-commands.js';
 import { faultSchema, rolloutSchema, thresholdSchema } from './schema-events.js';
 import {
   durationField,
@@ -67,6 +68,11 @@ export const scenarioSchema = z
     backend: withObjectDefault(backendSchema, 'Backend capacity model (virtual mode).'),
     rollout: rolloutSchema.optional().describe('A firmware rollout campaign.'),
     faults: withDefault(z.array(faultSchema), [], 'Faults injected during the run.'),
+    operations: withDefault(
+      z.array(operationSchema),
+      [],
+      "The operator's timeline: bulk commands published to selected devices.",
+    ),
     thresholds: withDefault(z.array(thresholdSchema), [], 'Pass/fail conditions checked at the end.'),
     target: withObjectDefault(targetSchema, 'Live mode target. Default: the embedded backend.'),
     live: withObjectDefault(liveSchema, 'Live mode settings.'),
@@ -80,3 +86,4 @@ export type ScenarioParsed = z.output<typeof scenarioSchema>;
 export type FleetEntryParsed = ScenarioParsed['fleet'][number];
 export type RolloutParsed = NonNullable<ScenarioParsed['rollout']>;
 export type FaultParsed = ScenarioParsed['faults'][number];
+export type OperationsParsed = ScenarioParsed['operations'];

@@ -157,6 +157,29 @@ export interface OtaAgentConfig {
   retryBackoff: BackoffConfig;
 }
 
+/** What a command does to the device that receives it (`commands.actions`). */
+export const COMMAND_EFFECTS = ['reboot', 'telemetry-interval', 'ota-check', 'none'] as const;
+export type CommandEffect = (typeof COMMAND_EFFECTS)[number];
+
+/** A device type's `commands`: topic templates are device-fact templates (src/identity/template.ts). */
+export interface CommandsConfig {
+  /** Subscribed after every CONNACK (`devices/{id}/cmd`). */
+  topic: string;
+  /** Where the device answers; with `useResponseTopic` the operator asks for this topic itself. */
+  replyTopic: string;
+  /** MQTT 5 and no `reply-topic` written: answer on the request's response topic + correlation data. */
+  useResponseTopic: boolean;
+  qos: 0 | 1 | 2;
+  /** Drawn per command from the device's stream. */
+  replyDelayUs: Range;
+  /** Share of commands answered with an error result (and no effect). */
+  failureRatio: number;
+  /** JSON field of the command payload that names the command. */
+  nameField: string;
+  /** Command name → effect; unlisted names have none. */
+  actions: Record<string, CommandEffect>;
+}
+
 export interface DeviceType {
   name: string;
   firmware: string;
@@ -165,6 +188,8 @@ export interface DeviceType {
   connectivity: ConnectivityConfig;
   telemetry: TelemetryConfig;
   ota: OtaAgentConfig;
+  /** Commands the device answers. Absent in older reports: none. */
+  commands?: CommandsConfig | null;
 }
 
 export interface FleetGroup {
@@ -284,6 +309,31 @@ export interface FaultConfig {
   };
 }
 
+/** One bulk command on the operator's timeline (`operations[i]`). */
+export interface OperationConfig {
+  /** Stable id `op<index>`. */
+  id: string;
+  /** `name`, or the id. */
+  name: string;
+  atUs: number;
+  command: {
+    name: string;
+    /** Sent as written (JSON). */
+    args: Record<string, unknown>;
+    /** `args.interval` parsed, for a telemetry-interval effect; null without one. */
+    intervalUs: number | null;
+    /** Topic template; null: each device type's `commands.topic`. */
+    topic: string | null;
+    /** null: each device type's `commands.qos`. */
+    qos: 0 | 1 | 2 | null;
+  };
+  /** Selected like a timed fault's devices (src/faults/select.ts), among devices with `commands`. */
+  who: FaultWho;
+  ratePerSec: number;
+  /** No reply this long after the intended send time: unanswered. */
+  timeoutUs: number;
+}
+
 export interface ThresholdConfig {
   /** Expression such as `p99(mqtt_connect_duration_us) < 2s` or `ota_bricked_total == 0`. */
   expr: string;
@@ -364,6 +414,8 @@ export interface ResolvedScenario {
   backend: BackendModelConfig;
   rollout: RolloutConfig | null;
   faults: FaultConfig[];
+  /** The operator's bulk commands, by time. Absent in older reports: none. */
+  operations?: OperationConfig[];
   thresholds: ThresholdConfig[];
   target: TargetConfig;
   live: LiveConfig;
