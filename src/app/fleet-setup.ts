@@ -4,6 +4,7 @@ import { allocate } from '../core/soa.js';
 import { shardCountFor, shardLayout, shardSize } from '../core/shard-layout.js';
 import { planRollout, type Targeting } from '../device/rollout-plan.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import { anyCommands } from '../device/params.js';
 import type { RunContext, ShardHandle } from '../workers/protocol.js';
 
 export interface FleetSetup {
@@ -25,10 +26,11 @@ export function setupFleet(s: ResolvedScenario, runId: string): FleetSetup {
   const shards = shardCountFor(devices);
   const targeting = planRollout(s, fleetDevices, s.seed, stride, offset);
   const withTrail = s.rollout !== null;
+  const withCommands = anyCommands(s);
   const handles: ShardHandle[] = [];
   for (let shard = 0; shard < shards; shard++) {
     const size = shardSize(devices, shards, shard);
-    handles.push({ shard, size, buf: allocate(shardLayout(size, withTrail)) });
+    handles.push({ shard, size, buf: allocate(shardLayout(size, withTrail, withCommands)) });
   }
   const ctx: RunContext = { runId, scenario: s, devices, shards, plan: targeting?.plan ?? null };
   return { ctx, handles, targeting, fleetDevices };

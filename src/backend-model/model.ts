@@ -58,6 +58,14 @@ export function brokerIngest(sh: Shard, d: number, t: number): Answer {
   return answer;
 }
 
+/**
+ * The broker delivers an operator command to device d's session at `t` or later: when it leaves
+ * the fan-out queue (µs), or -1 when the queue is full or the broker is down (the command is lost).
+ */
+export function brokerFanout(sh: Shard, d: number, t: number): number {
+  return sh.outage ? -1 : serve(sh, META.fanoutQueue, sh.st.share.fanout, d, t);
+}
+
 /** A check-in request arriving at `t`; status 0 = answered at atUs, 1 = 503/refused. */
 export function apiCheckin(sh: Shard, d: number, t: number): Answer {
   const at = sh.outage || sh.reject ? -1 : serve(sh, META.checkinQueue, sh.st.share.checkin, d, t);

@@ -17,6 +17,8 @@ export interface ModelShare {
   maxSessions: number;
   ingest: QueueShare;
   checkin: QueueShare;
+  /** Delivery of operator commands to device sessions. */
+  fanout: QueueShare;
   otaBandwidthBytesPerSec: number;
   otaMaxConcurrent: number;
 }
@@ -59,6 +61,10 @@ export function modelShare(cfg: BackendModelConfig, parts: number, index: number
     maxSessions: Math.max(1, splitInt(cfg.connect.maxSessions, parts, index)),
     ingest: queue(cfg.ingest.ratePerSec, 1, cfg.ingest.queueLimit, cfg.ingest.latencyUs, parts),
     checkin: queue(cfg.checkin.ratePerSec, 1, cfg.checkin.queueLimit, cfg.checkin.latencyUs, parts),
+    // Older reports (replay) have no fan-out model: ample.
+    fanout: cfg.fanout
+      ? queue(cfg.fanout.ratePerSec, 1, cfg.fanout.queueLimit, cfg.fanout.latencyUs, parts)
+      : queue(1e12, 1, 1e12, { min: 0, max: 0 }, parts),
     otaBandwidthBytesPerSec: cfg.ota.bandwidthBytesPerSec / parts,
     otaMaxConcurrent: Math.max(1, splitInt(cfg.ota.maxConcurrentDownloads, parts, index)),
   };

@@ -31,16 +31,23 @@ export const META = {
   sessions: 6,
   activeDownloads: 7,
   eventsProcessed: 8,
-  connCounts: 10,
-  otaCounts: 10 + CONN_STATES.length,
-  size: 10 + CONN_STATES.length + OTA_STATES.length,
+  /** Broker fan-out of operator commands (backlog, last drained), like the queues above. */
+  fanoutQueue: 10,
+  connCounts: 12,
+  otaCounts: 12 + CONN_STATES.length,
+  size: 12 + CONN_STATES.length + OTA_STATES.length,
 } as const;
 
 /** Events kept per device for the outcome trail (only allocated when a rollout exists). */
 export const TRAIL_SLOTS = 8;
 
-export function shardLayout(n: number, withTrail: boolean) {
+/**
+ * @param withCommands some device type answers commands: the per-device command slots
+ * (src/device/commands.ts) and telemetry-interval scale exist; otherwise they are empty views.
+ */
+export function shardLayout(n: number, withTrail: boolean, withCommands = false) {
   const t = withTrail ? n * TRAIL_SLOTS : 0;
+  const c = withCommands ? n : 0;
   return {
     ...queueLayout(n),
     meta: { kind: 'f64', length: META.size },
@@ -72,6 +79,16 @@ export function shardLayout(n: number, withTrail: boolean) {
     trailAt: { kind: 'f64', length: t },
     trailCode: { kind: 'u8', length: t },
     trailLen: { kind: 'u8', length: withTrail ? n : 0 },
+    /** Command slot: next event, the operator's intended publish time, when the device got it. */
+    cmdDue: { kind: 'f64', length: c },
+    cmdAt: { kind: 'f64', length: c },
+    cmdRecvAt: { kind: 'f64', length: c },
+    /** Telemetry intervals × this (a telemetry-interval command); 0 = as the type says. */
+    telemScale: { kind: 'f64', length: c },
+    /** Operation of the command in the slot + 1 (0: none), and the next operation to look at. */
+    cmdOp: { kind: 'i32', length: c },
+    cmdNext: { kind: 'i32', length: c },
+    cmdStage: { kind: 'u8', length: c },
   } as const;
 }
 
@@ -115,6 +132,13 @@ export class ShardArrays {
   readonly trailAt: Float64Array;
   readonly trailCode: Uint8Array;
   readonly trailLen: Uint8Array;
+  readonly cmdDue: Float64Array;
+  readonly cmdAt: Float64Array;
+  readonly cmdRecvAt: Float64Array;
+  readonly telemScale: Float64Array;
+  readonly cmdOp: Int32Array;
+  readonly cmdNext: Int32Array;
+  readonly cmdStage: Uint8Array;
 
   constructor(v: Views<ShardLayout>) {
     this.nodeTime = v.nodeTime;
@@ -149,6 +173,13 @@ export class ShardArrays {
     this.trailAt = v.trailAt;
     this.trailCode = v.trailCode;
     this.trailLen = v.trailLen;
+    this.cmdDue = v.cmdDue;
+    this.cmdAt = v.cmdAt;
+    this.cmdRecvAt = v.cmdRecvAt;
+    this.telemScale = v.telemScale;
+    this.cmdOp = v.cmdOp;
+    this.cmdNext = v.cmdNext;
+    this.cmdStage = v.cmdStage;
   }
 }
 

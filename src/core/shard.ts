@@ -11,6 +11,7 @@ import type { RolloutPlan, RolloutWindowState } from '../device/rollout-plan.js'
 import type { FaultPlan, Occurrence } from '../faults/plan.js';
 import type { OutcomeLog } from '../device/outcome-log.js';
 import type { BackendPort } from '../device/port.js';
+import type { OperationsPlan } from '../device/operation-plan.js';
 
 export interface ShardStatic {
   shard: number;
@@ -32,6 +33,10 @@ export interface ShardStatic {
 export class Shard {
   readonly a: ShardArrays;
   readonly q: CalendarQueue;
+  /** Some device type answers commands: the command slots exist and take part in scheduling. */
+  readonly hasCommands: boolean;
+  /** Virtual mode: the operations the modelled operator sends (null in live mode: real ones). */
+  operations: OperationsPlan | null = null;
   /** Backend-side conditions in force now (set at global event boundaries). */
   outage = false;
   outageEndUs = -1;
@@ -60,7 +65,8 @@ export class Shard {
     readonly rec: Recorder,
     readonly outcomes: OutcomeLog,
   ) {
-    this.a = new ShardArrays(views(shardLayout(st.size, st.rollout !== null), buf));
+    this.hasCommands = st.types.some((t) => t.commands !== null);
+    this.a = new ShardArrays(views(shardLayout(st.size, st.rollout !== null, this.hasCommands), buf));
     this.q = new CalendarQueue(this.a);
     this.faultHits = new Float64Array(st.faults.faults.length);
   }
@@ -93,9 +99,10 @@ export class Shard {
     a.ota[d] = state;
   }
 
-  /** Puts the device's node at the earlier of its pending connectivity and OTA events. */
+  /** Puts the device's node at the earliest of its pending connectivity, OTA and command events. */
   reschedule(d: number): void {
-    const t = Math.min(this.a.connDue[d] as number, this.a.otaDue[d] as number);
+    let t = Math.min(this.a.connDue[d] as number, this.a.otaDue[d] as number);
+    if (this.hasCommands) t = Math.min(t, this.a.cmdDue[d] as number);
     if (t === Infinity) this.q.cancel(d);
     else this.q.schedule(d, t);
   }

@@ -8,6 +8,7 @@ import { backoffDelayUs } from './backoff.js';
 import type { TypeParams } from './params.js';
 import { lost } from './radio.js';
 import { afterConnected } from './telemetry.js';
+import { commandsOnConnect } from './commands.js';
 
 /** Counter of each failed PEND code, in PEND order (a unit test checks the two stay in step). */
 export const PEND_FAILURE_COUNTER = [
@@ -68,6 +69,7 @@ export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams):
     sh.rec.record(hist, t - sh.outageEndUs);
   }
   afterConnected(sh, d, t, tp);
+  if (sh.hasCommands) commandsOnConnect(sh, d, t, tp);
   // Push-discovery devices hear of a pending update when their session comes back.
   const o = a.ota[d] as number;
   const waiting = (o === OS.idle || o === OS['retry-wait']) && a.otaDue[d] === Infinity;

@@ -8,6 +8,7 @@ import { otaEvent, otaOnBoot } from './ota.js';
 import type { TypeParams } from './params.js';
 import { drainTo, recharge } from './power.js';
 import { telemetryDue } from './telemetry.js';
+import { commandEvent } from './commands.js';
 
 export function wake(sh: Shard, d: number, t: number): void {
   const a = sh.a;
@@ -21,6 +22,11 @@ export function wake(sh: Shard, d: number, t: number): void {
       a.otaDue[d] = Infinity;
       otaEvent(sh, d, t, tp);
     }
+  }
+  // The operator's side of a command happens whatever the device's battery did.
+  if (sh.hasCommands && (a.cmdDue[d] as number) <= t) {
+    a.cmdDue[d] = Infinity;
+    commandEvent(sh, d, t, tp);
   }
   sh.reschedule(d);
 }

@@ -4,6 +4,7 @@ import { compileTemplate, type DeviceTemplate } from '../identity/template.js';
 import { compilePayload, type PayloadProgram } from '../payload/compile.js';
 import type {
   BackoffConfig,
+  CommandsConfig,
   DeviceType,
   ResolvedScenario,
   TelemetryStreamConfig,
@@ -71,6 +72,31 @@ export interface TypeParams {
   healthFailureRatio: number;
   otaMaxAttempts: number;
   otaBackoff: BackoffParams;
+  /** `commands`: null when the type answers none. */
+  commands: CommandParams | null;
+}
+
+/** A device type's `commands`, as numbers for the fleet core. */
+export interface CommandParams {
+  qos: number;
+  replyDelayMinUs: number;
+  replyDelayMaxUs: number;
+  failureRatio: number;
+}
+
+function commandParams(c: CommandsConfig | null | undefined): CommandParams | null {
+  if (!c) return null;
+  return {
+    qos: c.qos,
+    replyDelayMinUs: c.replyDelayUs.min,
+    replyDelayMaxUs: c.replyDelayUs.max,
+    failureRatio: c.failureRatio,
+  };
+}
+
+/** Some device type answers commands: the shard carries the per-device command slots. */
+export function anyCommands(s: ResolvedScenario): boolean {
+  return Object.values(s.deviceTypes).some((t) => (t.commands ?? null) !== null);
 }
 
 /** One telemetry stream, with its templates compiled (once per process). */
@@ -157,6 +183,7 @@ export function compileType(t: DeviceType): TypeParams {
     healthFailureRatio: t.ota.healthFailureRatio,
     otaMaxAttempts: t.ota.maxAttempts,
     otaBackoff: backoffParams(t.ota.retryBackoff),
+    commands: commandParams(t.commands),
   };
 }
 

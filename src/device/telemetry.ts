@@ -11,7 +11,10 @@ import type { StreamParams, TypeParams } from './params.js';
 import { lost } from './radio.js';
 
 export function nextIntervalUs(sh: Shard, d: number, tp: TypeParams | StreamParams): number {
-  return nextRange(sh.a.rng, d, tp.intervalUs - tp.jitterUs, tp.intervalUs + tp.jitterUs);
+  const us = nextRange(sh.a.rng, d, tp.intervalUs - tp.jitterUs, tp.intervalUs + tp.jitterUs);
+  // A telemetry-interval command scales every stream's interval (empty without commands).
+  const scale = sh.a.telemScale;
+  return scale.length === 0 || scale[d] === 0 ? us : us * (scale[d] as number);
 }
 
 /** Connected: duty-cycled devices publish at once and go back to sleep; others schedule. */

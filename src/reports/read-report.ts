@@ -152,7 +152,14 @@ export function checkOutcome(c: Checker, v: unknown, path: string): void {
   const o = c.obj(v, path);
   c.num(o.device, `${path}.device`);
   c.str(o.deviceType, `${path}.deviceType`);
-  c.oneOf(o.outcome, `${path}.outcome`, ['failed', 'rolled-back', 'bricked']);
+  c.oneOf(o.outcome, `${path}.outcome`, [
+    'failed',
+    'rolled-back',
+    'bricked',
+    'command-error',
+    'command-unanswered',
+  ]);
+  if (o.operation !== undefined) c.str(o.operation, `${path}.operation`);
   c.arr(o.trail, `${path}.trail`).forEach((e, i) => {
     const t = c.obj(e, `${path}.trail[${i}]`);
     c.num(t.atUs, `${path}.trail[${i}].atUs`);

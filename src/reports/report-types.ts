@@ -74,7 +74,10 @@ export interface RolloutReport {
 export interface DeviceOutcome {
   device: number;
   deviceType: string;
-  outcome: 'failed' | 'rolled-back' | 'bricked';
+  /** Rollout: how the update ended; operations: a command answered with an error, or not at all. */
+  outcome: 'failed' | 'rolled-back' | 'bricked' | 'command-error' | 'command-unanswered';
+  /** The operation's name (command outcomes only). */
+  operation?: string;
   trail: { atUs: number; event: string }[];
 }
 

@@ -84,6 +84,7 @@ function resolveBackend(b: ScenarioParsed['backend'], at: At): BackendModelConfi
     },
     ingest: service(b.ingest, 'backend.ingest'),
     checkin: service(b.checkin, 'backend.checkin'),
+    fanout: service(b.fanout, 'backend.fanout'),
     ota: { bandwidthBytesPerSec: bandwidth, maxConcurrentDownloads: b.ota['max-concurrent-downloads'] },
   };
 }

@@ -58,6 +58,11 @@ function scaleBackendModel(b: BackendModelConfig, f: number): BackendModelConfig
       ratePerSec: times(b.checkin.ratePerSec, f),
       queueLimit: times(b.checkin.queueLimit, f),
     },
+    fanout: {
+      ...b.fanout,
+      ratePerSec: times(b.fanout.ratePerSec, f),
+      queueLimit: times(b.fanout.queueLimit, f),
+    },
     ota: {
       bandwidthBytesPerSec: times(b.ota.bandwidthBytesPerSec, f),
       maxConcurrentDownloads: times(b.ota.maxConcurrentDownloads, f),

@@ -55,6 +55,10 @@ export const backendSchema = z.strictObject({
   connect: withObjectDefault(connectSchema, 'MQTT connection acceptance.'),
   ingest: withObjectDefault(serviceSchema('50000/s', 100000, '1ms..5ms', 'Publishes'), 'Telemetry ingest.'),
   checkin: withObjectDefault(serviceSchema('2000/s', 10000, '20ms..100ms', 'Check-ins'), 'OTA check-in API.'),
+  fanout: withObjectDefault(
+    serviceSchema('20000/s', 1000000, '1ms..5ms', 'Command deliveries'),
+    "Broker fan-out of operator commands to device sessions (operations' publishes).",
+  ),
   ota: withObjectDefault(otaServerSchema, 'Firmware download server.'),
 });
 

@@ -226,6 +226,8 @@ export interface RolloutWave {
 export interface RolloutConfig {
   firmware: { version: string; sizeBytes: number };
   startUs: number;
+  /** Broker fan-out of operator commands: deliveries to device sessions per second. */
+  fanout: { ratePerSec: number; queueLimit: number; latencyUs: Range };
   /** Cumulative targets: wave i offers the update to the devices up to waves[i]. */
   waves: RolloutWave[];
   /** Next wave after this long, or null when gated only by `waveWhenDoneRatio`. */

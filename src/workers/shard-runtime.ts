@@ -9,12 +9,15 @@ import type { FaultTrigger } from '../faults/when.js';
 import { compileType, typeOrder, type TypeParams } from '../device/params.js';
 import { Recorder } from '../metrics/recorder.js';
 import { OutcomeLog } from '../device/outcome-log.js';
+import { compileOperations, type OperationsPlan } from '../device/operation-plan.js';
 import type { RunContext, ShardHandle } from './protocol.js';
 import type { DeviceType } from '../scenario/types.js';
 
 interface RunCache {
   types: TypeParams[];
   faults: FaultPlan;
+  /** The modelled operator's commands (virtual mode), or null. */
+  operations: OperationsPlan | null;
   shards: Map<number, Shard>;
 }
 
@@ -30,6 +33,7 @@ function runCache(ctx: RunContext): RunCache {
     rc = {
       types: typeOrder(s).map((n) => compileType(s.deviceTypes[n] as DeviceType)),
       faults: compileFaults(s),
+      operations: compileOperations(s),
       shards: new Map(),
     };
     runs.set(ctx.runId, rc);
@@ -78,6 +82,7 @@ export function shardFor(ctx: RunContext, h: ShardHandle): Shard {
       port: virtualPort,
     };
     sh = new Shard(h.buf, st, recorder, outcomes);
+    sh.operations = rc.operations;
     rc.shards.set(h.shard, sh);
   }
   return sh;

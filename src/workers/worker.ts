@@ -4,6 +4,7 @@ import { META } from '../core/shard-layout.js';
 import { initShard } from '../core/shard-init.js';
 import { advanceShard } from '../core/shard-sim.js';
 import { countNotReconnected } from '../device/connectivity.js';
+import { scheduleCommands, settleCommandsAtEnd } from '../device/commands.js';
 import { CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
 import { WAVE_STAT } from '../device/rollout-plan.js';
 import type { AdvanceResult, AdvanceTask, InitResult, InitTask, Task } from './protocol.js';
@@ -11,7 +12,11 @@ import { applyTriggers, outcomes, recorder, shardFor } from './shard-runtime.js'
 
 function init(task: InitTask): InitResult {
   let targeted = 0;
-  for (const h of task.shards) targeted += initShard(shardFor(task.ctx, h), task.ctx.scenario);
+  for (const h of task.shards) {
+    const sh = shardFor(task.ctx, h);
+    targeted += initShard(sh, task.ctx.scenario);
+    scheduleCommands(sh);
+  }
   return { targeted };
 }
 
@@ -32,7 +37,10 @@ function advance(task: AdvanceTask): AdvanceResult {
     sh.waveStats = waveStats;
     sh.faultHits.fill(0);
     events += advanceShard(sh, task.fromUs, task.toUs);
-    if (task.final) countNotReconnected(sh);
+    if (task.final) {
+      countNotReconnected(sh);
+      settleCommandsAtEnd(sh, task.toUs);
+    }
     sh.faultHits.forEach((v, i) => (faultHits[i] = (faultHits[i] as number) + v));
     for (let s = 0; s < connStates.length; s++)
       connStates[s] = (connStates[s] as number) + (sh.meta[META.connCounts + s] as number);

@@ -122,6 +122,7 @@ export function sampleScenario(): ResolvedScenario {
     },
     rollout: {
       firmware: { version: '2.1.0', sizeBytes: 4 * 1024 * 1024 },
+      fanout: rate(20_000),
       startUs: 1 * H,
       waves: [0.01, 0.1, 0.5, 1].map((ratio) => ({ ratio, count: null })),
       waveIntervalUs: 2 * H,

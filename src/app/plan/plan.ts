@@ -39,6 +39,7 @@ function keepingUp(b: BackendModelConfig): BackendModelConfig {
     },
     ingest: { ratePerSec: AMPLE, queueLimit: AMPLE, latencyUs: fast },
     checkin: { ratePerSec: AMPLE, queueLimit: AMPLE, latencyUs: b.checkin.latencyUs },
+    fanout: { ratePerSec: AMPLE, queueLimit: AMPLE, latencyUs: fast },
     ota: { bandwidthBytesPerSec: AMPLE, maxConcurrentDownloads: AMPLE },
   };
 }

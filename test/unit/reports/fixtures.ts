@@ -47,6 +47,7 @@ export function makeScenario(overrides: Partial<ResolvedScenario> = {}): Resolve
       },
       ingest: { ratePerSec: 1000, queueLimit: 1000, latencyUs: range(1000) },
       checkin: { ratePerSec: 100, queueLimit: 100, latencyUs: range(1000) },
+      fanout: { ratePerSec: 1000, queueLimit: 1000, latencyUs: range(1000) },
       ota: { bandwidthBytesPerSec: 1e6, maxConcurrentDownloads: 10 },
     },
     rollout: null,
