@@ -1,0 +1,155 @@
+// The device side of hawkBit DDI: one client for the fleet, per-device state keyed by the
+// device's index. A check is the controller poll (GET /{tenant}/controller/v1/{controllerId});
+// its `config.polling.sleep` becomes `nextPollMs`; the links say what to do next:
+//   configData      PUT the device's attributes, once per device (then poll again: a server may
+//                   hold the deployment back until it knows what the device runs)
+//   cancelAction    GET it, confirm with closed/success feedback, answer `cancel`
+//   deploymentBase  GET it and offer its first artifact (size, sha256, download link)
+// Reports are POST .../deploymentBase/{actionId}/feedback; 410 Gone = the action is no longer
+// active on the server (cancelled): the agent stops.
+import type {
+  OtaAgentClient,
+  OtaCheckAnswer,
+  OtaDeployment,
+  OtaDeviceFacts,
+  OtaReportAnswer,
+  OtaReportState,
+} from '../types.js';
+import type { DdiControllerBase } from './ddi-types.js';
+import { controllerPath } from './ddi-types.js';
+import type { DdiResponse, DdiSend } from './ddi-http.js';
+import { hrefOf, isRecord, readDeploymentBase } from './deployment-base.js';
+import { cancelConfirmation, feedbackOf } from './feedback.js';
+import { parsePollingSleepMs } from './polling-sleep.js';
+
+/** `TargetToken` per device (hawkBit's security token of the target) or one `GatewayToken`. */
+export type HawkbitAuth =
+  | { kind: 'target-token'; tokenOf: (dev: OtaDeviceFacts) => string }
+  | { kind: 'gateway-token'; token: string }
+  | { kind: 'none' };
+
+export interface HawkbitClientOptions {
+  /** The server's origin (and path prefix, if any), e.g. `https://hawkbit.example.test`. */
+  baseUrl: string;
+  tenant: string;
+  auth: HawkbitAuth;
+  send: DdiSend;
+  /** Wall-clock ms for feedback timestamps (none sent when absent). */
+  nowMs?: () => number;
+  /** The controller's attributes for configData; default `{deviceType, version}`. */
+  configDataOf?: (dev: OtaDeviceFacts) => Record<string, string>;
+}
+
+const ACCEPT = { accept: 'application/hal+json, application/json' };
+
+function failed(res: DdiResponse): OtaCheckAnswer {
+  return { kind: 'failed', reason: res.status === 0 ? (res.error ?? 'unknown') : `http_${res.status}` };
+}
+
+const ok = (res: DdiResponse): boolean => res.status >= 200 && res.status < 300;
+
+export class HawkbitDdiClient implements OtaAgentClient {
+  readonly protocol = 'hawkbit-ddi' as const;
+  private readonly configSent = new Set<number>();
+  private readonly base: string;
+  private readonly preferHttp: boolean;
+
+  constructor(private readonly opts: HawkbitClientOptions) {
+    this.base = opts.baseUrl.replace(/\/+$/, '');
+    this.preferHttp = this.base.startsWith('http:');
+  }
+
+  /** The `Authorization` header of this device (also sent with artifact downloads). */
+  authHeaders(dev: OtaDeviceFacts): Record<string, string> {
+    const auth = this.opts.auth;
+    switch (auth.kind) {
+      case 'target-token':
+        return { authorization: `TargetToken ${auth.tokenOf(dev)}` };
+      case 'gateway-token':
+        return { authorization: `GatewayToken ${auth.token}` };
+      case 'none':
+        return {};
+    }
+  }
+
+  private controllerUrl(dev: OtaDeviceFacts): string {
+    return this.base + controllerPath(this.opts.tenant, dev.id);
+  }
+
+  async check(dev: OtaDeviceFacts): Promise<OtaCheckAnswer> {
+    const headers = { ...ACCEPT, ...this.authHeaders(dev) };
+    let res = await this.opts.send({ method: 'GET', url: this.controllerUrl(dev), headers });
+    if (!ok(res)) return failed(res);
+    if (!isRecord(res.body)) return { kind: 'failed', reason: 'bad_response' };
+    let base = res.body as DdiControllerBase;
+    const configHref = hrefOf(base._links, 'configData');
+    if (configHref !== null && !this.configSent.has(dev.index)) {
+      if (await this.putConfigData(dev, configHref, headers)) {
+        const links = base._links ?? {};
+        if (links.deploymentBase === undefined && links.cancelAction === undefined) {
+          res = await this.opts.send({ method: 'GET', url: this.controllerUrl(dev), headers });
+          if (!ok(res) || !isRecord(res.body))
+            return ok(res) ? { kind: 'failed', reason: 'bad_response' } : failed(res);
+          base = res.body as DdiControllerBase;
+        }
+      }
+    }
+    const sleepMs = parsePollingSleepMs(base.config?.polling?.sleep);
+    const next = sleepMs === null ? {} : { nextPollMs: sleepMs };
+    const cancelHref = hrefOf(base._links, 'cancelAction');
+    if (cancelHref !== null) return this.cancel(cancelHref, headers);
+    const deploymentHref = hrefOf(base._links, 'deploymentBase');
+    if (deploymentHref === null) return { kind: 'none', ...next };
+    const dep = await this.opts.send({ method: 'GET', url: deploymentHref, headers });
+    if (!ok(dep)) return failed(dep);
+    const read = readDeploymentBase(dep.body, this.preferHttp, this.authHeaders(dev));
+    if (read.kind === 'bad') return { kind: 'failed', reason: read.reason };
+    if (read.kind === 'skip') return { kind: 'none', ...next };
+    return { kind: 'offer', deployment: read.deployment, ...next };
+  }
+
+  private async putConfigData(
+    dev: OtaDeviceFacts,
+    href: string,
+    headers: Record<string, string>,
+  ): Promise<boolean> {
+    const data = this.opts.configDataOf?.(dev) ?? { deviceType: dev.deviceType, version: dev.version };
+    const res = await this.opts.send({ method: 'PUT', url: href, headers, body: { mode: 'merge', data } });
+    if (ok(res)) this.configSent.add(dev.index);
+    return ok(res);
+  }
+
+  /** GET the cancel action, confirm it, and tell the agent which deployment stops. */
+  private async cancel(href: string, headers: Record<string, string>): Promise<OtaCheckAnswer> {
+    const res = await this.opts.send({ method: 'GET', url: href, headers });
+    if (!ok(res)) return failed(res);
+    const body = res.body;
+    const stop = isRecord(body) && isRecord(body.cancelAction) ? body.cancelAction.stopId : undefined;
+    if (typeof stop !== 'string') return { kind: 'failed', reason: 'bad_response' };
+    const url = href.replace(/[?#].*$/, '') + '/feedback';
+    const confirm = cancelConfirmation(this.opts.nowMs?.());
+    const sent = await this.opts.send({ method: 'POST', url, headers, body: confirm });
+    if (!ok(sent)) return failed(sent);
+    return { kind: 'cancel', deploymentId: stop };
+  }
+
+  async report(
+    dev: OtaDeviceFacts,
+    dep: OtaDeployment,
+    state: OtaReportState,
+    detail?: string,
+  ): Promise<OtaReportAnswer> {
+    const url = `${this.controllerUrl(dev)}/deploymentBase/${encodeURIComponent(dep.id)}/feedback`;
+    const headers = { ...ACCEPT, ...this.authHeaders(dev) };
+    const body = feedbackOf(state, detail, this.opts.nowMs?.());
+    const res = await this.opts.send({ method: 'POST', url, headers, body });
+    if (ok(res)) return 'ok';
+    // [DdiRootController] feedback on an action that is no longer active: 410 Gone
+    return res.status === 410 ? 'aborted' : 'failed';
+  }
+
+  close(): Promise<void> {
+    this.configSent.clear();
+    return Promise.resolve();
+  }
+}
