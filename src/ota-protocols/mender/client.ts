@@ -1,0 +1,147 @@
+// The device side of the Mender device API v1 (an OtaAgentClient shared by the fleet, state per
+// device id): authenticate, `GET deployments/next` (204: nothing; 200: DeploymentInstructions),
+// status PUTs through downloading, installing, rebooting and the end state (409: the server
+// aborted the deployment), the deployment log before a failure status (as the Mender client
+// sends it), and inventory on boot and every inventory poll interval. Mender's `next` gives no
+// size or digest: the download learns the size from Content-Length and cannot verify a digest.
+import type { HttpTransportOptions } from '../../transports/http/types.js';
+import type {
+  OtaAgentClient,
+  OtaCheckAnswer,
+  OtaDeployment,
+  OtaDeviceFacts,
+  OtaReportAnswer,
+  OtaReportState,
+} from '../types.js';
+import { DeviceAuth } from './device-auth.js';
+import { MenderHttp, type MenderExchange, type MenderObserver, type MenderRequest } from './http.js';
+import { inventoryOf } from './inventory.js';
+import { DeviceKeys, type MenderKeyType } from './keys.js';
+import { MENDER_DEFAULTS } from './pattern.js';
+import { readInstructions } from './instructions.js';
+import { MENDER_PATHS, logPath, menderStatusOf, statusPath } from './wire.js';
+
+export interface MenderClientOptions {
+  /** The Mender server (`https://hosted.mender.io`, or the embedded backend's HTTP URL). */
+  baseUrl: string;
+  /** `--resolve`, `target.limits`, TLS, timeouts: as the fleetstorm protocol's HTTP client. */
+  transport?: Omit<HttpTransportOptions, 'baseUrl' | 'clock'>;
+  /** Monotonic µs: request latencies. */
+  clockUs: () => number;
+  /** Wall-clock ms since the epoch: token expiry and log timestamps. */
+  wallMs: () => number;
+  /** The devices' clock in ms (run time, scaled in live mode): when inventory is due. */
+  deviceMs: () => number;
+  /** Derives the per-device Ed25519/ECDSA keys (the run's seed gives each device the same key every run). */
+  seed: string;
+  key?: MenderKeyType;
+  /** Hosted Mender / Enterprise: the organisation's tenant token. */
+  tenantToken?: string;
+  updatePollMs?: number;
+  inventoryPollMs?: number;
+  observe?: MenderObserver;
+}
+
+export class MenderClient implements OtaAgentClient {
+  readonly protocol = 'mender' as const;
+  readonly auth: DeviceAuth;
+  private readonly http: MenderHttp;
+  private readonly updatePollMs: number;
+  private readonly inventoryPollMs: number;
+  /** Device id → device time (ms) of its last inventory upload. */
+  private readonly inventoryAt = new Map<string, number>();
+
+  constructor(private readonly opts: MenderClientOptions) {
+    this.http = new MenderHttp(
+      { ...opts.transport, baseUrl: opts.baseUrl, clock: opts.clockUs },
+      opts.observe,
+    );
+    const keys = new DeviceKeys(opts.key ?? 'ed25519', opts.seed);
+    this.auth = new DeviceAuth(this.http, keys, opts.wallMs, opts.tenantToken);
+    this.updatePollMs = opts.updatePollMs ?? MENDER_DEFAULTS.updatePollMs;
+    this.inventoryPollMs = opts.inventoryPollMs ?? MENDER_DEFAULTS.inventoryPollMs;
+  }
+
+  async check(dev: OtaDeviceFacts): Promise<OtaCheckAnswer> {
+    const last = this.inventoryAt.get(dev.id);
+    if (last !== undefined && this.opts.deviceMs() - last >= this.inventoryPollMs)
+      await this.sendInventory(dev);
+    const query = new URLSearchParams({ artifact_name: dev.version, device_type: dev.deviceType });
+    const res = await this.authorized(dev, {
+      endpoint: 'next',
+      method: 'GET',
+      path: `${MENDER_PATHS.next}?${query.toString()}`,
+      headers: {},
+    });
+    if (res.status === 204) return { kind: 'none', nextPollMs: this.updatePollMs };
+    if (res.status !== 200) return { kind: 'failed', reason: res.error ?? 'next' };
+    const deployment = readInstructions(res.body, this.http.base);
+    if (deployment === null) return { kind: 'failed', reason: 'bad_response' };
+    return { kind: 'offer', deployment, nextPollMs: this.updatePollMs };
+  }
+
+  async report(
+    dev: OtaDeviceFacts,
+    dep: OtaDeployment,
+    state: OtaReportState,
+    detail?: string,
+  ): Promise<OtaReportAnswer> {
+    const status = menderStatusOf(state);
+    if (status === null) return 'ok';
+    if (status === 'failure') await this.sendLog(dev, dep, detail ?? 'update failed');
+    const res = await this.authorized(dev, {
+      endpoint: 'status',
+      method: 'PUT',
+      path: statusPath(dep.id),
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status }),
+    });
+    if (res.status === 204 || res.status === 200) return 'ok';
+    return res.status === 409 ? 'aborted' : 'failed';
+  }
+
+  async booted(dev: OtaDeviceFacts): Promise<void> {
+    await this.sendInventory(dev);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private async sendInventory(dev: OtaDeviceFacts): Promise<void> {
+    this.inventoryAt.set(dev.id, this.opts.deviceMs());
+    await this.authorized(dev, {
+      endpoint: 'inventory',
+      method: 'PATCH',
+      path: MENDER_PATHS.inventory,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(inventoryOf(dev)),
+    });
+  }
+
+  private async sendLog(dev: OtaDeviceFacts, dep: OtaDeployment, detail: string): Promise<void> {
+    const timestamp = new Date(this.opts.wallMs()).toISOString();
+    const messages = detail.split('\n').map((message) => ({ timestamp, level: 'error', message }));
+    await this.authorized(dev, {
+      endpoint: 'log',
+      method: 'PUT',
+      path: logPath(dep.id),
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages }),
+    });
+  }
+
+  /** A call with the device's bearer token; a 401 renews the token once and repeats the call. */
+  private async authorized(dev: OtaDeviceFacts, req: MenderRequest): Promise<MenderExchange> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.auth.token(dev);
+      if (!token.ok) return { status: 0, body: '', error: `auth_${token.reason}`, latencyUs: 0 };
+      const res = await this.http.request({
+        ...req,
+        headers: { ...req.headers, authorization: `Bearer ${token.token}` },
+      });
+      if (res.status !== 401 || attempt > 0) return res;
+      this.auth.forget(dev, token.token);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// The Mender device API v1 on the wire (mender-server backend/docs/api/*/devices_v1.yaml, kept
+// as test fixtures in test/fixtures/specs/mender): paths, the endpoint names our counters use,
+// and how the agent's report states map to Mender deployment statuses.
+import type { DeskDeviceState, OtaReportState } from '../types.js';
+
+export const MENDER_PATHS = {
+  auth: '/api/devices/v1/authentication/auth_requests',
+  next: '/api/devices/v1/deployments/device/deployments/next',
+  /** Newer clients ask here first (POST, `device_provides`) and fall back to v1 on 404. */
+  nextV2: '/api/devices/v2/deployments/device/deployments/next',
+  inventory: '/api/devices/v1/inventory/device/attributes',
+} as const;
+
+const DEPLOYMENT_PATH = /^\/api\/devices\/v1\/deployments\/device\/deployments\/([^/]+)\/(status|log)$/;
+
+export function statusPath(deploymentId: string): string {
+  return `/api/devices/v1/deployments/device/deployments/${encodeURIComponent(deploymentId)}/status`;
+}
+
+export function logPath(deploymentId: string): string {
+  return `/api/devices/v1/deployments/device/deployments/${encodeURIComponent(deploymentId)}/log`;
+}
+
+/** `{id, kind}` of a status or log path, or null. */
+export function parseDeploymentPath(path: string): { id: string; kind: 'status' | 'log' } | null {
+  const m = DEPLOYMENT_PATH.exec(path);
+  if (m === null) return null;
+  return { id: decodeURIComponent(m[1] ?? ''), kind: m[2] === 'log' ? 'log' : 'status' };
+}
+
+/** One name per device endpoint: request counters and the virtual request pattern use these. */
+export const MENDER_ENDPOINTS = ['auth', 'next', 'status', 'log', 'inventory'] as const;
+export type MenderEndpoint = (typeof MENDER_ENDPOINTS)[number];
+
+/** Deployment statuses of `PUT .../{id}/status` (DeploymentStatus.status in the spec). */
+export const MENDER_STATUSES = [
+  'installing',
+  'pause_before_installing',
+  'downloading',
+  'pause_before_rebooting',
+  'rebooting',
+  'pause_before_committing',
+  'success',
+  'failure',
+  'already-installed',
+] as const;
+export type MenderStatus = (typeof MENDER_STATUSES)[number];
+
+/**
+ * The status a report state is sent as; null: Mender has no such status (`downloaded` is the
+ * end of `downloading`, the next report is `installing`), so nothing is sent.
+ */
+export function menderStatusOf(state: OtaReportState): MenderStatus | null {
+  switch (state) {
+    case 'downloaded':
+      return null;
+    case 'downloading':
+    case 'installing':
+    case 'rebooting':
+    case 'success':
+    case 'failure':
+    case 'already-installed':
+      return state;
+  }
+}
+
+/** The server's view of a reported status; null for the pause states (no change of state). */
+export function deskStateOf(status: MenderStatus): DeskDeviceState | null {
+  switch (status) {
+    case 'pause_before_installing':
+    case 'pause_before_rebooting':
+    case 'pause_before_committing':
+      return null;
+    default:
+      return status;
+  }
+}
+
+export function isMenderStatus(value: unknown): value is MenderStatus {
+  return typeof value === 'string' && (MENDER_STATUSES as readonly string[]).includes(value);
+}
+
+/** DeploymentInstructions (200 of `next`), the fields a device reads. */
+export interface MenderDeploymentInstructions {
+  id: string;
+  artifact: {
+    artifact_name: string;
+    source: { uri: string; expire?: string };
+    device_types_compatible: string[];
+    id?: string;
+  };
+}
+
+/** `{name, value}` of the inventory's ListOfAttributes. */
+export interface MenderAttribute {
+  name: string;
+  value: string | number | string[] | number[];
+  description?: string;
+}
