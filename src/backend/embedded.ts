@@ -27,7 +27,7 @@ export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): P
   const images = new Map<string, number>((opts.firmware ?? []).map((f) => [f.version, f.sizeBytes]));
   let broker;
   try {
-    broker = await startBroker(host, opts.mqttPort ?? 0, faults);
+    broker = await startBroker(host, opts.mqttPort ?? 0, faults, opts.brokerServices ?? []);
   } catch (err) {
     faults.dispose();
     throw err;
@@ -38,6 +38,7 @@ export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): P
       offerFor: opts.offerFor,
       onStatus: opts.onStatus,
       images,
+      routes: opts.routes ?? [],
     });
   } catch (err) {
     faults.dispose();
@@ -54,7 +55,7 @@ export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): P
     faults,
     stats: (): BackendStats => ({
       mqtt: { sessions: broker.sessions(), ...broker.counters },
-      http: { ...api.counters },
+      http: { ...api.counters, endpoints: api.endpoints.snapshot() },
       outage: faults.outageActive,
       slowFactor: faults.slowFactor,
       rejecting: faults.rejecting,

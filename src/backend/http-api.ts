@@ -7,11 +7,14 @@
 // Outage and reject answer 503; slow delays the response.
 import http from 'node:http';
 import type net from 'node:net';
+import { monotonicUs } from '../clock/real-clock.js';
+import { EndpointStats } from './endpoint-stats.js';
 import type { FaultState } from './fault-state.js';
+import { BadRequest, readJson, sendJson, stringField } from './http-json.js';
 import { MAX_IMAGE_BYTES, etagOf, imageSha256 } from './firmware-image.js';
 import { serveImage, type FirmwareCounters } from './firmware-route.js';
 import { listenOn } from './listen.js';
-import type { CheckinRequest, OfferFor, StatusReport } from './types.js';
+import type { CheckinRequest, HttpRoute, OfferFor, StatusReport } from './types.js';
 
 export interface HttpCounters extends FirmwareCounters {
   requests: number;
@@ -26,59 +29,18 @@ export interface HttpApiOptions {
   onStatus: ((report: StatusReport) => void) | undefined;
   /** version → size of every image that may be downloaded. */
   images: Map<string, number>;
+  /** Protocol routes, matched before the built-in ones. */
+  routes?: readonly HttpRoute[];
 }
 
 export interface HttpApi {
   port: number;
   counters: HttpCounters;
+  endpoints: EndpointStats;
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
 const FIRMWARE_PATH = /^\/v1\/firmware\/([^/]+)(\/manifest)?$/;
-
-class BadRequest extends Error {}
-
-function sendJson(
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  headers: http.OutgoingHttpHeaders = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
-async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BadRequest(`body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new BadRequest('body is not JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new BadRequest('body is not an object');
-  return value as Record<string, unknown>;
-}
-
-function stringField(body: Record<string, unknown>, name: string, required: boolean): string | undefined {
-  const value = body[name];
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== 'string' || value === '') throw new BadRequest(`"${name}" must be a non-empty string`);
-  return value;
-}
 
 class HttpApiServer implements HttpApi {
   port = 0;
@@ -92,6 +54,7 @@ class HttpApiServer implements HttpApi {
     rangeRequests: 0,
     firmwareBytesSent: 0,
   };
+  readonly endpoints = new EndpointStats();
   private readonly server: http.Server;
   private readonly sockets = new Set<net.Socket>();
 
@@ -121,6 +84,12 @@ class HttpApiServer implements HttpApi {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const startedUs = monotonicUs();
+    const name = this.endpointOf(req);
+    res.once('finish', () => this.endpoints.add(name, monotonicUs() - startedUs, res.statusCode));
+    res.once('close', () => {
+      if (!res.writableFinished) this.endpoints.add(name, monotonicUs() - startedUs, 0);
+    });
     this.counters.requests++;
     if (this.faults.outageActive || this.faults.rejecting) {
       this.counters.unavailable++;
@@ -135,9 +104,31 @@ class HttpApiServer implements HttpApi {
     });
   }
 
+  /** The measurement name of a request: a mounted route's name, or the built-in endpoint. */
+  private endpointOf(req: http.IncomingMessage): string {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    for (const r of this.opts.routes ?? []) if (r.method === method && r.pattern.test(path)) return r.name;
+    if (path === '/v1/checkin') return 'checkin';
+    if (path === '/v1/status') return 'status';
+    if (FIRMWARE_PATH.test(path)) return 'firmware';
+    return 'other';
+  }
+
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://backend');
     const method = req.method ?? 'GET';
+    for (const r of this.opts.routes ?? []) {
+      if (r.method !== method) continue;
+      const m = r.pattern.exec(url.pathname);
+      if (m === null) continue;
+      return r.handle(
+        req,
+        res,
+        m.slice(1).map((p) => decodeURIComponent(p ?? '')),
+        url,
+      );
+    }
     if (url.pathname === '/healthz' && method === 'GET') return sendJson(res, 200, { ok: true });
     if (url.pathname === '/v1/checkin' && method === 'POST') return this.checkin(req, res);
     if (url.pathname === '/v1/status' && method === 'POST') return this.status(req, res);

@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { FaultState } from './fault-state.js';
+import type { BrokerServiceFactory, BrokerSide } from './types.js';
 import { listenOn } from './listen.js';
 import { encodeRefusingConnack } from '../transports/mqtt/codec.js';
 
@@ -48,9 +49,38 @@ function faultHooks(faults: FaultState, counters: BrokerCounters): AedesOptions 
   };
 }
 
-export async function startBroker(host: string, port: number, faults: FaultState): Promise<EmbeddedBroker> {
+/** Services on the broker's side: they publish as the server and see what clients do. */
+function mountServices(broker: Aedes, factories: readonly BrokerServiceFactory[]): void {
+  if (factories.length === 0) return;
+  const side: BrokerSide = {
+    publish: (topic, payload, qos, retain = false) =>
+      new Promise<void>((resolve) => {
+        broker.publish({ cmd: 'publish', topic, payload, qos, retain, dup: false }, () => resolve());
+      }),
+  };
+  const services = factories.map((f) => f(side));
+  broker.on('publish', (packet, client) => {
+    if (client === null) return; // the broker's own (and the services') publishes
+    for (const s of services) s.published?.(client.id, packet.topic, packet.payload as Buffer);
+  });
+  broker.on('subscribe', (subs, client) => {
+    const filters = subs.map((sub) => sub.topic);
+    for (const s of services) s.subscribed?.(client.id, filters);
+  });
+  broker.on('clientDisconnect', (client) => {
+    for (const s of services) s.disconnected?.(client.id);
+  });
+}
+
+export async function startBroker(
+  host: string,
+  port: number,
+  faults: FaultState,
+  services: readonly BrokerServiceFactory[] = [],
+): Promise<EmbeddedBroker> {
   const counters: BrokerCounters = { connects: 0, rejected: 0, refusedInOutage: 0, dropped: 0, publishes: 0 };
   const broker = await Aedes.createBroker(faultHooks(faults, counters));
+  mountServices(broker, services);
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     if (faults.outageActive) {

@@ -1,5 +1,6 @@
 // Public types of the embedded backend: an aedes broker and a node:http OTA/check-in server
 // that stand in for the system under test (DESIGN §2), with switchable backend faults (§5).
+import type http from 'node:http';
 import type { Timers } from '../clock/real-clock.js';
 
 /** A firmware offer made at check-in. */
@@ -49,6 +50,10 @@ export interface EmbeddedBackendOptions {
   slowUnitMs?: number;
   /** Real timers by default. */
   timers?: Timers;
+  /** Routes of update protocols, matched before the built-in API (src/ota-protocols/registry.ts). */
+  routes?: readonly HttpRoute[];
+  /** Services on the broker's side (AWS IoT Jobs). */
+  brokerServices?: readonly BrokerServiceFactory[];
 }
 
 /** Backend-side faults, switched at run time (DESIGN §5). */
@@ -84,6 +89,8 @@ export interface BackendStats {
     rangeRequests: number;
     firmwareBytesSent: number;
     unavailable: number;
+    /** Per endpoint (mounted route names, `checkin`, `status`, `firmware`, `other`). */
+    endpoints: Record<string, EndpointStat>;
   };
   outage: boolean;
   slowFactor: number;
@@ -98,4 +105,51 @@ export interface EmbeddedBackend {
   faults: BackendFaults;
   stats(): BackendStats;
   close(): Promise<void>;
+}
+
+/**
+ * A route mounted on the embedded HTTP API (an update protocol's server side). Mounted routes
+ * are matched before the built-in ones, in the order given; each is measured by its `name`.
+ */
+export interface HttpRoute {
+  /** The endpoint as the server-side measurements name it (`mender next`, `fleetstorm checkin`). */
+  name: string;
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Matched against the path (no query); the captures go to `handle`, URI-decoded. */
+  pattern: RegExp;
+  handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    params: readonly string[],
+    url: URL,
+  ): Promise<void> | void;
+}
+
+/** What a broker-side service may do: publish as the server (AWS IoT Jobs notifications). */
+export interface BrokerSide {
+  publish(topic: string, payload: Buffer, qos: 0 | 1, retain?: boolean): Promise<void>;
+}
+
+/** A service on the embedded broker's side (AWS IoT Jobs): it sees what clients publish. */
+export interface BrokerService {
+  /** A client's PUBLISH was accepted by the broker. */
+  published?(clientId: string, topic: string, payload: Buffer): void;
+  /** A client subscribed (after its SUBACK was decided). */
+  subscribed?(clientId: string, filters: readonly string[]): void;
+  /** A client's session ended. */
+  disconnected?(clientId: string): void;
+}
+
+export type BrokerServiceFactory = (side: BrokerSide) => BrokerService;
+
+/** Server-side measurement of one endpoint (routes by name, plus the built-in API). */
+export interface EndpointStat {
+  requests: number;
+  /** Answers with status ≥ 400 (503 in an outage included). */
+  errors: number;
+  /** Request start → response finished, real µs (log buckets, ≤ 5 % error). */
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  maxUs: number;
 }

@@ -2,6 +2,7 @@
 // path reads only numbers from here: no strings, no optional chaining.
 import { compileTemplate, type DeviceTemplate } from '../identity/template.js';
 import { compilePayload, type PayloadProgram } from '../payload/compile.js';
+import { compileOtaPattern, type OtaPatternParams } from './ota-pattern.js';
 import type {
   BackoffConfig,
   CommandsConfig,
@@ -19,7 +20,8 @@ export interface BackoffParams {
   multiplier: number;
 }
 
-export interface TypeParams {
+/** OTA fields come from the protocol too (ota-pattern.ts): otaProtocol, otaCheckUs, otaPer*. */
+export interface TypeParams extends OtaPatternParams {
   name: string;
   mainsPowered: boolean;
   capacityMah: number;
@@ -170,7 +172,6 @@ export function compileType(t: DeviceType): TypeParams {
     otaSingleSlot: t.ota.slots === 'single',
     otaResume: t.ota.resume,
     otaPush: t.ota.discovery === 'push',
-    otaCheckUs: t.ota.checkIntervalUs,
     otaMinBattery: t.ota.minBatteryRatio,
     verifyMinUs: t.ota.verifyUs.min,
     verifyMaxUs: t.ota.verifyUs.max,
@@ -191,6 +192,7 @@ export function compileType(t: DeviceType): TypeParams {
 export function typeOrder(s: ResolvedScenario): string[] {
   const names: string[] = [];
   for (const g of s.fleet) if (!names.includes(g.device)) names.push(g.device);
+    ...compileOtaPattern(t),
   return names;
 }
 

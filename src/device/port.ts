@@ -3,6 +3,7 @@
 // the live driver wakes the device). The state machine is the same in both.
 import type { Shard } from '../core/shard.js';
 import type { Occurrence } from '../faults/plan.js';
+import type { OtaReportState } from '../ota-protocols/types.js';
 import type { TypeParams } from './params.js';
 
 export interface BackendPort {
@@ -29,4 +30,17 @@ export interface BackendPort {
   downloadStop(sh: Shard, d: number, t: number): number;
   /** A backend-wide fault (outage, slow, reject) begins or ends at t. */
   backendFault(sh: Shard, occ: Occurrence, t: number, phase: 'start' | 'end'): void;
+  /**
+   * The device's OTA agent reports a state of its deployment at t (the protocol decides which
+   * states it sends). Live: sent through the protocol's client; an `aborted` answer stops the
+   * device's deployment. Virtual: the protocol's requests on the modelled API.
+   */
+  otaReport?(sh: Shard, d: number, t: number, tp: TypeParams, state: OtaReportState): void;
+  /** The device booted at t: the protocol's boot-time traffic (inventory, configData, shadow). */
+  otaBoot?(sh: Shard, d: number, t: number, tp: TypeParams): void;
+  /**
+   * Live, server-driven: whether the server's answer to device d's last check offered an update
+   * (the device follows it). Absent: the campaign model decides (virtual mode).
+   */
+  serverOffer?(sh: Shard, d: number): boolean;
 }

@@ -17,6 +17,17 @@ export const HISTOGRAMS = [
   'generator_lag_us',
   /** Per duty-cycled device online before an outage: outage end → its next successful session. */
   'outage_resume_duration_us',
+  /**
+   * Per OTA request the device made, by endpoint role (src/ota-protocols/types.ts OTA_ENDPOINTS;
+   * each protocol names the real endpoint): request → answer. Live: measured; virtual: modelled.
+   */
+  'ota_request_duration_us{endpoint="auth"}',
+  'ota_request_duration_us{endpoint="check"}',
+  'ota_request_duration_us{endpoint="deployment"}',
+  'ota_request_duration_us{endpoint="report"}',
+  'ota_request_duration_us{endpoint="inventory"}',
+  'ota_request_duration_us{endpoint="log"}',
+  'ota_request_duration_us{endpoint="cancel"}',
   /** Per command a device received: operator's intended publish time → device received it. */
   'command_fanout_duration_us',
   /** Per reply the operator received: its intended publish time of the command → reply received. */
@@ -114,6 +125,37 @@ export const COUNTERS = [
   'ota_bricked_total',
   /** Devices that gave up on the update after max-attempts failed attempts. */
   'ota_gave_up_total',
+  // OTA requests by endpoint role, whatever the protocol (`ota.protocol`): made, and failed
+  // (HTTP error, timeout, refused; in virtual mode refused by the modelled API).
+  'ota_requests_total{endpoint="auth"}',
+  'ota_requests_total{endpoint="check"}',
+  'ota_requests_total{endpoint="deployment"}',
+  'ota_requests_total{endpoint="report"}',
+  'ota_requests_total{endpoint="inventory"}',
+  'ota_requests_total{endpoint="log"}',
+  'ota_requests_total{endpoint="cancel"}',
+  'ota_requests_total{endpoint="download"}',
+  'ota_requests_failed_total{endpoint="auth"}',
+  'ota_requests_failed_total{endpoint="check"}',
+  'ota_requests_failed_total{endpoint="deployment"}',
+  'ota_requests_failed_total{endpoint="report"}',
+  'ota_requests_failed_total{endpoint="inventory"}',
+  'ota_requests_failed_total{endpoint="log"}',
+  'ota_requests_failed_total{endpoint="cancel"}',
+  'ota_requests_failed_total{endpoint="download"}',
+  /** Status reports the devices sent, by state (the protocol decides which states it reports). */
+  'ota_reports_total{state="downloading"}',
+  'ota_reports_total{state="downloaded"}',
+  'ota_reports_total{state="installing"}',
+  'ota_reports_total{state="rebooting"}',
+  'ota_reports_total{state="success"}',
+  'ota_reports_total{state="failure"}',
+  'ota_reports_total{state="already-installed"}',
+  /**
+   * Deployments the update server ended while the device worked on them (Mender 409, hawkBit
+   * cancelAction, Jobs CANCELED, a fleetstorm 409): the device stopped and went back to idle.
+   */
+  'ota_aborted_total{by="server"}',
   'faults_injected_total{type="radio-drop"}',
   'faults_injected_total{type="radio-degrade"}',
   'faults_injected_total{type="power-loss"}',

@@ -26,15 +26,19 @@ function counters(p: IntervalProgress): string[] {
 
 function summaries(p: IntervalProgress): string[] {
   const lines: string[] = [];
+  const seen = new Set<string>();
   for (const name of HISTOGRAMS) {
     const h = p.agg.histogram(name);
-    const base = `fleetstorm_${name.replace(/_us$/, '_seconds')}`;
-    lines.push(`# TYPE ${base} summary`);
+    const { base: family, labels } = split(name);
+    const base = `fleetstorm_${family.replace(/_us$/, '_seconds')}`;
+    if (!seen.has(base)) lines.push(`# TYPE ${base} summary`);
+    seen.add(base);
+    const prefix = labels === '' ? '' : `${labels},`;
     for (const q of QUANTILES) {
       const v = h.totalCount > 0 ? h.getValueAtPercentile(q * 100) / 1e6 : Number.NaN;
-      lines.push(`${base}{quantile="${q}"} ${v}`);
+      lines.push(`${base}{${prefix}quantile="${q}"} ${v}`);
     }
-    lines.push(`${base}_count ${h.totalCount}`);
+    lines.push(`${base}_count${labels === '' ? '' : `{${labels}}`} ${h.totalCount}`);
   }
   return lines;
 }

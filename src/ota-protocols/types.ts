@@ -19,6 +19,8 @@ export interface OtaDeviceFacts {
   id: string;
   /** The device's place in the run (0..devices-1): a key for per-device client state. */
   index: number;
+  /** The device's connection id in this process (LiveMqtt's id, for protocols over MQTT); live mode sets it. */
+  conn?: number;
   deviceType: string;
   /** Installed firmware version (Mender: artifact name). */
   version: string;
@@ -61,8 +63,11 @@ export type OtaReportAnswer = 'ok' | 'aborted' | 'failed';
 /** The device side of one protocol, shared by the fleet. */
 export interface OtaAgentClient {
   readonly protocol: OtaProtocolName;
-  /** Asks the server whether there is an update (authenticating first when the protocol needs to). */
-  check(dev: OtaDeviceFacts): Promise<OtaCheckAnswer>;
+  /**
+   * Asks the server whether there is an update (authenticating first when the protocol needs to).
+   * `working`: the deployment the device holds unfinished (a retry), so the server can cancel it.
+   */
+  check(dev: OtaDeviceFacts, working?: OtaDeployment | null): Promise<OtaCheckAnswer>;
   /** Reports a state of a deployment (`detail`: the failure's reason, a deployment log line). */
   report(
     dev: OtaDeviceFacts,
@@ -119,3 +124,59 @@ export interface DeploymentDesk {
   /** Devices per state for each deployment (the server's view, for the report). */
   states(): Record<string, Record<DeskDeviceState, number>>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Request pattern, endpoints and the factories a protocol module gives the registry.
+
+/**
+ * What a request does in the conversation, whatever the protocol calls it: the report breaks
+ * OTA load down per role (`ota_requests_total{endpoint="check"}`), and each protocol names the
+ * real endpoint behind a role (`OtaProtocolModule.endpoints`).
+ */
+export const OTA_ENDPOINTS = [
+  'auth',
+  'check',
+  'deployment',
+  'report',
+  'inventory',
+  'log',
+  'cancel',
+  'download',
+] as const;
+export type OtaEndpoint = (typeof OTA_ENDPOINTS)[number];
+
+/** Requests per occasion, by endpoint (fractions allowed: Mender's inventory every 16th poll is 1/16). */
+export type OtaRequestCounts = Partial<Record<OtaEndpoint, number>>;
+
+/**
+ * The requests a protocol makes, as virtual mode models them on the backend's API queue (or on
+ * the broker's ingest queue for `transport: 'mqtt'`), and counts them per endpoint.
+ */
+export interface OtaRequestPattern {
+  /** Per update check (a poll with nothing new included). */
+  perCheck: OtaRequestCounts;
+  /** Per status report the device sends. */
+  perReport: OtaRequestCounts;
+  /** Per boot of the device (inventory, configData, shadow update). */
+  perBoot: OtaRequestCounts;
+  /** The states the protocol reports (others are not sent). */
+  reports: readonly OtaReportState[];
+  /** The protocol's own poll period (Mender 1800 s, hawkBit `polling.sleep`); null: `ota.check-interval`. */
+  pollIntervalUs: number | null;
+  /** `mqtt`: requests travel as messages on the device's MQTT session (AWS IoT Jobs). */
+  transport: 'http' | 'mqtt';
+}
+
+/** Every state a device goes through, reported (fleetstorm, Mender). */
+export const ALL_REPORT_STATES: readonly OtaReportState[] = [
+  'downloading',
+  'downloaded',
+  'installing',
+  'rebooting',
+  'success',
+  'failure',
+  'already-installed',
+];
+
+/** One request observed by a client (live mode counts it per endpoint). */
+export type OtaObserve = (endpoint: OtaEndpoint, ok: boolean, latencyUs: number) => void;

@@ -5,6 +5,7 @@ import { resolveBirth, resolveWill } from './resolve-birth-will.js';
 import { resolveIdentity } from './resolve-identity.js';
 import { resolveTelemetry } from './resolve-telemetry.js';
 import { resolveCommands } from './resolve-commands.js';
+import { resolveOtaProtocol } from './ota-settings/index.js';
 import type { BackoffParsed, DeviceTypeParsed } from './schema-device.js';
 import type { BackoffConfig, DeviceType, RadioConfig, RadioProfile, Range } from './types.js';
 import {
@@ -89,6 +90,7 @@ function resolveOta(o: DeviceTypeParsed['ota'], at: At): DeviceType['ota'] {
     healthFailureRatio: parseRatio(o['health-failure'], at('ota.health-failure')),
     maxAttempts: o['max-attempts'],
     retryBackoff: resolveBackoff(o['retry-backoff'], at, 'ota.retry-backoff'),
+    ...resolveOtaProtocol(o, at),
   };
 }
 

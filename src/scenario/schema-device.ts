@@ -22,6 +22,7 @@ import { identityShape } from './schema-identity.js';
 import { deviceTlsSchema } from './schema-tls.js';
 import { telemetrySchema } from './schema-telemetry.js';
 import { commandsSchema } from './schema-commands.js';
+import { otaProtocolShape } from './ota-settings/index.js';
 
 interface BackoffDefaults {
   policy: (typeof BACKOFF_POLICIES)[number];
@@ -168,6 +169,7 @@ const otaSchema = z.strictObject({
     backoffSchema({ policy: 'full', base: '1m', max: '1h', multiplier: 2 }),
     'Delay between OTA attempts. Default: full jitter, 1m base, 1h cap, ×2.',
   ),
+  ...otaProtocolShape,
 });
 
 const deviceTypeShape = {

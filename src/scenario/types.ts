@@ -5,6 +5,8 @@
 
 import { CONN_STATES, OTA_STATES, type ConnStateName, type OtaStateName } from '../metrics/catalog.js';
 import type { PayloadTemplate } from '../payload/compile.js';
+import type { OtaProtocolName } from '../ota-protocols/types.js';
+import type { AwsJobsSettings, HawkbitSettings, MenderSettings } from './ota-settings/index.js';
 
 /** A value drawn per device, uniformly in [min, max]; a fixed value has min === max. */
 export interface Range {
@@ -159,6 +161,12 @@ export interface OtaAgentConfig {
 
 /** What a command does to the device that receives it (`commands.actions`). */
 export const COMMAND_EFFECTS = ['reboot', 'telemetry-interval', 'ota-check', 'none'] as const;
+  /** `ota.protocol`: the conversation with the update server. */
+  protocol: OtaProtocolName;
+  /** `ota.mender`, `ota.hawkbit`, `ota.aws-jobs`: the chosen protocol's settings, null for the others. */
+  mender: MenderSettings | null;
+  hawkbit: HawkbitSettings | null;
+  awsJobs: AwsJobsSettings | null;
 export type CommandEffect = (typeof COMMAND_EFFECTS)[number];
 
 /** A device type's `commands`: topic templates are device-fact templates (src/identity/template.ts). */

@@ -62,6 +62,10 @@ function deviceType(name: string, profile: 'lte-m' | 'wifi', capacityMah: number
       healthFailureRatio: 0.001,
       maxAttempts: 3,
       retryBackoff: { ...backoff, baseUs: 5 * M, maxUs: 1 * H },
+      protocol: 'fleetstorm',
+      mender: null,
+      hawkbit: null,
+      awsJobs: null,
     },
   };
 }

@@ -76,6 +76,15 @@ export class OtaHttpClient {
     return { ...res.result, offer };
   }
 
+  /** POST a JSON body to `path`: the result, and the answer's JSON body (undefined when none or not JSON). */
+  async post(
+    path: string,
+    body: unknown,
+    intendedUs?: number,
+  ): Promise<{ result: HttpResult; body: unknown }> {
+    return this.postJson(path, body, intendedUs ?? this.clock());
+  }
+
   /** POST /v1/status. */
   async postStatus(report: StatusBody, intendedUs?: number): Promise<HttpResult> {
     return (await this.postJson('/v1/status', report, intendedUs ?? this.clock())).result;
