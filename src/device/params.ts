@@ -113,6 +113,10 @@ export interface StreamParams {
   /** The topic's source, for the subscriber's filter. */
   topicSource: string | null;
   payload: PayloadProgram | null;
+  /** MQTT 5 user properties: name and compiled device-fact template. */
+  userProperties: readonly (readonly [string, DeviceTemplate])[];
+  /** MQTT 5 message expiry (s); null: none. */
+  messageExpirySec: number | null;
 }
 
 function streamParams(s: TelemetryStreamConfig, where: string): StreamParams {
@@ -126,6 +130,10 @@ function streamParams(s: TelemetryStreamConfig, where: string): StreamParams {
     topic: s.topic === null ? null : compileTemplate(s.topic, `${where}.topic`),
     topicSource: s.topic,
     payload: s.template === null ? null : compilePayload(s.template, `${where}.payload`),
+    userProperties: (s.userProperties ?? []).map(
+      ([name, source]) => [name, compileTemplate(source, `${where}.user-properties.${name}`)] as const,
+    ),
+    messageExpirySec: s.messageExpirySec ?? null,
   };
 }
 

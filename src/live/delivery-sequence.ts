@@ -1,10 +1,13 @@
 // Deliveries of templated telemetry, as the independent subscriber sees them: the intended send
-// time and the per-device sequence come from the top-level JSON fields the templates name
-// (`{ fleetstorm: sent-at }`, `{ fleetstorm: seq }`). Gaps and duplicates are counted per topic
-// from the sequence, so "delivered" means delivered: a sequence number never seen is a gap, one
+// time and the per-device sequence come from MQTT 5 user properties (src/payload/measurement.ts)
+// or, on 3.1.1, from the top-level JSON fields the templates name (`{ fleetstorm: sent-at }`,
+// `{ fleetstorm: seq }`). Gaps and duplicates are counted per device stream (per topic for
+// payload fields) from the sequence, so "delivered" means delivered: a sequence number never seen is a gap, one
 // seen again is a duplicate.
 import { C, H } from '../metrics/catalog.js';
 import type { Recorder } from '../metrics/recorder.js';
+import { MEASUREMENT_PROPERTY } from '../payload/measurement.js';
+import type { PublishProperties } from '../transports/mqtt/index.js';
 
 export interface DeliveryMarkers {
   /** Top-level JSON keys that may carry the intended send time (real µs on the run's clock). */
@@ -57,10 +60,28 @@ export class DeliverySequence {
     return firstNumber(fields, keys);
   }
 
-  /** One delivery on a templated topic at real time `nowUs`. */
-  onDelivery(topic: string, payload: Buffer, nowUs: number): void {
+  /**
+   * True when a delivery on fleetstorm's own topic is templated telemetry (its measurement
+   * fields in user properties or in the payload), not the filler that starts with the send time.
+   */
+  carriesMarkers(payload: Buffer, props: PublishProperties | undefined): boolean {
+    if (props?.userProperties !== undefined && userProperty(props, MEASUREMENT_PROPERTY.seq) !== null)
+      return true;
+    if (payload[0] !== 0x7b) return false; // a JSON object: '{' (the filler starts with a double)
+    for (const n of this.sentAtKeys) if (payload.includes(n)) return true;
+    for (const n of this.seqKeys) if (payload.includes(n)) return true;
+    return false;
+  }
+
+  /**
+   * One delivery at real time `nowUs`. The measurement fields come from the MQTT 5 user
+   * properties when present (sequences per device and stream), else from the payload fields
+   * the templates name (sequences per topic).
+   */
+  onDelivery(topic: string, payload: Buffer, nowUs: number, props?: PublishProperties): void {
     this.delivered++;
     this.rec.add(C.mqtt_delivered_total);
+    if (props?.userProperties !== undefined && this.fromProperties(props, nowUs)) return;
     if (this.markers.sentAt.length === 0 && this.markers.seq.length === 0) return;
     const sentAt = this.field(payload, this.sentAtKeys);
     if (sentAt !== null) this.rec.record(H.mqtt_e2e_delivery_duration_us, nowUs - sentAt);
@@ -68,8 +89,18 @@ export class DeliverySequence {
     if (seq !== null) this.sequence(topic, seq);
   }
 
-  private sequence(topic: string, seq: number): void {
-    const last = this.last.get(topic) ?? 0;
+  private fromProperties(props: PublishProperties, nowUs: number): boolean {
+    const seq = userProperty(props, MEASUREMENT_PROPERTY.seq);
+    if (seq === null) return false;
+    const sentAt = userProperty(props, MEASUREMENT_PROPERTY.sentAt);
+    if (sentAt !== null) this.rec.record(H.mqtt_e2e_delivery_duration_us, nowUs - Number(sentAt));
+    const n = Number(seq);
+    if (Number.isFinite(n)) this.sequence(userProperty(props, MEASUREMENT_PROPERTY.stream) ?? '', n);
+    return true;
+  }
+
+  private sequence(key: string, seq: number): void {
+    const last = this.last.get(key) ?? 0;
     if (seq <= last) {
       this.duplicates++;
       this.rec.add(C.mqtt_delivery_duplicates_total);
@@ -80,8 +111,19 @@ export class DeliverySequence {
       this.gaps += missed;
       this.rec.add(C.mqtt_delivery_gaps_total, missed);
     }
-    this.last.set(topic, seq);
+    this.last.set(key, seq);
   }
+}
+
+/** The last value of user property `name` (fleetstorm's fields come after the user's). */
+function userProperty(props: PublishProperties, name: string): string | null {
+  const list = props.userProperties;
+  if (list === undefined) return null;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const pair = list[i] as readonly [string, string];
+    if (pair[0] === name) return pair[1];
+  }
+  return null;
 }
 
 /** Bytes a JSON number may hold. */

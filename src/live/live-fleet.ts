@@ -136,8 +136,10 @@ export function buildLiveFleet(
   subscriber.watchWills(birthWill.willFilters(deviceTypes));
   // Templated topics are shared by every shard of the run (--processes, --shard): shard 0's
   // subscriber alone counts them, so the merged report counts each delivery once.
-  if (templates && (s.shard?.index ?? 0) === 0)
-    subscriber.watchTelemetry(templates.filters(), new DeliverySequence(rec, templates.markers()));
+  const sequence = templates ? new DeliverySequence(rec, templates.markers()) : null;
+  if (templates && sequence) subscriber.measureWith(sequence, templates.mqtt5());
+  if (templates && sequence && (s.shard?.index ?? 0) === 0)
+    subscriber.watchTelemetry(templates.filters(), sequence);
   const allQos1 = types.every((t) => t.qos >= 1);
   return {
     setup,

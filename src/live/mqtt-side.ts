@@ -17,6 +17,7 @@ import type {
   MqttHandler,
   MqttPoolOptions,
   PublishFailReason,
+  PublishProperties,
   QoS,
 } from '../transports/mqtt/index.js';
 import type { TargetLimiter } from '../transports/limits/index.js';
@@ -263,7 +264,7 @@ export class LiveMqtt implements MqttHandler {
     const intendedUs = this.ctx.clock.realOf(t);
     const qos = Math.min(2, st.qos) as QoS;
     const templates = this.opts.templates;
-    const { topic, payload } =
+    const { topic, payload, props } =
       templates && TelemetryTemplates.templated(st)
         ? templates.render(
             sh,
@@ -276,16 +277,16 @@ export class LiveMqtt implements MqttHandler {
             () => this.ownTopic(sh, d, id),
             () => this.filler(sh, d, st, intendedUs),
           )
-        : { topic: this.ownTopic(sh, d, id), payload: this.filler(sh, d, st, intendedUs) };
+        : { topic: this.ownTopic(sh, d, id), payload: this.filler(sh, d, st, intendedUs), props: undefined };
     // target.limits pace the publish at the socket layer; the intended time stays.
     const delayMs = Math.max(
       degradeDelayMs(sh, d),
       this.opts.limiter?.publishWaitMs(payload.length + topic.length + 8) ?? 0,
     );
-    if (delayMs <= 0) return this.send(id, topic, payload, qos, intendedUs, st.retain);
+    if (delayMs <= 0) return this.send(id, topic, payload, qos, intendedUs, st.retain, props);
     // radio-degrade latency: the uplink holds the packet; latency still runs from the intended time.
     const held = Buffer.from(payload);
-    realTimers.setTimeout(() => this.send(id, topic, held, qos, intendedUs, st.retain), delayMs);
+    realTimers.setTimeout(() => this.send(id, topic, held, qos, intendedUs, st.retain, props), delayMs);
   }
 
   /**
@@ -313,9 +314,10 @@ export class LiveMqtt implements MqttHandler {
     qos: QoS,
     intendedUs: number,
     retain: boolean,
+    props?: PublishProperties,
   ): void {
     const rec = this.ctx.rec;
-    const r = this.pool.publish(id, topic, payload, qos, id, intendedUs, retain);
+    const r = this.pool.publish(id, topic, payload, qos, id, intendedUs, retain, props);
     if (r === PUBLISH_RESULT.notConnected) rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
     else if (r === PUBLISH_RESULT.windowFull) rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
     else if (qos === 0) rec.add(C.mqtt_publish_acked_total);

@@ -9,7 +9,7 @@ import { realTimers, type TimerHandle, type Timers } from '../clock/real-clock.j
 import { C, H } from '../metrics/catalog.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { MqttConnectionPool } from '../transports/mqtt/index.js';
-import type { MqttHandler } from '../transports/mqtt/index.js';
+import type { MqttHandler, PublishProperties, QoS } from '../transports/mqtt/index.js';
 import type { DeliverySequence } from './delivery-sequence.js';
 import { INTENDED_BYTES } from './mqtt-side.js';
 
@@ -18,6 +18,8 @@ const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 /** The subscriber's own connect timeout: a silent broker must not hold the run's start. */
 const CONNECT_TIMEOUT_MS = 5_000;
+/** MQTT 5: how long the broker keeps the subscriber's session while it is away. */
+const SESSION_EXPIRY_SEC = 3_600;
 
 const NEVER =
   'the end-to-end subscriber could not subscribe: mqtt_delivered_total and mqtt_e2e_delivery_duration_us are missing';
@@ -55,6 +57,7 @@ export class E2eSubscriber implements MqttHandler {
   private telemetryFilters: readonly string[] = [];
   private telemetryMatch: RegExp | null = null;
   private sequence: DeliverySequence | null = null;
+  private mqtt5 = false;
   wills = 0;
 
   constructor(
@@ -101,13 +104,24 @@ export class E2eSubscriber implements MqttHandler {
     });
   }
 
-  /** Also counts the wills published on these filters (`mqtt_wills_received_total`); before start(). */
+  /**
+   * Reads templated telemetry's measurement fields with `tracker` (also on fleetstorm's own
+   * topics); `mqtt5`: they travel as user properties, so the subscriber connects with MQTT 5
+   * (a session expiry keeps its session across a reconnect [MQTT-3.1.2-23]). Before start().
+   */
+  measureWith(tracker: DeliverySequence, mqtt5: boolean): void {
+    this.sequence = tracker;
+    this.mqtt5 = mqtt5;
+  }
+
   /** Templated telemetry topics (placeholders as `+`): counted by `seq`, subscribed on broker 0. */
   watchTelemetry(filters: readonly string[], tracker: DeliverySequence): void {
     this.telemetryFilters = filters;
     this.telemetryMatch = filters.length === 0 ? null : filterRegExp(filters);
     this.sequence = tracker;
   }
+
+  /** Also counts the wills published on these filters (`mqtt_wills_received_total`); before start(). */
 
   watchWills(filters: readonly string[]): void {
     this.willFilters = filters;
@@ -121,6 +135,7 @@ export class E2eSubscriber implements MqttHandler {
       clientId: `${this.clientPrefix}-sub${i}`,
       clean: false, // the broker keeps the subscription and queued messages across a reconnect
       keepaliveSec: 30,
+      ...(this.mqtt5 ? { protocolVersion: 5, sessionExpirySec: SESSION_EXPIRY_SEC } : {}),
     });
   }
 
@@ -156,15 +171,21 @@ export class E2eSubscriber implements MqttHandler {
 
   onPublishAck(): void {}
 
-  onMessage(_id: number, topic: string, payload: Buffer): void {
+  onMessage(_id: number, topic: string, payload: Buffer, _qos: QoS, props?: PublishProperties): void {
     if (this.willMatch?.test(topic)) {
       this.wills++;
       this.rec.add(C.mqtt_wills_received_total);
       return;
     }
-    if (this.sequence && !topic.startsWith(this.topicPrefix) && this.telemetryMatch?.test(topic)) {
-      this.delivered++;
-      return this.sequence.onDelivery(topic, payload, this.clock());
+    const seq = this.sequence;
+    if (seq) {
+      // Templated topics, or fleetstorm's own topic when the publish carries the measurement
+      // fields (user properties, or the template's payload fields) instead of the filler.
+      const own = topic.startsWith(this.topicPrefix);
+      if (own ? seq.carriesMarkers(payload, props) : this.telemetryMatch?.test(topic)) {
+        this.delivered++;
+        return seq.onDelivery(topic, payload, this.clock(), props);
+      }
     }
     if (payload.length < INTENDED_BYTES) return;
     this.delivered++;

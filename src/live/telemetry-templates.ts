@@ -6,18 +6,24 @@ import type { StreamParams, TypeParams } from '../device/params.js';
 import type { DeviceFacts } from '../identity/template.js';
 import type { PayloadProgram } from '../payload/compile.js';
 import { DevicePayloads } from '../payload/device-payloads.js';
+import { MEASUREMENT_PROPERTY } from '../payload/measurement.js';
 import { MAX_STREAMS } from '../scenario/schema-telemetry.js';
+import type { PublishProperties } from '../transports/mqtt/index.js';
 import type { DeliveryMarkers } from './delivery-sequence.js';
 import { topicFilter } from './birth-will.js';
 
 export interface TemplatedPublish {
   topic: string;
   payload: Buffer;
+  /** MQTT 5 devices: the stream's user properties and expiry, and the measurement fields. */
+  props: PublishProperties | undefined;
 }
 
 export class TelemetryTemplates {
   /** Per (type, stream): the per-device payload state, made on first use. */
   private readonly payloads = new Map<number, DevicePayloads>();
+  /** Per (type, stream) without a payload template: each device's publish sequence. */
+  private readonly sequences = new Map<number, Uint32Array>();
   private readonly facts: DeviceFacts = { index: 0, type: '', id: '', shard: 0, run: '', seq: 1 };
 
   constructor(
@@ -33,7 +39,9 @@ export class TelemetryTemplates {
 
   /** True when a stream of this type needs more than the size-and-timestamp filler. */
   static templated(s: StreamParams): boolean {
-    return s.topic !== null || s.payload !== null;
+    return (
+      s.topic !== null || s.payload !== null || s.userProperties.length > 0 || s.messageExpirySec !== null
+    );
   }
 
   /**
@@ -61,17 +69,59 @@ export class TelemetryTemplates {
     f.shard = sh.st.shard;
     f.run = this.runTag;
     const topic = s.topic ? s.topic(f) : fallbackTopic();
-    if (!s.payload) return { topic, payload: filler() };
-    const { text } = this.state(typeIndex, stream, s.payload).next(id, {
-      id: f.id,
-      index: gid,
-      type: tp.name,
-      firmware: this.versions[sh.a.fw[d] as number] ?? '',
-      batteryPct: tp.mainsPowered ? 100 : (100 * (sh.a.batt[d] as number)) / tp.capacityMah,
-      tUs: t,
-      sentAtUs: intendedUs,
-    });
-    return { topic, payload: Buffer.from(text) };
+    let payload: Buffer;
+    let seq: number;
+    if (!s.payload) {
+      payload = filler();
+      seq = this.nextSeq(typeIndex, stream, id);
+    } else {
+      const next = this.state(typeIndex, stream, s.payload).next(id, {
+        id: f.id,
+        index: gid,
+        type: tp.name,
+        firmware: this.versions[sh.a.fw[d] as number] ?? '',
+        batteryPct: tp.mainsPowered ? 100 : (100 * (sh.a.batt[d] as number)) / tp.capacityMah,
+        tUs: t,
+        sentAtUs: intendedUs,
+      });
+      payload = Buffer.from(next.text);
+      seq = next.seq;
+    }
+    const props =
+      tp.mqttVersion === 5 ? this.properties(s, f, intendedUs, seq, `${gid}.${stream}`) : undefined;
+    return { topic, payload, props };
+  }
+
+  /** The user's properties (in order), then the measurement fields, and the expiry. */
+  private properties(
+    s: StreamParams,
+    f: DeviceFacts,
+    intendedUs: number,
+    seq: number,
+    streamKey: string,
+  ): PublishProperties {
+    const user: (readonly [string, string])[] = [];
+    for (const [name, template] of s.userProperties) user.push([name, template(f)]);
+    user.push(
+      [MEASUREMENT_PROPERTY.sentAt, String(Math.round(intendedUs))],
+      [MEASUREMENT_PROPERTY.seq, String(seq)],
+      [MEASUREMENT_PROPERTY.stream, streamKey],
+    );
+    return s.messageExpirySec === null
+      ? { userProperties: user }
+      : { userProperties: user, messageExpirySec: s.messageExpirySec };
+  }
+
+  private nextSeq(typeIndex: number, stream: number, id: number): number {
+    const key = typeIndex * MAX_STREAMS + stream;
+    let seqs = this.sequences.get(key);
+    if (!seqs) {
+      seqs = new Uint32Array(this.devices);
+      this.sequences.set(key, seqs);
+    }
+    const seq = (seqs[id] as number) + 1;
+    seqs[id] = seq;
+    return seq;
   }
 
   private state(typeIndex: number, stream: number, program: PayloadProgram): DevicePayloads {
@@ -82,6 +132,13 @@ export class TelemetryTemplates {
       this.payloads.set(key, p);
     }
     return p;
+  }
+
+  /** True when an MQTT 5 device type publishes templated telemetry: its measurement fields are user properties. */
+  mqtt5(): boolean {
+    return this.types.some(
+      (tp) => tp.mqttVersion === 5 && tp.streams.some((s) => TelemetryTemplates.templated(s)),
+    );
   }
 
   /** Subscription filters of the templated topics (placeholders become `+`). */

@@ -5,6 +5,7 @@ import { ToolError } from '../errors/tool-error.js';
 import { compileTemplate } from '../identity/template.js';
 import { compilePayload, type PayloadTemplate } from '../payload/compile.js';
 import { sampleSizeBytes } from '../payload/device-payloads.js';
+import { MEASUREMENT_PREFIX } from '../payload/measurement.js';
 import type { TelemetryParsed } from './schema-telemetry.js';
 import type { Range, TelemetryConfig, TelemetryStreamConfig } from './types.js';
 import { parseDurationUs, parseSizeRangeBytes } from './units.js';
@@ -60,5 +61,34 @@ function resolveStream(t: Omit<TelemetryParsed, 'streams'>, at: At, typeName: st
     retain: t.retain,
     topic: t.topic ?? null,
     template,
+    userProperties: userProperties(t['user-properties'] ?? {}, at),
+    messageExpirySec: t['message-expiry'] === undefined ? null : expirySec(t['message-expiry'], at),
   };
+}
+
+function userProperties(props: Readonly<Record<string, string>>, at: At): [string, string][] {
+  return Object.entries(props).map(([name, source]) => {
+    if (name.startsWith(MEASUREMENT_PREFIX))
+      throw invalid(
+        `user property names starting with ${MEASUREMENT_PREFIX} are fleetstorm's own`,
+        at(`user-properties.${name}`),
+        name,
+        'pick another name',
+      );
+    compileTemplate(source, at(`user-properties.${name}`));
+    return [name, source];
+  });
+}
+
+/** Message Expiry Interval is whole seconds in four bytes [MQTT-3.3.2.3.3]. */
+function expirySec(text: string, at: At): number {
+  const sec = Math.ceil(parseDurationUs(text, at('message-expiry')) / 1e6);
+  if (sec < 1 || sec > 0xffff_ffff)
+    throw invalid(
+      'message expiry must be between 1s and about 136 years',
+      at('message-expiry'),
+      text,
+      'use e.g. `10m`',
+    );
+  return sec;
 }

@@ -34,6 +34,16 @@ const topicField = z
     'Topic template (`devices/{id}/telemetry`); default: fleetstorm/<run>/telemetry/<broker>/<device>.',
   );
 
+const userPropertiesField = z
+  .record(z.string().min(1), z.string())
+  .describe(
+    'MQTT 5 user properties on every publish: name → template over device facts (`site: "{type}"`, `dev: "{id}"`); MQTT 5 devices only.',
+  );
+
+const messageExpiryField = durationField().describe(
+  'MQTT 5 message expiry: the broker drops a message not delivered within this time (`10m`); MQTT 5 devices only.',
+);
+
 /** One stream of `telemetry.streams`: unset fields take the `telemetry` values. */
 const streamSchema = z.strictObject({
   interval: durationField().optional().describe('Time between two publishes of this stream.'),
@@ -42,6 +52,8 @@ const streamSchema = z.strictObject({
   qos: qosField.optional().describe('MQTT QoS of this stream.'),
   retain: z.boolean().optional().describe('Publish retained (live mode).'),
   payload: payloadField.optional().describe('A size (`40B..400B`) or a template (`json:` / `text:`).'),
+  'user-properties': userPropertiesField.optional(),
+  'message-expiry': messageExpiryField.optional(),
 });
 
 export const MAX_STREAMS = 8;
@@ -61,6 +73,8 @@ export const telemetrySchema = z.strictObject({
     'Live mode: publish retained (the broker keeps the last message per topic).',
   ),
   topic: topicField.optional(),
+  'user-properties': userPropertiesField.optional(),
+  'message-expiry': messageExpiryField.optional(),
   streams: z
     .array(streamSchema)
     .min(1)

@@ -133,6 +133,10 @@ export interface TelemetryStreamConfig {
   topic: string | null;
   /** Payload template (src/payload); null: `payloadBytes` of filler carrying the send time. */
   template: PayloadTemplate | null;
+  /** MQTT 5 user properties: name and device-fact template source, in order. Absent: none. */
+  userProperties?: readonly (readonly [string, string])[];
+  /** MQTT 5 message expiry interval in seconds; absent or null: none. */
+  messageExpirySec?: number | null;
 }
 
 /** The first stream's fields, plus every stream (one when `streams` is not written). */

@@ -1,0 +1,123 @@
+// Templated telemetry of MQTT 5 devices against mosquitto: the stream's user properties (device
+// facts) and message expiry reach an independent mosquitto_sub, and the end-to-end measurement
+// travels in fleetstorm's own user properties, so a text payload without any marker field is
+// still counted per device without gaps and with a latency for every delivery.
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLive } from '../../../src/app/live-engine.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
+import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
+
+function scenario(url: string) {
+  const doc = {
+    name: 'telemetry-mqtt5',
+    seed: 5,
+    mode: 'live',
+    duration: '2m',
+    fleet: [
+      {
+        count: 12,
+        device: {
+          name: 'meter',
+          radio: { profile: 'ethernet' },
+          connectivity: { mode: 'persistent', protocol: '5' },
+          telemetry: {
+            interval: '10s',
+            topic: 'plant/{type}/{id}',
+            payload: { text: 'up' },
+            'user-properties': { dev: '{id}', kind: '{type}' },
+            'message-expiry': '10m',
+          },
+        },
+      },
+    ],
+    'power-on': { spread: '5s' },
+    live: { speed: 60 },
+  };
+  return resolveScenarioObject(doc, 'mqtt5 (in memory)', { env: {}, overrides: { targetMqtt: [url] } });
+}
+
+/** mosquitto_sub (MQTT 5) printing `topic|expiry|user properties|payload` per message. */
+function watch(port: number): { lines: string[]; stop(): void; ready: Promise<void> } {
+  const child = spawn('mosquitto_sub', [
+    ...['-h', '127.0.0.1', '-p', String(port), '-V', 'mqttv5', '-q', '1'],
+    ...['-t', 'plant/#', '-F', '%t|%E|%P|%p'],
+  ]);
+  const lines: string[] = [];
+  let buf = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buf += chunk.toString('utf8');
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    lines.push(...parts.filter((l) => l !== ''));
+  });
+  const ready = new Promise<void>((resolve) => {
+    const poll = (): void => {
+      if (lines.some((l) => l.startsWith('plant/probe|'))) return resolve();
+      const pub = spawn('mosquitto_pub', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-t',
+        'plant/probe',
+        '-m',
+        'p',
+      ]);
+      pub.once('exit', () => setTimeout(poll, 50));
+    };
+    poll();
+  });
+  return { lines, stop: () => child.kill('SIGTERM'), ready };
+}
+
+describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
+  'MQTT 5 telemetry: user properties, expiry and measurement in properties',
+  () => {
+    let broker: MosquittoHandle | null = null;
+    afterEach(async () => {
+      await broker?.stop();
+      broker = null;
+    });
+
+    it('carries the stream properties and counts every delivery per device from fleetstorm-seq', async () => {
+      broker = await startMosquitto();
+      const sub = watch(broker.port);
+      await sub.ready;
+      const r = await runLive(await scenario(broker.url), { workers: 1 });
+      await new Promise((res) => setTimeout(res, 300));
+      sub.stop();
+      expect(r.status).toBe('completed');
+
+      const seen = sub.lines.filter((l) => l.startsWith('plant/meter/'));
+      expect(seen.length).toBeGreaterThan(80);
+      const perDevice = new Map<string, number[]>();
+      for (const line of seen) {
+        const [topic, expiry, props, payload] = line.split('|') as [string, string, string, string];
+        const id = topic.split('/')[2] as string;
+        expect(payload).toBe('up');
+        expect(Number(expiry)).toBeGreaterThan(590); // 10 min, less the moments in the broker
+        expect(Number(expiry)).toBeLessThanOrEqual(600);
+        // the user's properties first, then fleetstorm's measurement fields
+        const m = new RegExp(
+          `^dev:${id} kind:meter fleetstorm-sent-us:(\\d+) fleetstorm-seq:(\\d+) fleetstorm-stream:(\\d+)\\.0$`,
+        ).exec(props);
+        expect(m, props).not.toBeNull();
+        expect(`meter-${m?.[3]}`).toBe(id);
+        const list = perDevice.get(id) ?? [];
+        list.push(Number(m?.[2]));
+        perDevice.set(id, list);
+      }
+      expect(perDevice.size).toBe(12);
+      for (const seqs of perDevice.values()) expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+
+      const acked = r.agg.counter('mqtt_publish_acked_total');
+      expect(seen.length).toBe(acked);
+      expect(r.agg.counter('mqtt_delivered_total')).toBe(acked);
+      expect(r.agg.counter('mqtt_delivery_gaps_total')).toBe(0);
+      expect(r.agg.counter('mqtt_delivery_duplicates_total')).toBe(0);
+      // a latency for every delivery, though the payload names no send-time field
+      expect(r.agg.histogram('mqtt_e2e_delivery_duration_us').totalCount).toBe(acked);
+    }, 60_000);
+  },
+);
