@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { FaultState } from './fault-state.js';
-import type { BrokerServiceFactory, BrokerSide } from './types.js';
+import type { BrokerService, BrokerServiceFactory, BrokerSide } from './types.js';
 import { listenOn } from './listen.js';
 import { encodeRefusingConnack } from '../transports/mqtt/codec.js';
 
@@ -50,8 +50,8 @@ function faultHooks(faults: FaultState, counters: BrokerCounters): AedesOptions 
 }
 
 /** Services on the broker's side: they publish as the server and see what clients do. */
-function mountServices(broker: Aedes, factories: readonly BrokerServiceFactory[]): void {
-  if (factories.length === 0) return;
+function mountServices(broker: Aedes, factories: readonly BrokerServiceFactory[]): BrokerService[] {
+  if (factories.length === 0) return [];
   const side: BrokerSide = {
     publish: (topic, payload, qos, retain = false) =>
       new Promise<void>((resolve) => {
@@ -70,6 +70,7 @@ function mountServices(broker: Aedes, factories: readonly BrokerServiceFactory[]
   broker.on('clientDisconnect', (client) => {
     for (const s of services) s.disconnected?.(client.id);
   });
+  return services;
 }
 
 export async function startBroker(
@@ -80,7 +81,7 @@ export async function startBroker(
 ): Promise<EmbeddedBroker> {
   const counters: BrokerCounters = { connects: 0, rejected: 0, refusedInOutage: 0, dropped: 0, publishes: 0 };
   const broker = await Aedes.createBroker(faultHooks(faults, counters));
-  mountServices(broker, services);
+  const mounted = mountServices(broker, services);
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     if (faults.outageActive) {
@@ -101,6 +102,7 @@ export async function startBroker(
     boundPort = await listenOn(server, host, port, 'embedded backend MQTT port');
   } catch (err) {
     // aedes runs a heartbeat timer from creation: without a close the process never exits.
+    for (const s of mounted) s.close?.();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     throw err;
   }
@@ -109,6 +111,7 @@ export async function startBroker(
     counters,
     sessions: () => broker.connectedClients,
     close: async () => {
+      for (const s of mounted) s.close?.(); // their timers end before the broker goes
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => broker.close(() => resolve()));

@@ -138,6 +138,8 @@ export interface BrokerService {
   subscribed?(clientId: string, filters: readonly string[]): void;
   /** A client's session ended. */
   disconnected?(clientId: string): void;
+  /** The broker closes: stop timers. */
+  close?(): void;
 }
 
 export type BrokerServiceFactory = (side: BrokerSide) => BrokerService;
