@@ -1,9 +1,10 @@
 // The device side of the Mender device API v1 (an OtaAgentClient shared by the fleet, state per
 // device id): authenticate, `GET deployments/next` (204: nothing; 200: DeploymentInstructions),
 // status PUTs through downloading, installing, rebooting and the end state (409: the server
-// aborted the deployment), the deployment log before a failure status (as the Mender client
-// sends it), and inventory on boot and every inventory poll interval. Mender's `next` gives no
-// size or digest: the download learns the size from Content-Length and cannot verify a digest.
+// aborted the deployment), the deployment log after a failure status, and the inventory (PUT,
+// the whole set) on boot and every inventory poll interval. Where the OpenAPI files leave a
+// choice, Debian's mender-client 3.4 decides (test/fixtures/specs/mender/real-client-notes.md).
+// Mender's `next` gives no size or digest: the download learns the size from Content-Length.
 import type { HttpTransportOptions } from '../../transports/http/types.js';
 import type {
   OtaAgentClient,
@@ -19,7 +20,7 @@ import { inventoryOf } from './inventory.js';
 import { DeviceKeys, type MenderKeyType } from './keys.js';
 import { MENDER_DEFAULTS } from './pattern.js';
 import { readInstructions } from './instructions.js';
-import { MENDER_PATHS, logPath, menderStatusOf, statusPath } from './wire.js';
+import { MENDER_PATHS, logPath, menderStatusesOf, statusPath, type MenderStatus } from './wire.js';
 
 export interface MenderClientOptions {
   /** The Mender server (`https://hosted.mender.io`, or the embedded backend's HTTP URL). */
@@ -77,6 +78,11 @@ export class MenderClient implements OtaAgentClient {
     if (res.status !== 200) return { kind: 'failed', reason: res.error ?? 'next' };
     const deployment = readInstructions(res.body, this.http.base);
     if (deployment === null) return { kind: 'failed', reason: 'bad_response' };
+    if (deployment.version === dev.version) {
+      // what the device runs already: reported once, nothing downloaded (as the Mender client does)
+      await this.sendStatus(dev, deployment, 'already-installed');
+      return { kind: 'none', nextPollMs: this.updatePollMs };
+    }
     return { kind: 'offer', deployment, nextPollMs: this.updatePollMs };
   }
 
@@ -86,9 +92,23 @@ export class MenderClient implements OtaAgentClient {
     state: OtaReportState,
     detail?: string,
   ): Promise<OtaReportAnswer> {
-    const status = menderStatusOf(state);
-    if (status === null) return 'ok';
-    if (status === 'failure') await this.sendLog(dev, dep, detail ?? 'update failed');
+    // entering the commit the Mender client drops its token and authenticates afresh
+    if (state === 'success') this.auth.drop(dev);
+    let answer: OtaReportAnswer = 'ok';
+    for (const status of menderStatusesOf(state)) {
+      answer = await this.sendStatus(dev, dep, status);
+      if (answer !== 'ok') break;
+    }
+    // the log follows the failure status, also when that status was answered 409
+    if (state === 'failure') await this.sendLog(dev, dep, detail ?? 'update failed');
+    return answer;
+  }
+
+  private async sendStatus(
+    dev: OtaDeviceFacts,
+    dep: OtaDeployment,
+    status: MenderStatus,
+  ): Promise<OtaReportAnswer> {
     const res = await this.authorized(dev, {
       endpoint: 'status',
       method: 'PUT',
@@ -112,7 +132,7 @@ export class MenderClient implements OtaAgentClient {
     this.inventoryAt.set(dev.id, this.opts.deviceMs());
     await this.authorized(dev, {
       endpoint: 'inventory',
-      method: 'PATCH',
+      method: 'PUT',
       path: MENDER_PATHS.inventory,
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(inventoryOf(dev)),

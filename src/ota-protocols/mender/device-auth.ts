@@ -42,6 +42,11 @@ export class DeviceAuth {
     return this.authenticate(dev);
   }
 
+  /** The device lets its token go (the Mender client does on entering the commit). */
+  drop(dev: OtaDeviceFacts): void {
+    this.tokens.delete(dev.id);
+  }
+
   /** A call answered 401: the token is no longer good. */
   forget(dev: OtaDeviceFacts, token: string): void {
     if (this.tokens.get(dev.id)?.token === token) this.tokens.delete(dev.id);
@@ -65,7 +70,12 @@ export class DeviceAuth {
       endpoint: 'auth',
       method: 'POST',
       path: MENDER_PATHS.auth,
-      headers: { 'content-type': 'application/json', 'x-men-signature': signAuthRequest(key, body) },
+      headers: {
+        'content-type': 'application/json',
+        // the Mender client sends its tenant token here too (`Bearer ` when it has none)
+        authorization: `Bearer ${this.tenantToken ?? ''}`,
+        'x-men-signature': signAuthRequest(key, body),
+      },
       body,
     });
     if (res.status !== 200)

@@ -3,7 +3,7 @@
 // UpdatePollIntervalSeconds 1800, InventoryPollIntervalSeconds 28800; a device JWT lives for
 // deviceauth's default jwt_exp_timeout, 7 days, so a re-authentication rides on a boot).
 import type { OtaReportState } from '../types.js';
-import { menderStatusOf, type MenderEndpoint } from './wire.js';
+import { menderStatusesOf, type MenderEndpoint } from './wire.js';
 
 export const MENDER_DEFAULTS = {
   updatePollMs: 1800 * 1000,
@@ -18,7 +18,7 @@ export interface MenderRequestPattern {
   perCheck: EndpointCounts;
   /** A boot: a fresh token (`auth_requests`) and the inventory upload. */
   perBoot: EndpointCounts;
-  /** Status reports: `downloaded` sends nothing; `failure` uploads the deployment log first. */
+  /** Status reports (wire.ts menderStatusesOf); `failure` uploads the log, `success` re-authenticates first. */
   perReport(state: OtaReportState): EndpointCounts;
   /** Requests a device sends on its own timers, besides the checks. */
   periodic: readonly { endpoint: MenderEndpoint; everyMs: number }[];
@@ -33,9 +33,9 @@ export function menderRequestPattern(
     perCheck: { next: 1 },
     perBoot: { auth: 1, inventory: 1 },
     perReport(state) {
-      const status = menderStatusOf(state);
-      if (status === null) return {};
-      return status === 'failure' ? { log: 1, status: 1 } : { status: 1 };
+      const status = menderStatusesOf(state).length;
+      if (state === 'failure') return { status, log: 1 };
+      return state === 'success' ? { auth: 1, status } : { status };
     },
     periodic: [{ endpoint: 'inventory', everyMs: opts.inventoryPollMs ?? MENDER_DEFAULTS.inventoryPollMs }],
     pollMs: opts.updatePollMs ?? MENDER_DEFAULTS.updatePollMs,

@@ -24,7 +24,7 @@ export type Admission =
   | { ok: true; deviceId: string; token: string }
   | { ok: false; deviceId: string | null; why: 'signature' | 'tenant' | 'pending' };
 
-/** The device id in `id_data`: its `id`, `mac` or `serial`, else the whole identity string. */
+/** The device id in `id_data`: its `id`, `serial` or `mac`, else the whole identity string. */
 export function deviceIdOf(idData: string): string {
   let value: unknown;
   try {
@@ -33,7 +33,7 @@ export function deviceIdOf(idData: string): string {
     return idData;
   }
   if (!isObject(value)) return idData;
-  for (const key of ['id', 'mac', 'serial']) if (typeof value[key] === 'string') return value[key];
+  for (const key of ['id', 'serial', 'mac']) if (typeof value[key] === 'string') return value[key];
   return idData;
 }
 

@@ -47,20 +47,25 @@ export const MENDER_STATUSES = [
 export type MenderStatus = (typeof MENDER_STATUSES)[number];
 
 /**
- * The status a report state is sent as; null: Mender has no such status (`downloaded` is the
- * end of `downloading`, the next report is `installing`), so nothing is sent.
+ * The statuses a report state is sent as, in order, as Debian's mender-client 3.4 sends them
+ * (test/fixtures/specs/mender/real-client-notes.md): `downloading` three times (fetch, store,
+ * after store: the last two when the image is in), and before `success` an `installing` again,
+ * the pre-commit report that learns whether the server aborted meanwhile (409). No client sends
+ * a `downloaded` status.
  */
-export function menderStatusOf(state: OtaReportState): MenderStatus | null {
+export function menderStatusesOf(state: OtaReportState): readonly MenderStatus[] {
   switch (state) {
-    case 'downloaded':
-      return null;
     case 'downloading':
+      return ['downloading'];
+    case 'downloaded':
+      return ['downloading', 'downloading'];
+    case 'success':
+      return ['installing', 'success'];
     case 'installing':
     case 'rebooting':
-    case 'success':
     case 'failure':
     case 'already-installed':
-      return state;
+      return [state];
   }
 }
 

@@ -88,18 +88,27 @@ describe('Mender device API v1 against the spec', () => {
 
     expect(kinds(h)).toEqual([
       'POST authentication/auth_requests 200',
-      'PATCH inventory/device/attributes 200',
+      'PUT inventory/device/attributes 200',
       'GET deployments/device/deployments/next 200',
       'GET /v1/firmware/2.0.0 206',
-      'PUT deployments/device/deployments/dep-2.0.0/status 204',
-      'PUT deployments/device/deployments/dep-2.0.0/status 204',
+      ...Array<string>(5).fill('PUT deployments/device/deployments/dep-2.0.0/status 204'),
+      'POST authentication/auth_requests 200',
       'PUT deployments/device/deployments/dep-2.0.0/status 204',
       'PUT deployments/device/deployments/dep-2.0.0/status 204',
       'GET deployments/device/deployments/next 204',
     ]);
-    expect(h.desk.statesOf(d.id)).toEqual(['downloading', 'installing', 'rebooting', 'success']);
+    // the sequence Debian's mender-client 3.4 gives a server (real-client-notes.md)
+    expect(h.desk.statesOf(d.id)).toEqual([
+      'downloading',
+      'downloading',
+      'downloading',
+      'installing',
+      'rebooting',
+      'installing',
+      'success',
+    ]);
     expect(h.server.inventory.get(d.id)?.get('artifact_name')).toBe('1.0.0');
-    expect(h.server.counters.requests).toEqual({ auth: 1, next: 2, status: 4, log: 0, inventory: 1 });
+    expect(h.server.counters.requests).toEqual({ auth: 2, next: 2, status: 7, log: 0, inventory: 1 });
     const next = h.proxy.exchanges[2];
     expect(new URL(next?.url ?? '', 'http://x').searchParams.get('device_type')).toBe('raspberrypi4');
     expectConforming(h.proxy.exchanges);
@@ -134,7 +143,7 @@ describe('Mender device API v1 against the spec', () => {
     },
   );
 
-  it('a failure uploads the deployment log before the failure status', async () => {
+  it('a failure status is followed by the deployment log', async () => {
     const { h, c } = await setup();
     const d = dev(3);
     const answer = await c.check(d);
@@ -142,8 +151,8 @@ describe('Mender device API v1 against the spec', () => {
     await c.report(d, answer.deployment, 'downloading');
     expect(await c.report(d, answer.deployment, 'failure', 'health check failed\nrolled back')).toBe('ok');
     expect(kinds(h).slice(-2)).toEqual([
-      'PUT deployments/device/deployments/dep-2.0.0/log 204',
       'PUT deployments/device/deployments/dep-2.0.0/status 204',
+      'PUT deployments/device/deployments/dep-2.0.0/log 204',
     ]);
     expect(h.server.logs.get(d.id)?.messages).toHaveLength(2);
     expect(h.desk.statesOf(d.id)).toEqual(['downloading', 'failure']);
@@ -158,9 +167,15 @@ describe('Mender device API v1 against the spec', () => {
     expect(await c.report(d, answer.deployment, 'downloading')).toBe('ok');
     h.desk.abort(d.id);
     expect(await c.report(d, answer.deployment, 'installing')).toBe('aborted');
+    expect(await c.report(d, answer.deployment, 'failure', 'aborted by the server')).toBe('aborted');
     expect(await c.check(d)).toMatchObject({ kind: 'none' });
-    expect(h.server.counters.conflicts).toBe(1);
-    expect(kinds(h)).toContain('PUT deployments/device/deployments/dep-2.0.0/status 409');
+    expect(h.server.counters.conflicts).toBe(2);
+    expect(kinds(h).slice(-4)).toEqual([
+      'PUT deployments/device/deployments/dep-2.0.0/status 409',
+      'PUT deployments/device/deployments/dep-2.0.0/status 409',
+      'PUT deployments/device/deployments/dep-2.0.0/log 204',
+      'GET deployments/device/deployments/next 204',
+    ]);
     expectConforming(h.proxy.exchanges);
   });
 
@@ -184,6 +199,68 @@ describe('Mender device API v1 against the spec', () => {
     expect(h.server.counters.unauthorized).toBe(1);
     // Mender's deployments spec declares no 401 for `next`; the DeviceJWT scheme implies it
     expectConforming(h.proxy.exchanges, [401]);
+  });
+});
+
+describe('Mender device API v1: acceptance', () => {
+  it('a deployment of the artifact the device runs is reported already-installed, not downloaded', async () => {
+    const { h, c } = await setup();
+    h.desk.offerInstalled = true;
+    const d = dev(6, '2.0.0');
+    expect(await c.check(d)).toEqual({ kind: 'none', nextPollMs: 1_800_000 });
+    expect(h.desk.statesOf(d.id)).toEqual(['already-installed']);
+    expect(await c.check(d)).toMatchObject({ kind: 'none' });
+    expect(h.firmware.firmwareRequests).toBe(0);
+    expectConforming(h.proxy.exchanges);
+  });
+
+  it('preauthorised devices only: another device stays pending (401) and gets no deployment', async () => {
+    const { h, c } = await setup({ acceptance: 'preauthorized', preauthorized: ['gw-0007'] });
+    expect(await c.check(dev(7))).toMatchObject({ kind: 'offer' });
+    expect(await c.check(dev(8))).toEqual({ kind: 'failed', reason: 'auth_unauthorized' });
+    expect([...h.server.admissions.pending]).toEqual(['gw-0008']);
+    expect(h.server.counters).toMatchObject({ authAccepted: 1, authRefused: 1, requests: { next: 1 } });
+    expectConforming(h.proxy.exchanges);
+  });
+
+  it("a tenant token must match the server's; a signature by another key is refused", async () => {
+    const { h, c } = await setup({ tenantToken: 'tenant-A' }, { tenantToken: 'tenant-B' });
+    expect(await c.check(dev(9))).toEqual({ kind: 'failed', reason: 'auth_unauthorized' });
+    const good = new MenderClient({
+      baseUrl: h.url,
+      clockUs: () => 0,
+      wallMs: () => wallMs,
+      deviceMs: () => 0,
+      seed: 's',
+      tenantToken: 'tenant-A',
+    });
+    open.push(good);
+    expect(await good.check(dev(9))).toMatchObject({ kind: 'offer' });
+    const auth = h.proxy.exchanges.at(-2) as Exchange;
+    expect(auth.headers.authorization).toBe('Bearer tenant-A');
+    const forged = await fetch(`${h.url}/api/devices/v1/authentication/auth_requests`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-men-signature': String(auth.headers['x-men-signature']),
+      },
+      body: auth.body.toString().replace('gw-0009', 'gw-0010'),
+    });
+    expect(forged.status).toBe(401);
+    expect(h.server.counters.authRefused).toBe(2);
+    expectConforming(h.proxy.exchanges);
+  });
+
+  it('the inventory goes out on boot and again once the inventory interval has passed', async () => {
+    const { h, c } = await setup({}, { inventoryPollMs: 60_000 });
+    const d = dev(11, '2.0.0');
+    await c.booted(d);
+    deviceMs += 59_000;
+    await c.check(d);
+    deviceMs += 1_000;
+    await c.check(d);
+    expect(h.server.counters.requests).toMatchObject({ inventory: 2, next: 2 });
+    expect(h.server.inventory.get(d.id)?.get('device_type')).toBe('raspberrypi4');
   });
 });
 

@@ -13,13 +13,16 @@ export class OneDeploymentDesk implements DeploymentDesk {
     [];
   readonly aborted = new Set<string>();
   private readonly byDevice = new Map<string, DeskDeviceState>();
+  /** Offer the deployment to devices already on its version (a server that does not check). */
+  offerInstalled = false;
 
   constructor(readonly deployment: DeskDeployment) {}
 
   next(dev: { id: string; version: string }): DeskDeployment | null {
-    if (dev.version === this.deployment.version || this.aborted.has(dev.id)) return null;
+    if ((dev.version === this.deployment.version && !this.offerInstalled) || this.aborted.has(dev.id))
+      return null;
     const state = this.byDevice.get(dev.id);
-    if (state === 'success' || state === 'failure') return null;
+    if (state === 'success' || state === 'failure' || state === 'already-installed') return null;
     if (state === undefined) this.byDevice.set(dev.id, 'pending');
     return this.deployment;
   }
@@ -86,9 +89,9 @@ export const DEPLOYMENT: DeskDeployment = {
 };
 
 export async function startMenderHarness(
-  opts: Partial<MenderServerOptions> & { wallMs: () => number },
+  opts: Partial<MenderServerOptions> & { wallMs: () => number; deployment?: DeskDeployment },
 ): Promise<MenderHarness> {
-  const desk = new OneDeploymentDesk(DEPLOYMENT);
+  const desk = new OneDeploymentDesk(opts.deployment ?? DEPLOYMENT);
   const images = new Map<string, number>();
   const server = new MenderServer({ desk, registerImage: (v, n) => images.set(v, n), ...opts });
   const routes = server.routes();
