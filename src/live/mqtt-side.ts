@@ -67,8 +67,8 @@ export interface LiveMqttOptions {
 export interface DeviceInbox {
   /** Right after a device's CONNACK (subscribe here with LiveMqtt.deviceSubscribe). */
   connected(id: number, sessionPresent: boolean): void;
-  /** A PUBLISH to device `id` (connection id); true when this inbox took it. */
-  message(id: number, topic: string, payload: Buffer, qos: QoS): boolean;
+  /** A PUBLISH to device `id` (connection id); true when this inbox took it. `props`: MQTT 5 properties. */
+  message(id: number, topic: string, payload: Buffer, qos: QoS, props?: PublishProperties): boolean;
   /** The SUBACK of a subscribe made with this inbox's token; granted ≥ 0x80 (or -1) is a failure. */
   subscribed?(id: number, token: number, granted: number): void;
 }
@@ -139,9 +139,16 @@ export class LiveMqtt implements MqttHandler {
    * Publishes from device `id` outside telemetry (replies, job updates); its ack is not
    * telemetry's (token ≤ INBOX_TOKEN_BASE). False when the device is not connected or its window is full.
    */
-  devicePublish(id: number, topic: string, payload: Buffer, qos: QoS, token = INBOX_TOKEN_BASE): boolean {
+  devicePublish(
+    id: number,
+    topic: string,
+    payload: Buffer,
+    qos: QoS,
+    token = INBOX_TOKEN_BASE,
+    props?: PublishProperties,
+  ): boolean {
     if (this.phase[id] !== PHASE.connected) return false;
-    return this.pool.publish(id, topic, payload, qos, token) === PUBLISH_RESULT.sent;
+    return this.pool.publish(id, topic, payload, qos, token, undefined, false, props) === PUBLISH_RESULT.sent;
   }
 
   get inFlight(): number {
@@ -388,9 +395,9 @@ export class LiveMqtt implements MqttHandler {
     else rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
   }
 
-  onMessage(id: number, topic: string, payload: Buffer, qos: QoS): void {
+  onMessage(id: number, topic: string, payload: Buffer, qos: QoS, props?: PublishProperties): void {
     if (this.ctx.closing) return;
-    for (const inbox of this.inboxes) if (inbox.message(id, topic, payload, qos)) return;
+    for (const inbox of this.inboxes) if (inbox.message(id, topic, payload, qos, props)) return;
   }
 
   onSubAck(id: number, token: number, granted: number): void {
