@@ -1,0 +1,266 @@
+// Conformance, not imitation: Debian's real `mender-client` 3.4 (nobody here wrote it) installs
+// an artifact made by Debian's `mender-artifact` from the embedded backend's Mender routes. It
+// must authenticate, find the deployment, download, install and report success, and the server
+// must see exactly the status sequence the 3.4 client sends (test/fixtures/specs/mender/
+// real-client-notes.md). Every API exchange is also held against Mender's OpenAPI files.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
+import type { EmbeddedBackend } from '../../../src/backend/types.js';
+import type { DeskDeviceState } from '../../../src/ota-protocols/types.js';
+import { wallClockMs } from '../../../src/clock/real-clock.js';
+import { MenderServer } from '../../../src/ota-protocols/mender/server.js';
+import { artifactShelf } from '../../helpers/mender-client/artifact-route.js';
+import {
+  singleFileArtifact,
+  testModuleArtifact,
+  type MadeArtifact,
+} from '../../helpers/mender-client/artifact.js';
+import {
+  menderClientMissing,
+  startMenderDevice,
+  type MenderDevice,
+} from '../../helpers/mender-client/device.js';
+import { MenderSpec } from './mender/openapi-check.js';
+import { OneDeploymentDesk } from './mender/harness.js';
+import { startRecordingProxy, type Exchange, type RecordingProxy } from './mender/recording-proxy.js';
+
+const missing = menderClientMissing();
+if (missing !== null) console.warn(`skipping the real mender-client cross-check: ${missing}`);
+
+const DEVICE_TYPE = 'fleetstorm-sim';
+const MAC = '02:00:5e:00:53:01';
+const STATUS_PATH = /^\/api\/devices\/v1\/deployments\/device\/deployments\/([^/]+)\/status$/;
+
+interface World {
+  desk: OneDeploymentDesk;
+  server: MenderServer;
+  proxy: RecordingProxy;
+  device: MenderDevice;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'fleetstorm-artifacts-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A desk that aborts a device's deployment when it reports `state` (answered 409). */
+function abortingAt(state: DeskDeviceState): typeof OneDeploymentDesk {
+  return class extends OneDeploymentDesk {
+    override report(deviceId: string, deploymentId: string, s: DeskDeviceState, detail?: string) {
+      if (s === state) this.abort(deviceId);
+      return super.report(deviceId, deploymentId, s, detail);
+    }
+  };
+}
+
+/** The embedded backend with the Mender routes offering `artifact`, a recording proxy, the client. */
+async function world(artifact: MadeArtifact, abortAt?: DeskDeviceState): Promise<World> {
+  const shelf = artifactShelf();
+  const desk = new (abortAt === undefined ? OneDeploymentDesk : abortingAt(abortAt))({
+    id: 'a1b2c3d4-0000-4000-8000-000000000001',
+    version: artifact.name,
+    sizeBytes: artifact.bytes.length,
+    sha256: createHash('sha256').update(artifact.bytes).digest('hex'),
+    path: shelf.put(artifact.name, artifact.bytes),
+  });
+  const server = new MenderServer({ desk, wallMs: wallClockMs });
+  const backend: EmbeddedBackend = await startEmbeddedBackend({ routes: [...server.routes(), shelf.route] });
+  cleanups.push(() => backend.close());
+  const proxy = await startRecordingProxy(backend.httpUrl);
+  cleanups.push(() => proxy.close());
+  const device = await startMenderDevice({
+    serverUrl: proxy.url,
+    deviceType: DEVICE_TYPE,
+    artifactName: 'app-1.0',
+    identity: { mac: MAC },
+  });
+  cleanups.push(() => device.stop());
+  return { desk, server, proxy, device };
+}
+
+/** Waits (bounded) for `done`; on timeout the error carries the client's last log lines. */
+async function until(w: World, what: string, done: () => boolean): Promise<void> {
+  try {
+    await vi.waitFor(() => expect(done(), what).toBe(true), { timeout: 45_000, interval: 200 });
+  } catch (err) {
+    const tail = (await w.device.log()).split('\n').filter((l) => !l.includes('level=debug'));
+    const seen = w.proxy.exchanges.slice(0, 40).map((x) => `${x.method} ${x.url} → ${x.status}`);
+    throw new Error(
+      `${String(err)}\nexchanges:\n${seen.join('\n')}\nmender-client log (last lines):\n${tail.slice(-25).join('\n')}`,
+    );
+  }
+}
+
+/** The statuses the server was sent, in order, with its answers. */
+function statusesSeen(proxy: RecordingProxy): { status: string; answer: number }[] {
+  return proxy.exchanges
+    .filter((x) => x.method === 'PUT' && STATUS_PATH.test(x.url))
+    .map((x) => ({
+      status: (JSON.parse(x.body.toString('utf8')) as { status: string }).status,
+      answer: x.status,
+    }));
+}
+
+const api = (proxy: RecordingProxy, method: string, prefix: string): Exchange[] =>
+  proxy.exchanges.filter((x) => x.method === method && x.url.startsWith(prefix));
+
+const terminal = (proxy: RecordingProxy): boolean =>
+  statusesSeen(proxy).some((s) => ['success', 'failure', 'already-installed'].includes(s.status));
+
+/** Spec findings of the exchanges with the server (the v2 `next` is not in the v1 files). */
+async function specFindings(proxy: RecordingProxy): Promise<string[]> {
+  const spec = await MenderSpec.load();
+  return proxy.exchanges
+    .filter((x) => x.url.startsWith('/api/devices/v1/'))
+    .flatMap((x) => spec.check(x))
+    .map((f) => `${f.exchange}: ${f.problem}`);
+}
+
+describe.skipIf(missing !== null)("Debian's mender-client 3.4 against the embedded Mender server", () => {
+  it('authenticates, finds the deployment, downloads, installs a single-file artifact and reports success', async () => {
+    const dir = await tempDir();
+    const artifact = await singleFileArtifact({
+      dir,
+      name: 'app-2.0',
+      deviceType: DEVICE_TYPE,
+      destDir: path.join(dir, 'installed'),
+      fileName: 'app.conf',
+      content: 'setting=2\n',
+    });
+    const w = await world(artifact);
+    await until(w, 'a final status', () => terminal(w.proxy));
+    await until(
+      w,
+      'inventory after the update',
+      () => w.server.inventory.get(MAC)?.get('artifact_name') === 'app-2.0',
+    );
+
+    // exactly what the 3.4 client sends for a module that needs no reboot, each accepted
+    expect(statusesSeen(w.proxy)).toEqual(
+      ['downloading', 'downloading', 'downloading', 'installing', 'installing', 'success'].map((status) => ({
+        status,
+        answer: 204,
+      })),
+    );
+    expect(w.desk.statesOf(MAC)).toEqual([
+      'downloading',
+      'downloading',
+      'downloading',
+      'installing',
+      'installing',
+      'success',
+    ]);
+    expect(await readFile(path.join(dir, 'installed', 'app.conf'), 'utf8')).toBe('setting=2\n');
+
+    // admitted by its signature, and again before the commit (the client drops its token there)
+    const auths = api(w.proxy, 'POST', '/api/devices/v1/authentication/auth_requests');
+    expect(auths.length).toBeGreaterThanOrEqual(2);
+    expect(auths.every((x) => x.status === 200)).toBe(true);
+    expect(w.server.admissions.accepted.has(MAC)).toBe(true);
+    // asked with POST v2 first and got the deployment there: no fallback to v1
+    const asks = api(w.proxy, 'POST', '/api/devices/v2/deployments/device/deployments/next');
+    expect(asks[0]?.status).toBe(200);
+    expect(api(w.proxy, 'GET', '/api/devices/v1/deployments/device/deployments/next')).toEqual([]);
+    // downloaded the artifact's bytes from the link the server gave, without the JWT
+    const download = api(w.proxy, 'GET', '/v1/artifacts/');
+    expect(download.map((x) => x.status)).toEqual([200]);
+    expect(download[0]?.headers.authorization).toBeUndefined();
+    // inventory: PUT by this client, with its own attributes and the inventory script's
+    const inventory = w.server.inventory.get(MAC);
+    expect(inventory?.get('device_type')).toBe(DEVICE_TYPE);
+    expect(String(inventory?.get('mender_client_version'))).toMatch(/^3\.4\./);
+    expect(inventory?.get('os')).toBe('fleetstorm test device');
+    expect(api(w.proxy, 'PATCH', '/api/devices/v1/inventory/')).toEqual([]);
+
+    expect(await specFindings(w.proxy)).toEqual([]);
+  });
+
+  it('walks the reboot states for a module that needs a reboot: rebooting, then installing again before the commit', async () => {
+    const dir = await tempDir();
+    const artifact = await testModuleArtifact({
+      dir,
+      name: 'app-2.1',
+      deviceType: DEVICE_TYPE,
+      behaviour: 'reboot',
+    });
+    const w = await world(artifact);
+    await until(w, 'a final status', () => terminal(w.proxy));
+    expect(statusesSeen(w.proxy).map((s) => s.status)).toEqual([
+      'downloading',
+      'downloading',
+      'downloading',
+      'installing',
+      'rebooting',
+      'installing',
+      'success',
+    ]);
+    expect(statusesSeen(w.proxy).every((s) => s.answer === 204)).toBe(true);
+    expect(await specFindings(w.proxy)).toEqual([]);
+  });
+
+  it('stops on a 409 (deployment aborted on the server): failure sent, no success, polling again', async () => {
+    const dir = await tempDir();
+    const artifact = await testModuleArtifact({
+      dir,
+      name: 'app-2.2',
+      deviceType: DEVICE_TYPE,
+      behaviour: 'reboot',
+    });
+    const w = await world(artifact, 'installing');
+    await until(w, 'a final status', () => terminal(w.proxy));
+    const failureAt = w.proxy.exchanges.findIndex((x) => x.body.toString('utf8').includes('"failure"'));
+    await until(w, 'polling after the abort', () =>
+      w.proxy.exchanges.slice(failureAt).some((x) => x.url.endsWith('/deployments/next') && x.status === 204),
+    );
+    // the server aborted at the first `installing`: the client stops there and sends failure,
+    // answered 409 too (the deployment is over for this device)
+    expect(statusesSeen(w.proxy)).toEqual([
+      { status: 'downloading', answer: 204 },
+      { status: 'downloading', answer: 204 },
+      { status: 'downloading', answer: 204 },
+      { status: 'installing', answer: 409 },
+      { status: 'failure', answer: 409 },
+    ]);
+    expect(w.server.counters.conflicts).toBe(2);
+    // a failure report refused with 409 is fatal for the client: it uploads no deployment log
+    expect(
+      api(w.proxy, 'PUT', '/api/devices/v1/deployments/device/deployments/').filter((x) =>
+        x.url.endsWith('/log'),
+      ),
+    ).toEqual([]);
+    expect(await specFindings(w.proxy)).toEqual([]);
+  });
+
+  it('reports failure and uploads its log when the update module fails to install', async () => {
+    const dir = await tempDir();
+    const artifact = await testModuleArtifact({
+      dir,
+      name: 'app-2.3',
+      deviceType: DEVICE_TYPE,
+      behaviour: 'fail-install',
+    });
+    const w = await world(artifact);
+    await until(w, 'a final status', () => terminal(w.proxy));
+    await until(w, 'the deployment log', () => w.server.logs.has(MAC));
+    expect(statusesSeen(w.proxy).map((s) => s.status)).toEqual([
+      'downloading',
+      'downloading',
+      'downloading',
+      'installing',
+      'failure',
+    ]);
+    expect(w.desk.statesOf(MAC).at(-1)).toBe('failure');
+    expect(JSON.stringify(w.server.logs.get(MAC)?.messages)).toContain('install refused by the test module');
+    expect(await specFindings(w.proxy)).toEqual([]);
+  });
+});
