@@ -1,4 +1,5 @@
-// Per-device outcomes (failed, rolled back, bricked) with their event trails, as NDJSON (one
+// Per-device outcomes (update failed, rolled back, bricked; command answered with an error or not
+// at all, with the operation's name) with their event trails, as NDJSON (one
 // device per line, for jq) and CSV (one device per row, trail flattened), next to report.json.
 // Shard reports (`--shard`, `--processes`) each have their own; merging concatenates them in
 // device order (device ids are global across shards).
@@ -8,6 +9,7 @@ import { ToolError } from '../errors/tool-error.js';
 import { writeAtomic } from '../reports/atomic-write.js';
 import { Checker, checkOutcome, isPlainFileName } from '../reports/read-report.js';
 import type { DeviceOutcome, Report } from '../reports/report-types.js';
+import type { ResolvedScenario } from '../scenario/types.js';
 
 export const OUTCOMES_NDJSON = 'outcomes.ndjson';
 export const OUTCOMES_CSV = 'outcomes.csv';
@@ -17,12 +19,18 @@ function csvCell(s: string): string {
 }
 
 export function outcomesCsv(items: readonly DeviceOutcome[]): string {
-  const rows = ['device,device_type,outcome,trail'];
+  const rows = ['device,device_type,outcome,trail,operation'];
   for (const o of items) {
     const trail = o.trail.map((e) => `${(e.atUs / 1e6).toFixed(3)}s:${e.event}`).join(' ');
-    rows.push([String(o.device), csvCell(o.deviceType), o.outcome, csvCell(trail)].join(','));
+    const operation = csvCell(o.operation ?? '');
+    rows.push([String(o.device), csvCell(o.deviceType), o.outcome, csvCell(trail), operation].join(','));
   }
   return rows.join('\n') + '\n';
+}
+
+/** A run writes the outcomes files when it has a rollout or operations (both list devices). */
+export function writesOutcomes(s: ResolvedScenario): boolean {
+  return s.rollout !== null || (s.operations ?? []).length > 0;
 }
 
 export async function writeOutcomes(dir: string, items: readonly DeviceOutcome[]): Promise<void> {

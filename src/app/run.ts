@@ -16,7 +16,7 @@ import type { CliOverrides } from '../scenario/overrides.js';
 import { checkPlanSize } from '../scenario/plan-size.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { EngineOptions, EngineResult, IntervalProgress, StopRequest } from './engine-types.js';
-import { OUTCOMES_NDJSON, writeOutcomes } from './outcomes-file.js';
+import { OUTCOMES_NDJSON, writeOutcomes, writesOutcomes } from './outcomes-file.js';
 import { preflight } from './plan/index.js';
 import type { ProcessProgress } from './process-progress.js';
 import { replayLine } from './replay-line.js';
@@ -172,12 +172,12 @@ async function runAndWrite(
     startedAt,
     wallMs: Math.round(monotonicMs() - t0),
     outDir,
-    outcomesFile: outDir && s.rollout ? OUTCOMES_NDJSON : null,
+    outcomesFile: outDir && writesOutcomes(s) ? OUTCOMES_NDJSON : null,
   });
   let paths: ReportPaths | null = null;
   if (outDir) {
     paths = await writeReportFiles(report, outDir, opts.html === false ? {} : { html: renderHtml });
-    if (s.rollout) await writeOutcomes(outDir, eng.outcomes);
+    if (writesOutcomes(s)) await writeOutcomes(outDir, eng.outcomes);
   }
   return { report, paths, exitCode: exitCodeOf(report), crash: eng.crash };
 }

@@ -174,10 +174,10 @@ function outcome(
   result: 'command-error' | 'command-unanswered',
 ): void {
   const a = sh.a;
-  const trail: DeviceOutcome['trail'] = [{ atUs: a.cmdAt[d] as number, event: 'sent' }];
+  const trail: DeviceOutcome['trail'] = [{ atUs: Math.round(a.cmdAt[d] as number), event: 'sent' }];
   const recv = a.cmdRecvAt[d] as number;
-  if (recv >= 0) trail.push({ atUs: recv, event: 'received' });
-  trail.push({ atUs: t, event: result === 'command-error' ? 'replied-error' : 'no-reply' });
+  if (recv >= 0) trail.push({ atUs: Math.round(recv), event: 'received' });
+  trail.push({ atUs: Math.round(t), event: result === 'command-error' ? 'replied-error' : 'no-reply' });
   sh.outcomes.add({
     device: sh.globalId(d),
     deviceType: tp.name,

@@ -10,7 +10,7 @@ import type { Report } from './report-types.js';
 const FIELD_ORDER = [
   // Report
   'schemaVersion', 'tool', 'scenario', 'seed', 'replay', 'status', 'statusReason', 'verdict', 'reachedUs',
-  'intervalUs', 'devices', 'metrics', 'series', 'thresholds', 'faults', 'rollout', 'outcomes', 'warnings', 'run',
+  'intervalUs', 'devices', 'metrics', 'series', 'thresholds', 'faults', 'rollout', 'commands', 'outcomes', 'warnings', 'run',
   // tool, metrics, series
   'name', 'version', 'timesUs', 'histograms', 'counters', 'derived', 'connStates', 'otaStates', 'onTargetRatio',
   // HistogramReport / HistogramPoint
@@ -23,7 +23,7 @@ const FIELD_ORDER = [
   'state', 'stateReason', 'waves', 'index', 'startedAtUs', 'endedAtUs', 'targeted', 'offered', 'succeeded',
   'failed', 'rolledBack', 'bricked', 'pending',
   // outcomes / DeviceOutcome
-  'total', 'sample', 'file', 'device', 'deviceType', 'outcome', 'trail', 'event',
+  'total', 'sample', 'file', 'device', 'deviceType', 'outcome', 'operation', 'trail', 'event',
   // run
   'startedAt', 'wallMs', 'node', 'platform', 'workers', 'eventsProcessed', 'outDir',
   // ResolvedScenario (leading fields; the rest sorted)

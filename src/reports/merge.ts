@@ -15,6 +15,7 @@ import {
   mergeWarnings,
 } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
+import { commandsField, mergeCommands } from './commands-report.js';
 import type { Report } from './report-types.js';
 import { runWarnings } from './run-warnings.js';
 import { verdictOf } from './verdict.js';
@@ -162,6 +163,12 @@ export function mergeReports(reports: readonly Report[], options: MergeOptions =
     faults,
     rollout: mergeRollout(reports.map((r) => r.rollout)),
     outcomes: mergeOutcomes(reports.map((r) => r.outcomes)),
+    ...commandsField(
+      mergeCommands(
+        { scenario: first.scenario, metrics, series },
+        reports.map((r) => r.commands),
+      ),
+    ),
     // Each shard's honesty warnings describe its slice: dropped, and worked out on the whole.
     warnings: mergeWarnings(
       [

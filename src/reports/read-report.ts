@@ -184,6 +184,7 @@ function checkRest(c: Checker, r: Obj): void {
     for (const k of ['devicesHit', 'atUs', 'durationUs'] as const) c.num(o[k], `faults[${i}].${k}`);
   });
   if (r.rollout !== null) checkRollout(c, c.obj(r.rollout, 'rollout'));
+  if (r.commands !== undefined) checkCommands(c, c.obj(r.commands, 'commands'));
   const outcomes = c.obj(r.outcomes, 'outcomes');
   c.num(outcomes.total, 'outcomes.total');
   c.arr(outcomes.sample, 'outcomes.sample').forEach((o, i) => checkOutcome(c, o, `outcomes.sample[${i}]`));
@@ -193,6 +194,26 @@ function checkRest(c: Checker, r: Obj): void {
   c.arr(r.warnings, 'warnings').forEach((w, i) => c.str(w, `warnings[${i}]`));
   if (r.live !== undefined) checkLive(c, c.obj(r.live, 'live'));
   c.obj(r.run, 'run');
+}
+
+/** The commands section (reports of scenarios with operations). */
+function checkCommands(c: Checker, o: Obj): void {
+  for (const k of ['sent', 'received', 'repliedOk', 'repliedError', 'unanswered'] as const)
+    c.num(o[k], `commands.${k}`);
+  for (const k of ['answeredRatio', 'fanoutP50Us', 'fanoutP99Us', 'replyP50Us', 'replyP99Us'] as const)
+    c.num(o[k], `commands.${k}`, true);
+  c.arr(o.answeredShare, 'commands.answeredShare').forEach((v, i) =>
+    c.num(v, `commands.answeredShare[${i}]`, true),
+  );
+  c.arr(o.operations, 'commands.operations').forEach((v, i) => {
+    const op = c.obj(v, `commands.operations[${i}]`);
+    c.str(op.name, `commands.operations[${i}].name`);
+    c.str(op.command, `commands.operations[${i}].command`);
+    for (const k of ['atUs', 'ratePerSec', 'timeoutUs'] as const)
+      c.num(op[k], `commands.operations[${i}].${k}`);
+    for (const k of ['errors', 'unanswered', 'answered99Us'] as const)
+      c.num(op[k], `commands.operations[${i}].${k}`, true);
+  });
 }
 
 /** live.connectErrors (live reports only): reason, detail and count, rendered as text. */

@@ -3,6 +3,7 @@
 // identical runs; everything else is a pure function of resolved scenario + seed, which the
 // determinism tests check by hashing the report without `run`.
 import type { ResolvedScenario } from '../scenario/types.js';
+import type { CommandsReport } from './commands-report.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -123,6 +124,8 @@ export interface Report {
   thresholds: ThresholdResult[];
   faults: FaultTimelineEntry[];
   rollout: RolloutReport | null;
+  /** `operations`: commands sent, replies, latencies, answered share over time. Absent without operations. */
+  commands?: CommandsReport;
   outcomes: { total: number; sample: DeviceOutcome[]; file: string | null };
   warnings: string[];
   /** Live mode only (absent in virtual runs): connect failures with their detail, most first. */

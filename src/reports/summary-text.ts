@@ -7,6 +7,7 @@ import type { Report } from './report-types.js';
 import { connectErrorLines, failureSentences } from './failure-sentences.js';
 import { faultLines, rolloutLines } from './summary-sections.js';
 import { table } from './text-table.js';
+import { commandLines, outcomeKinds } from './summary-commands.js';
 
 export interface SummaryOptions {
   /** Replace the ✓ / ✗ marks with PASS / FAIL. */
@@ -106,7 +107,7 @@ function warningLines(r: Report): string[] {
 function outcomeLines(r: Report): string[] {
   if (r.outcomes.total === 0) return [];
   const file = r.outcomes.file ? `, details in ${r.outcomes.file}` : '';
-  return [`device outcomes: ${formatCount(r.outcomes.total)} failed, rolled back or bricked${file}`];
+  return [`device outcomes: ${formatCount(r.outcomes.total)} ${outcomeKinds(r)}${file}`];
 }
 
 /** The summary block, sections separated by blank lines, ending with the replay line. */
@@ -120,6 +121,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     latencyLines(report),
     derivedLines(report),
     rolloutLines(report),
+    commandLines(report),
     faultLines(report),
     outcomeLines(report),
     thresholdLines(report, options.ascii === true),

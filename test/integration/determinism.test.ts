@@ -48,6 +48,16 @@ describe('determinism', () => {
     expect(b.hash).toBe(a.hash);
   });
 
+  it('fleet-commands (operations, fan-out, replies, outcomes): identical with 1 and 3 workers', async () => {
+    const a = await hashOf('scenarios/fleet-commands.yaml', 1, 6000);
+    const b = await hashOf('scenarios/fleet-commands.yaml', 3, 6000);
+    expect(b.body).toBe(a.body);
+    const r = JSON.parse(a.body);
+    expect(r.metrics.counters.command_sent_total).toBeGreaterThan(1000);
+    expect(r.metrics.counters['command_replied_total{result="error"}']).toBeGreaterThan(0);
+    expect(r.outcomes.total).toBeGreaterThan(0);
+  });
+
   it('a different seed gives a different report', async () => {
     const s1 = await loadScenario('test/fixtures/e2e/small.yaml', { env: {}, overrides: { seed: 1 } });
     const s2 = await loadScenario('test/fixtures/e2e/small.yaml', { env: {}, overrides: { seed: 2 } });

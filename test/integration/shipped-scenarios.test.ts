@@ -87,6 +87,21 @@ describe('shipped scenarios at reduced scale', () => {
     ).toBe(true);
   });
 
+  it('fleet-commands: the config push and the update check are answered within the thresholds', async () => {
+    const r = await run('fleet-commands', 10_000, true);
+    // 20% and then 10% of the fleet, answered (1% with an error reply)
+    expect(c(r, 'command_sent_total')).toBeGreaterThan(2500);
+    expect(c(r, 'command_sent_total')).toBeLessThan(3500);
+    expect(c(r, 'command_replied_total{result="error"}')).toBeGreaterThan(0);
+    expect(r.commands?.operations.map((o) => o.answered99Us)).not.toContain(null);
+    // the config push slowed the telemetry of a fifth of the fleet from 1m to 5m
+    const perMin = r.series.counters['mqtt_publish_total'] ?? [];
+    const before = perMin.slice(30, 60).reduce((a, b) => a + b, 0);
+    const after = perMin.slice(120, 150).reduce((a, b) => a + b, 0);
+    expect(after).toBeLessThan(0.9 * before);
+    expect(r.verdict).toBe('passed');
+  });
+
   it('reconnect-storm compares backoff policies: jitter spreads the storm that no jitter focuses', async () => {
     const doc = parse(readFileSync('scenarios/reconnect-storm.yaml', 'utf8')) as {
       fleet: { device: { connectivity: { backoff: { policy: string } } }; count: number }[];

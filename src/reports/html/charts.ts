@@ -27,6 +27,8 @@ const HISTOGRAM_TITLES: Record<string, string> = {
   outage_resume_duration_us: 'Outage end → next session of a duty-cycled device',
   ota_commit_since_rollout_start_us: 'Rollout start → device committed',
   generator_lag_us: 'Generator lag (live mode)',
+  command_fanout_duration_us: 'Command fan-out (operator publish → device received)',
+  command_reply_duration_us: 'Command reply (operator publish → reply received)',
 };
 
 /** Conn states bottom-up: the healthy majority first so its level reads off the axis. */

@@ -12,6 +12,7 @@ import {
   telemetryChart,
 } from './charts-flow.js';
 import { stormZoomCharts } from './charts-storm.js';
+import { answeredShareChart, commandFlowChart, renderOperationsTable } from './charts-commands.js';
 import { esc } from './escape.js';
 import { renderReplay, renderRunInfo, renderWarnings } from './info.js';
 import { timeDomain, timelineLanes } from './markers.js';
@@ -73,6 +74,15 @@ function sections(report: Report): Section[] {
       ]),
     },
     rolloutSection(report),
+    report.commands
+      ? {
+          id: 'commands',
+          title: 'Commands',
+          body:
+            renderOperationsTable(report) +
+            chartsHtml([answeredShareChart(report), commandFlowChart(report)]),
+        }
+      : null,
     { id: 'latency', title: 'Latency over time', body: chartsHtml(latencyCharts(report)) },
     { id: 'telemetry', title: 'Telemetry', body: chartsHtml([telemetryChart(report)]) },
     { id: 'outcomes', title: 'Device outcomes', body: renderOutcomes(report) },
