@@ -2,13 +2,14 @@
 // line here. Null: not built yet (a scenario naming it is refused at load, see protocolOf).
 import { ToolError } from '../errors/tool-error.js';
 import { fleetstormProtocol } from './fleetstorm/index.js';
+import { hawkbitProtocol } from './hawkbit/index.js';
 import type { OtaProtocolModule } from './module.js';
 import type { OtaProtocolName } from './types.js';
 
 export const OTA_PROTOCOL_REGISTRY: Readonly<Record<OtaProtocolName, OtaProtocolModule | null>> = {
   fleetstorm: fleetstormProtocol,
   mender: null,
-  'hawkbit-ddi': null,
+  'hawkbit-ddi': hawkbitProtocol,
   'aws-iot-jobs': null,
 };
 

@@ -1,14 +1,17 @@
 // The device side of hawkBit DDI: one client for the fleet, per-device state keyed by the
 // device's index. A check is the controller poll (GET /{tenant}/controller/v1/{controllerId});
 // its `config.polling.sleep` becomes `nextPollMs`; the links say what to do next:
-//   configData      PUT the device's attributes, once per device (then poll again: a server may
-//                   hold the deployment back until it knows what the device runs)
+//   configData      PUT the device's attributes, once per device and again after a successful
+//                   update if the server asks (hawkBit does); then poll again when the answer
+//                   had no action (a server may hold it back until it knows what the device runs)
 //   cancelAction    GET it, confirm with closed/success feedback, answer `cancel`
 //   deploymentBase  GET it and offer its first artifact (size, sha256, download link)
 // Reports are POST .../deploymentBase/{actionId}/feedback; 410 Gone = the action is no longer
 // active on the server (cancelled): the agent stops.
 import type {
   OtaAgentClient,
+  OtaEndpoint,
+  OtaObserve,
   OtaCheckAnswer,
   OtaDeployment,
   OtaDeviceFacts,
@@ -17,7 +20,7 @@ import type {
 } from '../types.js';
 import type { DdiControllerBase } from './ddi-types.js';
 import { controllerPath } from './ddi-types.js';
-import type { DdiResponse, DdiSend } from './ddi-http.js';
+import type { DdiRequest, DdiResponse, DdiSend } from './ddi-http.js';
 import { hrefOf, isRecord, readDeploymentBase } from './deployment-base.js';
 import { cancelConfirmation, feedbackOf } from './feedback.js';
 import { parsePollingSleepMs } from './polling-sleep.js';
@@ -38,6 +41,12 @@ export interface HawkbitClientOptions {
   nowMs?: () => number;
   /** The controller's attributes for configData; default `{deviceType, version}`. */
   configDataOf?: (dev: OtaDeviceFacts) => Record<string, string>;
+  /** `nextPollMs` when the server's answer has no `config.polling.sleep` (absent: none). */
+  defaultPollMs?: number;
+  /** Counts every request by its role (poll: check, configData: inventory, feedback: report). */
+  observe?: OtaObserve;
+  /** Releases the transport (when the client owns it). */
+  closeTransport?: () => Promise<void>;
 }
 
 const ACCEPT = { accept: 'application/hal+json, application/json' };
@@ -72,13 +81,19 @@ export class HawkbitDdiClient implements OtaAgentClient {
     }
   }
 
+  private async call(role: OtaEndpoint, req: DdiRequest): Promise<DdiResponse> {
+    const res = await this.opts.send(req);
+    this.opts.observe?.(role, ok(res), res.latencyUs);
+    return res;
+  }
+
   private controllerUrl(dev: OtaDeviceFacts): string {
     return this.base + controllerPath(this.opts.tenant, dev.id);
   }
 
   async check(dev: OtaDeviceFacts): Promise<OtaCheckAnswer> {
     const headers = { ...ACCEPT, ...this.authHeaders(dev) };
-    let res = await this.opts.send({ method: 'GET', url: this.controllerUrl(dev), headers });
+    let res = await this.call('check', { method: 'GET', url: this.controllerUrl(dev), headers });
     if (!ok(res)) return failed(res);
     if (!isRecord(res.body)) return { kind: 'failed', reason: 'bad_response' };
     let base = res.body as DdiControllerBase;
@@ -87,20 +102,20 @@ export class HawkbitDdiClient implements OtaAgentClient {
       if (await this.putConfigData(dev, configHref, headers)) {
         const links = base._links ?? {};
         if (links.deploymentBase === undefined && links.cancelAction === undefined) {
-          res = await this.opts.send({ method: 'GET', url: this.controllerUrl(dev), headers });
+          res = await this.call('check', { method: 'GET', url: this.controllerUrl(dev), headers });
           if (!ok(res) || !isRecord(res.body))
             return ok(res) ? { kind: 'failed', reason: 'bad_response' } : failed(res);
           base = res.body as DdiControllerBase;
         }
       }
     }
-    const sleepMs = parsePollingSleepMs(base.config?.polling?.sleep);
+    const sleepMs = parsePollingSleepMs(base.config?.polling?.sleep) ?? this.opts.defaultPollMs ?? null;
     const next = sleepMs === null ? {} : { nextPollMs: sleepMs };
     const cancelHref = hrefOf(base._links, 'cancelAction');
     if (cancelHref !== null) return this.cancel(cancelHref, headers);
     const deploymentHref = hrefOf(base._links, 'deploymentBase');
     if (deploymentHref === null) return { kind: 'none', ...next };
-    const dep = await this.opts.send({ method: 'GET', url: deploymentHref, headers });
+    const dep = await this.call('deployment', { method: 'GET', url: deploymentHref, headers });
     if (!ok(dep)) return failed(dep);
     const read = readDeploymentBase(dep.body, this.preferHttp, this.authHeaders(dev));
     if (read.kind === 'bad') return { kind: 'failed', reason: read.reason };
@@ -114,21 +129,26 @@ export class HawkbitDdiClient implements OtaAgentClient {
     headers: Record<string, string>,
   ): Promise<boolean> {
     const data = this.opts.configDataOf?.(dev) ?? { deviceType: dev.deviceType, version: dev.version };
-    const res = await this.opts.send({ method: 'PUT', url: href, headers, body: { mode: 'merge', data } });
+    const res = await this.call('inventory', {
+      method: 'PUT',
+      url: href,
+      headers,
+      body: { mode: 'merge', data },
+    });
     if (ok(res)) this.configSent.add(dev.index);
     return ok(res);
   }
 
   /** GET the cancel action, confirm it, and tell the agent which deployment stops. */
   private async cancel(href: string, headers: Record<string, string>): Promise<OtaCheckAnswer> {
-    const res = await this.opts.send({ method: 'GET', url: href, headers });
+    const res = await this.call('cancel', { method: 'GET', url: href, headers });
     if (!ok(res)) return failed(res);
     const body = res.body;
     const stop = isRecord(body) && isRecord(body.cancelAction) ? body.cancelAction.stopId : undefined;
     if (typeof stop !== 'string') return { kind: 'failed', reason: 'bad_response' };
     const url = href.replace(/[?#].*$/, '') + '/feedback';
     const confirm = cancelConfirmation(this.opts.nowMs?.());
-    const sent = await this.opts.send({ method: 'POST', url, headers, body: confirm });
+    const sent = await this.call('cancel', { method: 'POST', url, headers, body: confirm });
     if (!ok(sent)) return failed(sent);
     return { kind: 'cancel', deploymentId: stop };
   }
@@ -142,14 +162,15 @@ export class HawkbitDdiClient implements OtaAgentClient {
     const url = `${this.controllerUrl(dev)}/deploymentBase/${encodeURIComponent(dep.id)}/feedback`;
     const headers = { ...ACCEPT, ...this.authHeaders(dev) };
     const body = feedbackOf(state, detail, this.opts.nowMs?.());
-    const res = await this.opts.send({ method: 'POST', url, headers, body });
+    const res = await this.call('report', { method: 'POST', url, headers, body });
+    if (state === 'success') this.configSent.delete(dev.index); // the server may ask again
     if (ok(res)) return 'ok';
     // [DdiRootController] feedback on an action that is no longer active: 410 Gone
     return res.status === 410 ? 'aborted' : 'failed';
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.configSent.clear();
-    return Promise.resolve();
+    await this.opts.closeTransport?.();
   }
 }

@@ -7,6 +7,8 @@ export interface DdiTarget {
   /** From configData (`deviceType`, `version`); null until the controller sent it. */
   deviceType: string | null;
   version: string | null;
+  /** hawkBit asks for the attributes again after a successful update. */
+  configRequested: boolean;
   /** The action handed out last and not closed yet (0: none). */
   activeActionId: number;
 }
@@ -29,7 +31,7 @@ export class DdiActions {
   target(controllerId: string): DdiTarget {
     let t = this.targets.get(controllerId);
     if (t === undefined) {
-      t = { deviceType: null, version: null, activeActionId: 0 };
+      t = { deviceType: null, version: null, configRequested: true, activeActionId: 0 };
       this.targets.set(controllerId, t);
     }
     return t;

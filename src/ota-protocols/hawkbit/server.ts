@@ -29,10 +29,13 @@ export interface DdiServerCounters {
 
 export interface HawkbitServerOptions {
   desk: DeploymentDesk;
-  /** The tenant in every path; others are 404. Default `DEFAULT` (hawkBit's default tenant). */
-  tenant?: string;
-  /** `config.polling.sleep` handed to controllers. Default 5 minutes (hawkBit's default). */
-  pollingSleepMs?: number;
+  /** The tenant in every path (others are refused, 401); null: any tenant. Default `DEFAULT`. */
+  tenant?: string | null;
+  /**
+   * `config.polling.sleep` handed to controllers. Default 5 minutes (hawkBit's default); null:
+   * no `config` in the answer, the device keeps its own period.
+   */
+  pollingSleepMs?: number | null;
   /** Installation only inside a maintenance window: true while it is open. Absent: no window. */
   maintenanceWindowOpen?: () => boolean;
   /** `deployment.download` (and `update` outside a window). Default `forced`. */
@@ -68,12 +71,13 @@ export class HawkbitDdiServer {
     badRequest: 0,
   };
   readonly actions = new DdiActions();
-  private readonly tenant: string;
-  private readonly sleep: string;
+  private readonly tenant: string | null;
+  private readonly sleep: string | null;
 
   constructor(private readonly opts: HawkbitServerOptions) {
-    this.tenant = opts.tenant ?? 'DEFAULT';
-    this.sleep = formatPollingSleep(opts.pollingSleepMs ?? 300_000);
+    this.tenant = opts.tenant === undefined ? 'DEFAULT' : opts.tenant;
+    const sleepMs = opts.pollingSleepMs === undefined ? 300_000 : opts.pollingSleepMs;
+    this.sleep = sleepMs === null ? null : formatPollingSleep(sleepMs);
   }
 
   /** Answers a DDI request; false when the path is not a DDI controller path. */
@@ -119,13 +123,16 @@ export class HawkbitDdiServer {
   ): Promise<void> {
     this.counters.requests[endpoint]++;
     // an unknown tenant fails authentication on a real hawkBit (401), it is not a missing page
-    if (tenant !== this.tenant || !checkDdiAuth(this.opts.auth, req.headers.authorization, cid)) {
+    if (
+      (this.tenant !== null && tenant !== this.tenant) ||
+      !checkDdiAuth(this.opts.auth, req.headers.authorization, cid)
+    ) {
       this.counters.unauthorized++;
       return sendEmpty(res, 401);
     }
     switch (endpoint) {
       case 'poll':
-        return sendJson(res, 200, this.poll(cid, originOf(req) + controllerPath(this.tenant, cid)));
+        return sendJson(res, 200, this.poll(cid, originOf(req) + controllerPath(tenant, cid)));
       case 'configData':
         return void (await this.configData(req, res, cid));
       case 'deploymentBase':
@@ -147,12 +154,12 @@ export class HawkbitDdiServer {
 
   private poll(cid: string, base: string): DdiControllerBase {
     const target = this.actions.target(cid);
-    const answer: DdiControllerBase = { config: { polling: { sleep: this.sleep } }, _links: {} };
+    const answer: DdiControllerBase =
+      this.sleep === null ? {} : { config: { polling: { sleep: this.sleep } } };
+    answer._links = {};
     const links = answer._links as NonNullable<DdiControllerBase['_links']>;
-    if (target.version === null) {
-      links.configData = { href: `${base}/configData` };
-      return answer;
-    }
+    if (target.configRequested) links.configData = { href: `${base}/configData` };
+    if (target.version === null) return answer;
     const active = target.activeActionId > 0 ? this.actions.find(cid, target.activeActionId) : null;
     if (active !== null && this.isCancelled(active) && !active.cancelConfirmed) {
       links.cancelAction = { href: `${base}/cancelAction/${active.id}` };
@@ -189,6 +196,7 @@ export class HawkbitDdiServer {
     const target = this.actions.target(cid);
     target.version = typeof attrs.version === 'string' ? attrs.version : (target.version ?? '');
     if (typeof attrs.deviceType === 'string') target.deviceType = attrs.deviceType;
+    target.configRequested = false;
     sendEmpty(res, 200);
     return true;
   }
@@ -260,7 +268,9 @@ export class HawkbitDdiServer {
     action.closed = true;
     const target = this.actions.target(action.controllerId);
     if (target.activeActionId === action.id) target.activeActionId = 0;
-    if (installed) target.version = action.deployment.version;
+    if (!installed) return;
+    target.version = action.deployment.version;
+    target.configRequested = true; // as hawkBit: attributes again after a successful update
   }
 
   private gone(res: http.ServerResponse): true {

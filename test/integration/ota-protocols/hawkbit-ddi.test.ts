@@ -27,6 +27,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** A second transport for a second client, closed with the test. */
+function transport() {
+  const tr = undiciDdiTransport();
+  cleanups.push(() => tr.close());
+  return tr;
+}
+
 async function setup(serverOpts: Partial<HawkbitServerOptions> = {}, auth?: HawkbitAuth) {
   const sha256 = await imageSha256(IMAGE);
   const desk = new ScriptedDesk({ id: 'rollout-1', ...IMAGE, sha256, path: '/v1/firmware/2.1.0' });
@@ -99,11 +106,13 @@ describe('hawkBit DDI client and embedded routes', () => {
       'rebooting',
       'success',
     ]);
-    // after the update the server knows the new version: nothing more, and no second configData
+    // after the update hawkBit asks for the attributes again (configData, then a poll), and has nothing more
     expect(await t.client.check(dev(1, '2.1.0'))).toEqual({ kind: 'none', nextPollMs: 90_000 });
+    expect(await t.client.check(dev(1, '2.1.0'))).toEqual({ kind: 'none', nextPollMs: 90_000 });
+    expect(t.server.actions.target('sensor-0001').version).toBe('2.1.0');
     expect(t.server.counters.requests).toEqual({
-      poll: 3,
-      configData: 1,
+      poll: 5,
+      configData: 2,
       deploymentBase: 1,
       deploymentFeedback: 5,
       cancelAction: 0,
@@ -179,13 +188,27 @@ describe('hawkBit DDI client and embedded routes', () => {
     for (const t of [good, gateway, wrong, none]) expect(t.spec.problems).toEqual([]);
   });
 
+  it('a server without polling config leaves the period to the device (defaultPollMs)', async () => {
+    const t = await setup({ pollingSleepMs: null, tenant: null, auth: { anonymous: true } });
+    const client = new HawkbitDdiClient({
+      baseUrl: t.baseUrl,
+      tenant: 'any-tenant',
+      auth: { kind: 'none' },
+      send: t.spec.watch(transport().send),
+      defaultPollMs: 42_000,
+    });
+    const answer = await client.check(dev(11));
+    expect(answer).toMatchObject({ kind: 'offer', nextPollMs: 42_000 });
+    expect(t.spec.problems).toEqual([]);
+  });
+
   it('another tenant is refused (401), as a real hawkBit does', async () => {
     const t = await setup();
     const other = new HawkbitDdiClient({
       baseUrl: t.baseUrl,
       tenant: 'other',
       auth: { kind: 'gateway-token', token: 'x' },
-      send: t.spec.watch(undiciDdiTransport().send),
+      send: t.spec.watch(transport().send),
     });
     expect(await other.check(dev(10))).toEqual({ kind: 'failed', reason: 'http_401' });
     expect(t.spec.problems).toEqual([]);
