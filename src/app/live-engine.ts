@@ -49,6 +49,7 @@ function warnings(f: LiveFleet, s: ResolvedScenario, subscribed: boolean): strin
     );
   }
   out.push(...f.subscriber.warnings(subscribed)); // never, late, or away for a while
+  out.push(...(f.commands?.warnings() ?? []));
   for (const type of f.skippedFaults)
     out.push(`${type} needs the embedded backend: counted but not applied to the external target`);
   const insecure = insecureWarning(s.target.tls);
@@ -67,6 +68,7 @@ const WILL_DRAIN_MS = 500;
 async function closeFleet(f: LiveFleet): Promise<void> {
   f.ctx.closing = true;
   f.mqtt.close();
+  f.commands?.close();
   // Wills the broker publishes for the last abrupt disconnects are still on their way.
   if (f.birthWill.hasWills) await new Promise<void>((r) => realTimers.setTimeout(() => r(), WILL_DRAIN_MS));
   f.subscriber.close();
@@ -93,6 +95,7 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
       subscribed = await f.subscriber.start(targets.mqttUrls, runTag, (i) =>
         f.identity.forSubscriber(i, wallClockMs()),
       );
+      await f.commands?.start(targets.mqttUrls, f.identity, s.shard?.index ?? 0);
       await driveLive(s, f, opts, result);
     } catch (err) {
       result.status = 'crashed';

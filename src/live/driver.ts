@@ -64,6 +64,7 @@ async function advanceInterval(f: LiveFleet, fromUs: number, toUs: number): Prom
     if (v <= reached) continue;
     for (const sh of f.shards) events += advanceShard(sh, reached, v);
     freezeHalfOpen(f, reached, v);
+    f.commands?.tick(v);
     if (first) {
       for (const sh of f.shards) sh.rolloutState = notified(sh.rolloutState);
       first = false;
@@ -77,7 +78,10 @@ async function advanceInterval(f: LiveFleet, fromUs: number, toUs: number): Prom
 async function drain(f: LiveFleet): Promise<void> {
   const until = monotonicMs() + DRAIN_MS;
   while (monotonicMs() < until) {
-    const settled = f.mqtt.inFlight === 0 && (!f.allQos1 || f.subscriber.delivered >= f.mqtt.qosAcked);
+    const settled =
+      f.mqtt.inFlight === 0 &&
+      (!f.allQos1 || f.subscriber.delivered >= f.mqtt.qosAcked) &&
+      (f.commands?.open ?? 0) === 0;
     if (settled) return;
     await delay(10);
   }
@@ -148,6 +152,7 @@ export async function driveLive(
         await drain(f);
         for (const sh of f.shards) countNotReconnected(sh);
         f.mqtt.countPendingConnects(); // no CONNACK by the end: failed, not forgotten
+        f.commands?.settleAtEnd(); // no reply by the end: unanswered
       }
       const tally = collectWindow(f, b, i, result);
       for (const t of barrier.close(i, fromUs, toUs, tally)) {

@@ -16,6 +16,7 @@ import { secretSourcesOf } from '../identity/check.js';
 import { LiveHttp } from './http-side.js';
 import { createLivePort } from './live-port.js';
 import { BirthWill } from './birth-will.js';
+import { LiveCommands } from './live-commands.js';
 import { LiveMqtt } from './mqtt-side.js';
 import { TelemetryTemplates } from './telemetry-templates.js';
 import { DeliverySequence } from './delivery-sequence.js';
@@ -40,6 +41,8 @@ export interface LiveFleet {
   identity: FleetIdentity;
   /** `connectivity.birth` and `will` per device type. */
   birthWill: BirthWill;
+  /** Devices answering commands and the operator sending them; null without `commands`. */
+  commands: LiveCommands | null;
 }
 
 export function buildLiveFleet(
@@ -93,6 +96,7 @@ export function buildLiveFleet(
     birthWill,
     ...(templates ? { templates } : {}),
   });
+  const commands = LiveCommands.build(s, ctx, mqtt, typeOrder(s), tlsOptions);
   const httpUrl = targets.proxied?.deviceHttpUrl ?? targets.httpUrl;
   const http =
     httpUrl === null
@@ -153,5 +157,6 @@ export function buildLiveFleet(
     allQos1,
     identity,
     birthWill,
+    commands,
   };
 }

@@ -1,0 +1,162 @@
+// Operator commands against mosquitto: 1,000 devices answer an operator's command, and the
+// replies the operator counted are what an independent mosquitto_sub (spawned here) saw on the
+// reply topics; the failure share is honoured; an accepted reboot reconnects the device; a
+// telemetry-interval command changes how often the device publishes.
+import type { ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLive } from '../../../src/app/live-engine.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
+import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
+import { mosquittoSub } from '../../helpers/mosquitto-sub.js';
+
+interface Opts {
+  count: number;
+  commands: Record<string, unknown>;
+  operations: Record<string, unknown>[];
+  protocol?: '3.1.1' | '5';
+  duration?: string;
+  speed?: number;
+  telemetry?: Record<string, unknown>;
+}
+
+function scenario(url: string, o: Opts) {
+  const doc = {
+    name: 'commands-test',
+    seed: 7,
+    mode: 'live',
+    duration: o.duration ?? '2m',
+    fleet: [
+      {
+        count: o.count,
+        device: {
+          name: 'cmd-gw',
+          extends: 'gateway',
+          radio: { profile: 'ethernet' },
+          connectivity: { protocol: o.protocol ?? '3.1.1' },
+          telemetry: o.telemetry ?? { interval: '10m' },
+          commands: o.commands,
+        },
+      },
+    ],
+    'power-on': { spread: '10s' },
+    live: { speed: o.speed ?? 30 },
+    operations: o.operations,
+  };
+  return resolveScenarioObject(doc, 'commands (in memory)', { env: {}, overrides: { targetMqtt: [url] } });
+}
+
+const replies = (lines: string[]) => lines.filter((l) => /^cmd\/cmd-gw-\d+\/reply /.test(l));
+
+describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
+  'operator commands against mosquitto',
+  () => {
+    let broker: MosquittoHandle | null = null;
+    let sub: ChildProcess | null = null;
+    afterEach(async () => {
+      sub?.kill('SIGTERM');
+      sub = null;
+      await broker?.stop();
+      broker = null;
+    });
+
+    it('1,000 devices answer: replies counted = replies mosquitto_sub saw, failure share honoured', async () => {
+      broker = await startMosquitto();
+      const s = await scenario(broker.url, {
+        count: 1000,
+        commands: {
+          topic: 'cmd/{id}',
+          'reply-topic': 'cmd/{id}/reply',
+          'reply-delay': '100ms..2s',
+          failure: '20%',
+        },
+        operations: [{ at: '1m', name: 'ping-all', command: { name: 'ping' }, rate: '2000/s' }],
+      });
+      const watch = mosquittoSub(broker.port, 'cmd/+/reply', 'cmd/probe/reply');
+      sub = watch.child;
+      await watch.ready;
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      await new Promise((res) => setTimeout(res, 300));
+      const seen = replies(watch.lines);
+      const ok = r.agg.counter('command_replied_total{result="ok"}');
+      const error = r.agg.counter('command_replied_total{result="error"}');
+      expect(r.agg.counter('command_sent_total')).toBe(1000);
+      expect(r.agg.counter('command_received_total')).toBe(1000);
+      expect(ok + error).toBe(1000);
+      expect(r.agg.counter('command_unanswered_total')).toBe(0);
+      // independently: one reply per device on its own reply topic, results as counted
+      expect(seen.length).toBe(1000);
+      expect(new Set(seen.map((l) => l.split(' ')[0])).size).toBe(1000);
+      expect(seen.filter((l) => l.includes('"result":"error"')).length).toBe(error);
+      expect(error / 1000).toBeGreaterThan(0.15);
+      expect(error / 1000).toBeLessThan(0.25);
+      expect(r.agg.histogram('command_reply_duration_us').totalCount).toBe(1000);
+      expect(r.agg.histogram('command_fanout_duration_us').totalCount).toBe(1000);
+      // each error is in the outcomes, named by its operation
+      const errs = r.outcomes.filter((o) => o.outcome === 'command-error');
+      expect(errs.length).toBe(error);
+      expect(errs.every((o) => o.operation === 'ping-all')).toBe(true);
+    }, 60_000);
+
+    it('MQTT 5 without a reply topic: commands carry a response topic and correlation data, every reply comes back matched', async () => {
+      broker = await startMosquitto();
+      const s = await scenario(broker.url, {
+        count: 50,
+        protocol: '5',
+        commands: { topic: 'cmd/{id}', 'reply-delay': '1s' },
+        operations: [{ at: '1m', command: { name: 'ping' } }],
+      });
+      expect(s.deviceTypes['cmd-gw']?.commands?.useResponseTopic).toBe(true);
+      const watch = mosquittoSub(broker.port, 'cmd/+/reply', 'cmd/probe/reply');
+      sub = watch.child;
+      await watch.ready;
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      await new Promise((res) => setTimeout(res, 300));
+      expect(r.agg.counter('command_replied_total{result="ok"}')).toBe(50);
+      const seen = replies(watch.lines);
+      expect(seen.length).toBe(50);
+      // the payload names the command id the operator put in the correlation data
+      expect(seen.every((l) => /^cmd\/cmd-gw-(\d+)\/reply \{"id":"0:\1","result":"ok"\}$/.test(l))).toBe(
+        true,
+      );
+    }, 60_000);
+
+    it('an accepted reboot reconnects the device; a telemetry-interval command slows its publishes', async () => {
+      broker = await startMosquitto();
+      const commands = {
+        topic: 'cmd/{id}',
+        actions: { reboot: 'reboot', 'set-interval': 'telemetry-interval' },
+      };
+      const rebooted = await runLive(
+        await scenario(broker.url, {
+          count: 30,
+          commands,
+          duration: '3m',
+          operations: [{ at: '1m', command: { name: 'reboot' } }],
+        }),
+        { workers: 1 },
+      );
+      expect(rebooted.status).toBe('completed');
+      const ok = rebooted.agg.counter('command_replied_total{result="ok"}');
+      expect(ok).toBe(30);
+      // gateway reboot 30s..60s: every device is back within the run
+      expect(rebooted.agg.counter('mqtt_connect_success_total')).toBe(30 + ok);
+      const slowed = await runLive(
+        await scenario(broker.url, {
+          count: 20,
+          commands,
+          duration: '3m',
+          telemetry: { interval: '10s' },
+          operations: [{ at: '1m', command: { name: 'set-interval', args: { interval: '1m' } } }],
+        }),
+        { workers: 1 },
+      );
+      expect(slowed.agg.counter('command_replied_total{result="ok"}')).toBe(20);
+      // 10s for the first minute (~6 each), then 1m (~2 each); unchanged it would be ~18 each
+      const published = slowed.agg.counter('mqtt_publish_total');
+      expect(published).toBeGreaterThan(20 * 5);
+      expect(published).toBeLessThan(20 * 11);
+    }, 60_000);
+  },
+);
