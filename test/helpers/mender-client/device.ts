@@ -35,6 +35,11 @@ export interface MenderDeviceOptions {
   /** Seconds between update checks (also the inventory interval unless set). */
   pollSeconds?: number;
   inventorySeconds?: number;
+  /**
+   * The device key (PEM; RSA, EC or Ed25519). Absent: the client makes its own RSA 3072 key on
+   * first start, as a fresh device does.
+   */
+  privateKeyPem?: string;
 }
 
 export interface MenderDevice {
@@ -66,6 +71,8 @@ async function prepare(o: MenderDeviceOptions): Promise<string> {
   await writeFile(path.join(dir, 'etc', 'mender.conf'), JSON.stringify(config, null, 2));
   await writeFile(path.join(dir, 'etc', 'artifact_info'), `artifact_name=${o.artifactName}\n`);
   await writeFile(path.join(dir, 'data', 'device_type'), `device_type=${o.deviceType}\n`);
+  if (o.privateKeyPem !== undefined)
+    await writeFile(path.join(dir, 'data', 'mender-agent.pem'), o.privateKeyPem, { mode: 0o600 });
   const idLines = Object.entries(o.identity).map(([k, v]) => `echo '${k}=${v}'`);
   await writeScript(
     path.join(dir, 'identity', 'mender-device-identity'),

@@ -3,7 +3,7 @@
 // must authenticate, find the deployment, download, install and report success, and the server
 // must see exactly the status sequence the 3.4 client sends (test/fixtures/specs/mender/
 // real-client-notes.md). Every API exchange is also held against Mender's OpenAPI files.
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,7 +64,11 @@ function abortingAt(state: DeskDeviceState): typeof OneDeploymentDesk {
 }
 
 /** The embedded backend with the Mender routes offering `artifact`, a recording proxy, the client. */
-async function world(artifact: MadeArtifact, abortAt?: DeskDeviceState): Promise<World> {
+async function world(
+  artifact: MadeArtifact,
+  abortAt?: DeskDeviceState,
+  privateKeyPem?: string,
+): Promise<World> {
   const shelf = artifactShelf();
   const desk = new (abortAt === undefined ? OneDeploymentDesk : abortingAt(abortAt))({
     id: 'a1b2c3d4-0000-4000-8000-000000000001',
@@ -83,6 +87,7 @@ async function world(artifact: MadeArtifact, abortAt?: DeskDeviceState): Promise
     deviceType: DEVICE_TYPE,
     artifactName: 'app-1.0',
     identity: { mac: MAC },
+    ...(privateKeyPem === undefined ? {} : { privateKeyPem }),
   });
   cleanups.push(() => device.stop());
   return { desk, server, proxy, device };
@@ -263,4 +268,32 @@ describe.skipIf(missing !== null)("Debian's mender-client 3.4 against the embedd
     expect(JSON.stringify(w.server.logs.get(MAC)?.messages)).toContain('install refused by the test module');
     expect(await specFindings(w.proxy)).toEqual([]);
   });
+
+  it.each([
+    ['Ed25519', () => generateKeyPairSync('ed25519'), 'ed25519'],
+    ['ECDSA P-256', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }), 'ec'],
+  ] as const)(
+    'is admitted with an %s device key (signature verified by the server)',
+    async (_name, make, type) => {
+      const dir = await tempDir();
+      // offered what it already runs: the desk has nothing for it, so the exchange is auth, inventory, next
+      const artifact = await testModuleArtifact({
+        dir,
+        name: 'app-1.0',
+        deviceType: DEVICE_TYPE,
+        behaviour: 'reboot',
+      });
+      const pem = make().privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const w = await world(artifact, undefined, pem);
+      await until(w, 'an update check after admission', () =>
+        w.proxy.exchanges.some((x) => x.url.endsWith('/deployments/next') && x.status === 204),
+      );
+      const auth = api(w.proxy, 'POST', '/api/devices/v1/authentication/auth_requests')[0];
+      expect(auth?.status).toBe(200);
+      const body = JSON.parse(auth?.body.toString('utf8') ?? '{}') as { pubkey: string };
+      expect(createPublicKey(body.pubkey).asymmetricKeyType).toBe(type);
+      expect(w.server.counters.authRefused).toBe(0);
+      expect(await specFindings(w.proxy)).toEqual([]);
+    },
+  );
 });
