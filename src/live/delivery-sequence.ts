@@ -1,12 +1,14 @@
 // Deliveries of templated telemetry, as the independent subscriber sees them: the intended send
 // time and the per-device sequence come from MQTT 5 user properties (src/payload/measurement.ts)
-// or, on 3.1.1, from the top-level JSON fields the templates name (`{ fleetstorm: sent-at }`,
+// or, on 3.1.1, from the top-level JSON (or CBOR map) fields the templates name (`{ fleetstorm: sent-at }`,
 // `{ fleetstorm: seq }`). Gaps and duplicates are counted per device stream (per topic for
 // payload fields) from the sequence, so "delivered" means delivered: a sequence number never seen is a gap, one
 // seen again is a duplicate.
 import { C, H } from '../metrics/catalog.js';
 import type { Recorder } from '../metrics/recorder.js';
+import { cborText } from '../payload/cbor.js';
 import { MEASUREMENT_PROPERTY } from '../payload/measurement.js';
+import { cborTopLevelNumber, isCborMap } from './cbor-markers.js';
 import type { PublishProperties } from '../transports/mqtt/index.js';
 
 export interface DeliveryMarkers {
@@ -25,6 +27,8 @@ export class DeliverySequence {
 
   private readonly sentAtKeys: Buffer[];
   private readonly seqKeys: Buffer[];
+  private readonly cborSentAtKeys: Buffer[];
+  private readonly cborSeqKeys: Buffer[];
 
   constructor(
     private readonly rec: Recorder,
@@ -33,6 +37,8 @@ export class DeliverySequence {
     const needle = (k: string): Buffer => Buffer.from(`${JSON.stringify(k)}:`);
     this.sentAtKeys = markers.sentAt.map(needle);
     this.seqKeys = markers.seq.map(needle);
+    this.cborSentAtKeys = markers.sentAt.map(cborText);
+    this.cborSeqKeys = markers.seq.map(cborText);
   }
 
   /**
@@ -67,6 +73,7 @@ export class DeliverySequence {
   carriesMarkers(payload: Buffer, props: PublishProperties | undefined): boolean {
     if (props?.userProperties !== undefined && userProperty(props, MEASUREMENT_PROPERTY.seq) !== null)
       return true;
+    if (isCborMap(payload)) return cborTopLevelNumber(payload, this.cborSeqKeys) !== null;
     if (payload[0] !== 0x7b) return false; // a JSON object: '{' (the filler starts with a double)
     for (const n of this.sentAtKeys) if (payload.includes(n)) return true;
     for (const n of this.seqKeys) if (payload.includes(n)) return true;
@@ -83,9 +90,12 @@ export class DeliverySequence {
     this.rec.add(C.mqtt_delivered_total);
     if (props?.userProperties !== undefined && this.fromProperties(props, nowUs)) return;
     if (this.markers.sentAt.length === 0 && this.markers.seq.length === 0) return;
-    const sentAt = this.field(payload, this.sentAtKeys);
+    const cbor = isCborMap(payload);
+    const sentAt = cbor
+      ? cborTopLevelNumber(payload, this.cborSentAtKeys)
+      : this.field(payload, this.sentAtKeys);
     if (sentAt !== null) this.rec.record(H.mqtt_e2e_delivery_duration_us, nowUs - sentAt);
-    const seq = this.field(payload, this.seqKeys);
+    const seq = cbor ? cborTopLevelNumber(payload, this.cborSeqKeys) : this.field(payload, this.seqKeys);
     if (seq !== null) this.sequence(topic, seq);
   }
 

@@ -75,7 +75,7 @@ export class TelemetryTemplates {
       payload = filler();
       seq = this.nextSeq(typeIndex, stream, id);
     } else {
-      const next = this.state(typeIndex, stream, s.payload).next(id, {
+      const next = this.state(typeIndex, stream, s.payload).nextPayload(id, {
         id: f.id,
         index: gid,
         type: tp.name,
@@ -84,7 +84,7 @@ export class TelemetryTemplates {
         tUs: t,
         sentAtUs: intendedUs,
       });
-      payload = Buffer.from(next.text);
+      payload = next.payload;
       seq = next.seq;
     }
     const props =

@@ -1,7 +1,8 @@
 // Payload templates compiled once at load time into a flat program: literal chunks and value
-// closures, concatenated per publish. No YAML is looked at after this.
+// closures, concatenated per publish (CBOR: compile-cbor.ts). No YAML is looked at after this.
 //   json: { temp: { normal: { mean: 21, stddev: 2 } }, id: { device: id }, ts: { fleetstorm: sent-at } }
 //   text: "t={temp};id={id}"  with  fields: { temp: { uniform: { min: 0, max: 40 } } }
+import { cborEncoder, compileCbor, type CborBuild } from './compile-cbor.js';
 import {
   compileGenerator,
   DEVICE_FACTS,
@@ -14,15 +15,20 @@ import {
 } from './generators.js';
 
 export type PayloadTemplate =
-  { json: unknown } | { text: string; fields?: Readonly<Record<string, unknown>> | undefined };
+  | { json: unknown }
+  | { cbor: unknown }
+  | { text: string; fields?: Readonly<Record<string, unknown>> | undefined };
 
 export interface PayloadProgram {
+  /** The payload as text (JSON, text); a CBOR payload as hex, for reading only. */
   render(c: PayloadContext): string;
+  /** The payload bytes; a CBOR payload is a view of a scratch buffer, valid until the next encode. */
+  encode(c: PayloadContext): Buffer;
   /** Random walks per device (the size of a device's row in the walk table). */
   walks: number;
   /** Top-level JSON keys carrying the end-to-end markers (absent: the payload has none). */
   markerKeys: Partial<Record<Marker, string>>;
-  kind: 'json' | 'text';
+  kind: 'json' | 'text' | 'cbor';
 }
 
 type Part = string | Emit;
@@ -34,8 +40,16 @@ interface Build {
 }
 
 export function compilePayload(t: PayloadTemplate, where: string): PayloadProgram {
-  const b: Build = { parts: [], walks: 0, markers: [] };
   const markerKeys: Partial<Record<Marker, string>> = {};
+  if ('cbor' in t) {
+    const c: CborBuild = { parts: [], walks: 0, markers: [] };
+    compileCbor(t.cbor, `${where}.cbor`, c, (key, before) => {
+      for (const m of c.markers.slice(before)) markerKeys[m] = key;
+    });
+    const encode = cborEncoder(c.parts);
+    return { walks: c.walks, markerKeys, kind: 'cbor', encode, render: (ctx) => encode(ctx).toString('hex') };
+  }
+  const b: Build = { parts: [], walks: 0, markers: [] };
   if ('json' in t) {
     compileJson(t.json, `${where}.json`, b, (key, before) => {
       for (const m of b.markers.slice(before)) markerKeys[m] = key;
@@ -56,16 +70,12 @@ function program(
     if (typeof p === 'string' && typeof last === 'string') parts[parts.length - 1] = last + p;
     else parts.push(p);
   }
-  return {
-    walks: b.walks,
-    markerKeys,
-    kind,
-    render(c) {
-      let out = '';
-      for (const p of parts) out += typeof p === 'string' ? p : p(c);
-      return out;
-    },
+  const render = (c: PayloadContext): string => {
+    let out = '';
+    for (const p of parts) out += typeof p === 'string' ? p : p(c);
+    return out;
   };
+  return { walks: b.walks, markerKeys, kind, render, encode: (c) => Buffer.from(render(c)) };
 }
 
 /** `top` is told each top-level key and how many markers existed before its value. */

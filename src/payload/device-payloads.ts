@@ -52,8 +52,19 @@ export class DevicePayloads {
     };
   }
 
-  /** The next payload of device `slot` (its place in this process), advancing its sequence. */
+  /** The next payload of device `slot` (its place in this process) as text, advancing its sequence. */
   next(slot: number, f: DeviceFactsNow): { text: string; seq: number } {
+    const seq = this.prepare(slot, f);
+    return { text: this.program.render(this.ctx), seq };
+  }
+
+  /** The next payload's bytes (a CBOR one is a scratch view: send or copy it before the next). */
+  nextPayload(slot: number, f: DeviceFactsNow): { payload: Buffer; seq: number } {
+    const seq = this.prepare(slot, f);
+    return { payload: this.program.encode(this.ctx), seq };
+  }
+
+  private prepare(slot: number, f: DeviceFactsNow): number {
     const seq = (this.seq[slot] as number) + 1;
     this.seq[slot] = seq;
     if (seq === 1) this.rng[slot] = deviceStreamSeed(this.seed, f.index, PAYLOAD_STREAM_KEY + this.stream);
@@ -67,7 +78,7 @@ export class DevicePayloads {
     c.seq = seq;
     c.tUs = f.tUs;
     c.sentAtUs = f.sentAtUs;
-    return { text: this.program.render(c), seq };
+    return seq;
   }
 }
 
@@ -75,5 +86,5 @@ export class DevicePayloads {
 export function sampleSizeBytes(program: PayloadProgram, typeName: string): number {
   const p = new DevicePayloads(program, 1, 1, 0, 1_767_225_600_000);
   const facts = { id: `${typeName}-0`, index: 0, type: typeName, firmware: '1.0.0', batteryPct: 100 };
-  return Buffer.byteLength(p.next(0, { ...facts, tUs: 0, sentAtUs: 1e12 }).text);
+  return p.nextPayload(0, { ...facts, tUs: 0, sentAtUs: 1e12 }).payload.length;
 }

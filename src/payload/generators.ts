@@ -66,9 +66,9 @@ function num(o: Obj, key: string, where: string, dflt?: number): number {
   return v;
 }
 
-function fmt(decimals: number): (v: number) => string {
+function round(decimals: number): (v: number) => number {
   const scale = 10 ** decimals;
-  return (v) => String(Math.round(v * scale) / scale);
+  return (v) => Math.round(v * scale) / scale;
 }
 
 /** True when `v` is a one-key object naming a generator. */
@@ -78,6 +78,15 @@ export function isGenerator(v: unknown): v is Obj {
   return keys.length === 1 && (GENERATORS as readonly string[]).includes(keys[0] as string);
 }
 
+/**
+ * A generator's value per publish, typed so each payload format writes it its own way: a number,
+ * a text, or the index of a `pick` item (the items are encoded once per format).
+ */
+export type Drawn =
+  | { kind: 'number'; draw: (c: PayloadContext) => number }
+  | { kind: 'text'; draw: (c: PayloadContext) => string }
+  | { kind: 'pick'; items: readonly unknown[]; draw: (c: PayloadContext) => number };
+
 /** Compiles `{ uniform: {...} }` and its siblings; `json` quotes strings. Records walks and markers. */
 export function compileGenerator(
   g: Obj,
@@ -85,23 +94,43 @@ export function compileGenerator(
   json: boolean,
   state: { walks: number; markers: Marker[] },
 ): Emit {
+  const d = drawGenerator(g, where, state);
+  switch (d.kind) {
+    case 'number': {
+      const draw = d.draw;
+      return (c) => String(draw(c));
+    }
+    case 'text': {
+      const draw = d.draw;
+      return json ? (c) => JSON.stringify(draw(c)) : draw;
+    }
+    case 'pick': {
+      const items = d.items.map((v) => (typeof v === 'string' && !json ? v : JSON.stringify(v)));
+      const draw = d.draw;
+      return (c) => items[draw(c)] as string;
+    }
+  }
+}
+
+/** The typed value of one generator leaf; records walks and markers in `state`. */
+export function drawGenerator(g: Obj, where: string, state: { walks: number; markers: Marker[] }): Drawn {
   const name = Object.keys(g)[0] as (typeof GENERATORS)[number];
   const arg = g[name];
   const at = `${where}.${name}`;
   const o = (typeof arg === 'object' && arg !== null && !Array.isArray(arg) ? arg : {}) as Obj;
-  const q = (s: string): string => (json ? JSON.stringify(s) : s);
+  const number = (draw: (c: PayloadContext) => number): Drawn => ({ kind: 'number', draw });
   switch (name) {
     case 'uniform': {
       const min = num(o, 'min', at);
       const span = num(o, 'max', at) - min;
-      const f = fmt(num(o, 'decimals', at, 2));
-      return (c) => f(min + span * nextFloat(c.rng, c.slot));
+      const f = round(num(o, 'decimals', at, 2));
+      return number((c) => f(min + span * nextFloat(c.rng, c.slot)));
     }
     case 'normal': {
       const mean = num(o, 'mean', at);
       const sd = num(o, 'stddev', at);
-      const f = fmt(num(o, 'decimals', at, 2));
-      return (c) => f(mean + sd * gaussian(c.rng, c.slot));
+      const f = round(num(o, 'decimals', at, 2));
+      return number((c) => f(mean + sd * gaussian(c.rng, c.slot)));
     }
     case 'walk': {
       const k = state.walks++;
@@ -109,21 +138,21 @@ export function compileGenerator(
       const step = num(o, 'step', at, 1);
       const lo = num(o, 'min', at, -Infinity);
       const hi = num(o, 'max', at, Infinity);
-      const f = fmt(num(o, 'decimals', at, 2));
-      return (c) => {
+      const f = round(num(o, 'decimals', at, 2));
+      return number((c) => {
         const i = c.slot * c.walks + k;
         const prev = c.seq <= 1 ? start : (c.walk[i] as number);
         const v = Math.min(hi, Math.max(lo, prev + step * (2 * nextFloat(c.rng, c.slot) - 1)));
         c.walk[i] = v;
         return f(v);
-      };
+      });
     }
     case 'sine': {
       const min = num(o, 'min', at, -1);
       const amp = (num(o, 'max', at, 1) - min) / 2;
       const periodUs = num(o, 'period-s', at) * 1e6;
       const phase = num(o, 'phase', at, 0);
-      const f = fmt(num(o, 'decimals', at, 2));
+      const f = round(num(o, 'decimals', at, 2));
       if (periodUs <= 0)
         throw generatorError(
           `${at}.period-s`,
@@ -131,52 +160,52 @@ export function compileGenerator(
           periodUs / 1e6,
           'e.g. period-s: 3600',
         );
-      return (c) => f(min + amp * (1 + Math.sin(2 * Math.PI * (c.tUs / periodUs + phase))));
+      return number((c) => f(min + amp * (1 + Math.sin(2 * Math.PI * (c.tUs / periodUs + phase)))));
     }
     case 'counter': {
       const start = num(o, 'start', at, 0);
       const step = num(o, 'step', at, 1);
-      return (c) => String(start + step * (c.seq - 1));
+      return number((c) => start + step * (c.seq - 1));
     }
     case 'pick': {
       if (!Array.isArray(arg) || arg.length === 0)
         throw generatorError(at, 'pick takes a non-empty list', arg, 'e.g. pick: [ok, warn, fault]');
-      const items = arg.map((v) => (typeof v === 'string' ? q(v) : JSON.stringify(v)));
-      return (c) => items[Math.floor(nextFloat(c.rng, c.slot) * items.length)] as string;
+      const n = arg.length;
+      return { kind: 'pick', items: arg, draw: (c) => Math.floor(nextFloat(c.rng, c.slot) * n) };
     }
     case 'timestamp':
-      return timestamp(arg, at, q);
+      return timestamp(arg, at);
     case 'device':
-      return deviceFact(arg, at, q);
+      return deviceFact(arg, at);
     case 'fleetstorm': {
       if (!(MARKERS as readonly unknown[]).includes(arg))
         throw generatorError(at, 'unknown fleetstorm field', arg, `use one of ${MARKERS.join(', ')}`);
       state.markers.push(arg as Marker);
-      return arg === 'seq' ? (c) => String(c.seq) : (c) => String(Math.round(c.sentAtUs));
+      return number(arg === 'seq' ? (c) => c.seq : (c) => Math.round(c.sentAtUs));
     }
   }
 }
 
-function timestamp(arg: unknown, at: string, q: (s: string) => string): Emit {
+function timestamp(arg: unknown, at: string): Drawn {
   const nowMs = (c: PayloadContext): number => c.epochMs + Math.floor(c.tUs / 1000);
-  if (arg === 'iso') return (c) => q(new Date(nowMs(c)).toISOString());
-  if (arg === 'epoch-ms') return (c) => String(nowMs(c));
-  if (arg === 'epoch-s') return (c) => String(Math.floor(nowMs(c) / 1000));
+  if (arg === 'iso') return { kind: 'text', draw: (c) => new Date(nowMs(c)).toISOString() };
+  if (arg === 'epoch-ms') return { kind: 'number', draw: nowMs };
+  if (arg === 'epoch-s') return { kind: 'number', draw: (c) => Math.floor(nowMs(c) / 1000) };
   throw generatorError(at, 'unknown timestamp format', arg, `use one of ${TIMESTAMP_FORMATS.join(', ')}`);
 }
 
-function deviceFact(arg: unknown, at: string, q: (s: string) => string): Emit {
+function deviceFact(arg: unknown, at: string): Drawn {
   switch (arg) {
     case 'id':
-      return (c) => q(c.id);
+      return { kind: 'text', draw: (c) => c.id };
     case 'type':
-      return (c) => q(c.type);
+      return { kind: 'text', draw: (c) => c.type };
     case 'firmware':
-      return (c) => q(c.firmware);
+      return { kind: 'text', draw: (c) => c.firmware };
     case 'index':
-      return (c) => String(c.index);
+      return { kind: 'number', draw: (c) => c.index };
     case 'battery':
-      return (c) => String(Math.round(c.batteryPct * 10) / 10);
+      return { kind: 'number', draw: (c) => Math.round(c.batteryPct * 10) / 10 };
     default:
       throw generatorError(at, 'unknown device fact', arg, `use one of ${DEVICE_FACTS.join(', ')}`);
   }

@@ -16,6 +16,15 @@ const templateSchema = z.union([
     .describe('A JSON payload template.'),
   z
     .strictObject({
+      cbor: z
+        .unknown()
+        .describe(
+          'A CBOR payload template: a value like `json:` (maps, lists, generators), sent as CBOR bytes.',
+        ),
+    })
+    .describe('A CBOR payload template.'),
+  z
+    .strictObject({
       text: z.string().describe('Text with `{name}` placeholders: a field below or a device fact.'),
       fields: z
         .record(z.string(), z.unknown())
@@ -51,7 +60,9 @@ const streamSchema = z.strictObject({
   topic: topicField.optional(),
   qos: qosField.optional().describe('MQTT QoS of this stream.'),
   retain: z.boolean().optional().describe('Publish retained (live mode).'),
-  payload: payloadField.optional().describe('A size (`40B..400B`) or a template (`json:` / `text:`).'),
+  payload: payloadField
+    .optional()
+    .describe('A size (`40B..400B`) or a template (`json:` / `cbor:` / `text:`).'),
   'user-properties': userPropertiesField.optional(),
   'message-expiry': messageExpiryField.optional(),
 });
@@ -64,7 +75,7 @@ export const telemetrySchema = z.strictObject({
   payload: withDefault(
     payloadField,
     '200B',
-    'Payload: a size drawn per publish (`40B..400B`), or a template (`json:` / `text:` with generators).',
+    'Payload: a size drawn per publish (`40B..400B`), or a template (`json:` / `cbor:` / `text:` with generators).',
   ),
   qos: withDefault(qosField, 1, 'MQTT QoS of telemetry.'),
   retain: withDefault(
