@@ -1,6 +1,7 @@
 // Update protocols by name (`ota.protocol`): each is a folder under src/ota-protocols/ and one
 // line here. Null: not built yet (a scenario naming it is refused at load, see protocolOf).
 import { ToolError } from '../errors/tool-error.js';
+import { awsJobsProtocol } from './aws-jobs/index.js';
 import { fleetstormProtocol } from './fleetstorm/index.js';
 import { hawkbitProtocol } from './hawkbit/index.js';
 import type { OtaProtocolModule } from './module.js';
@@ -10,7 +11,7 @@ export const OTA_PROTOCOL_REGISTRY: Readonly<Record<OtaProtocolName, OtaProtocol
   fleetstorm: fleetstormProtocol,
   mender: null,
   'hawkbit-ddi': hawkbitProtocol,
-  'aws-iot-jobs': null,
+  'aws-iot-jobs': awsJobsProtocol,
 };
 
 /** The module of a protocol; a ToolError naming `where` when it is not available. */

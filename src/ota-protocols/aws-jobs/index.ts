@@ -1,0 +1,33 @@
+// AWS IoT Jobs over MQTT (`ota.protocol: aws-iot-jobs`): the device client on the devices' own
+// MQTT sessions and the embedded broker's jobs service, both on the deployment desk's campaign.
+import { compileTemplate } from '../../identity/template.js';
+import type { OtaClientOptions, OtaProtocolModule } from '../module.js';
+import type { OtaAgentClient, OtaDeviceFacts } from '../types.js';
+import { awsJobsBrokerService } from './broker-service.js';
+import { AwsJobsClient } from './client.js';
+import { AWS_JOBS_ENDPOINTS, awsJobsPattern } from './pattern.js';
+import { UnconnectedJobsClient } from './unconnected.js';
+
+function jobsClient(o: OtaClientOptions): OtaAgentClient {
+  if (o.mqtt === null) return new UnconnectedJobsClient();
+  const template = compileTemplate(o.ota.awsJobs?.thingName ?? '{id}', 'ota.aws-jobs.thing-name');
+  const thingName = (dev: OtaDeviceFacts): string =>
+    template({ index: dev.index, type: dev.deviceType, id: dev.id, shard: 0, run: '', seq: 1 });
+  const client = new AwsJobsClient({
+    link: o.mqtt,
+    thingName,
+    observe: o.observe,
+    clockUs: o.clockUs,
+    imageBase: o.baseUrl,
+  });
+  o.mqtt.addInbox(client.inbox);
+  return client;
+}
+
+export const awsJobsProtocol: OtaProtocolModule = {
+  name: 'aws-iot-jobs',
+  endpoints: AWS_JOBS_ENDPOINTS,
+  pattern: awsJobsPattern,
+  client: jobsClient,
+  broker: (o) => awsJobsBrokerService(o),
+};
