@@ -24,6 +24,27 @@ export function menderClientMissing(): string | null {
   return null;
 }
 
+function namespaceArgs(): string[] {
+  const asRoot = process.getuid?.() === 0;
+  return asRoot ? ['-m', '--propagation', 'private'] : ['--map-root-user', '-m', '--propagation', 'private'];
+}
+
+/**
+ * Why no private mount namespace can be made here (null: it can). Without one the client would
+ * need the host's /etc/mender and /usr/share/mender written, which the tests never do.
+ */
+export function mountNamespaceProblem(): string | null {
+  const probe = spawnSync('unshare', [...namespaceArgs(), 'sh', '-c', 'mount --bind /tmp /tmp'], {
+    encoding: 'utf8',
+  });
+  if (probe.status === 0) return null;
+  return (
+    `cannot make a private mount namespace (unshare ${namespaceArgs().join(' ')}: ` +
+    `${(probe.stderr || probe.error?.message || `exit ${String(probe.status)}`).trim()}); ` +
+    'run as root with CAP_SYS_ADMIN, or allow unprivileged user namespaces'
+  );
+}
+
 export interface MenderDeviceOptions {
   /** `http://127.0.0.1:<port>`: the 3.4 client accepts plain HTTP. */
   serverUrl: string;
@@ -115,12 +136,8 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<void> {
 /** Starts `mender daemon` against `serverUrl`; stop() it in afterEach. */
 export async function startMenderDevice(o: MenderDeviceOptions): Promise<MenderDevice> {
   const dir = await prepare(o);
-  const asRoot = process.getuid?.() === 0;
-  const nsArgs = asRoot
-    ? ['-m', '--propagation', 'private']
-    : ['--map-root-user', '-m', '--propagation', 'private'];
   const out: Buffer[] = [];
-  const child = spawn('unshare', [...nsArgs, 'sh', '-c', INSIDE, 'sh', dir], {
+  const child = spawn('unshare', [...namespaceArgs(), 'sh', '-c', INSIDE, 'sh', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (c: Buffer) => out.push(c));

@@ -7,7 +7,7 @@ import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
 import type { EmbeddedBackend } from '../../../src/backend/types.js';
 import type { DeskDeviceState } from '../../../src/ota-protocols/types.js';
@@ -21,6 +21,7 @@ import {
 } from '../../helpers/mender-client/artifact.js';
 import {
   menderClientMissing,
+  mountNamespaceProblem,
   startMenderDevice,
   type MenderDevice,
 } from '../../helpers/mender-client/device.js';
@@ -132,6 +133,12 @@ async function specFindings(proxy: RecordingProxy): Promise<string[]> {
 }
 
 describe.skipIf(missing !== null)("Debian's mender-client 3.4 against the embedded Mender server", () => {
+  beforeAll(() => {
+    // installed but unable to run apart from the host's files: a failure, not a skip
+    const problem = mountNamespaceProblem();
+    if (problem !== null) throw new Error(`the real mender-client cannot run here: ${problem}`);
+  });
+
   it('authenticates, finds the deployment, downloads, installs a single-file artifact and reports success', async () => {
     const dir = await tempDir();
     const artifact = await singleFileArtifact({
