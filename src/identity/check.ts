@@ -44,6 +44,9 @@ export function secretRefsOf(s: ResolvedScenario): string[] {
       if (typeof p !== 'string') refs.add(p.from === 'env' ? `\${env:${p.name}}` : `\${file:${p.path}}`);
   };
   for (const t of Object.values(s.deviceTypes)) {
+    const hawkbit = t.ota.hawkbit; // the update server's tokens travel to the target too
+    for (const token of [hawkbit?.targetToken, hawkbit?.gatewayToken])
+      if (typeof token === 'string') add(token);
     const p = t.connectivity.identity?.password; // reports written before identities have none
     if (p === null || p === undefined) continue;
     add(p.kind === 'text' ? p.text : p.key);

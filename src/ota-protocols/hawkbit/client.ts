@@ -91,8 +91,18 @@ export class HawkbitDdiClient implements OtaAgentClient {
     return this.base + controllerPath(this.opts.tenant, dev.id);
   }
 
+  /** Headers of this device's requests, or null when its token cannot be read (a per-device file). */
+  private headersOf(dev: OtaDeviceFacts): Record<string, string> | null {
+    try {
+      return { ...ACCEPT, ...this.authHeaders(dev) };
+    } catch {
+      return null;
+    }
+  }
+
   async check(dev: OtaDeviceFacts): Promise<OtaCheckAnswer> {
-    const headers = { ...ACCEPT, ...this.authHeaders(dev) };
+    const headers = this.headersOf(dev);
+    if (headers === null) return { kind: 'failed', reason: 'token_unreadable' };
     let res = await this.call('check', { method: 'GET', url: this.controllerUrl(dev), headers });
     if (!ok(res)) return failed(res);
     if (!isRecord(res.body)) return { kind: 'failed', reason: 'bad_response' };
@@ -160,7 +170,8 @@ export class HawkbitDdiClient implements OtaAgentClient {
     detail?: string,
   ): Promise<OtaReportAnswer> {
     const url = `${this.controllerUrl(dev)}/deploymentBase/${encodeURIComponent(dep.id)}/feedback`;
-    const headers = { ...ACCEPT, ...this.authHeaders(dev) };
+    const headers = this.headersOf(dev);
+    if (headers === null) return 'failed';
     const body = feedbackOf(state, detail, this.opts.nowMs?.());
     const res = await this.call('report', { method: 'POST', url, headers, body });
     if (state === 'success') this.configSent.delete(dev.index); // the server may ask again
