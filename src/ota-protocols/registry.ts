@@ -4,12 +4,13 @@ import { ToolError } from '../errors/tool-error.js';
 import { awsJobsProtocol } from './aws-jobs/index.js';
 import { fleetstormProtocol } from './fleetstorm/index.js';
 import { hawkbitProtocol } from './hawkbit/index.js';
+import { menderProtocol } from './mender/index.js';
 import type { OtaProtocolModule } from './module.js';
 import type { OtaProtocolName } from './types.js';
 
 export const OTA_PROTOCOL_REGISTRY: Readonly<Record<OtaProtocolName, OtaProtocolModule | null>> = {
   fleetstorm: fleetstormProtocol,
-  mender: null,
+  mender: menderProtocol,
   'hawkbit-ddi': hawkbitProtocol,
   'aws-iot-jobs': awsJobsProtocol,
 };

@@ -9,18 +9,19 @@ import type { HttpTransportOptions } from '../../transports/http/types.js';
 import type {
   OtaAgentClient,
   OtaCheckAnswer,
+  OtaObserve,
   OtaDeployment,
   OtaDeviceFacts,
   OtaReportAnswer,
   OtaReportState,
 } from '../types.js';
 import { DeviceAuth } from './device-auth.js';
-import { MenderHttp, type MenderExchange, type MenderObserver, type MenderRequest } from './http.js';
+import { MenderHttp, type MenderExchange, type MenderRequest } from './http.js';
 import { inventoryOf } from './inventory.js';
 import { DeviceKeys, type MenderKeyType } from './keys.js';
-import { MENDER_DEFAULTS } from './pattern.js';
+import { MENDER_DEFAULTS, checksPerInventory } from './pattern.js';
 import { readInstructions } from './instructions.js';
-import { MENDER_PATHS, logPath, menderStatusesOf, statusPath, type MenderStatus } from './wire.js';
+import { MENDER_PATHS, ROLE_OF, logPath, menderStatusesOf, statusPath, type MenderStatus } from './wire.js';
 
 export interface MenderClientOptions {
   /** The Mender server (`https://hosted.mender.io`, or the embedded backend's HTTP URL). */
@@ -31,16 +32,14 @@ export interface MenderClientOptions {
   clockUs: () => number;
   /** Wall-clock ms since the epoch: token expiry and log timestamps. */
   wallMs: () => number;
-  /** The devices' clock in ms (run time, scaled in live mode): when inventory is due. */
-  deviceMs: () => number;
-  /** Derives the per-device Ed25519/ECDSA keys (the run's seed gives each device the same key every run). */
+  /** Salt of the per-device Ed25519/ECDSA keys (each device id gets the same key every run). */
   seed: string;
   key?: MenderKeyType;
   /** Hosted Mender / Enterprise: the organisation's tenant token. */
   tenantToken?: string;
   updatePollMs?: number;
   inventoryPollMs?: number;
-  observe?: MenderObserver;
+  observe?: OtaObserve;
 }
 
 export class MenderClient implements OtaAgentClient {
@@ -48,25 +47,38 @@ export class MenderClient implements OtaAgentClient {
   readonly auth: DeviceAuth;
   private readonly http: MenderHttp;
   private readonly updatePollMs: number;
-  private readonly inventoryPollMs: number;
-  /** Device id → device time (ms) of its last inventory upload. */
-  private readonly inventoryAt = new Map<string, number>();
+  /** The inventory goes out every this many update checks (inventory interval / poll interval). */
+  readonly checksPerInventory: number;
+  /** Device id → update checks since its last inventory upload. */
+  private readonly sinceInventory = new Map<string, number>();
 
   constructor(private readonly opts: MenderClientOptions) {
+    const observe = opts.observe;
     this.http = new MenderHttp(
       { ...opts.transport, baseUrl: opts.baseUrl, clock: opts.clockUs },
-      opts.observe,
+      observe &&
+        ((endpoint, status, latencyUs) => {
+          // a 409 is the server's answer (the deployment was aborted), not a failed exchange
+          const ok = (status >= 200 && status < 300) || (endpoint === 'status' && status === 409);
+          observe(ROLE_OF[endpoint], ok, latencyUs);
+        }),
     );
     const keys = new DeviceKeys(opts.key ?? 'ed25519', opts.seed);
     this.auth = new DeviceAuth(this.http, keys, opts.wallMs, opts.tenantToken);
     this.updatePollMs = opts.updatePollMs ?? MENDER_DEFAULTS.updatePollMs;
-    this.inventoryPollMs = opts.inventoryPollMs ?? MENDER_DEFAULTS.inventoryPollMs;
+    this.checksPerInventory = checksPerInventory(
+      this.updatePollMs,
+      opts.inventoryPollMs ?? MENDER_DEFAULTS.inventoryPollMs,
+    );
   }
 
   async check(dev: OtaDeviceFacts): Promise<OtaCheckAnswer> {
-    const last = this.inventoryAt.get(dev.id);
-    if (last !== undefined && this.opts.deviceMs() - last >= this.inventoryPollMs)
-      await this.sendInventory(dev);
+    const token = await this.auth.token(dev);
+    if (!token.ok) return { kind: 'failed', reason: `auth_${token.reason}` };
+    // the first check of a device that was not booted sends it too, as a starting client does
+    const since = (this.sinceInventory.get(dev.id) ?? this.checksPerInventory - 1) + 1;
+    this.sinceInventory.set(dev.id, since);
+    if (since >= this.checksPerInventory) await this.sendInventory(dev);
     const query = new URLSearchParams({ artifact_name: dev.version, device_type: dev.deviceType });
     const res = await this.authorized(dev, {
       endpoint: 'next',
@@ -129,7 +141,7 @@ export class MenderClient implements OtaAgentClient {
   }
 
   private async sendInventory(dev: OtaDeviceFacts): Promise<void> {
-    this.inventoryAt.set(dev.id, this.opts.deviceMs());
+    this.sinceInventory.set(dev.id, 0);
     await this.authorized(dev, {
       endpoint: 'inventory',
       method: 'PUT',

@@ -1,9 +1,12 @@
-// The requests a Mender device makes, for virtual mode's modelled API capacity: per update
-// check, per status report, per boot and periodically (the Mender client's defaults:
-// UpdatePollIntervalSeconds 1800, InventoryPollIntervalSeconds 28800; a device JWT lives for
-// deviceauth's default jwt_exp_timeout, 7 days, so a re-authentication rides on a boot).
-import type { OtaReportState } from '../types.js';
-import { menderStatusesOf, type MenderEndpoint } from './wire.js';
+// The requests a Mender device makes, for virtual mode's modelled API capacity (per update
+// check, per status report, per boot), as this client sends them, which is as Debian's
+// mender-client 3.4 does (test/fixtures/specs/mender/real-client-notes.md). Defaults are the
+// Mender client's: UpdatePollIntervalSeconds 1800, InventoryPollIntervalSeconds 28800; a device
+// JWT lives for deviceauth's default jwt_exp_timeout, 7 days, and is kept across reboots (the
+// client stores it), so authentication rides on the update's commit, not on boots.
+import type { MenderSettings } from '../../scenario/ota-settings/mender.js';
+import { ALL_REPORT_STATES, type OtaRequestPattern } from '../types.js';
+import { menderStatusesOf } from './wire.js';
 
 export const MENDER_DEFAULTS = {
   updatePollMs: 1800 * 1000,
@@ -11,33 +14,27 @@ export const MENDER_DEFAULTS = {
   tokenTtlMs: 7 * 24 * 3600 * 1000,
 } as const;
 
-export type EndpointCounts = Partial<Record<MenderEndpoint, number>>;
-
-export interface MenderRequestPattern {
-  /** An update check: `GET deployments/next`. */
-  perCheck: EndpointCounts;
-  /** A boot: a fresh token (`auth_requests`) and the inventory upload. */
-  perBoot: EndpointCounts;
-  /** Status reports (wire.ts menderStatusesOf); `failure` uploads the log, `success` re-authenticates first. */
-  perReport(state: OtaReportState): EndpointCounts;
-  /** Requests a device sends on its own timers, besides the checks. */
-  periodic: readonly { endpoint: MenderEndpoint; everyMs: number }[];
-  /** The update check period. */
-  pollMs: number;
+/** The inventory goes out every N-th update check: N = inventory interval / poll interval (16). */
+export function checksPerInventory(updatePollMs: number, inventoryPollMs: number): number {
+  return Math.max(1, Math.round(inventoryPollMs / Math.max(1, updatePollMs)));
 }
 
-export function menderRequestPattern(
-  opts: { updatePollMs?: number; inventoryPollMs?: number } = {},
-): MenderRequestPattern {
+/** The states of a successful update, each reported once by the agent. */
+const UPDATE_STATES = ['downloading', 'downloaded', 'installing', 'rebooting', 'success'] as const;
+
+export function menderPattern(settings: MenderSettings | null): OtaRequestPattern {
+  const pollMs = settings === null ? MENDER_DEFAULTS.updatePollMs : settings.pollIntervalUs / 1000;
+  const inventoryMs =
+    settings === null ? MENDER_DEFAULTS.inventoryPollMs : settings.inventoryIntervalUs / 1000;
+  // A successful update sends 7 status PUTs for its 5 reports (downloading x3, installing,
+  // rebooting, installing again, success) and one auth request before the commit.
+  const statuses = UPDATE_STATES.reduce((n, s) => n + menderStatusesOf(s).length, 0);
   return {
-    perCheck: { next: 1 },
-    perBoot: { auth: 1, inventory: 1 },
-    perReport(state) {
-      const status = menderStatusesOf(state).length;
-      if (state === 'failure') return { status, log: 1 };
-      return state === 'success' ? { auth: 1, status } : { status };
-    },
-    periodic: [{ endpoint: 'inventory', everyMs: opts.inventoryPollMs ?? MENDER_DEFAULTS.inventoryPollMs }],
-    pollMs: opts.updatePollMs ?? MENDER_DEFAULTS.updatePollMs,
+    perCheck: { check: 1, inventory: 1 / checksPerInventory(pollMs, inventoryMs) },
+    perReport: { report: statuses / UPDATE_STATES.length, auth: 1 / UPDATE_STATES.length },
+    perBoot: { inventory: 1 },
+    reports: ALL_REPORT_STATES,
+    pollIntervalUs: pollMs * 1000,
+    transport: 'http',
   };
 }

@@ -227,7 +227,9 @@ export class MenderServer {
     const ttlMs = this.opts.linkTtlMs ?? DAY_MS;
     const expire = new Date(this.opts.wallMs() + ttlMs).toISOString();
     if (this.opts.artifactUrl) return { uri: this.opts.artifactUrl(dep, origin), expire };
-    return { uri: `${origin}${dep.path}?${this.admissions.linkQuery(dep.path, ttlMs)}`, expire };
+    // without a registry of images the firmware route learns the size from the link (`size=`)
+    const size = this.opts.registerImage ? '' : `&size=${dep.sizeBytes}`;
+    return { uri: `${origin}${dep.path}?${this.admissions.linkQuery(dep.path, ttlMs)}${size}`, expire };
   }
 
   private status(c: DeviceCall): void {

@@ -1,7 +1,7 @@
 // The Mender device API v1 on the wire (mender-server backend/docs/api/*/devices_v1.yaml, kept
 // as test fixtures in test/fixtures/specs/mender): paths, the endpoint names our counters use,
 // and how the agent's report states map to Mender deployment statuses.
-import type { DeskDeviceState, OtaReportState } from '../types.js';
+import type { DeskDeviceState, OtaEndpoint, OtaReportState } from '../types.js';
 
 export const MENDER_PATHS = {
   auth: '/api/devices/v1/authentication/auth_requests',
@@ -31,6 +31,25 @@ export function parseDeploymentPath(path: string): { id: string; kind: 'status' 
 /** One name per device endpoint: request counters and the virtual request pattern use these. */
 export const MENDER_ENDPOINTS = ['auth', 'next', 'status', 'log', 'inventory'] as const;
 export type MenderEndpoint = (typeof MENDER_ENDPOINTS)[number];
+
+/** The role of each endpoint in the report's per-endpoint OTA load (`ota_requests_total{endpoint}`). */
+export const ROLE_OF: Readonly<Record<MenderEndpoint, OtaEndpoint>> = {
+  auth: 'auth',
+  next: 'check',
+  status: 'report',
+  log: 'log',
+  inventory: 'inventory',
+};
+
+/** The real endpoint behind each role (OtaProtocolModule.endpoints). */
+export const MENDER_ROLE_PATHS: Readonly<Partial<Record<OtaEndpoint, string>>> = {
+  auth: 'POST /api/devices/v1/authentication/auth_requests',
+  check: 'GET /api/devices/v1/deployments/device/deployments/next',
+  report: 'PUT /api/devices/v1/deployments/device/deployments/{id}/status',
+  log: 'PUT /api/devices/v1/deployments/device/deployments/{id}/log',
+  inventory: 'PUT /api/devices/v1/inventory/device/attributes',
+  download: 'GET artifact.source.uri',
+};
 
 /** Deployment statuses of `PUT .../{id}/status` (DeploymentStatus.status in the spec). */
 export const MENDER_STATUSES = [

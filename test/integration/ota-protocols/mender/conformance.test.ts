@@ -15,7 +15,6 @@ import type { Exchange } from './recording-proxy.js';
 const SECRET = Buffer.alloc(32, 7);
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 let wallMs = T0;
-let deviceMs = 0;
 let serverAheadMs = 0;
 let spec: MenderSpec;
 const open: { close(): Promise<void> }[] = [];
@@ -27,7 +26,6 @@ beforeAll(async () => {
 afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
   wallMs = T0;
-  deviceMs = 0;
   serverAheadMs = 0;
 });
 
@@ -41,7 +39,6 @@ async function setup(
     baseUrl: h.url,
     clockUs: () => performance.now() * 1000,
     wallMs: () => wallMs,
-    deviceMs: () => deviceMs,
     seed: 'seed-1',
     ...client,
   });
@@ -230,13 +227,13 @@ describe('Mender device API v1: acceptance', () => {
       baseUrl: h.url,
       clockUs: () => 0,
       wallMs: () => wallMs,
-      deviceMs: () => 0,
+
       seed: 's',
       tenantToken: 'tenant-A',
     });
     open.push(good);
     expect(await good.check(dev(9))).toMatchObject({ kind: 'offer' });
-    const auth = h.proxy.exchanges.at(-2) as Exchange;
+    const auth = h.proxy.exchanges.filter((x) => x.url.endsWith('/auth_requests')).at(-1) as Exchange;
     expect(auth.headers.authorization).toBe('Bearer tenant-A');
     const forged = await fetch(`${h.url}/api/devices/v1/authentication/auth_requests`, {
       method: 'POST',
@@ -251,16 +248,19 @@ describe('Mender device API v1: acceptance', () => {
     expectConforming(h.proxy.exchanges);
   });
 
-  it('the inventory goes out on boot and again once the inventory interval has passed', async () => {
-    const { h, c } = await setup({}, { inventoryPollMs: 60_000 });
+  it('the inventory goes out on boot and then every inventory interval / poll interval checks', async () => {
+    const { h, c } = await setup({}, { inventoryPollMs: 60_000, updatePollMs: 20_000 });
+    expect(c.checksPerInventory).toBe(3);
     const d = dev(11, '2.0.0');
     await c.booted(d);
-    deviceMs += 59_000;
+    for (let i = 0; i < 2; i++) await c.check(d);
+    expect(h.server.counters.requests).toMatchObject({ inventory: 1, next: 2 });
     await c.check(d);
-    deviceMs += 1_000;
-    await c.check(d);
-    expect(h.server.counters.requests).toMatchObject({ inventory: 2, next: 2 });
+    expect(h.server.counters.requests).toMatchObject({ inventory: 2, next: 3 });
     expect(h.server.inventory.get(d.id)?.get('device_type')).toBe('raspberrypi4');
+    // a device never booted sends its inventory with its first check
+    await c.check(dev(12, '2.0.0'));
+    expect(h.server.inventory.has('gw-0012')).toBe(true);
   });
 });
 
