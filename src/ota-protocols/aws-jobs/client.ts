@@ -106,12 +106,18 @@ export class AwsJobsClient implements OtaAgentClient {
     return this.inbox.counters;
   }
 
+  /** Requests sent and still awaiting their reply. */
+  get awaitingReplies(): number {
+    return this.pending.size;
+  }
+
   private stateOf(dev: OtaDeviceFacts): { conn: number; st: DeviceJobState } {
     const conn = this.opts.connOf ? this.opts.connOf(dev) : (dev.conn ?? dev.index);
     return { conn, st: this.inbox.state(conn, this.opts.thingName ? this.opts.thingName(dev) : dev.id) };
   }
 
-  async check(dev: OtaDeviceFacts): Promise<OtaCheckAnswer> {
+  /** start-next; `working`: the deployment the device holds unfinished (its id is the job id). */
+  async check(dev: OtaDeviceFacts, working?: OtaDeployment | null): Promise<OtaCheckAnswer> {
     const { conn, st } = this.stateOf(dev);
     if (st.cancelled !== null) {
       const deploymentId = st.cancelled;
@@ -133,7 +139,7 @@ export class AwsJobsClient implements OtaAgentClient {
       return { kind: 'failed', reason: reply.kind === 'rejected' ? 'rejected' : reply.kind };
     const exec = reply.body.execution as Record<string, unknown> | undefined;
     const jobId = typeof exec?.jobId === 'string' ? exec.jobId : null;
-    const current = st.job?.jobId ?? null;
+    const current = working?.id ?? st.job?.jobId ?? null;
     if (current !== null && jobId !== current) {
       // The job this device works on is no longer next: the server ended it.
       st.job = null;

@@ -197,6 +197,30 @@ describe('AWS IoT Jobs: device client against the embedded jobs service', () => 
     expect(schemaProblems(ctx.broker)).toEqual([]);
   });
 
+  it('a device back from a power loss that missed the cancellation learns it from start-next (working job gone)', async () => {
+    ctx = await setUp();
+    ctx.desk.targets.add(THING);
+    const dep = ((await ctx.client.check(dev)) as { deployment: OtaDeployment }).deployment;
+    expect(await ctx.client.report(dev, dep, 'installing')).toBe('ok');
+    ctx.desk.cancelledFor.add(THING);
+    await until(() => ctx.woken.length > 0, 'notify-next of the cancellation');
+    ctx.client.powerLost(dev); // the notification was in RAM
+    ctx.session.pool.destroy(1);
+    await ctx.session.connect(ctx.broker.url, 1, THING);
+    expect(await ctx.client.check(dev, dep)).toEqual({ kind: 'cancel', deploymentId: dep.id });
+    expect(await ctx.client.check(dev, null)).toEqual({ kind: 'none' });
+  });
+
+  it('a new session subscribes again, and a request left on the old one ends as link_lost', async () => {
+    ctx = await setUp({ withService: false, replyTimeoutMs: 60_000 });
+    const asked = ctx.client.check(dev);
+    await until(() => ctx.client.awaitingReplies === 1, 'start-next sent');
+    ctx.session.pool.destroy(1);
+    await ctx.session.connect(ctx.broker.url, 1, THING);
+    expect(await asked).toEqual({ kind: 'failed', reason: 'link_lost' });
+    expect(ctx.client.counters.subscribe).toBe(2);
+  });
+
   it('a broker without the jobs service: the check fails as a timeout, as data', async () => {
     ctx = await setUp({ withService: false, replyTimeoutMs: 150 });
     expect(await ctx.client.check(dev)).toEqual({ kind: 'failed', reason: 'timeout' });
