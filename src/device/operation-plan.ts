@@ -1,10 +1,10 @@
 // The operator's timeline (`operations`) compiled for the fleet core. WHO: a device is selected by
 // a stateless hash of (seed, operation, device id) under a cut (the share, or the cut that takes
 // exactly `count` devices), among devices whose type answers commands and matches `who`. WHEN:
-// the operator walks the selected devices in hash order (a per-seed order) at `rate`, so a
-// device's command leaves at `at + rank / rate`. The rank comes from the selected hashes counted
-// per 16-bit bucket (one O(fleet) pass per operation and thread): exact between buckets, spread
-// evenly inside one, the same on every shard and worker.
+// the operator walks the selected devices in the order of their global index at `rate` (as the
+// live operator does), so a device's command leaves at `at + rank / rate`. The rank comes from
+// the selected devices counted per block of 16 indices (one O(fleet) pass per operation and
+// thread), then within the device's block: exact, and the same on every shard and worker.
 import { countThreshold } from '../random/count-select.js';
 import { hash32 } from '../random/rng.js';
 import { CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
@@ -13,7 +13,8 @@ import { effectCode, type EffectCode } from './command-effects.js';
 import { typeOrder, versionTable } from './params.js';
 import { groupLookup } from './rollout-plan.js';
 
-const BUCKETS = 65_536;
+/** Global indices per block of the rank table. */
+const BLOCK = 16;
 /** Hash keys of operations, apart from the faults' (index × 65,536 + occurrence + 1). */
 const KEY_BASE = 0xc0de0000;
 
@@ -37,9 +38,9 @@ export interface CompiledOperation {
   effects: EffectCode[];
   qos: number[];
   intervalUs: number | null;
-  /** Worked out on first use: the hash cut and the selected devices below each bucket. */
+  /** Worked out on first use: the hash cut, and the selected devices before each block. */
   cut?: number;
-  below?: Uint32Array;
+  before?: Uint32Array;
 }
 
 export interface OperationsPlan {
@@ -87,25 +88,37 @@ function hashOf(plan: OperationsPlan, op: CompiledOperation, seed: number, gid: 
   return op.types[type] === true && op.versions[fw] === true ? hash32(seed, KEY_BASE + op.index, gid) : -1;
 }
 
-/** The cut and the per-bucket ranks of an operation (O(fleet) once per operation and thread). */
+function selects(
+  plan: OperationsPlan,
+  op: CompiledOperation,
+  seed: number,
+  cut: number,
+  gid: number,
+): boolean {
+  const h = hashOf(plan, op, seed, gid);
+  return h >= 0 && h / 4294967296 < cut;
+}
+
+/** The cut and the rank table of an operation (O(fleet) once per operation and thread). */
 function prepare(
   plan: OperationsPlan,
   op: CompiledOperation,
   seed: number,
-): { cut: number; below: Uint32Array } {
-  if (op.cut !== undefined && op.below !== undefined) return { cut: op.cut, below: op.below };
+): { cut: number; before: Uint32Array } {
+  if (op.cut !== undefined && op.before !== undefined) return { cut: op.cut, before: op.before };
   const n = plan.fleetDevices;
   const cut =
     op.count >= 0 ? countThreshold(n, op.count, (g) => hashOf(plan, op, seed, g)) : Math.min(1, op.ratio);
-  const counts = new Uint32Array(BUCKETS + 1);
+  const before = new Uint32Array(Math.ceil(n / BLOCK) + 1);
+  let selected = 0;
   for (let g = 0; g < n; g++) {
-    const h = hashOf(plan, op, seed, g);
-    if (h >= 0 && h / 4294967296 < cut) counts[(h >>> 16) + 1] = (counts[(h >>> 16) + 1] as number) + 1;
+    if (g % BLOCK === 0) before[g / BLOCK] = selected;
+    if (selects(plan, op, seed, cut, g)) selected++;
   }
-  for (let b = 1; b <= BUCKETS; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
+  before[before.length - 1] = selected;
   op.cut = cut;
-  op.below = counts;
-  return { cut, below: counts };
+  op.before = before;
+  return { cut, before };
 }
 
 /**
@@ -118,18 +131,19 @@ export function commandSendAt(
   seed: number,
   gid: number,
 ): number {
-  const h = hashOf(plan, op, seed, gid);
-  if (h < 0) return -1;
-  const { cut, below } = prepare(plan, op, seed);
-  if (h / 4294967296 >= cut) return -1;
-  const b = h >>> 16;
-  const from = below[b] as number;
-  const inBucket = (below[b + 1] as number) - from;
-  const rank = from + Math.floor((inBucket * (h & 0xffff)) / 65_536);
+  if (hashOf(plan, op, seed, gid) < 0) return -1;
+  const { cut, before } = prepare(plan, op, seed);
+  if (!selects(plan, op, seed, cut, gid)) return -1;
+  const from = gid - (gid % BLOCK);
+  let rank = before[from / BLOCK] as number;
+  for (let g = from; g < gid; g++) if (selects(plan, op, seed, cut, g)) rank++;
   return op.atUs + (rank * 1e6) / op.ratePerSec;
 }
 
-/** Devices an operation selects in the whole fleet (the operator's publishes, for the report). */
-export function selectedCount(plan: OperationsPlan, op: CompiledOperation, seed: number): number {
-  return prepare(plan, op, seed).below[BUCKETS] as number;
+/** Devices an operation selects in the whole fleet, in global index order (the live operator's list). */
+export function selectedDevices(plan: OperationsPlan, op: CompiledOperation, seed: number): number[] {
+  const { cut } = prepare(plan, op, seed);
+  const out: number[] = [];
+  for (let g = 0; g < plan.fleetDevices; g++) if (selects(plan, op, seed, cut, g)) out.push(g);
+  return out;
 }

@@ -46,7 +46,9 @@ async function run(o: Opts = {}): Promise<Report> {
     ...o.doc,
   };
   const s = await resolveScenarioObject(doc, 'virtual-commands (in memory)', { env: {} });
-  return (await runResolved(s, { noFiles: true })).report;
+  const { report } = await runResolved(s, { noFiles: true });
+  expect(report.statusReason).toBeNull();
+  return report;
 }
 
 const c = (r: Report, n: string): number => r.metrics.counters[n] ?? 0;
