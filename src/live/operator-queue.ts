@@ -30,8 +30,9 @@ export class OperatorQueue {
     return this.order.length;
   }
 
+  /** A send is due before `vNow` (windows are half-open, as the fleet core's: [from, to)). */
   hasDue(vNow: number): boolean {
-    return this.next < this.order.length && this.nextAt() <= vNow;
+    return this.next < this.order.length && this.nextAt() < vNow;
   }
 
   nextAt(): number {

@@ -145,11 +145,11 @@ export class LiveOperator implements MqttHandler {
     return this.pending.size;
   }
 
-  /** Sends what is due by virtual time `vNow` and times out what waited too long. */
+  /** Sends what is due before virtual time `vNow` and times out what waited too long. */
   tick(vNow: number): void {
     for (let k = 0; k < this.plan.ops.length; k++) {
       const op = this.plan.ops[k] as CompiledOperation;
-      if (op.atUs > vNow) break; // by start time
+      if (op.atUs >= vNow) break; // by start time
       let q = this.queues.get(op);
       if (!q) {
         q = this.queueOf(op);
@@ -207,7 +207,7 @@ export class LiveOperator implements MqttHandler {
   private expire(q: OperatorQueue, vNow: number): void {
     for (let cid = q.oldestSent(); cid !== null; cid = q.oldestSent()) {
       const p = this.pending.get(cid);
-      if (p !== undefined && p.atUs + p.op.timeoutUs > vNow) return;
+      if (p !== undefined && p.atUs + p.op.timeoutUs >= vNow) return;
       q.dropOldest();
       if (p !== undefined) this.unanswered(cid, p);
     }
