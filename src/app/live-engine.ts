@@ -73,6 +73,7 @@ async function closeFleet(f: LiveFleet): Promise<void> {
   if (f.birthWill.hasWills) await new Promise<void>((r) => realTimers.setTimeout(() => r(), WILL_DRAIN_MS));
   f.subscriber.close();
   await f.http?.close();
+  await f.ota.close();
 }
 
 export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise<LiveEngineResult> {
@@ -88,7 +89,9 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
   const targets = await prepareTargets(s);
   try {
     const runTag = `fs${randomUUID().slice(0, 8)}`;
-    const f = buildLiveFleet(s, targets, new VirtualClock(s.live.speed), runTag);
+    const clock = new VirtualClock(s.live.speed);
+    targets.desk?.setClock(() => clock.now()); // the server's waves run on the run's time
+    const f = buildLiveFleet(s, targets, clock, runTag);
     const result = newLiveResult(s, f);
     let subscribed = false;
     try {

@@ -90,3 +90,18 @@ export function otaRelease(sh: Shard): void {
   const a = sh.meta[META.activeDownloads] as number;
   if (a > 0) sh.meta[META.activeDownloads] = a - 1;
 }
+
+/**
+ * One more request of the OTA protocol arriving at `t` (a report, an inventory, an auth): on
+ * the API queue, or on the broker's ingest queue when the protocol talks MQTT. Returns when it
+ * is answered, or -1 when refused. Draws nothing from the device's stream (fixed mid latency),
+ * so the device's own random sequence is the same whatever the protocol.
+ */
+export function protocolRequest(sh: Shard, t: number, overMqtt: boolean): number {
+  if (sh.outage || (!overMqtt && sh.reject)) return -1;
+  const q = overMqtt ? sh.st.share.ingest : sh.st.share.checkin;
+  const slot = overMqtt ? META.ingestQueue : META.checkinQueue;
+  const slow = sh.slowFactor;
+  const at = fluidAdmit(sh.meta, slot, t, q.periodUs * slow, q.tauUs * slow, q.maxWaitUs * slow);
+  return at < 0 ? -1 : at + ((q.latMinUs + q.latMaxUs) / 2) * slow;
+}

@@ -7,6 +7,9 @@ import type { BackendPort } from '../device/port.js';
 import { bandwidth, oneWayUs } from '../device/radio.js';
 import { outageStart } from '../faults/apply-timed.js';
 import { C, CS, H } from '../metrics/catalog.js';
+import { offerAvailable } from '../device/ota.js';
+import type { OtaReportState } from '../ota-protocols/types.js';
+import { CHECK, DOWNLOAD, countRequest, modelReport, modelRequests } from './ota-requests.js';
 import {
   CONNECT,
   apiCheckin,
@@ -60,15 +63,32 @@ export const virtualPort: BackendPort = {
 
   checkin(sh: Shard, d: number, t: number, tp: TypeParams): boolean {
     const up = oneWayUs(sh, d, tp);
-    const ans = apiCheckin(sh, d, t + up);
-    if (ans.status !== 0) return false;
-    sh.a.otaDue[d] = ans.atUs + oneWayUs(sh, d, tp);
+    // The protocol's check request itself: on the API, or on the broker for a protocol over MQTT.
+    const ans = tp.otaOverMqtt ? brokerIngest(sh, d, t + up) : apiCheckin(sh, d, t + up);
+    modelRequests(sh, t, tp, tp.otaPerCheck, CHECK);
+    if (ans.status !== 0) {
+      if ((tp.otaPerCheck[CHECK] as number) > 0) countRequest(sh, CHECK, t, -1);
+      return false;
+    }
+    const answerAt = ans.atUs + oneWayUs(sh, d, tp);
+    if ((tp.otaPerCheck[CHECK] as number) > 0) countRequest(sh, CHECK, t, answerAt);
+    if (offerAvailable(sh, d)) modelRequests(sh, t, tp, tp.otaPerOffer);
+    sh.a.otaDue[d] = answerAt;
     return true;
+  },
+
+  otaReport(sh: Shard, _d: number, t: number, tp: TypeParams, state: OtaReportState): void {
+    modelReport(sh, t, tp, state);
+  },
+
+  otaBoot(sh: Shard, _d: number, t: number, tp: TypeParams): void {
+    modelRequests(sh, t, tp, tp.otaPerBoot);
   },
 
   downloadStart(sh: Shard, d: number, t: number, tp: TypeParams): number {
     const plan = sh.st.rollout;
     const rate = plan ? otaAdmit(sh, bandwidth(sh, d, tp)) / 1e6 : 0;
+    countRequest(sh, DOWNLOAD, t, rate === 0 || !plan ? -1 : t);
     if (rate === 0 || !plan) return -1;
     const a = sh.a;
     const from = a.dlBytes[d] as number;

@@ -58,6 +58,13 @@ export class Campaign {
     return this.waves.filter((w) => w.startedAtUs !== null).length;
   }
 
+  /** Ends the campaign at once (an operator's abort on the server): no further offers. */
+  abort(reason: string): void {
+    if (this.status === 'done') return;
+    this.status = 'aborted';
+    this.statusReason = reason;
+  }
+
   /** Adds per-wave increments observed since the last call. */
   addCounts(perWave: WaveCounts[]): void {
     perWave.forEach((inc, i) => {

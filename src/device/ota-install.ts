@@ -77,6 +77,7 @@ function verified(sh: Shard, d: number, t: number, tp: TypeParams): void {
   a.dlBytes[d] = 0;
   trail(sh, d, t, TE['install-start']);
   sh.setOta(d, OS.installing);
+  sh.port.otaReport?.(sh, d, t, tp, 'installing');
   drawPowerLoss(
     sh,
     d,
@@ -87,6 +88,7 @@ function verified(sh: Shard, d: number, t: number, tp: TypeParams): void {
 }
 
 function installed(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  sh.port.otaReport?.(sh, d, t, tp, 'rebooting'); // sent before the device goes down
   trail(sh, d, t, TE.reboot);
   loseLink(sh, d, -1);
   sh.setConn(d, CS.off);
@@ -102,6 +104,7 @@ function installed(sh: Shard, d: number, t: number, tp: TypeParams): void {
 
 function rebooted(sh: Shard, d: number, t: number, tp: TypeParams): void {
   attemptConnect(sh, d, t, tp);
+  sh.port.otaBoot?.(sh, d, t, tp);
   sh.setOta(d, OS['health-check']);
   const end = t + nextRange(sh.a.rng, d, tp.healthMinUs, tp.healthMaxUs);
   drawPowerLoss(sh, d, t, end, DURING['ota.health-check']);
@@ -119,6 +122,7 @@ function healthChecked(sh: Shard, d: number, t: number, tp: TypeParams): void {
   sh.setOta(d, OS.committed);
   a.flags[d] = (a.flags[d] as number) | FLAG.otaDone;
   sh.rec.add(C.ota_succeeded_total);
+  sh.port.otaReport?.(sh, d, t, tp, 'success');
   sh.rec.record(H.ota_time_to_update_us, t - (a.otaOfferAt[d] as number));
   const started = sh.rolloutState?.startedAtUs ?? -1;
   if (started >= 0) sh.rec.record(H.ota_commit_since_rollout_start_us, t - started);
@@ -144,13 +148,14 @@ function finish(
         : WAVE_STAT.rolledBack;
   waveStat(sh, d, stat);
   const tp = sh.st.types[a.type[d] as number];
+  // A bricked device says nothing more; the others tell the server why they stopped.
+  if (tp && outcome !== 'bricked') sh.port.otaReport?.(sh, d, t, tp, 'failure', outcome);
   sh.outcomes.add({
     device: sh.globalId(d),
     deviceType: tp ? tp.name : '?',
     outcome,
     trail: readTrail(sh, d),
   });
-  void t;
 }
 
 function rollBack(sh: Shard, d: number, t: number): void {

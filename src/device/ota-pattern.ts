@@ -16,10 +16,11 @@ export interface OtaPatternParams {
   otaProtocol: number;
   /** Check period: the protocol's own poll period, else `ota.check-interval`. */
   otaCheckUs: number;
-  /** The protocol's requests per check, report and boot, by endpoint (OTA_ENDPOINTS order). */
+  /** The protocol's requests per check, report, boot and offer, by endpoint (OTA_ENDPOINTS order). */
   otaPerCheck: Float64Array;
   otaPerReport: Float64Array;
   otaPerBoot: Float64Array;
+  otaPerOffer: Float64Array;
   /** Bit i set: the protocol reports ALL_REPORT_STATES[i]. */
   otaReportMask: number;
   /** The protocol's requests travel over the device's MQTT session (broker ingest, not the API). */
@@ -43,6 +44,7 @@ export function compileOtaPattern(t: DeviceType): OtaPatternParams {
     otaPerCheck: perEndpoint(p.perCheck),
     otaPerReport: perEndpoint(p.perReport),
     otaPerBoot: perEndpoint(p.perBoot),
+    otaPerOffer: perEndpoint(p.perOffer ?? {}),
     otaReportMask: p.reports.reduce((m, s) => m | REPORT_BIT[s], 0),
     otaOverMqtt: p.transport === 'mqtt',
   };

@@ -56,6 +56,7 @@ export function scheduleCheck(sh: Shard, d: number, t: number, tp: TypeParams, s
 
 /** Boot (power-on, power back, recharge, reboot done): check for updates soon. */
 export function otaOnBoot(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  sh.port.otaBoot?.(sh, d, t, tp); // the protocol's boot traffic (inventory, configData)
   const o = sh.a.ota[d] as number;
   if ((sh.a.flags[d] as number) & FLAG.otaDone || o === OS.rebooting || o === OS['health-check']) return;
   if (o !== OS.idle && o !== OS['retry-wait']) sh.setOta(d, OS.idle);
@@ -95,7 +96,9 @@ function checkIn(sh: Shard, d: number, t: number, tp: TypeParams): void {
 function checkAnswered(sh: Shard, d: number, t: number, tp: TypeParams): void {
   const a = sh.a;
   sh.rec.record(H.http_checkin_duration_us, t - (a.reqAt[d] as number));
-  if (!offerAvailable(sh, d)) {
+  // Live mode follows the update server's answer; virtual mode, the modelled campaign.
+  const offered = sh.port.serverOffer ? sh.port.serverOffer(sh, d) : offerAvailable(sh, d);
+  if (!offered) {
     sh.setOta(d, OS.idle);
     return scheduleCheck(sh, d, t, tp, false);
   }
@@ -143,6 +146,7 @@ function startDownload(sh: Shard, d: number, t: number, tp: TypeParams): void {
       trail(sh, d, t, TE['download-restarted']);
     } else trail(sh, d, t, TE['download-start']);
     a.dlStartAt[d] = t;
+    sh.port.otaReport?.(sh, d, t, tp, 'downloading');
   }
   drawDownloadFaults(sh, d, t, endAt);
 }
@@ -185,6 +189,7 @@ function downloadEvent(sh: Shard, d: number, t: number, tp: TypeParams): void {
     interruptDownload(sh, d, t, true);
     trail(sh, d, t, TE['download-done']);
     sh.rec.record(H.ota_download_duration_us, t - (a.dlStartAt[d] as number));
+    sh.port.otaReport?.(sh, d, t, tp, 'downloaded');
     return startVerify(sh, d, t, tp);
   }
   if (pend === OTA_PEND.drop) return radioDrop(sh, d, t, a.otaAux[d] as number, tp);

@@ -192,6 +192,7 @@ export function compileType(t: DeviceType): TypeParams {
     healthFailureRatio: t.ota.healthFailureRatio,
     otaMaxAttempts: t.ota.maxAttempts,
     otaBackoff: backoffParams(t.ota.retryBackoff),
+    ...compileOtaPattern(t),
     commands: commandParams(t.commands),
   };
 }
@@ -200,7 +201,6 @@ export function compileType(t: DeviceType): TypeParams {
 export function typeOrder(s: ResolvedScenario): string[] {
   const names: string[] = [];
   for (const g of s.fleet) if (!names.includes(g.device)) names.push(g.device);
-    ...compileOtaPattern(t),
   return names;
 }
 

@@ -32,10 +32,11 @@ export interface BackendPort {
   backendFault(sh: Shard, occ: Occurrence, t: number, phase: 'start' | 'end'): void;
   /**
    * The device's OTA agent reports a state of its deployment at t (the protocol decides which
-   * states it sends). Live: sent through the protocol's client; an `aborted` answer stops the
+   * states it sends; `detail` of a failure: `failed` or `rolled-back`). Live: sent through the
+   * protocol's client; an `aborted` answer stops the
    * device's deployment. Virtual: the protocol's requests on the modelled API.
    */
-  otaReport?(sh: Shard, d: number, t: number, tp: TypeParams, state: OtaReportState): void;
+  otaReport?(sh: Shard, d: number, t: number, tp: TypeParams, state: OtaReportState, detail?: string): void;
   /** The device booted at t: the protocol's boot-time traffic (inventory, configData, shadow). */
   otaBoot?(sh: Shard, d: number, t: number, tp: TypeParams): void;
   /**

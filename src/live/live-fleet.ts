@@ -14,6 +14,7 @@ import { LiveContext } from './context.js';
 import { FleetIdentity } from '../identity/fleet-identity.js';
 import { secretSourcesOf } from '../identity/check.js';
 import { LiveHttp } from './http-side.js';
+import { LiveOta } from './ota-agent-port.js';
 import { createLivePort } from './live-port.js';
 import { BirthWill } from './birth-will.js';
 import { LiveCommands } from './live-commands.js';
@@ -32,6 +33,8 @@ export interface LiveFleet {
   shards: Shard[];
   mqtt: LiveMqtt;
   http: LiveHttp | null;
+  /** The OTA agents' conversation with the update server. */
+  ota: LiveOta;
   subscriber: E2eSubscriber;
   outcomes: OutcomeLog;
   skippedFaults: Set<string>;
@@ -98,10 +101,17 @@ export function buildLiveFleet(
   });
   const commands = LiveCommands.build(s, ctx, mqtt, typeOrder(s), tlsOptions);
   const httpUrl = targets.proxied?.deviceHttpUrl ?? targets.httpUrl;
+  const ota = new LiveOta(ctx, {
+    baseUrl: httpUrl,
+    transport: { ...limits.http, ...(tlsOptions ? { tls: tlsOptions } : {}) },
+    types: deviceTypes,
+    versions: versionTable(s),
+    mqtt,
+  });
   const http =
     httpUrl === null
       ? null
-      : new LiveHttp(ctx, httpUrl, versionTable(s), {
+      : new LiveHttp(ctx, httpUrl, (id) => ota.deploymentOf(id), {
           ...limits.http,
           ...(tlsOptions ? { tls: tlsOptions } : {}),
         });
@@ -109,6 +119,7 @@ export function buildLiveFleet(
     ctx,
     mqtt,
     http,
+    ota,
     faults: targets.backend?.faults ?? targets.proxied?.faults ?? null,
     skippedFaults,
   });
@@ -151,6 +162,7 @@ export function buildLiveFleet(
     shards,
     mqtt,
     http,
+    ota,
     subscriber,
     outcomes,
     skippedFaults,

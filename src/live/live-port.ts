@@ -1,4 +1,5 @@
-// BackendPort over real sockets: MQTT through the lean pool, HTTP through undici, backend-wide
+// BackendPort over real sockets: MQTT through the lean pool, OTA through the device type's
+// protocol client (ota-agent-port.ts) and downloads through undici, backend-wide
 // faults through the embedded backend's fault switches. Answers arrive later; the callbacks in
 // mqtt-side.ts and http-side.ts bring the device's pending event forward to "now".
 import type { Shard } from '../core/shard.js';
@@ -10,13 +11,16 @@ import type { BackendFaults } from '../backend/types.js';
 import { C } from '../metrics/catalog.js';
 import type { LiveContext } from './context.js';
 import type { LiveHttp } from './http-side.js';
+import type { LiveOta } from './ota-agent-port.js';
 import type { LiveMqtt } from './mqtt-side.js';
 
 export interface LivePortParts {
   ctx: LiveContext;
   mqtt: LiveMqtt;
-  /** Null when the target has no HTTP API (check-ins then fail, downloads never start). */
+  /** Null when the target has no HTTP API (downloads never start). */
   http: LiveHttp | null;
+  /** The OTA agent's conversation with the update server (the device type's ota.protocol). */
+  ota: LiveOta;
   /** The embedded backend's switches; null for external targets (faults are then only counted). */
   faults: BackendFaults | null;
   /** Backend faults that could not be applied (external target without a fault proxy). */
@@ -59,8 +63,10 @@ export function createLivePort(p: LivePortParts): BackendPort {
     release: (sh: Shard, d: number, clean: boolean) => p.mqtt.release(sh, d, clean),
     publish: (sh: Shard, d: number, t: number, tp: TypeParams, stream: number) =>
       p.mqtt.publish(sh, d, t, tp, stream),
-    checkin: (sh: Shard, d: number, t: number, tp: TypeParams) =>
-      p.http ? p.http.checkin(sh, d, t, tp) : false,
+    checkin: (sh: Shard, d: number, t: number) => p.ota.checkin(sh, d, t),
+    otaReport: (sh, d, t, tp, state, detail) => p.ota.report(sh, d, t, tp, state, detail),
+    otaBoot: (sh, d) => p.ota.boot(sh, d),
+    serverOffer: (sh, d) => p.ota.serverOffer(sh, d),
     downloadStart: (sh: Shard, d: number, t: number, tp: TypeParams) =>
       p.http ? p.http.downloadStart(sh, d, t, tp) : -1,
     downloadStop: (sh: Shard, d: number) =>

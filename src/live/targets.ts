@@ -4,7 +4,9 @@
 // Also the open-file budget check.
 import { loadTargetTls, tlsBaseDir } from './tls-files.js';
 import { startEmbeddedBackend } from '../backend/embedded.js';
-import type { EmbeddedBackend } from '../backend/types.js';
+import type { CampaignDesk } from '../backend/deployment-desk.js';
+import type { EmbeddedBackend, EmbeddedBackendOptions } from '../backend/types.js';
+import { embeddedDesk, protocolMounts } from './embedded-desk.js';
 import { ToolError } from '../errors/tool-error.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { FD_RESERVE, openFileLimit } from '../transports/fd-budget.js';
@@ -22,6 +24,8 @@ export interface LiveTargets {
   backend: EmbeddedBackend | null;
   /** External targets with backend faults: devices go through fault proxies. */
   proxied: ProxiedTargets | null;
+  /** The embedded backend's deployments (null or absent for external targets or without a rollout). */
+  desk?: CampaignDesk | null;
 }
 
 /**
@@ -37,24 +41,24 @@ export function assertTargetsPaired(s: ResolvedScenario): void {
   });
 }
 
-function embeddedOptions(s: ResolvedScenario): Parameters<typeof startEmbeddedBackend>[0] {
+function embeddedOptions(s: ResolvedScenario, desk: CampaignDesk | null): EmbeddedBackendOptions {
   const r = s.rollout;
-  if (!r) return { host: '127.0.0.1' };
-  const fw = { version: r.firmware.version, sizeBytes: r.firmware.sizeBytes };
-  // The campaign (src/backend/campaign.ts, in the driver) decides who updates; the server
-  // answers every check-in of an older version with the image's URL and digest.
+  if (!r || desk === null) return { host: '127.0.0.1' };
+  // The server decides who updates: the desk runs the rollout's campaign (waves, failure
+  // limit, pause/abort) on the devices' reports, for every protocol's routes.
   return {
     host: '127.0.0.1',
-    firmware: [fw],
-    offerFor: (_id, _type, version) => (version === fw.version ? null : fw),
+    firmware: [{ version: r.firmware.version, sizeBytes: r.firmware.sizeBytes }],
+    ...protocolMounts(desk),
   };
 }
 
 export async function prepareTargets(s: ResolvedScenario): Promise<LiveTargets> {
   assertTargetsPaired(s);
   if (s.target.mqttUrls.length === 0) {
-    const backend = await startEmbeddedBackend(embeddedOptions(s));
-    return { mqttUrls: [backend.mqttUrl], httpUrl: backend.httpUrl, backend, proxied: null };
+    const desk = await embeddedDesk(s);
+    const backend = await startEmbeddedBackend(embeddedOptions(s, desk));
+    return { mqttUrls: [backend.mqttUrl], httpUrl: backend.httpUrl, backend, proxied: null, desk };
   }
   const hosts = await locateTargets(s);
   const map = s.target.resolve ?? {};
@@ -79,7 +83,7 @@ export async function prepareTargets(s: ResolvedScenario): Promise<LiveTargets> 
     }
   }
   const proxied = needsProxy(s) ? await proxyTargets(hosts) : null;
-  return { mqttUrls: [...s.target.mqttUrls], httpUrl: http, backend: null, proxied };
+  return { mqttUrls: [...s.target.mqttUrls], httpUrl: http, backend: null, proxied, desk: null };
 }
 
 /** Devices' sockets that may be open at once in this process. */

@@ -159,6 +159,8 @@ export interface OtaRequestPattern {
   perReport: OtaRequestCounts;
   /** Per boot of the device (inventory, configData, shadow update). */
   perBoot: OtaRequestCounts;
+  /** Per offer received, on top of the check (hawkBit's deploymentBase GET). Absent: none. */
+  perOffer?: OtaRequestCounts;
   /** The states the protocol reports (others are not sent). */
   reports: readonly OtaReportState[];
   /** The protocol's own poll period (Mender 1800 s, hawkBit `polling.sleep`); null: `ota.check-interval`. */

@@ -161,16 +161,16 @@ export interface OtaAgentConfig {
   healthFailureRatio: number;
   maxAttempts: number;
   retryBackoff: BackoffConfig;
-}
-
-/** What a command does to the device that receives it (`commands.actions`). */
-export const COMMAND_EFFECTS = ['reboot', 'telemetry-interval', 'ota-check', 'none'] as const;
   /** `ota.protocol`: the conversation with the update server. */
   protocol: OtaProtocolName;
   /** `ota.mender`, `ota.hawkbit`, `ota.aws-jobs`: the chosen protocol's settings, null for the others. */
   mender: MenderSettings | null;
   hawkbit: HawkbitSettings | null;
   awsJobs: AwsJobsSettings | null;
+}
+
+/** What a command does to the device that receives it (`commands.actions`). */
+export const COMMAND_EFFECTS = ['reboot', 'telemetry-interval', 'ota-check', 'none'] as const;
 export type CommandEffect = (typeof COMMAND_EFFECTS)[number];
 
 /** A device type's `commands`: topic templates are device-fact templates (src/identity/template.ts). */
@@ -226,6 +226,8 @@ export interface BackendModelConfig {
   };
   ingest: { ratePerSec: number; queueLimit: number; latencyUs: Range };
   checkin: { ratePerSec: number; queueLimit: number; latencyUs: Range };
+  /** Broker fan-out of operator commands: deliveries to device sessions per second. */
+  fanout: { ratePerSec: number; queueLimit: number; latencyUs: Range };
   ota: { bandwidthBytesPerSec: number; maxConcurrentDownloads: number };
 }
 
@@ -238,8 +240,6 @@ export interface RolloutWave {
 export interface RolloutConfig {
   firmware: { version: string; sizeBytes: number };
   startUs: number;
-  /** Broker fan-out of operator commands: deliveries to device sessions per second. */
-  fanout: { ratePerSec: number; queueLimit: number; latencyUs: Range };
   /** Cumulative targets: wave i offers the update to the devices up to waves[i]. */
   waves: RolloutWave[];
   /** Next wave after this long, or null when gated only by `waveWhenDoneRatio`. */

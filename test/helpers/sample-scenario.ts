@@ -122,11 +122,11 @@ export function sampleScenario(): ResolvedScenario {
       },
       ingest: rate(50_000),
       checkin: rate(5_000),
+      fanout: rate(20_000),
       ota: { bandwidthBytesPerSec: 1_250_000_000, maxConcurrentDownloads: 20_000 },
     },
     rollout: {
       firmware: { version: '2.1.0', sizeBytes: 4 * 1024 * 1024 },
-      fanout: rate(20_000),
       startUs: 1 * H,
       waves: [0.01, 0.1, 0.5, 1].map((ratio) => ({ ratio, count: null })),
       waveIntervalUs: 2 * H,

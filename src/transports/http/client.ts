@@ -96,7 +96,9 @@ export class OtaHttpClient {
     await this.paced(0);
     const limiter = this.limiter;
     const withAuth =
-      this.auth !== null && target.origin === this.base.origin ? { ...opts, headers: this.auth } : opts;
+      this.auth !== null && target.origin === this.base.origin
+        ? { ...opts, headers: { ...opts.headers, ...this.auth } }
+        : opts;
     const paced: DownloadOptions =
       limiter === undefined
         ? withAuth
