@@ -243,7 +243,9 @@ export class AwsJobsClient implements OtaAgentClient {
   async booted(dev: OtaDeviceFacts): Promise<void> {
     const { conn, st } = this.stateOf(dev);
     // The device type lets the jobs service pick the device's deployment before it asks.
-    await this.inbox.reportShadow(conn, st, { firmware: dev.version, deviceType: dev.deviceType });
+    // Not awaited: the boot goes on while the shadow's reply (or its deadline) comes.
+    void this.inbox.reportShadow(conn, st, { firmware: dev.version, deviceType: dev.deviceType });
+    return Promise.resolve();
   }
 
   powerLost(dev: OtaDeviceFacts): void {
