@@ -1,7 +1,8 @@
 // Operations end to end in live mode: against the embedded backend, thresholds gate on the
 // answered share and the reply latency (exit 0 when every device answers in time, exit 1 when the
 // devices answer after the operation's timeout) and the outcomes file names each unanswered
-// device; the shipped scenarios/fleet-commands.yaml (MQTT 5 devices) runs live against mosquitto.
+// device; the shipped scenarios/fleet-commands.yaml (MQTT 5 devices) runs live against mosquitto
+// over two processes and sends the commands virtual mode sends.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,33 +77,42 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       broker = null;
     });
 
-    it('runs against mosquitto with 200 devices: both operations answered, thresholds pass', async () => {
+    it('runs over 2 processes against mosquitto: the commands virtual mode sends, all answered', async () => {
       broker = await startMosquitto();
       const d = mkdtempSync(join(tmpdir(), 'fleetstorm-fleet-commands-'));
       dirs.push(d);
-      const out = join(d, 'out');
-      const args = ['--mode', 'live', '--devices', '200', '--duration', '21m', '--speed', '120'];
-      const r = await runCli([
+      const counters = (out: string): Record<string, number> =>
+        (
+          JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+            metrics: { counters: Record<string, number> };
+          }
+        ).metrics.counters;
+      const common = [
         'run',
         'scenarios/fleet-commands.yaml',
-        ...args,
-        '--target-mqtt',
-        broker.url,
+        '--devices',
+        '400',
+        '--duration',
+        '21m',
         '--quiet',
-        '--out',
-        out,
+      ];
+      const live = await runCli([
+        ...common,
+        ...['--mode', 'live', '--processes', '2', '--speed', '120', '--target-mqtt', broker.url],
+        ...['--out', join(d, 'live')],
       ]);
-      expect(r.code, r.stderr + r.stdout).toBe(0);
-      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
-        metrics: { counters: Record<string, number> };
-      };
-      const c = report.metrics.counters;
-      // config-push 20% and update-check 10% of 200 devices, drawn per device
-      expect(c['command_sent_total']).toBeGreaterThan(30);
-      expect(c['command_received_total']).toBe(c['command_sent_total']);
+      expect(live.code, live.stderr + live.stdout).toBe(0);
+      const virtual = await runCli([...common, '--mode', 'virtual', '--out', join(d, 'virtual')]);
+      expect(virtual.code, virtual.stderr).toBe(0);
+      const c = counters(join(d, 'live'));
+      const sent = c['command_sent_total'] ?? 0;
+      // config-push 20% and update-check 10% of 400 devices, drawn per device: the same ones in both modes
+      expect(sent).toBeGreaterThan(80);
+      expect(sent).toBe(counters(join(d, 'virtual'))['command_sent_total']);
+      expect(c['command_received_total']).toBe(sent);
       const replied =
         (c['command_replied_total{result="ok"}'] ?? 0) + (c['command_replied_total{result="error"}'] ?? 0);
-      expect(replied).toBe(c['command_sent_total']);
+      expect(replied).toBe(sent);
     }, 90_000);
   },
 );
