@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { protocolOf } from '../../../../src/ota-protocols/registry.js';
 import type { OtaClientOptions, OtaMqttSide } from '../../../../src/ota-protocols/module.js';
 import type { DeviceInbox } from '../../../../src/live/mqtt-side.js';
-import type { QoS } from '../../../../src/transports/mqtt/index.js';
 import { sampleScenario } from '../../../helpers/sample-scenario.js';
 
 const ota = {
@@ -22,7 +21,7 @@ class RecordedSessions implements OtaMqttSide {
   addInbox(inbox: DeviceInbox): void {
     this.inboxes.push(inbox);
   }
-  deviceSubscribe(id: number, filters: string | readonly string[], _qos: QoS): boolean {
+  deviceSubscribe(id: number, filters: string | readonly string[]): boolean {
     this.subscribes.push({ id, filters: typeof filters === 'string' ? [filters] : filters });
     return true;
   }
