@@ -20,6 +20,9 @@ const BACKOFF_MAX_MS = 5_000;
 const CONNECT_TIMEOUT_MS = 5_000;
 /** MQTT 5: how long the broker keeps the subscriber's session while it is away. */
 const SESSION_EXPIRY_SEC = 3_600;
+/** CONNACK refusals of the protocol version: MQTT 5 reason 0x84, MQTT 3.1.1 return code 1. */
+const UNSUPPORTED_V5 = 0x84;
+const UNACCEPTABLE_V311 = 1;
 
 const NEVER =
   'the end-to-end subscriber could not subscribe: mqtt_delivered_total and mqtt_e2e_delivery_duration_us are missing';
@@ -147,7 +150,11 @@ export class E2eSubscriber implements MqttHandler {
     }
   }
 
-  onConnack(id: number, ok: boolean): void {
+  onConnack(id: number, ok: boolean, reasonCode: number): void {
+    if (!ok && this.mqtt5 && (reasonCode === UNSUPPORTED_V5 || reasonCode === UNACCEPTABLE_V311)) {
+      this.mqtt5 = false; // a 3.1.1 broker: the reconnect speaks 3.1.1 (MQTT 5 devices fail there anyway)
+      return;
+    }
     if (!ok) return this.done(false);
     this.pool.subscribe(id, `${this.topicPrefix}/${id}/#`, 1, id);
     // One subscriber (broker 0) counts wills, so a cluster's wills are counted once.

@@ -60,7 +60,8 @@ export function generatorError(where: string, what: string, got: unknown, fix: s
 }
 
 function num(o: Obj, key: string, where: string, dflt?: number): number {
-  const v = o[key] ?? dflt;
+  const v = o[key];
+  if (v === undefined && dflt !== undefined) return dflt; // a default may be unbounded (walk's min, max)
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw generatorError(`${where}.${key}`, `expected a number for ${key}`, o[key], `e.g. ${key}: 10`);
   return v;

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMosquitto, mosquittoInstalled, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
 import { monotonicUs } from '../../../src/clock/real-clock.js';
+import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
 import { startFaultProxy, type FaultProxy } from '../../../src/faults/proxy/index.js';
 import { DeliverySequence } from '../../../src/live/delivery-sequence.js';
 import { E2eSubscriber } from '../../../src/live/subscriber.js';
@@ -144,3 +145,20 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
     }, 90_000);
   },
 );
+
+describe('the end-to-end subscriber of an MQTT 5 fleet against a 3.1.1-only broker', () => {
+  it('falls back to 3.1.1 when its MQTT 5 CONNECT is refused, and subscribes', async () => {
+    const backend = await startEmbeddedBackend({ host: '127.0.0.1', mqttPort: 0, httpPort: 0 });
+    const rec = new Recorder();
+    const subscriber = new E2eSubscriber(rec, monotonicUs, 'fleetstorm/fallback-test');
+    try {
+      subscriber.measureWith(new DeliverySequence(rec, { sentAt: [], seq: [] }), true);
+      expect(await subscriber.start([backend.mqttUrl], `fallback-${process.pid}`, () => ({}), 5_000)).toBe(
+        true,
+      );
+    } finally {
+      subscriber.close();
+      await backend.close();
+    }
+  });
+});

@@ -90,6 +90,12 @@ describe('payload templates', () => {
     expect(Math.max(...v)).toBeLessThanOrEqual(10);
   });
 
+  it('walks without bounds when min and max are left out', () => {
+    const v = values(json({ v: { walk: { start: 100, step: 1 } } }), 200);
+    expect(v[0]).toBeGreaterThanOrEqual(99);
+    expect(v[0]).toBeLessThanOrEqual(101);
+  });
+
   it('follows a sine of the virtual time with period and phase', () => {
     // One render a minute; a 4-minute period: 5, 10, 5, 0, 5 ...
     expect(values(json({ v: { sine: { min: 0, max: 10, 'period-s': 240 } } }), 5)).toEqual([5, 10, 5, 0, 5]);
