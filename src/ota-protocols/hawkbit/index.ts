@@ -41,7 +41,6 @@ function hawkbitClient(o: OtaClientOptions): HawkbitDdiClient {
     auth,
     send: transport?.send ?? NO_TARGET,
     observe: o.observe,
-    ...(s?.pollingSleepUs != null ? { defaultPollMs: s.pollingSleepUs / 1000 } : {}),
     ...(transport === null ? {} : { closeTransport: () => transport.close() }),
   });
 }
@@ -52,6 +51,14 @@ export const hawkbitProtocol: OtaProtocolModule = {
   pattern: (ota) => hawkbitPattern(ota.hawkbit?.pollingSleepUs ?? null),
   client: hawkbitClient,
   // The embedded server serves any tenant and accepts any token (or none): it stands in for a
-  // hawkBit whose tenant, tokens and targets the run does not know in advance.
-  routes: (o) => new HawkbitDdiServer({ desk: o.desk, tenant: null, auth: { anonymous: true } }).routes(),
+  // hawkBit whose tenant, tokens and targets the run does not know in advance. It hands out no
+  // polling config: the devices poll at their type's period (`polling-sleep`, else
+  // `check-interval`, in scenario time), as virtual mode models them.
+  routes: (o) =>
+    new HawkbitDdiServer({
+      desk: o.desk,
+      tenant: null,
+      pollingSleepMs: null,
+      auth: { anonymous: true },
+    }).routes(),
 };

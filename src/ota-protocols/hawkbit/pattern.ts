@@ -1,5 +1,5 @@
-// hawkBit DDI's request pattern for virtual mode: a check is one controller poll (the
-// deploymentBase GET of an offer and the cancelAction exchange are rare next to polls); each
+// hawkBit DDI's request pattern for virtual mode: a check is one controller poll, an offer adds
+// the deploymentBase GET (the cancelAction exchange is rare next to polls and not modelled); each
 // reported state is one feedback POST; configData is one PUT at first contact and again after a
 // successful update (hawkBit asks for the attributes then), modelled as one per boot. The poll
 // period is the `config.polling.sleep` the server hands out (`ota.hawkbit.polling-sleep`).
@@ -19,6 +19,7 @@ export function hawkbitPattern(pollingSleepUs: number | null): OtaRequestPattern
     perCheck: { check: 1 },
     perReport: { report: 1 },
     perBoot: { inventory: 1 },
+    perOffer: { deployment: 1 },
     reports: ALL_REPORT_STATES,
     pollIntervalUs: pollingSleepUs,
     transport: 'http',

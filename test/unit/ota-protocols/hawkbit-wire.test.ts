@@ -60,11 +60,12 @@ describe('hawkBit feedback', () => {
 });
 
 describe('hawkBit request pattern', () => {
-  it('one poll per check, one feedback per state, configData per boot, the poll period from polling.sleep', () => {
+  it('one poll per check, one feedback per state, configData per boot, deploymentBase per offer, the poll period from polling.sleep', () => {
     expect(hawkbitPattern(300e6)).toEqual({
       perCheck: { check: 1 },
       perReport: { report: 1 },
       perBoot: { inventory: 1 },
+      perOffer: { deployment: 1 },
       reports: ALL_REPORT_STATES,
       pollIntervalUs: 300e6,
       transport: 'http',
