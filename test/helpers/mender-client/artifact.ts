@@ -38,7 +38,7 @@ export async function singleFileArtifact(o: {
 }
 
 /** What the test update module (see `TEST_MODULE`) does with an artifact. */
-export type TestModuleBehaviour = 'reboot' | 'fail-install';
+export type TestModuleBehaviour = 'ok' | 'reboot' | 'fail-install';
 
 /** An artifact for the test update module, whose one file says how the module behaves. */
 export async function testModuleArtifact(o: {
@@ -82,7 +82,7 @@ export const TEST_MODULE_NAME = 'fleetstorm-test';
 
 /**
  * An update module (Update Module protocol v3) for the cases the shipped ones cannot show:
- * `reboot` asks for a reboot and makes ArtifactReboot a no-op (the client walks the reboot
+ * `ok` installs nothing and needs no reboot, `reboot` asks for a reboot and makes ArtifactReboot a no-op (the client walks the reboot
  * states, nothing reboots), `fail-install` fails ArtifactInstall.
  */
 export const TEST_MODULE = `#!/bin/sh

@@ -53,6 +53,8 @@ export interface MenderDeviceOptions {
   artifactName: string;
   /** Identity script output: `key=value` lines. */
   identity: Record<string, string>;
+  /** What the inventory script reports. Default: os and kernel lines. */
+  inventory?: Record<string, string>;
   /** Seconds between update checks (also the inventory interval unless set). */
   pollSeconds?: number;
   inventorySeconds?: number;
@@ -77,6 +79,13 @@ async function writeScript(file: string, body: string): Promise<void> {
   await chmod(file, 0o755);
 }
 
+/** `key=value` lines as a script prints them (values are the tests' own: no quotes inside). */
+function echoLines(pairs: Record<string, string>): string {
+  return Object.entries(pairs)
+    .map(([k, v]) => `echo '${k}=${v}'`)
+    .join('\n');
+}
+
 async function prepare(o: MenderDeviceOptions): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'fleetstorm-mender-'));
   for (const d of ['etc', 'identity', 'inventory', 'modules', 'data']) await mkdir(path.join(dir, d));
@@ -94,14 +103,14 @@ async function prepare(o: MenderDeviceOptions): Promise<string> {
   await writeFile(path.join(dir, 'data', 'device_type'), `device_type=${o.deviceType}\n`);
   if (o.privateKeyPem !== undefined)
     await writeFile(path.join(dir, 'data', 'mender-agent.pem'), o.privateKeyPem, { mode: 0o600 });
-  const idLines = Object.entries(o.identity).map(([k, v]) => `echo '${k}=${v}'`);
   await writeScript(
     path.join(dir, 'identity', 'mender-device-identity'),
-    `#!/bin/sh\n${idLines.join('\n')}\n`,
+    `#!/bin/sh\n${echoLines(o.identity)}\n`,
   );
+  const inventory = o.inventory ?? { os: 'fleetstorm test device', kernel: 'none' };
   await writeScript(
     path.join(dir, 'inventory', 'mender-inventory-fleetstorm'),
-    "#!/bin/sh\necho 'os=fleetstorm test device'\necho 'kernel=none'\n",
+    `#!/bin/sh\n${echoLines(inventory)}\n`,
   );
   for (const m of await readdir(SHIPPED_MODULES))
     await copyFile(path.join(SHIPPED_MODULES, m), path.join(dir, 'modules', m));
