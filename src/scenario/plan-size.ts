@@ -40,10 +40,13 @@ function devicesHere(s: ResolvedScenario): number {
   return s.shard ? Math.ceil(total / s.shard.count) : total;
 }
 
-/** Typed-array bytes per device, as the engine lays a shard out (with the outcome trail if any). */
-function fleetBytes(devices: number, withTrail: boolean): number {
+/**
+ * Typed-array bytes per device, as the engine lays a shard out (with the outcome trail and the
+ * command slots if any).
+ */
+function fleetBytes(devices: number, withTrail: boolean, withCommands: boolean): number {
   const sample = 4096;
-  return (layoutBytes(shardLayout(sample, withTrail)) / sample) * devices;
+  return (layoutBytes(shardLayout(sample, withTrail, withCommands)) / sample) * devices;
 }
 
 /**
@@ -65,7 +68,11 @@ export function estimatePlan(s: ResolvedScenario, workers: number): PlanEstimate
   const memoryBytes =
     BASE_BYTES +
     workers * WORKER_OVERHEAD_BYTES +
-    fleetBytes(devices, s.rollout !== null) +
+    fleetBytes(
+      devices,
+      s.rollout !== null,
+      Object.values(s.deviceTypes).some((t) => (t.commands ?? null) !== null),
+    ) +
     connections * LIVE_CONNECTION_BYTES +
     intervals * SERIES_BYTES_PER_INTERVAL +
     streamBytes(s, devices, live);
