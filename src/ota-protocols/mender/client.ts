@@ -37,6 +37,7 @@ export interface MenderClientOptions {
   key?: MenderKeyType;
   /** Hosted Mender / Enterprise: the organisation's tenant token. */
   tenantToken?: string;
+  /** With the inventory interval: every how many update checks the inventory goes out. */
   updatePollMs?: number;
   inventoryPollMs?: number;
   observe?: OtaObserve;
@@ -46,7 +47,6 @@ export class MenderClient implements OtaAgentClient {
   readonly protocol = 'mender' as const;
   readonly auth: DeviceAuth;
   private readonly http: MenderHttp;
-  private readonly updatePollMs: number;
   /** The inventory goes out every this many update checks (inventory interval / poll interval). */
   readonly checksPerInventory: number;
   /** Device id → update checks since its last inventory upload. */
@@ -65,9 +65,10 @@ export class MenderClient implements OtaAgentClient {
     );
     const keys = new DeviceKeys(opts.key ?? 'ed25519', opts.seed);
     this.auth = new DeviceAuth(this.http, keys, opts.wallMs, opts.tenantToken);
-    this.updatePollMs = opts.updatePollMs ?? MENDER_DEFAULTS.updatePollMs;
+    // the check period itself is the device's (the request pattern's poll interval): no answer
+    // of Mender's says when to ask again
     this.checksPerInventory = checksPerInventory(
-      this.updatePollMs,
+      opts.updatePollMs ?? MENDER_DEFAULTS.updatePollMs,
       opts.inventoryPollMs ?? MENDER_DEFAULTS.inventoryPollMs,
     );
   }
@@ -86,16 +87,16 @@ export class MenderClient implements OtaAgentClient {
       path: `${MENDER_PATHS.next}?${query.toString()}`,
       headers: {},
     });
-    if (res.status === 204) return { kind: 'none', nextPollMs: this.updatePollMs };
+    if (res.status === 204) return { kind: 'none' };
     if (res.status !== 200) return { kind: 'failed', reason: res.error ?? 'next' };
     const deployment = readInstructions(res.body, this.http.base);
     if (deployment === null) return { kind: 'failed', reason: 'bad_response' };
     if (deployment.version === dev.version) {
       // what the device runs already: reported once, nothing downloaded (as the Mender client does)
       await this.sendStatus(dev, deployment, 'already-installed');
-      return { kind: 'none', nextPollMs: this.updatePollMs };
+      return { kind: 'none' };
     }
-    return { kind: 'offer', deployment, nextPollMs: this.updatePollMs };
+    return { kind: 'offer', deployment };
   }
 
   async report(
