@@ -7,6 +7,7 @@ import type {
   RolloutReport,
   RunStatus,
 } from '../reports/report-types.js';
+import type { OtaServerReport } from '../reports/ota-report.js';
 
 export interface IntervalProgress {
   index: number;
@@ -44,6 +45,8 @@ export interface EngineResult {
   workers: number;
   warnings: string[];
   devices: number;
+  /** Live mode against the embedded backend: the update server's view (report.json ota.server). */
+  otaServer?: OtaServerReport;
   /** Live mode: connect failures with their detail (report.json live.connectErrors). */
   connectErrors?: ConnectErrorCount[];
 }

@@ -6,7 +6,8 @@
 import { insecureWarning } from '../scenario/resolve-tls.js';
 import { loadTargetTls, tlsBaseDir } from '../live/tls-files.js';
 import { randomUUID } from 'node:crypto';
-import { realTimers, wallClockMs } from '../clock/real-clock.js';
+import { monotonicMs, realTimers, wallClockMs } from '../clock/real-clock.js';
+import { noOfferWarning, otaServerView } from '../live/ota-server-view.js';
 import { ABRUPT_DISCONNECTS, willWarning } from '../live/birth-will.js';
 import { ToolError } from '../errors/tool-error.js';
 import type { ResolvedScenario } from '../scenario/types.js';
@@ -99,7 +100,10 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
         f.identity.forSubscriber(i, wallClockMs()),
       );
       await f.commands?.start(targets.mqttUrls, f.identity, s.shard?.index ?? 0);
+      const startedMs = monotonicMs();
       await driveLive(s, f, opts, result);
+      const server = otaServerView(targets.backend, targets.desk, (monotonicMs() - startedMs) / 1000);
+      if (server !== null) result.otaServer = server;
     } catch (err) {
       result.status = 'crashed';
       result.statusReason = err instanceof Error ? err.message : String(err);
@@ -108,6 +112,8 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
       await closeFleet(f);
     }
     result.warnings.push(...warnings(f, s, subscribed));
+    const noOffer = s.rollout ? noOfferWarning(f.ota, targets.backend === null) : null;
+    if (noOffer !== null) result.warnings.push(noOffer);
     // The disconnect counters do not tell types apart: compared when every type leaves a will.
     if (f.birthWill.allHaveWills) {
       const abrupt = ABRUPT_DISCONNECTS.reduce((n, name) => n + result.agg.counter(name), 0);

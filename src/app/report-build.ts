@@ -5,6 +5,7 @@ import { evaluateThresholds } from '../metrics/thresholds.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../reports/report-types.js';
 import { verdictOf } from '../reports/verdict.js';
 import { commandsField, commandsReport } from '../reports/commands-report.js';
+import { otaField, otaReport } from '../reports/ota-report.js';
 import { runWarnings } from '../reports/run-warnings.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { redactScenario } from '../secrets/redact-scenario.js';
@@ -74,6 +75,7 @@ export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMet
     faults: eng.faults,
     rollout: eng.rollout,
     ...commandsField(commandsReport({ scenario: s, metrics, series }, eng.outcomes)),
+    ...otaField(otaReport({ scenario: s, metrics, reachedUs: eng.reachedUs }, eng.otaServer ?? null)),
     outcomes: {
       total: eng.outcomes.length,
       sample: eng.outcomes.slice(0, OUTCOME_SAMPLE),

@@ -175,8 +175,10 @@ function drawDownloadFaults(sh: Shard, d: number, t: number, endAt: number): voi
 /** The download stops at t (drop, outage, power): keep what arrived, free the server slot. */
 export function interruptDownload(sh: Shard, d: number, t: number, complete = false): void {
   const stopped = sh.port.downloadStop(sh, d, t);
-  // A completed transfer holds the whole image, whatever float rounding says.
-  const reached = complete && sh.st.rollout ? sh.st.rollout.sizeBytes : stopped;
+  // A completed transfer holds the whole image, whatever float rounding says; a live transfer
+  // still running at its deadline (a stalled server) holds only what arrived.
+  const size = sh.st.rollout?.sizeBytes ?? 0;
+  const reached = complete && size - stopped <= Math.max(64, size * 1e-6) ? size : stopped;
   sh.rec.add(C.ota_downloaded_bytes_total, reached - (sh.a.dlBytes[d] as number));
   sh.a.dlBytes[d] = reached;
 }
@@ -187,6 +189,8 @@ function downloadEvent(sh: Shard, d: number, t: number, tp: TypeParams): void {
   a.otaPend[d] = OTA_PEND.none;
   if (pend === OTA_PEND.done) {
     interruptDownload(sh, d, t, true);
+    if ((a.dlBytes[d] as number) < (sh.st.rollout?.sizeBytes ?? 0))
+      return failAttempt(sh, d, t, tp, C['ota_failed_total{reason="download"}'], t);
     trail(sh, d, t, TE['download-done']);
     sh.rec.record(H.ota_download_duration_us, t - (a.dlStartAt[d] as number));
     sh.port.otaReport?.(sh, d, t, tp, 'downloaded');

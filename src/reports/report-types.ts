@@ -4,6 +4,7 @@
 // determinism tests check by hashing the report without `run`.
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { CommandsReport } from './commands-report.js';
+import type { OtaReport } from './ota-report.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -126,6 +127,8 @@ export interface Report {
   rollout: RolloutReport | null;
   /** `operations`: commands sent, replies, latencies, answered share over time. Absent without operations. */
   commands?: CommandsReport;
+  /** OTA requests per endpoint role (both modes); live against the embedded backend, the server's view. */
+  ota?: OtaReport;
   outcomes: { total: number; sample: DeviceOutcome[]; file: string | null };
   warnings: string[];
   /** Live mode only (absent in virtual runs): connect failures with their detail, most first. */

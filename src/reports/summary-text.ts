@@ -8,6 +8,7 @@ import { connectErrorLines, failureSentences } from './failure-sentences.js';
 import { faultLines, rolloutLines } from './summary-sections.js';
 import { table } from './text-table.js';
 import { commandLines, outcomeKinds } from './summary-commands.js';
+import { otaLines } from './summary-ota.js';
 
 export interface SummaryOptions {
   /** Replace the ✓ / ✗ marks with PASS / FAIL. */
@@ -121,6 +122,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     latencyLines(report),
     derivedLines(report),
     rolloutLines(report),
+    otaLines(report),
     commandLines(report),
     faultLines(report),
     outcomeLines(report),
