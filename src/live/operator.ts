@@ -52,6 +52,9 @@ export class LiveOperator implements MqttHandler {
   private ready: ((ok: boolean) => void) | null = null;
   connected = false;
   subscribed = false;
+  /** A send waits for the in-flight window; the virtual time of the last tick bounds what is due. */
+  private blocked = false;
+  private lastTickUs = 0;
 
   constructor(
     private readonly ctx: LiveContext,
@@ -134,7 +137,12 @@ export class LiveOperator implements MqttHandler {
     this.settle(this.subscribed);
   }
 
-  onPublishAck(): void {}
+  /** An ack frees the window: commands held back by it go now, not at the next tick. */
+  onPublishAck(): void {
+    if (!this.blocked) return;
+    this.blocked = false;
+    queueMicrotask(() => this.pump(this.lastTickUs));
+  }
 
   onClose(): void {
     this.connected = false;
@@ -147,6 +155,11 @@ export class LiveOperator implements MqttHandler {
 
   /** Sends what is due before virtual time `vNow` and times out what waited too long. */
   tick(vNow: number): void {
+    this.lastTickUs = vNow;
+    this.pump(vNow);
+  }
+
+  private pump(vNow: number): void {
     for (let k = 0; k < this.plan.ops.length; k++) {
       const op = this.plan.ops[k] as CompiledOperation;
       if (op.atUs >= vNow) break; // by start time
@@ -177,7 +190,10 @@ export class LiveOperator implements MqttHandler {
       const id = q.nextId();
       const sh = this.ctx.shardOf(id);
       const d = this.ctx.localOf(sh, id);
-      if (inState(sh, d, op) && !this.send(op, k, sh, d, id, q.nextAt())) return; // window full: later
+      if (inState(sh, d, op) && !this.send(op, k, sh, d, id, q.nextAt())) {
+        this.blocked = true; // window full: at the next ack or tick
+        return;
+      }
       q.advance();
     }
   }
