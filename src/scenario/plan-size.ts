@@ -51,13 +51,27 @@ function fleetBytes(devices: number, withTrail: boolean, withCommands: boolean):
 
 /**
  * Several telemetry streams: a due time per device and stream (src/device/telemetry.ts). Live
- * payload templates: a random state and sequence per device, per templated stream of each type.
+ * payload templates: a random state and sequence per device, per templated stream of each type
+ * (a sequence alone for a stream templating only its topic or MQTT 5 properties).
  */
 function streamBytes(s: ResolvedScenario, devices: number, live: boolean): number {
   const types = Object.values(s.deviceTypes);
   const due = types.some((t) => t.telemetry.streams.length > 1) ? devices * MAX_STREAMS * 8 : 0;
   const templated = types.reduce((n, t) => n + t.telemetry.streams.filter((st) => st.template).length, 0);
-  return due + (live ? templated * devices * 16 : 0);
+  // A stream templating only its topic or MQTT 5 properties keeps just a sequence per device.
+  const sequenced = types.reduce(
+    (n, t) =>
+      n +
+      t.telemetry.streams.filter(
+        (st) =>
+          !st.template &&
+          (st.topic !== null ||
+            (st.userProperties?.length ?? 0) > 0 ||
+            (st.messageExpirySec ?? null) !== null),
+      ).length,
+    0,
+  );
+  return due + (live ? (templated * 16 + sequenced * 4) * devices : 0);
 }
 
 export function estimatePlan(s: ResolvedScenario, workers: number): PlanEstimate {
