@@ -16,6 +16,7 @@ import {
 } from './merge-parts.js';
 import { mergeSeries } from './merge-series.js';
 import { commandsField, mergeCommands } from './commands-report.js';
+import { otaField, otaReport } from './ota-report.js';
 import type { Report } from './report-types.js';
 import { runWarnings } from './run-warnings.js';
 import { verdictOf } from './verdict.js';
@@ -167,6 +168,13 @@ export function mergeReports(reports: readonly Report[], options: MergeOptions =
       mergeCommands(
         { scenario: first.scenario, metrics, series },
         reports.map((r) => r.commands),
+      ),
+    ),
+    // Per-endpoint OTA load from the merged counters and histograms (the server view is per process).
+    ...otaField(
+      otaReport(
+        { scenario: first.scenario, metrics, reachedUs: Math.min(...reports.map((r) => r.reachedUs)) },
+        null,
       ),
     ),
     // Each shard's honesty warnings describe its slice: dropped, and worked out on the whole.
