@@ -73,6 +73,8 @@ describe('resolveScenarioObject: defaults', () => {
       retain: false,
       topic: null,
       template: null,
+      userProperties: [],
+      messageExpirySec: null,
     };
     expect(meter.telemetry).toEqual({ ...stream, streams: [stream] });
     expect(meter.connectivity.backoff).toEqual({ policy: 'full', baseUs: S, maxUs: 5 * MIN, multiplier: 2 });
