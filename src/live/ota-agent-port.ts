@@ -5,7 +5,7 @@
 // says), a cancel, or an `aborted` answer to a status report, stops the device's deployment.
 import { FLAG } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
-import { interruptDownload, scheduleCheck } from '../device/ota.js';
+import { interruptDownload, notifyOffer, scheduleCheck } from '../device/ota.js';
 import { REPORT_BIT } from '../device/ota-pattern.js';
 import type { TypeParams } from '../device/params.js';
 import { C, H, OS, type CounterName, type HistogramName } from '../metrics/catalog.js';
@@ -71,6 +71,7 @@ export class LiveOta {
         ota: t.ota,
         observe: (endpoint, ok, latencyUs) => this.observe(endpoint, ok, latencyUs),
         mqtt: o.mqtt,
+        wake: (conn) => this.pushed(conn),
       }),
     );
   }
@@ -144,6 +145,15 @@ export class LiveOta {
     if (!ok) this.ctx.rec.add(C[`ota_requests_failed_total{endpoint="${endpoint}"}` as CounterName]);
     else if (endpoint !== 'download')
       this.ctx.rec.record(H[`ota_request_duration_us{endpoint="${endpoint}"}` as HistogramName], latencyUs);
+  }
+
+  /** A server push (Jobs notify-next): an idle, connected device checks now, as at a wave start. */
+  private pushed(id: number): void {
+    if (this.ctx.closing) return;
+    const sh = this.ctx.shardOf(id);
+    const d = this.ctx.localOf(sh, id);
+    notifyOffer(sh, d, this.ctx.answerAt(), this.ctx.typeOf(sh, d));
+    sh.reschedule(d);
   }
 
   private answered(id: number, ans: OtaCheckAnswer): void {

@@ -37,6 +37,8 @@ export interface OtaClientOptions {
   observe: OtaObserve;
   /** The devices' MQTT sessions (AWS IoT Jobs); null when the protocol does not need them. */
   mqtt: OtaMqttSide | null;
+  /** The server pushed news to the device on connection `conn` (Jobs notify-next): check now. */
+  wake?: (conn: number) => void;
 }
 
 /** What the embedded backend's routes for a protocol are built from. */

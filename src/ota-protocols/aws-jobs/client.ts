@@ -125,21 +125,22 @@ export class AwsJobsClient implements OtaAgentClient {
       return { kind: 'cancel', deploymentId };
     }
     this.inbox.counters.startNext++;
-    const reply = await this.inbox.request(
-      conn,
-      st,
-      jobsTopic.startNext(st.thing),
-      {
-        stepTimeoutInMinutes: this.stepMin,
-        statusDetails: { firmware: detailValue(dev.version), deviceType: detailValue(dev.deviceType) },
-      },
-      'check',
-    );
+    const holding = working?.id ?? st.job?.jobId ?? null;
+    // With no job in hand its statusDetails tell the service what runs here (type, firmware);
+    // with one they would overwrite the job's own (its step), so they are left out.
+    const body =
+      holding === null
+        ? {
+            stepTimeoutInMinutes: this.stepMin,
+            statusDetails: { firmware: detailValue(dev.version), deviceType: detailValue(dev.deviceType) },
+          }
+        : { stepTimeoutInMinutes: this.stepMin };
+    const reply = await this.inbox.request(conn, st, jobsTopic.startNext(st.thing), body, 'check');
     if (reply.kind !== 'accepted')
       return { kind: 'failed', reason: reply.kind === 'rejected' ? 'rejected' : reply.kind };
     const exec = reply.body.execution as Record<string, unknown> | undefined;
     const jobId = typeof exec?.jobId === 'string' ? exec.jobId : null;
-    const current = working?.id ?? st.job?.jobId ?? null;
+    const current = holding;
     if (current !== null && jobId !== current) {
       // The job this device works on is no longer next: the server ended it.
       st.job = null;
@@ -164,13 +165,29 @@ export class AwsJobsClient implements OtaAgentClient {
     return { kind: 'offer', deployment };
   }
 
-  async report(
+  /**
+   * One update at a time per device, as a device SDK sends them: each carries the version the
+   * previous reply gave, so a second one sent before that reply would be a VersionMismatch.
+   */
+  report(
     dev: OtaDeviceFacts,
     dep: OtaDeployment,
     state: OtaReportState,
     detail?: string,
   ): Promise<OtaReportAnswer> {
     const { conn, st } = this.stateOf(dev);
+    const run = st.updates.then(() => this.reportNow(conn, st, dep, state, detail));
+    st.updates = run;
+    return run;
+  }
+
+  private async reportNow(
+    conn: number,
+    st: DeviceJobState,
+    dep: OtaDeployment,
+    state: OtaReportState,
+    detail: string | undefined,
+  ): Promise<OtaReportAnswer> {
     if (st.cancelled === dep.id) {
       st.cancelled = null; // heard on notify-next: the execution is over, say nothing more
       return 'aborted';

@@ -32,6 +32,8 @@ export interface DeviceJobState {
   cancelled: string | null;
   /** What to put in the shadow's reported state at the next CONNACK. */
   shadowReported: Record<string, string> | null;
+  /** The device's last update (reports wait for it: one in flight at a time). */
+  updates: Promise<unknown>;
 }
 
 export interface JobsInboxOptions {
@@ -76,7 +78,15 @@ export class JobsDeviceInbox implements DeviceInbox {
     const thing = this.o.thingOf?.(conn) ?? id;
     let st = this.states.get(conn);
     if (!st) {
-      st = { thing, sub: 'none', subWaiters: [], job: null, cancelled: null, shadowReported: null };
+      st = {
+        thing,
+        sub: 'none',
+        subWaiters: [],
+        job: null,
+        cancelled: null,
+        shadowReported: null,
+        updates: Promise.resolve(),
+      };
       this.states.set(conn, st);
     } else if (st.thing !== thing) {
       st.thing = thing;

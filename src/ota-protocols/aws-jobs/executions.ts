@@ -42,6 +42,11 @@ export function jobIdOf(deploymentId: string): string {
 
 const sec = (ms: number): number => Math.floor(ms / 1000);
 
+function sameDetails(a: StatusDetails, b: StatusDetails): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
 export function executionView(e: Execution, nowMs: number): JobExecution {
   const view: JobExecution = {
     jobId: e.jobId,
@@ -109,14 +114,22 @@ export class ExecutionStore {
 
   /** start-next on a pending execution: QUEUED becomes IN_PROGRESS; the step timer (re)starts. */
   start(e: Execution, nowMs: number, stepMin: number | undefined, details: StatusDetails | undefined): void {
+    let changed = false;
     if (e.status === 'QUEUED') {
       e.status = 'IN_PROGRESS';
       e.startedAtMs = nowMs;
+      changed = true;
     }
-    if (details) e.statusDetails = details;
+    if (details && !sameDetails(e.statusDetails, details)) {
+      e.statusDetails = details;
+      changed = true;
+    }
     if (stepMin !== undefined) e.stepDeadlineMs = nowMs + stepMin * this.minuteMs;
-    e.versionNumber++;
-    e.lastUpdatedAtMs = nowMs;
+    // Asking again for the execution in hand changes nothing: its version stays.
+    if (changed) {
+      e.versionNumber++;
+      e.lastUpdatedAtMs = nowMs;
+    }
   }
 
   /** A device's UpdateJobExecution; the execution is unchanged when refused. */

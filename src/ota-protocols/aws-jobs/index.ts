@@ -11,14 +11,24 @@ import { UnconnectedJobsClient } from './unconnected.js';
 function jobsClient(o: OtaClientOptions): OtaAgentClient {
   if (o.mqtt === null) return new UnconnectedJobsClient();
   const template = compileTemplate(o.ota.awsJobs?.thingName ?? '{id}', 'ota.aws-jobs.thing-name');
+  // `{id}` as the connect identity fills it (`{type}-{index}`): the thing name and the client id
+  // come out the same from the same template.
   const thingName = (dev: OtaDeviceFacts): string =>
-    template({ index: dev.index, type: dev.deviceType, id: dev.id, shard: 0, run: '', seq: 1 });
+    template({
+      index: dev.index,
+      type: dev.deviceType,
+      id: `${dev.deviceType}-${dev.index}`,
+      shard: 0,
+      run: '',
+      seq: 1,
+    });
   const client = new AwsJobsClient({
     link: o.mqtt,
     thingName,
     observe: o.observe,
     clockUs: o.clockUs,
     imageBase: o.baseUrl,
+    ...(o.wake ? { wake: o.wake } : {}),
   });
   o.mqtt.addInbox(client.inbox);
   return client;
