@@ -1,4 +1,4 @@
-// Live mode, the operator: its own MQTT connection (the lean pool) that publishes each
+// Live mode, the operator: its own MQTT connection (operator-link.ts) that publishes each
 // operation's command to the selected devices of this process and waits for their replies on
 // the reply topics (placeholders subscribed as `+`). Which devices and when come from the same
 // plan as virtual mode (src/device/operation-plan.ts), so both modes send the same commands in
@@ -6,23 +6,18 @@
 // its intended time. Replies are matched by command id, so replies meant for another process's
 // operator (`--processes`) are ignored; a command without a reply by its timeout is unanswered.
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { realTimers } from '../clock/real-clock.js';
 import type { Shard } from '../core/shard.js';
 import { commandSendAt, type CompiledOperation, type OperationsPlan } from '../device/operation-plan.js';
 import { compileTemplate, type DeviceFacts, type DeviceTemplate } from '../identity/template.js';
 import { C, H } from '../metrics/catalog.js';
 import type { DeviceOutcome } from '../reports/report-types.js';
 import type { OperationConfig, ResolvedScenario } from '../scenario/types.js';
-import { MqttConnectionPool, PUBLISH_RESULT } from '../transports/mqtt/index.js';
-import type { MqttHandler, PublishProperties, QoS } from '../transports/mqtt/index.js';
+import type { PublishProperties, QoS } from '../transports/mqtt/index.js';
 import { topicFilter } from './birth-will.js';
 import { commandPayload, commandProperties, readReply } from './command-wire.js';
 import type { LiveContext } from './context.js';
+import { OperatorLink, type Login } from './operator-link.js';
 import { OperatorQueue } from './operator-queue.js';
-
-const CONNECT_TIMEOUT_MS = 5_000;
-const MAX_IN_FLIGHT = 64;
-const OP = 0;
 
 interface Pending {
   atUs: number;
@@ -38,10 +33,8 @@ interface TypeWire {
   useResponseTopic: boolean;
 }
 
-type Login = () => { username?: string; password?: string };
-
-export class LiveOperator implements MqttHandler {
-  private readonly pool: MqttConnectionPool;
+export class LiveOperator {
+  private readonly link: OperatorLink;
   private readonly queues = new Map<CompiledOperation, OperatorQueue>();
   private readonly pending = new Map<string, Pending>();
   private readonly wire: (TypeWire | null)[];
@@ -49,9 +42,6 @@ export class LiveOperator implements MqttHandler {
   private readonly opTopics: (DeviceTemplate | null)[];
   private readonly facts: DeviceFacts = { index: 0, type: '', id: '', shard: 0, run: '', seq: 1 };
   private readonly v5: boolean;
-  private ready: ((ok: boolean) => void) | null = null;
-  connected = false;
-  subscribed = false;
   /** A send waits for the in-flight window; the virtual time of the last tick bounds what is due. */
   private blocked = false;
   private lastTickUs = 0;
@@ -82,14 +72,18 @@ export class LiveOperator implements MqttHandler {
     this.v5 = typeNames.some(
       (n) => s.deviceTypes[n]?.connectivity.protocol === '5' && s.deviceTypes[n]?.commands,
     );
-    this.pool = new MqttConnectionPool({
-      handler: this,
-      clock: () => ctx.clock.realNow(),
+    const events = {
+      message: (p: Buffer, props?: PublishProperties) => this.reply(p, props),
+      acked: () => this.acked(),
+    };
+    this.link = new OperatorLink(
+      () => ctx.clock.realNow(),
+      this.filters(),
+      this.v5,
+      events,
       hostAddresses,
-      connectTimeoutMs: CONNECT_TIMEOUT_MS,
-      maxInFlight: MAX_IN_FLIGHT,
-      ...(tls ? { tls } : {}),
-    });
+      tls,
+    );
   }
 
   private config(op: CompiledOperation): OperationConfig {
@@ -108,44 +102,14 @@ export class LiveOperator implements MqttHandler {
 
   /** Connects and subscribes to the replies; false when that did not happen within `waitMs`. */
   start(url: string, clientId: string, login: Login, waitMs = 3_000): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.ready = resolve;
-      realTimers.setTimeout(() => this.settle(false), waitMs).unref?.();
-      this.pool.connect(OP, url, {
-        ...login(),
-        clientId,
-        clean: true,
-        keepaliveSec: 30,
-        ...(this.v5 ? { protocolVersion: 5 } : {}),
-      });
-    });
-  }
-
-  private settle(ok: boolean): void {
-    this.ready?.(ok);
-    this.ready = null;
-  }
-
-  onConnack(_id: number, ok: boolean): void {
-    if (!ok) return this.settle(false);
-    this.connected = true;
-    this.pool.subscribe(OP, this.filters(), 1, -1);
-  }
-
-  onSubAck(_id: number, _token: number, granted: number): void {
-    this.subscribed = granted >= 0 && granted < 0x80;
-    this.settle(this.subscribed);
+    return this.link.start(url, clientId, login, waitMs);
   }
 
   /** An ack frees the window: commands held back by it go now, not at the next tick. */
-  onPublishAck(): void {
+  private acked(): void {
     if (!this.blocked) return;
     this.blocked = false;
     queueMicrotask(() => this.pump(this.lastTickUs));
-  }
-
-  onClose(): void {
-    this.connected = false;
   }
 
   /** Commands not yet answered nor timed out. */
@@ -212,8 +176,7 @@ export class LiveOperator implements MqttHandler {
       : undefined;
     const qos = Math.min(2, op.qos[type] ?? 1) as QoS;
     const intendedUs = this.ctx.clock.realOf(atUs);
-    const r = this.pool.publish(OP, topic, payload, qos, 0, intendedUs, false, props);
-    if (r !== PUBLISH_RESULT.sent) return false;
+    if (!this.link.publish(topic, payload, qos, intendedUs, props)) return false;
     this.ctx.rec.add(C.command_sent_total);
     this.pending.set(cid, { atUs, id, op });
     this.queues.get(op)?.sent(cid);
@@ -235,7 +198,7 @@ export class LiveOperator implements MqttHandler {
     this.outcome(p, 'command-unanswered');
   }
 
-  onMessage(_id: number, _topic: string, payload: Buffer, _qos: QoS, props?: PublishProperties): void {
+  private reply(payload: Buffer, props: PublishProperties | undefined): void {
     const r = readReply(payload, props);
     if (r === null) return;
     const p = this.pending.get(r.id);
@@ -279,18 +242,13 @@ export class LiveOperator implements MqttHandler {
     return f;
   }
 
-  /** Why commands may be missing, for the report's warnings. */
+  /** Why commands or replies may be missing, for the report's warnings. */
   warnings(): string[] {
-    if (this.subscribed) return [];
-    return [
-      this.connected
-        ? 'the operator could not subscribe to the command reply topics: replies were not counted'
-        : 'the operator could not connect: no operator command was sent',
-    ];
+    return this.link.warnings();
   }
 
   close(): void {
-    this.pool.close();
+    this.link.close();
   }
 }
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { freePort, mosquittoInstalled } from '../../../bench/lib/mosquitto.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { liveScenario } from './live-helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -75,6 +76,54 @@ describe.skipIf(!mosquittoInstalled())('the end-to-end subscriber after a broker
     // Frozen at the restart before: about a quarter of the acks. Now nearly all arrive.
     expect(r.live.delivered).toBeGreaterThan(0.7 * r.live.acked);
   });
+
+  it(
+    'the operator reconnects too: an operation after the restart is sent and answered',
+    { timeout: 90_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fleetstorm-restart-'));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      const port = await freePort();
+      let broker = await mosquittoOn(port, dir);
+      cleanups.push(() => stop(broker));
+      const doc = {
+        name: 'operator-restart',
+        seed: 3,
+        mode: 'live',
+        duration: '4m',
+        fleet: [
+          {
+            count: 30,
+            device: { name: 'cmd-gw', extends: 'gateway', commands: { topic: 'r/{id}/cmd' } },
+          },
+        ],
+        'power-on': { spread: '10s' },
+        live: { speed: 20 },
+        // before the restart (real 3 s = virtual 1m) and well after it
+        operations: [
+          { at: '30s', name: 'before', command: { name: 'ping' } },
+          { at: '3m', name: 'after', command: { name: 'ping' } },
+        ],
+      };
+      const s = await resolveScenarioObject(doc, 'operator-restart (in memory)', {
+        env: {},
+        overrides: { targetMqtt: [`mqtt://127.0.0.1:${port}`] },
+      });
+      const restart = setTimeout(() => {
+        void (async () => {
+          await stop(broker);
+          broker = await mosquittoOn(port, dir);
+        })();
+      }, 3000);
+      cleanups.push(() => clearTimeout(restart));
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      expect(r.warnings.join('\n')).toContain("the operator's connection was closed once during the run");
+      expect(r.agg.counter('command_sent_total')).toBe(60);
+      // every device reconnected and subscribed again: the second operation is answered in full
+      expect(r.agg.counter('command_replied_total')).toBe(60);
+    },
+  );
 });
 
 describe('a silent broker (accepts, never sends CONNACK)', () => {
