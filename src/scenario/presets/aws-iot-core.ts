@@ -9,6 +9,7 @@ import {
   noQos2,
   speedOf,
   topicFields,
+  commandTopicFields,
   typeWhere,
   type Breach,
   type Quota,
@@ -98,7 +99,8 @@ export const AWS_QUOTAS: readonly Quota[] = [
     doc: TOPICS,
     check: (s) =>
       eachType(s, (t) => {
-        const bad = topicFields(t).find((f) => f.topic.split('/').length - 1 > MAX_SLASHES);
+        const topics = [...topicFields(t), ...commandTopicFields(t)];
+        const bad = topics.find((f) => f.topic.split('/').length - 1 > MAX_SLASHES);
         return bad
           ? { where: typeWhere(t, bad.path), got: bad.topic, fix: `use at most ${MAX_SLASHES} slashes` }
           : null;

@@ -61,7 +61,18 @@ export function qosFields(t: DeviceType): { path: string; qos: number }[] {
   const c = t.connectivity;
   if (c.birth) out.push({ path: 'connectivity.birth.qos', qos: c.birth.qos });
   if (c.will) out.push({ path: 'connectivity.will.qos', qos: c.will.qos });
+  if (t.commands) out.push({ path: 'commands.qos', qos: t.commands.qos });
   return out;
+}
+
+/** The command topic a device type subscribes to and the reply topic it publishes to. */
+export function commandTopicFields(t: DeviceType): { path: string; topic: string }[] {
+  const c = t.commands;
+  if (!c) return [];
+  return [
+    { path: 'commands.topic', topic: c.topic },
+    { path: 'commands.reply-topic', topic: c.replyTopic },
+  ];
 }
 
 /** Every topic template a device type writes (birth, will), with its field. */

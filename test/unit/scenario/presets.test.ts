@@ -80,6 +80,14 @@ describe('target.preset: aws-iot-core', () => {
       doc('aws-iot-core', { connectivity: CERTS, telemetry: { topic: 'a/b/c/d/e/f/g/h/{id}' } }),
     );
     expect(tel.where).toContain('telemetry.topic');
+    const cmd = await refusal(
+      doc('aws-iot-core', { connectivity: CERTS, commands: { topic: 'a/b/c/d/e/f/g/{id}' } }),
+    );
+    expect(cmd.where).toContain('commands.reply-topic'); // `<topic>/reply`: one slash more
+    const q2 = await refusal(
+      doc('aws-iot-core', { connectivity: CERTS, commands: { topic: 'c/{id}', qos: 2 } }),
+    );
+    expect(q2.where).toContain('commands.qos');
   });
 
   it('refuses one client id shared by the fleet, and duty cycles faster than 1 CONNECT/s', async () => {
