@@ -74,7 +74,8 @@ export class CampaignDesk implements DeploymentDesk {
     }
     if (FINAL.has(e.state) || this.abortIfStopped(e)) return null;
     if (!e.offered) {
-      if (this.campaign.status === 'paused' || e.wave >= this.campaign.wavesStarted) return null;
+      const halted = this.campaign.status === 'paused' || this.campaign.status === 'aborted';
+      if (halted || e.wave >= this.campaign.wavesStarted) return null;
       e.offered = true;
       this.count(e.wave, 'offered');
     }
