@@ -38,7 +38,7 @@ export async function singleFileArtifact(o: {
 }
 
 /** What the test update module (see `TEST_MODULE`) does with an artifact. */
-export type TestModuleBehaviour = 'ok' | 'reboot' | 'fail-install';
+export type TestModuleBehaviour = 'ok' | 'reboot' | 'slow-reboot' | 'fail-install';
 
 /** An artifact for the test update module, whose one file says how the module behaves. */
 export async function testModuleArtifact(o: {
@@ -82,8 +82,11 @@ export const TEST_MODULE_NAME = 'fleetstorm-test';
 
 /**
  * An update module (Update Module protocol v3) for the cases the shipped ones cannot show:
- * `ok` installs nothing and needs no reboot, `reboot` asks for a reboot and makes ArtifactReboot a no-op (the client walks the reboot
- * states, nothing reboots), `fail-install` fails ArtifactInstall.
+ * - `ok`: installs nothing, needs no reboot;
+ * - `reboot`: asks for a reboot and makes ArtifactReboot a no-op (the client walks the reboot
+ *   states, nothing reboots);
+ * - `slow-reboot`: as `reboot`, with an ArtifactInstall of 3 s;
+ * - `fail-install`: fails ArtifactInstall.
  */
 export const TEST_MODULE = `#!/bin/sh
 set -e
@@ -91,9 +94,11 @@ STATE="$1"
 FILES="$2"
 B=$(cat "$FILES/files/behaviour" 2>/dev/null || echo ok)
 case "$STATE" in
-  NeedsArtifactReboot) if [ "$B" = reboot ]; then echo Yes; else echo No; fi ;;
+  NeedsArtifactReboot) case "$B" in *reboot) echo Yes ;; *) echo No ;; esac ;;
   SupportsRollback) echo Yes ;;
-  ArtifactInstall) if [ "$B" = fail-install ]; then echo "install refused by the test module" >&2; exit 1; fi ;;
+  ArtifactInstall)
+    if [ "$B" = fail-install ]; then echo "install refused by the test module" >&2; exit 1; fi
+    if [ "$B" = slow-reboot ]; then sleep 3; fi ;;
 esac
 exit 0
 `;

@@ -8,6 +8,7 @@ import { CampaignDesk } from '../../../src/backend/deployment-desk.js';
 import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
 import type { EmbeddedBackend } from '../../../src/backend/types.js';
 import { wallClockMs } from '../../../src/clock/real-clock.js';
+import { MenderServer } from '../../../src/ota-protocols/mender/server.js';
 import { protocolOf } from '../../../src/ota-protocols/registry.js';
 import type { DeskDeviceState } from '../../../src/ota-protocols/types.js';
 import {
@@ -60,7 +61,13 @@ export class WatchedDesk extends CampaignDesk {
  */
 export async function startServerSide(
   defer: Defer,
-  o: { artifact: MadeArtifact; waves: string[][]; abortAt?: DeskDeviceState },
+  o: {
+    artifact: MadeArtifact;
+    waves: string[][];
+    abortAt?: DeskDeviceState;
+    /** Device tokens' lifetime: set, the server is built with it instead of the module's default. */
+    tokenTtlMs?: number;
+  },
 ): Promise<ServerSide> {
   const shelf = artifactShelf();
   const desk = new WatchedDesk({
@@ -87,7 +94,10 @@ export async function startServerSide(
   });
   desk.abortAt = o.abortAt ?? null;
   // the routes the embedded backend mounts for `ota.protocol: mender`
-  const mender = protocolOf('mender', 'test').routes?.({ desk, nowMs: wallClockMs }) ?? [];
+  const mender =
+    o.tokenTtlMs === undefined
+      ? (protocolOf('mender', 'test').routes?.({ desk, nowMs: wallClockMs }) ?? [])
+      : new MenderServer({ desk, wallMs: wallClockMs, tokenTtlMs: o.tokenTtlMs }).routes();
   const backend = await startEmbeddedBackend({ routes: [...mender, shelf.route] });
   defer(() => backend.close());
   return { desk, backend };

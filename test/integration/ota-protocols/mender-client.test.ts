@@ -118,6 +118,49 @@ describe.skipIf(missing !== null)("Debian's mender-client 3.4 against the embedd
     expect(await specFindings(a.proxy)).toEqual([]);
   });
 
+  it('re-authenticates on a 401 when its token expires mid-deployment and repeats the refused call', async () => {
+    const dir = await tempDir();
+    const artifact = await testModuleArtifact({
+      dir,
+      name: 'app-2.5',
+      deviceType: DEVICE_TYPE,
+      behaviour: 'slow-reboot',
+    });
+    // tokens valid for a second or two and an install of 3 s: the report after it meets a 401
+    const server = await startServerSide(defer, { artifact, waves: [[MAC]], tokenTtlMs: 1500 });
+    const a = await attachDevice(defer, server, device(MAC));
+    await until(a, 'a final status', () => terminal(a.proxy));
+    await until(a, 'a 401 after the deployment', () => a.proxy.exchanges.some((x) => x.status === 401));
+    const xs = a.proxy.exchanges.filter((x) => x.url.startsWith('/api/'));
+    const refused = xs.flatMap((x, i) => (x.status === 401 ? [i] : []));
+    expect(refused.some((i) => xs[i]?.url.endsWith('/status'))).toBe(true);
+    for (const i of refused) {
+      // a 401 is followed by a new auth request, then by the same call again
+      const [auth, again] = [xs[i + 1], xs[i + 2]];
+      expect(auth?.url).toBe('/api/devices/v1/authentication/auth_requests');
+      expect(auth?.status).toBe(200);
+      if (again === undefined) continue; // the run ended in between
+      expect(`${again.method} ${again.url} ${again.body.toString('utf8')}`).toBe(
+        `${xs[i]?.method} ${xs[i]?.url} ${xs[i]?.body.toString('utf8')}`,
+      );
+    }
+    // the statuses the server accepted are the plain reboot sequence
+    expect(
+      statusesSeen(a.proxy)
+        .filter((s) => s.answer === 204)
+        .map((s) => s.status),
+    ).toEqual([
+      'downloading',
+      'downloading',
+      'downloading',
+      'installing',
+      'rebooting',
+      'installing',
+      'success',
+    ]);
+    expect(server.desk.states()[server.desk.deployment.id]).toMatchObject({ success: 1 });
+  });
+
   it('walks the reboot states for a module that needs a reboot: rebooting, then installing again before the commit', async () => {
     const dir = await tempDir();
     const artifact = await testModuleArtifact({
