@@ -71,6 +71,21 @@ export class BirthWill {
     return [...out];
   }
 
+  /**
+   * Births published on a will topic (one status topic for both, the usual pattern): the birth
+   * payloads as one pattern, so the subscriber does not count them as wills; null when none.
+   */
+  birthsOnWillTopics(types: readonly DeviceType[]): RegExp | null {
+    const willTopics = new Set(this.willFilters(types));
+    const births: string[] = [];
+    for (const t of types) {
+      const { birth, will } = t.connectivity;
+      if (birth && will && willTopics.has(topicFilter(birth.topic)) && birth.payload !== will.payload)
+        births.push(payloadPattern(birth.payload));
+    }
+    return births.length === 0 ? null : new RegExp(`^(?:${births.join('|')})$`, 's');
+  }
+
   /** The CONNECT's will of a device of type `type` with facts `f` (none without `connectivity.will`). */
   willFor(type: number, f: DeviceFacts, mqttVersion: number): { will?: ConnectWill } {
     const w = this.wills[type];
@@ -99,6 +114,17 @@ function compiled(topic: string, payload: string, qos: number, where: string): C
 }
 
 /** `devices/{id}/status` → `devices/+/status`: a placeholder (and its level) becomes `+`. */
+/** A payload template as a pattern: literal text, `{{` / `}}` braces, any text for a placeholder. */
+export function payloadPattern(template: string): string {
+  return template
+    .split(/(\{\{|\}\}|\{[a-z]+(?::0\d{1,2})?\})/)
+    .map((part, i) => {
+      if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      return part === '{{' ? '\\{' : part === '}}' ? '\\}' : '.*?';
+    })
+    .join('');
+}
+
 export function topicFilter(template: string): string {
   return template
     .split('/')

@@ -148,7 +148,7 @@ export function buildLiveFleet(
     for (const sh of shards)
       for (let d = 0; d < sh.st.size; d++) deviceCerts.assertPresent(sh.globalId(d), sh.a.type[d] as number);
   const subscriber = new E2eSubscriber(rec, () => clock.realNow(), topicPrefix, s.target.resolve, tlsOptions);
-  subscriber.watchWills(birthWill.willFilters(deviceTypes));
+  subscriber.watchWills(birthWill.willFilters(deviceTypes), birthWill.birthsOnWillTopics(deviceTypes));
   // Templated topics are shared by every shard of the run (--processes, --shard): shard 0's
   // subscriber alone counts them, so the merged report counts each delivery once.
   const sequence = templates ? new DeliverySequence(rec, templates.markers()) : null;

@@ -57,6 +57,8 @@ export class E2eSubscriber implements MqttHandler {
   /** `connectivity.will` topic filters (placeholders → `+`), watched next to the telemetry. */
   private willFilters: readonly string[] = [];
   private willMatch: RegExp | null = null;
+  /** Birth payloads on the will topics (a shared status topic): not wills. */
+  private birthsOnWillTopics: RegExp | null = null;
   private telemetryFilters: readonly string[] = [];
   private telemetryMatch: RegExp | null = null;
   private sequence: DeliverySequence | null = null;
@@ -126,9 +128,10 @@ export class E2eSubscriber implements MqttHandler {
 
   /** Also counts the wills published on these filters (`mqtt_wills_received_total`); before start(). */
 
-  watchWills(filters: readonly string[]): void {
+  watchWills(filters: readonly string[], births: RegExp | null = null): void {
     this.willFilters = filters;
     this.willMatch = filters.length === 0 ? null : filterRegExp(filters);
+    this.birthsOnWillTopics = births;
   }
 
   private connect(i: number): void {
@@ -180,6 +183,7 @@ export class E2eSubscriber implements MqttHandler {
 
   onMessage(_id: number, topic: string, payload: Buffer, _qos: QoS, props?: PublishProperties): void {
     if (this.willMatch?.test(topic)) {
+      if (this.birthsOnWillTopics?.test(payload.toString('utf8'))) return; // a birth, not a will
       this.wills++;
       this.rec.add(C.mqtt_wills_received_total);
       return;

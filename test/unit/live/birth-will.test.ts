@@ -3,7 +3,8 @@
 // the report's sentence when wills went missing.
 import { parser, type IConnectPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { topicFilter, willWarning } from '../../../src/live/birth-will.js';
+import { BirthWill, topicFilter, willWarning } from '../../../src/live/birth-will.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { encodeConnect, encodePublish } from '../../../src/transports/mqtt/codec.js';
 
 function parseOne(buf: Buffer, protocolVersion: 4 | 5): Packet {
@@ -51,6 +52,35 @@ describe('topicFilter', () => {
     expect(topicFilter('devices/{id}/status')).toBe('devices/+/status');
     expect(topicFilter('{run}/{type}-{index:06}/will')).toBe('+/+/will');
     expect(topicFilter('fixed/topic')).toBe('fixed/topic');
+  });
+});
+
+describe('births on a will topic', () => {
+  async function typesWith(birth: Record<string, unknown>, will: Record<string, unknown>) {
+    const s = await resolveScenarioObject(
+      {
+        name: 'status-topic',
+        fleet: [{ count: 1, device: { name: 'st', extends: 'gateway', connectivity: { birth, will } } }],
+      },
+      'status-topic (in memory)',
+      { env: {} },
+    );
+    return Object.values(s.deviceTypes);
+  }
+
+  it('tells a birth from a will on one status topic by its payload', async () => {
+    const types = await typesWith(
+      { topic: 'devices/{id}/status', payload: '{{"id":"{id}","online":true}}' },
+      { topic: 'devices/{id}/status', payload: '{{"id":"{id}","online":false}}' },
+    );
+    const births = new BirthWill(types).birthsOnWillTopics(types);
+    expect(births?.test('{"id":"st-0","online":true}')).toBe(true);
+    expect(births?.test('{"id":"st-0","online":false}')).toBe(false);
+  });
+
+  it('needs nothing when the birth has its own topic', async () => {
+    const types = await typesWith({ topic: 'devices/{id}/online' }, { topic: 'devices/{id}/status' });
+    expect(new BirthWill(types).birthsOnWillTopics(types)).toBeNull();
   });
 });
 
