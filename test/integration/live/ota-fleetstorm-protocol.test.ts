@@ -150,4 +150,21 @@ describe('fleetstorm OTA protocol, live, against the embedded deployment desk', 
     expect(r.agg.counter('ota_succeeded_total')).toBe(0);
     expect(r.agg.counter('ota_reports_total{state="installing"}')).toBe(0);
   }, 60_000);
+
+  it('against a server that holds no deployment (fleetstorm serve), nothing is offered and the report says why', async () => {
+    backend = await startEmbeddedBackend({ host: '127.0.0.1' }); // as `fleetstorm serve` starts it
+    const rollout = { firmware: { version: '9.2.0', size: '64KiB' }, start: '10s', waves: ['100%'] };
+    const s = await scenario(
+      { devices: 10, duration: '2m', rollout },
+      { targetMqtt: [backend.mqttUrl], targetHttp: backend.httpUrl },
+    );
+    const r = await runLive(s, { workers: 1 });
+    expect(r.status).toBe('completed');
+    expect(r.agg.counter('ota_requests_total{endpoint="check"}')).toBeGreaterThanOrEqual(10);
+    expect(r.agg.counter('ota_offered_total')).toBe(0);
+    expect(r.agg.counter('ota_download_started_total')).toBe(0);
+    const why = r.warnings.find((w) => w.startsWith('rollout: the update server answered all'));
+    expect(why).toContain('no download started');
+    expect(why).toContain('fleetstorm serve');
+  }, 60_000);
 });
