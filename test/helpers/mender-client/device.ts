@@ -29,6 +29,12 @@ function namespaceArgs(): string[] {
   return asRoot ? ['-m', '--propagation', 'private'] : ['--map-root-user', '-m', '--propagation', 'private'];
 }
 
+/** `mender --version`'s first word (`3.4.0+ds1-5+b1`). */
+export function menderClientVersion(): string {
+  const out = spawnSync('mender', ['--version'], { encoding: 'utf8' });
+  return (out.stdout ?? '').trim().split(/\s+/)[0] ?? '';
+}
+
 /**
  * Why no private mount namespace can be made here (null: it can). Without one the client would
  * need the host's /etc/mender and /usr/share/mender written, which the tests never do.

@@ -10,7 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { singleFileArtifact, testModuleArtifact } from '../../helpers/mender-client/artifact.js';
-import { menderClientMissing, mountNamespaceProblem } from '../../helpers/mender-client/device.js';
+import {
+  menderClientMissing,
+  menderClientVersion,
+  mountNamespaceProblem,
+} from '../../helpers/mender-client/device.js';
 import {
   api,
   attachDevice,
@@ -60,6 +64,10 @@ describe.skipIf(missing !== null)("Debian's mender-client 3.4 against the embedd
     // installed but unable to run apart from the host's files: a failure, not a skip
     const problem = mountNamespaceProblem();
     if (problem !== null) throw new Error(`the real mender-client cannot run here: ${problem}`);
+    // the sequences below are 3.4's (Debian bookworm); another version needs its own recording
+    const version = menderClientVersion();
+    if (!version.startsWith('3.4.'))
+      throw new Error(`expected Debian's mender-client 3.4, got ${version || 'no version'}`);
   });
 
   it('authenticates, finds the deployment, downloads, installs a single-file artifact and reports success', async () => {
