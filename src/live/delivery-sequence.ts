@@ -1,9 +1,10 @@
 // Deliveries of templated telemetry, as the independent subscriber sees them: the intended send
 // time and the per-device sequence come from MQTT 5 user properties (src/payload/measurement.ts)
-// or, on 3.1.1, from the top-level JSON (or CBOR map) fields the templates name (`{ fleetstorm: sent-at }`,
-// `{ fleetstorm: seq }`). Gaps and duplicates are counted per device stream (per topic for
-// payload fields) from the sequence, so "delivered" means delivered: a sequence number never seen is a gap, one
-// seen again is a duplicate.
+// or, on 3.1.1, from the payload: the top-level JSON (or CBOR map) fields the templates name
+// (`{ fleetstorm: sent-at }`, `{ fleetstorm: seq }`), or the number after the text that precedes
+// `{sent-at}` / `{seq}` in a text template. Gaps and duplicates are counted per device stream
+// (per topic for payload fields) from the sequence, so "delivered" means delivered: a sequence
+// number never seen is a gap, one seen again is a duplicate.
 import { C, H } from '../metrics/catalog.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { cborText } from '../payload/cbor.js';
@@ -16,6 +17,8 @@ export interface DeliveryMarkers {
   sentAt: readonly string[];
   /** Top-level JSON keys that may carry the device's sequence. */
   seq: readonly string[];
+  /** Text templates: the literal text before `{sent-at}` and `{seq}` ('' when they start it). */
+  text?: { sentAt: readonly string[]; seq: readonly string[] };
 }
 
 export class DeliverySequence {
@@ -29,6 +32,9 @@ export class DeliverySequence {
   private readonly seqKeys: Buffer[];
   private readonly cborSentAtKeys: Buffer[];
   private readonly cborSeqKeys: Buffer[];
+  private readonly textSentAt: Buffer[];
+  private readonly textSeq: Buffer[];
+  private readonly inPayload: boolean;
 
   constructor(
     private readonly rec: Recorder,
@@ -39,6 +45,10 @@ export class DeliverySequence {
     this.seqKeys = markers.seq.map(needle);
     this.cborSentAtKeys = markers.sentAt.map(cborText);
     this.cborSeqKeys = markers.seq.map(cborText);
+    this.textSentAt = (markers.text?.sentAt ?? []).map((t) => Buffer.from(t));
+    this.textSeq = (markers.text?.seq ?? []).map((t) => Buffer.from(t));
+    this.inPayload =
+      markers.sentAt.length + markers.seq.length + this.textSentAt.length + this.textSeq.length > 0;
   }
 
   /**
@@ -74,6 +84,7 @@ export class DeliverySequence {
     if (props?.userProperties !== undefined && userProperty(props, MEASUREMENT_PROPERTY.seq) !== null)
       return true;
     if (isCborMap(payload)) return cborTopLevelNumber(payload, this.cborSeqKeys) !== null;
+    for (const n of this.textSeq) if (n.length > 0 && payload.includes(n)) return true;
     if (payload[0] !== 0x7b) return false; // a JSON object: '{' (the filler starts with a double)
     for (const n of this.sentAtKeys) if (payload.includes(n)) return true;
     for (const n of this.seqKeys) if (payload.includes(n)) return true;
@@ -89,13 +100,15 @@ export class DeliverySequence {
     this.delivered++;
     this.rec.add(C.mqtt_delivered_total);
     if (props?.userProperties !== undefined && this.fromProperties(props, nowUs)) return;
-    if (this.markers.sentAt.length === 0 && this.markers.seq.length === 0) return;
+    if (!this.inPayload) return;
     const cbor = isCborMap(payload);
     const sentAt = cbor
       ? cborTopLevelNumber(payload, this.cborSentAtKeys)
-      : this.field(payload, this.sentAtKeys);
+      : (this.field(payload, this.sentAtKeys) ?? textNumber(payload, this.textSentAt));
     if (sentAt !== null) this.rec.record(H.mqtt_e2e_delivery_duration_us, nowUs - sentAt);
-    const seq = cbor ? cborTopLevelNumber(payload, this.cborSeqKeys) : this.field(payload, this.seqKeys);
+    const seq = cbor
+      ? cborTopLevelNumber(payload, this.cborSeqKeys)
+      : (this.field(payload, this.seqKeys) ?? textNumber(payload, this.textSeq));
     if (seq !== null) this.sequence(topic, seq);
   }
 
@@ -132,6 +145,20 @@ function userProperty(props: PublishProperties, name: string): string | null {
   for (let i = list.length - 1; i >= 0; i--) {
     const pair = list[i] as readonly [string, string];
     if (pair[0] === name) return pair[1];
+  }
+  return null;
+}
+
+/** The digits right after the first of `needles` found ('' = at the start), or null. */
+function textNumber(payload: Buffer, needles: readonly Buffer[]): number | null {
+  for (const n of needles) {
+    const at = n.length === 0 ? 0 : payload.indexOf(n);
+    if (at < 0) continue;
+    const start = at + n.length;
+    let end = start;
+    while (end < payload.length && (payload[end] as number) >= 0x30 && (payload[end] as number) <= 0x39)
+      end++;
+    if (end > start) return Number(payload.toString('latin1', start, end));
   }
   return null;
 }

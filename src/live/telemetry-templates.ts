@@ -149,16 +149,21 @@ export class TelemetryTemplates {
     return [...out];
   }
 
-  /** The top-level JSON fields the templates use for the send time and sequence. */
+  /** The top-level JSON fields (and the text before text placeholders) carrying the send time and sequence. */
   markers(): DeliveryMarkers {
     const sentAt = new Set<string>();
     const seq = new Set<string>();
+    const textSentAt = new Set<string>();
+    const textSeq = new Set<string>();
     for (const tp of this.types)
       for (const s of tp.streams) {
         const k = s.payload?.markerKeys;
         if (k?.['sent-at']) sentAt.add(k['sent-at']);
         if (k?.seq) seq.add(k.seq);
+        const t = s.payload?.textMarkers;
+        if (t?.['sent-at'] !== undefined) textSentAt.add(t['sent-at']);
+        if (t?.seq !== undefined) textSeq.add(t.seq);
       }
-    return { sentAt: [...sentAt], seq: [...seq] };
+    return { sentAt: [...sentAt], seq: [...seq], text: { sentAt: [...textSentAt], seq: [...textSeq] } };
   }
 }

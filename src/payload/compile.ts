@@ -28,6 +28,8 @@ export interface PayloadProgram {
   walks: number;
   /** Top-level JSON keys carrying the end-to-end markers (absent: the payload has none). */
   markerKeys: Partial<Record<Marker, string>>;
+  /** Text templates: the literal text right before each marker placeholder ('' at the start). */
+  textMarkers: Partial<Record<Marker, string>>;
   kind: 'json' | 'text' | 'cbor';
 }
 
@@ -47,20 +49,23 @@ export function compilePayload(t: PayloadTemplate, where: string): PayloadProgra
       for (const m of c.markers.slice(before)) markerKeys[m] = key;
     });
     const encode = cborEncoder(c.parts);
-    return { walks: c.walks, markerKeys, kind: 'cbor', encode, render: (ctx) => encode(ctx).toString('hex') };
+    const render = (ctx: PayloadContext): string => encode(ctx).toString('hex');
+    return { walks: c.walks, markerKeys, textMarkers: {}, kind: 'cbor', encode, render };
   }
   const b: Build = { parts: [], walks: 0, markers: [] };
+  const textMarkers: Partial<Record<Marker, string>> = {};
   if ('json' in t) {
     compileJson(t.json, `${where}.json`, b, (key, before) => {
       for (const m of b.markers.slice(before)) markerKeys[m] = key;
     });
-  } else compileText(t.text, t.fields ?? {}, `${where}.text`, b);
-  return program(b, markerKeys, 'json' in t ? 'json' : 'text');
+  } else compileText(t.text, t.fields ?? {}, `${where}.text`, b, textMarkers);
+  return program(b, markerKeys, textMarkers, 'json' in t ? 'json' : 'text');
 }
 
 function program(
   b: Build,
   markerKeys: PayloadProgram['markerKeys'],
+  textMarkers: PayloadProgram['textMarkers'],
   kind: PayloadProgram['kind'],
 ): PayloadProgram {
   // Adjacent literals merge, so a render is one concatenation per value.
@@ -75,7 +80,7 @@ function program(
     for (const p of parts) out += typeof p === 'string' ? p : p(c);
     return out;
   };
-  return { walks: b.walks, markerKeys, kind, render, encode: (c) => Buffer.from(render(c)) };
+  return { walks: b.walks, markerKeys, textMarkers, kind, render, encode: (c) => Buffer.from(render(c)) };
 }
 
 /** `top` is told each top-level key and how many markers existed before its value. */
@@ -124,6 +129,7 @@ function compileText(
   fields: Readonly<Record<string, unknown>>,
   where: string,
   b: Build,
+  textMarkers: Partial<Record<Marker, string>>,
 ): void {
   for (const [name, g] of Object.entries(fields))
     if (!isGenerator(g))
@@ -148,7 +154,11 @@ function compileText(
           .map((k) => `{${k}}`)
           .join(' ')}`,
       );
+    const before = b.markers.length;
     b.parts.push(compileGenerator(g as Record<string, unknown>, `${where}{${name}}`, false, b));
+    // The subscriber finds a marker by the text before it: right after another placeholder it cannot.
+    const literal = source.slice(last, m.index);
+    if (literal !== '' || m.index === 0) for (const k of b.markers.slice(before)) textMarkers[k] ??= literal;
     last = m.index + m[0].length;
   }
   b.parts.push(source.slice(last));

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeliverySequence } from '../../../src/live/delivery-sequence.js';
 import { bucketIndexOf, Recorder } from '../../../src/metrics/recorder.js';
+import { compilePayload } from '../../../src/payload/compile.js';
 import { H } from '../../../src/metrics/catalog.js';
 import type { PublishProperties } from '../../../src/transports/mqtt/index.js';
 
@@ -43,5 +44,30 @@ describe('DeliverySequence with user properties', () => {
     expect(d.carriesMarkers(filler, undefined)).toBe(false);
     expect(d.carriesMarkers(Buffer.from('{"seq":4}'), undefined)).toBe(true);
     expect(d.carriesMarkers(filler, props('0.0', 1))).toBe(true);
+  });
+});
+
+describe('DeliverySequence with text templates (3.1.1)', () => {
+  it('finds {seq} and {sent-at} by the text before them', () => {
+    const program = compilePayload(
+      { text: 'id={id};n={seq};at={sent-at};t={t}', fields: { t: { counter: {} } } },
+      'p',
+    );
+    expect(program.textMarkers).toEqual({ seq: ';n=', 'sent-at': ';at=' });
+    const rec = new Recorder();
+    const d = new DeliverySequence(rec, { sentAt: [], seq: [], text: { sentAt: [';at='], seq: [';n='] } });
+    const msg = (seq: number): Buffer => Buffer.from(`id=m-1;n=${seq};at=1000;t=5`);
+    for (const seq of [1, 2, 4, 4]) d.onDelivery('devices/m-1/status', msg(seq), 4000);
+    expect([d.delivered, d.gaps, d.duplicates]).toEqual([4, 1, 1]);
+    expect(rec.snapshot().hists[H.mqtt_e2e_delivery_duration_us]?.counts).toEqual([4]);
+    expect(d.carriesMarkers(msg(5), undefined)).toBe(true);
+  });
+
+  it('reads a marker at the start, and none right after another placeholder', () => {
+    expect(compilePayload({ text: '{seq} up' }, 'p').textMarkers).toEqual({ seq: '' });
+    expect(compilePayload({ text: 'x{id}{seq}' }, 'p').textMarkers).toEqual({});
+    const d = new DeliverySequence(new Recorder(), { sentAt: [], seq: [], text: { sentAt: [], seq: [''] } });
+    for (const seq of [1, 3]) d.onDelivery('t', Buffer.from(`${seq} up`), 0);
+    expect(d.gaps).toBe(1);
   });
 });
