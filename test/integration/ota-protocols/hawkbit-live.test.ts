@@ -1,0 +1,187 @@
+// hawkBit DDI end to end in live mode: the fleet's agents poll the embedded backend's DDI routes
+// (over the campaign desk) through a recording proxy that checks every DDI request and response
+// against hawkBit's OpenAPI document and paces the firmware so that radio drops land
+// mid-download. Waves, resumes with Range and the image's sha256 verified, power loss during
+// install (A/B: the device keeps its slot and tries again), and a server-side abort mid-wave
+// (cancelAction / 410 Gone). Counts are asserted, never wall-clock speed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLive } from '../../../src/app/live-engine.js';
+import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
+import { monotonicUs } from '../../../src/clock/real-clock.js';
+import { embeddedDesk } from '../../../src/live/embedded-desk.js';
+import { HawkbitDdiServer } from '../../../src/ota-protocols/hawkbit/server.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
+import { startDdiProxy } from './ddi-proxy.js';
+import { hawkbitSpec } from './hawkbit-spec.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const SPEED = 20;
+
+interface Group {
+  count: number;
+  /** Device-side OTA settings on top of the test type's. */
+  ota?: Record<string, unknown>;
+}
+
+interface Doc {
+  groups: Group[];
+  rollout: Record<string, unknown>;
+  faults: Record<string, unknown>[];
+  duration?: string;
+}
+
+/** The scenario, a backend whose DDI routes run the scenario's rollout, and the proxy in front. */
+async function hawkbitRun(d: Doc, chunkDelayMs: number) {
+  const doc = (mqtt: string, http: string) => ({
+    name: 'hawkbit-live',
+    seed: 7,
+    mode: 'live',
+    duration: d.duration ?? '8m',
+    fleet: d.groups.map((g, i) => ({
+      device: {
+        name: `hb-gateway-${i}`,
+        extends: 'gateway',
+        radio: { profile: 'ethernet', bandwidth: '1Mbit/s' }, // the modelled link: 4 s per 512 KiB
+        ota: {
+          protocol: 'hawkbit-ddi',
+          discovery: 'poll',
+          'check-interval': '20s',
+          'max-attempts': 8,
+          hawkbit: { tenant: 'DEFAULT', 'gateway-token': 'gw-token' },
+          ...g.ota,
+        },
+      },
+      count: g.count,
+    })),
+    'power-on': { spread: '20s' },
+    live: { speed: SPEED },
+    target: { mqtt, http },
+    rollout: d.rollout,
+    faults: d.faults,
+  });
+  const resolve = (mqtt: string, http: string) =>
+    resolveScenarioObject(doc(mqtt, http), 'hawkbit-live (in memory)', { env: {}, overrides: {} });
+  const desk = await embeddedDesk(await resolve('mqtt://127.0.0.1:1', 'http://127.0.0.1:1'));
+  if (desk === null) throw new Error('the scenario has no rollout');
+  const server = new HawkbitDdiServer({
+    desk,
+    tenant: 'DEFAULT',
+    pollingSleepMs: null,
+    auth: { gatewayToken: 'gw-token' },
+  });
+  const fw = d.rollout.firmware as { version: string };
+  const backend = await startEmbeddedBackend({
+    host: '127.0.0.1',
+    mqttPort: 0,
+    httpPort: 0,
+    firmware: [{ version: fw.version, sizeBytes: desk.deployment.sizeBytes }],
+    routes: server.routes(),
+  });
+  cleanups.push(() => backend.close());
+  const spec = await hawkbitSpec();
+  const proxy = await startDdiProxy(backend.httpUrl, spec, chunkDelayMs);
+  cleanups.push(() => proxy.close());
+  const s = await resolve(backend.mqttUrl, proxy.url);
+  const t0 = monotonicUs();
+  desk.setClock(() => (monotonicUs() - t0) * SPEED); // the server's waves on the run's time
+  const r = await runLive(s, { workers: 1 });
+  return { r, desk, server, spec, proxy, backend };
+}
+
+describe('hawkBit DDI in live mode against the embedded backend', () => {
+  it('waves, radio drops resumed with Range and verified, power loss during install kept on A/B', async () => {
+    const rollout = {
+      firmware: { version: '9.1.0', size: '512KiB' },
+      start: '30s',
+      waves: ['40%', '100%'],
+      'wave-interval': '1m',
+    };
+    const faults = [
+      { type: 'radio-drop', who: '30%', during: 'ota.downloading', duration: '5s..15s' },
+      { type: 'power-loss', who: '30%', during: 'ota.installing' },
+    ];
+    const { r, desk, server, spec, proxy } = await hawkbitRun(
+      { groups: [{ count: 20 }], rollout, faults, duration: '10m' },
+      18,
+    );
+    expect(r.status).toBe('completed');
+    const c = (name: string): number => r.agg.counter(name);
+    const states = desk.states()[desk.deployment.id];
+    // the server's view and the devices' agree: who succeeded, who gave up
+    expect(c('ota_succeeded_total')).toBeGreaterThan(0);
+    expect(states?.success).toBe(c('ota_succeeded_total'));
+    expect(states?.failure).toBe(c('ota_gave_up_total'));
+    expect(c('ota_bricked_total')).toBe(0);
+    // both waves, as the server ran them
+    expect(desk.campaign.wavesStarted).toBe(2);
+    // radio drops mid-download resumed with Range, and every finished image matched its sha256
+    expect(c('faults_injected_total{type="radio-drop"}')).toBeGreaterThan(0);
+    expect(c('ota_resumed_downloads_total')).toBeGreaterThan(0);
+    expect(proxy.rangeRequests).toBe(c('ota_resumed_downloads_total'));
+    expect(c('ota_failed_total{reason="verify"}')).toBe(0);
+    // power cut during install: on A/B the device keeps its slot and tries again, none bricked
+    expect(c('faults_injected_total{type="power-loss"}')).toBeGreaterThan(0);
+    expect(c('ota_failed_total{reason="power"}')).toBe(c('faults_injected_total{type="power-loss"}'));
+    // the conversation: every device sent configData; each download attempt fetched its action
+    const req = server.counters.requests;
+    expect(req.configData).toBe(20);
+    expect(req.deploymentBase).toBe(c('ota_requests_total{endpoint="deployment"}'));
+    expect(req.deploymentFeedback).toBe(c('ota_requests_total{endpoint="report"}'));
+    expect(req.poll).toBe(c('ota_requests_total{endpoint="check"}'));
+    expect(server.counters.unauthorized).toBe(0);
+    expect(proxy.exchanges).toBe(Object.values(req).reduce((a, b) => a + b, 0));
+    expect(spec.problems).toEqual([]);
+  }, 90_000);
+
+  it('a rollout the server aborts mid-wave: cancelAction confirmed, feedback on the cancelled action is 410', async () => {
+    const rollout = {
+      firmware: { version: '9.2.0', size: '1MiB' },
+      start: '30s',
+      waves: ['50%', '100%'],
+      'wave-interval': '40s',
+      'failure-limit': { ratio: '20%', action: 'abort' },
+    };
+    // half the fleet fails its health check and gives up at once: the failure limit trips while
+    // the other half is downloading (radio drops keep some of them in retry-wait, polling)
+    const failing = {
+      'max-attempts': 1,
+      'health-failure': '100%',
+      install: '5s',
+      reboot: '5s',
+      'health-check': '5s',
+    };
+    const faults = [
+      {
+        type: 'radio-drop',
+        who: { device: 'hb-gateway-1', share: '50%' },
+        during: 'ota.downloading',
+        duration: '20s..40s',
+      },
+    ];
+    const groups = [{ count: 20, ota: failing }, { count: 20 }];
+    const { r, desk, server, spec } = await hawkbitRun({ groups, rollout, faults, duration: '6m' }, 18);
+    expect(r.status).toBe('completed');
+    const c = (name: string): number => r.agg.counter(name);
+    expect(desk.campaign.status).toBe('aborted');
+    expect(c('ota_aborted_total{by="server"}')).toBeGreaterThan(0);
+    expect(desk.states()[desk.deployment.id]?.aborted).toBeGreaterThan(0);
+    // devices that held the action learnt it by cancelAction (and confirmed), or by 410 on feedback
+    const req = server.counters.requests;
+    expect(req.cancelAction).toBeGreaterThan(0);
+    expect(req.cancelFeedback).toBe(req.cancelAction);
+    expect(server.counters.gone).toBeGreaterThan(0);
+    expect(c('ota_aborted_total{by="server"}')).toBeLessThanOrEqual(req.cancelAction + server.counters.gone);
+    // the desk's view: everyone offered ended aborted or failed, nobody updated after the abort
+    const states = desk.states()[desk.deployment.id];
+    for (const open of ['downloading', 'downloaded', 'installing', 'rebooting', 'success'] as const)
+      expect(states?.[open]).toBe(0);
+    expect((states?.aborted ?? 0) + (states?.failure ?? 0)).toBeGreaterThanOrEqual(c('ota_offered_total'));
+    expect(c('ota_succeeded_total')).toBe(0);
+    expect(spec.problems).toEqual([]);
+    expect([...spec.undocumented.keys()].every((k) => k.endsWith(' 404'))).toBe(true);
+  }, 90_000);
+});
