@@ -13,8 +13,9 @@ export interface OperationSummary {
   errors: number | null;
   unanswered: number | null;
   /**
-   * From the operation's start until 99% of the commands sent by then (up to the next operation's
-   * start) had their reply, to the series' resolution; null when that never happened.
+   * From the operation's start until 99% of the commands sent from then until the next
+   * operation's start had their reply (replies counted from its start, up to the next start),
+   * to the series' resolution; null when that did not happen before the next operation began.
    */
   answered99Us: number | null;
 }
@@ -71,13 +72,19 @@ function quorumUs(
   answeredSoFar: readonly number[],
 ): number | null {
   const next = starts.find((s) => s > atUs) ?? Infinity;
-  let k = -1;
-  for (let i = 0; i < timesUs.length && (timesUs[i] as number) <= next; i++) k = i;
-  const need = QUORUM * (sentSoFar[k] ?? 0);
-  if (k < 0 || need <= 0) return null;
-  for (let j = 0; j < timesUs.length; j++) {
-    const t = timesUs[j] as number;
-    if (t > atUs && (answeredSoFar[j] ?? 0) >= need) return t - atUs;
+  // Intervals ending at or before the start count for earlier operations.
+  let from = -1;
+  let to = -1;
+  for (let i = 0; i < timesUs.length; i++) {
+    const t = timesUs[i] as number;
+    if (t <= atUs) from = i;
+    if (t <= next) to = i;
+  }
+  const need = QUORUM * ((sentSoFar[to] ?? 0) - (sentSoFar[from] ?? 0));
+  if (to < 0 || need <= 0) return null;
+  const base = answeredSoFar[from] ?? 0;
+  for (let j = from + 1; j <= to; j++) {
+    if ((answeredSoFar[j] ?? 0) - base >= need) return (timesUs[j] as number) - atUs;
   }
   return null;
 }
