@@ -127,7 +127,6 @@ export class E2eSubscriber implements MqttHandler {
   }
 
   /** Also counts the wills published on these filters (`mqtt_wills_received_total`); before start(). */
-
   watchWills(filters: readonly string[], births: RegExp | null = null): void {
     this.willFilters = filters;
     this.willMatch = filters.length === 0 ? null : filterRegExp(filters);
