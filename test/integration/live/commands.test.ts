@@ -16,6 +16,7 @@ interface Opts {
   protocol?: '3.1.1' | '5';
   duration?: string;
   speed?: number;
+  spread?: string;
   telemetry?: Record<string, unknown>;
 }
 
@@ -38,7 +39,7 @@ function scenario(url: string, o: Opts) {
         },
       },
     ],
-    'power-on': { spread: '10s' },
+    'power-on': { spread: o.spread ?? '10s' },
     live: { speed: o.speed ?? 30 },
     operations: o.operations,
   };
@@ -157,6 +158,24 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       const published = slowed.agg.counter('mqtt_publish_total');
       expect(published).toBeGreaterThan(20 * 5);
       expect(published).toBeLessThan(20 * 11);
+    }, 60_000);
+
+    it('who.state: only the devices connected when their command leaves are sent one', async () => {
+      broker = await startMosquitto();
+      const s = await scenario(broker.url, {
+        count: 40,
+        spread: '2m', // about half the fleet is still off at 1m
+        duration: '3m',
+        commands: { topic: 'cmd/{id}' },
+        operations: [{ at: '1m', command: { name: 'ping' }, who: { state: 'connected' }, rate: '10/s' }],
+      });
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      const sent = r.agg.counter('command_sent_total');
+      expect(sent).toBeGreaterThan(8);
+      expect(sent).toBeLessThan(32);
+      expect(r.agg.counter('command_received_total')).toBe(sent);
+      expect(r.agg.counter('command_replied_total')).toBe(sent);
     }, 60_000);
   },
 );
