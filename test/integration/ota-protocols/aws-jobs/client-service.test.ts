@@ -6,8 +6,14 @@ import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsJobsClient } from '../../../../src/ota-protocols/aws-jobs/client.js';
 import type { OtaDeployment, OtaDeviceFacts } from '../../../../src/ota-protocols/types.js';
-import { schemaForTopic } from '../../../fixtures/specs/aws-iot-jobs/jobs-mqtt.js';
-import { DeskStub, FleetSession, startJobsBroker, until, type JobsBroker } from './harness.js';
+import {
+  DeskStub,
+  FleetSession,
+  schemaProblems,
+  startJobsBroker,
+  until,
+  type JobsBroker,
+} from './harness.js';
 
 const THING = 'sensor-000001';
 const dev: OtaDeviceFacts = { id: THING, index: 1, deviceType: 'sensor', version: '1.0.0' };
@@ -45,20 +51,6 @@ async function setUp(
   session.inbox = client.inbox;
   await session.connect(broker.url, 1, THING);
   return { desk, broker, session, client, woken };
-}
-
-function schemaProblems(broker: JobsBroker): string[] {
-  const problems: string[] = [];
-  for (const m of broker.seen) {
-    const schema = schemaForTopic(m.topic);
-    if (!schema) {
-      problems.push(`no schema for ${m.topic}`);
-      continue;
-    }
-    const r = schema.safeParse(JSON.parse(m.payload));
-    if (!r.success) problems.push(`${m.topic}: ${r.error.message}`);
-  }
-  return problems;
 }
 
 const updatesSent = (broker: JobsBroker): Record<string, unknown>[] =>

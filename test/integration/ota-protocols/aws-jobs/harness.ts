@@ -11,6 +11,7 @@ import type { JobsMqttLink } from '../../../../src/ota-protocols/aws-jobs/device
 import type { AwsJobsService } from '../../../../src/ota-protocols/aws-jobs/service.js';
 import type { DeploymentDesk, DeskDeployment, DeskDeviceState } from '../../../../src/ota-protocols/types.js';
 import type { DeviceInbox } from '../../../../src/live/mqtt-side.js';
+import { schemaForTopic } from '../../../fixtures/specs/aws-iot-jobs/jobs-mqtt.js';
 import {
   MqttConnectionPool,
   PUBLISH_RESULT,
@@ -69,7 +70,7 @@ export interface JobsBroker {
 }
 
 /** Records what crosses the service's edge: devices' PUBLISHes in, the service's publishes out. */
-function recorded(inner: BrokerServiceFactory, seen: SeenMessage[]): BrokerServiceFactory {
+export function recorded(inner: BrokerServiceFactory, seen: SeenMessage[]): BrokerServiceFactory {
   return (side) => {
     const svc = inner({
       publish: (topic, payload, qos, retain) => {
@@ -167,4 +168,19 @@ export async function until(check: () => boolean, what: string, timeoutMs = 5000
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** Every recorded message held against the documented schema of its topic: the problems found. */
+export function schemaProblems(broker: { seen: readonly SeenMessage[] }): string[] {
+  const problems: string[] = [];
+  for (const m of broker.seen) {
+    const schema = schemaForTopic(m.topic);
+    if (!schema) {
+      problems.push(`no schema for ${m.topic}`);
+      continue;
+    }
+    const r = schema.safeParse(JSON.parse(m.payload));
+    if (!r.success) problems.push(`${m.topic}: ${r.error.message}`);
+  }
+  return problems;
 }

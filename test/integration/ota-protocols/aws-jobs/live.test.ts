@@ -1,63 +1,183 @@
 // AWS IoT Jobs end to end in live mode: gateways whose OTA agent speaks Jobs over their own MQTT
-// sessions to the embedded backend's jobs service, on the scenario's rollout. Counts are
-// asserted, never wall-clock speed.
-import { describe, expect, it } from 'vitest';
-import { runLive } from '../../../src/app/live-engine.js';
-import { resolveScenarioObject } from '../../../src/scenario/index.js';
-import type { ResolvedScenario } from '../../../src/scenario/index.js';
+// sessions to the embedded backend's jobs service, on a desk running the scenario's rollout.
+// Waves; radio drops mid-download resumed (the HTTP bandwidth limit keeps downloads long
+// enough); power loss during install kept on A/B; a server-side abort mid-wave (CANCELED).
+// Every Jobs message is held against the documented schemas. Counts are asserted, never
+// wall-clock speed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLive } from '../../../../src/app/live-engine.js';
+import { startEmbeddedBackend } from '../../../../src/backend/embedded.js';
+import { monotonicUs, wallClockMs } from '../../../../src/clock/real-clock.js';
+import { embeddedDesk } from '../../../../src/live/embedded-desk.js';
+import { awsJobsBrokerService } from '../../../../src/ota-protocols/aws-jobs/broker-service.js';
+import type { AwsJobsService } from '../../../../src/ota-protocols/aws-jobs/service.js';
+import { resolveScenarioObject } from '../../../../src/scenario/index.js';
+import { recorded, schemaProblems, type SeenMessage } from './harness.js';
 
-interface JobsDoc {
-  devices: number;
-  duration?: string;
-  rollout: Record<string, unknown>;
-  faults?: Record<string, unknown>[];
+const SPEED = 20;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Group {
+  count: number;
+  /** Device-side OTA settings on top of the test type's. */
   ota?: Record<string, unknown>;
 }
 
-function jobsScenario(o: JobsDoc): Promise<ResolvedScenario> {
-  const device = {
-    name: 'jobs-gateway',
-    extends: 'gateway',
-    ota: { protocol: 'aws-iot-jobs', 'check-interval': '1m', ...(o.ota ?? {}) },
-  };
-  const doc = {
-    name: 'live-aws-jobs',
-    seed: 5,
+interface Doc {
+  groups: Group[];
+  rollout: Record<string, unknown>;
+  faults?: Record<string, unknown>[];
+  duration?: string;
+  /** `target.limits.bandwidth`: keeps real downloads long enough for drops to land in them. */
+  bandwidth?: string;
+}
+
+/** The scenario, and an embedded backend whose broker runs the jobs service on its rollout. */
+async function jobsRun(d: Doc) {
+  const doc = (mqtt: string, http: string) => ({
+    name: 'aws-jobs-live',
+    seed: 11,
     mode: 'live',
-    duration: o.duration ?? '10m',
-    fleet: [{ device, count: o.devices }],
+    duration: d.duration ?? '8m',
+    fleet: d.groups.map((g, i) => ({
+      device: {
+        name: `jobs-gateway-${i}`,
+        extends: 'gateway',
+        ota: { protocol: 'aws-iot-jobs', 'check-interval': '30s', 'max-attempts': 8, ...g.ota },
+      },
+      count: g.count,
+    })),
     'power-on': { spread: '20s' },
-    live: { speed: 60, 'max-concurrent-connections': 1000 },
-    rollout: o.rollout,
-    faults: o.faults ?? [],
-  };
-  return resolveScenarioObject(doc, 'live-aws-jobs (in memory)', { env: {}, overrides: {} });
+    live: { speed: SPEED },
+    target: { mqtt, http, ...(d.bandwidth ? { limits: { bandwidth: d.bandwidth } } : {}) },
+    rollout: d.rollout,
+    faults: d.faults ?? [],
+  });
+  const resolve = (mqtt: string, http: string) =>
+    resolveScenarioObject(doc(mqtt, http), 'aws-jobs-live (in memory)', { env: {}, overrides: {} });
+  const desk = await embeddedDesk(await resolve('mqtt://127.0.0.1:1', 'http://127.0.0.1:1'));
+  if (desk === null) throw new Error('the scenario has no rollout');
+  const seen: SeenMessage[] = [];
+  let service: AwsJobsService | null = null;
+  const jobs = awsJobsBrokerService({ desk, nowMs: wallClockMs, onService: (s) => (service = s) });
+  const backend = await startEmbeddedBackend({
+    host: '127.0.0.1',
+    mqttPort: 0,
+    httpPort: 0,
+    firmware: [{ version: desk.deployment.version, sizeBytes: desk.deployment.sizeBytes }],
+    brokerServices: [recorded(jobs, seen)],
+  });
+  cleanups.push(() => backend.close());
+  const s = await resolve(backend.mqttUrl, backend.httpUrl);
+  const t0 = monotonicUs();
+  desk.setClock(() => (monotonicUs() - t0) * SPEED); // the server's waves on the run's time
+  const r = await runLive(s, { workers: 1 });
+  if (service === null) throw new Error('the jobs service did not start');
+  return { r, desk, service: service as AwsJobsService, seen };
 }
 
 describe('AWS IoT Jobs in live mode against the embedded jobs service', () => {
-  it('rolls firmware out in two waves: start-next, updates per state, shadow; every device commits', async () => {
+  it('two waves: every device commits, each reported state one accepted update, shadows updated', async () => {
     const rollout = {
       firmware: { version: '9.0.0', size: '128KiB' },
-      start: '1m',
+      start: '30s',
       waves: ['50%', '100%'],
-      'wave-interval': '2m',
+      'wave-interval': '1m',
     };
-    const s = await jobsScenario({ devices: 10, rollout });
-    const r = await runLive(s, { workers: 1 });
+    const { r, desk, service, seen } = await jobsRun({ groups: [{ count: 10 }], rollout });
+    const c = (name: string): number => r.agg.counter(name);
     expect(r.status).toBe('completed');
-    expect(r.agg.counter('ota_succeeded_total')).toBe(10);
-    expect(r.rollout?.waves.map((w) => w.succeeded)).toEqual([5, 5]);
-    expect(r.agg.counter('ota_requests_total{endpoint="check"}')).toBeGreaterThanOrEqual(10);
-    // downloading, downloaded, installing, success: one update each, every one sent and accepted
-    // (rebooting is not sent: the device goes down with its session)
+    expect(c('ota_succeeded_total')).toBe(10);
+    expect(desk.campaign.wavesStarted).toBe(2);
+    expect(desk.states()[desk.deployment.id]?.success).toBe(10);
+    expect(service.executions()).toEqual({ SUCCEEDED: 10 });
+    // downloading, downloaded, installing, success: one update each (rebooting is not sent: the
+    // device goes down with its session), every one accepted
     const states = ['downloading', 'downloaded', 'installing', 'success'];
-    const reported = states.map((st) => r.agg.counter(`ota_reports_total{state="${st}"}`));
+    const reported = states.map((st) => c(`ota_reports_total{state="${st}"}`));
     expect(reported.slice(1)).toEqual([10, 10, 10]);
-    expect(r.agg.counter('ota_requests_total{endpoint="report"}')).toBe(reported.reduce((a, b) => a + b, 0));
-    expect(r.agg.counter('ota_reports_total{state="rebooting"}')).toBe(0);
+    expect(c('ota_reports_total{state="rebooting"}')).toBe(0);
+    expect(c('ota_requests_total{endpoint="report"}')).toBe(reported.reduce((a, b) => a + b, 0));
+    expect(service.counters.updateAccepted).toBe(c('ota_requests_total{endpoint="report"}'));
+    expect(service.counters.updateRejected).toBe(0);
+    expect(service.counters.startNext).toBe(c('ota_requests_total{endpoint="check"}'));
     // a shadow update per boot (power-on, the reboot into the new image) and one after the commit
-    expect(r.agg.counter('ota_requests_total{endpoint="inventory"}')).toBe(10 * 3);
+    expect(c('ota_requests_total{endpoint="inventory"}')).toBe(10 * 3);
+    expect(service.counters.shadowUpdate).toBe(10 * 3);
     for (const e of ['check', 'report', 'inventory'])
-      expect(r.agg.counter(`ota_requests_failed_total{endpoint="${e}"}`)).toBe(0);
-  }, 60_000);
+      expect(c(`ota_requests_failed_total{endpoint="${e}"}`)).toBe(0);
+    expect(service.counters.queued).toBeGreaterThanOrEqual(10);
+    expect(schemaProblems({ seen })).toEqual([]);
+  }, 90_000);
+
+  it('radio drops mid-download resume, power loss during install keeps the A/B slot and retries', async () => {
+    const rollout = {
+      firmware: { version: '9.1.0', size: '512KiB' },
+      start: '30s',
+      waves: ['40%', '100%'],
+      'wave-interval': '1m',
+    };
+    const faults = [
+      { type: 'radio-drop', who: '40%', during: 'ota.downloading', duration: '5s..15s' },
+      { type: 'power-loss', who: '30%', during: 'ota.installing' },
+    ];
+    const { r, desk, service, seen } = await jobsRun({
+      groups: [{ count: 20, ota: { install: '20s' } }],
+      rollout,
+      faults,
+      duration: '10m',
+      bandwidth: '4Mbit/s',
+    });
+    const c = (name: string): number => r.agg.counter(name);
+    expect(r.status).toBe('completed');
+    expect(c('ota_bricked_total')).toBe(0);
+    expect(c('ota_succeeded_total')).toBeGreaterThan(0);
+    expect(desk.states()[desk.deployment.id]?.success).toBe(c('ota_succeeded_total'));
+    expect(c('faults_injected_total{type="radio-drop"}')).toBeGreaterThan(0);
+    expect(c('ota_resumed_downloads_total')).toBeGreaterThan(0);
+    expect(c('ota_failed_total{reason="verify"}')).toBe(0);
+    expect(c('faults_injected_total{type="power-loss"}')).toBeGreaterThan(0);
+    expect(c('ota_failed_total{reason="power"}')).toBe(c('faults_injected_total{type="power-loss"}'));
+    // what the devices sent reached the service, but for messages cut off with a session
+    expect(service.counters.update).toBeGreaterThan(0);
+    expect(service.counters.update).toBeLessThanOrEqual(c('ota_requests_total{endpoint="report"}'));
+    expect(service.counters.startNext).toBeLessThanOrEqual(c('ota_requests_total{endpoint="check"}'));
+    expect(schemaProblems({ seen })).toEqual([]);
+  }, 120_000);
+
+  it('a rollout the server aborts mid-wave: executions CANCELED, devices told by notify-next or a rejected update', async () => {
+    const rollout = {
+      firmware: { version: '9.2.0', size: '1MiB' },
+      start: '30s',
+      waves: ['50%', '100%'],
+      'wave-interval': '40s',
+      'failure-limit': { ratio: '20%', action: 'abort' },
+    };
+    // half the fleet fails its health check and gives up at once: the failure limit trips while
+    // the other half is still downloading (slowly, behind the bandwidth limit)
+    const failing = {
+      'max-attempts': 1,
+      'health-failure': '100%',
+      install: '5s',
+      reboot: '5s',
+      'health-check': '5s',
+    };
+    const { r, desk, service, seen } = await jobsRun({
+      groups: [{ count: 10, ota: failing }, { count: 10 }],
+      rollout,
+      duration: '6m',
+      bandwidth: '2Mbit/s',
+    });
+    const c = (name: string): number => r.agg.counter(name);
+    expect(r.status).toBe('completed');
+    expect(desk.campaign.status).toBe('aborted');
+    expect(service.counters.canceled).toBeGreaterThan(0);
+    expect(service.executions().CANCELED).toBe(service.counters.canceled);
+    expect(c('ota_aborted_total{by="server"}')).toBeGreaterThan(0);
+    expect(desk.states()[desk.deployment.id]?.aborted).toBeGreaterThan(0);
+    expect(schemaProblems({ seen })).toEqual([]);
+  }, 90_000);
 });
