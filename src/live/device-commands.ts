@@ -59,10 +59,6 @@ export class DeviceCommands implements DeviceInbox {
     });
   }
 
-  static any(s: ResolvedScenario): boolean {
-    return Object.values(s.deviceTypes).some((t) => (t.commands ?? null) !== null);
-  }
-
   private commandsOf(id: number): { sh: Shard; d: number; tc: TypeCommands | null } {
     const sh = this.ctx.shardOf(id);
     const d = this.ctx.localOf(sh, id);

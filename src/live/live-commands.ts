@@ -3,6 +3,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { wallClockMs } from '../clock/real-clock.js';
 import { compileOperations } from '../device/operation-plan.js';
+import { anyCommands } from '../device/params.js';
 import type { FleetIdentity } from '../identity/fleet-identity.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { LiveContext } from './context.js';
@@ -25,7 +26,7 @@ export class LiveCommands {
     typeNames: readonly string[],
     tls?: TlsConnectionOptions,
   ): LiveCommands | null {
-    if (!DeviceCommands.any(s)) return null;
+    if (!anyCommands(s)) return null;
     const devices = new DeviceCommands(ctx, mqtt, s, typeNames);
     mqtt.addInbox(devices);
     const plan = compileOperations(s);
