@@ -1,9 +1,11 @@
 // MQTT 5 PUBLISH properties: our hand-written encoder against mqtt-packet's generator and parser,
 // and our reader against frames mqtt-packet generated.
+import fc from 'fast-check';
 import { generate, parser, type IPublishPacket, type Packet } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { encodePublish } from '../../../src/transports/mqtt/codec.js';
 import { readProperties } from '../../../src/transports/mqtt/publish-properties.js';
+import type { PublishProperties } from '../../../src/transports/mqtt/index.js';
 
 function parseV5(buf: Buffer): IPublishPacket {
   const p = parser({ protocolVersion: 5 });
@@ -116,5 +118,59 @@ describe('readProperties', () => {
     const start = 2 + 3 + 1; // header, topic, property length
     const props = readProperties(full, start, full.length - 2);
     expect(props).toEqual({ messageExpirySec: 9 });
+  });
+});
+
+describe('PUBLISH properties round trip', () => {
+  const text = fc.string({ unit: 'grapheme', maxLength: 40 });
+  const props: fc.Arbitrary<PublishProperties> = fc.record(
+    {
+      messageExpirySec: fc.integer({ min: 0, max: 0xffff_ffff }),
+      responseTopic: text,
+      correlationData: fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+      contentType: text,
+      userProperties: fc.array(fc.tuple(text, text), { maxLength: 12 }),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('reads back what it wrote, for any properties, topic and payload', () => {
+    fc.assert(
+      fc.property(
+        props,
+        text,
+        fc.uint8Array({ maxLength: 300 }),
+        fc.constantFrom(0, 1, 2),
+        (p, topic, body, qos) => {
+          const frame = encodePublish(topic, body, qos as 0 | 1 | 2, 77, true, false, false, p);
+          const parsed = parseV5(frame); // mqtt-packet agrees it is a valid PUBLISH
+          expect(Buffer.from(parsed.payload).equals(Buffer.from(body))).toBe(true);
+          // header, Remaining Length, topic, packet id: then the property block
+          let at = 1;
+          while (((frame[at] as number) & 0x80) !== 0) at++;
+          at += 1 + 2 + Buffer.byteLength(topic) + (qos > 0 ? 2 : 0);
+          let length = 0;
+          let shift = 1;
+          for (;;) {
+            const byte = frame[at++] as number;
+            length += (byte & 0x7f) * shift;
+            shift *= 128;
+            if ((byte & 0x80) === 0) break;
+          }
+          const back = readProperties(frame, at, at + length);
+          const expected = Object.fromEntries(
+            Object.entries(p).filter(([k, v]) => !(k === 'userProperties' && (v as unknown[]).length === 0)),
+          );
+          expect({
+            ...back,
+            correlationData: back.correlationData && Buffer.from(back.correlationData),
+          }).toEqual({
+            ...expected,
+            correlationData: p.correlationData && Buffer.from(p.correlationData),
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
