@@ -261,17 +261,18 @@ describe.skipIf(missing !== null)("Debian's mender-client 3.4 against the embedd
     });
     const [first, second] = ['02:00:5e:00:53:10', '02:00:5e:00:53:20'];
     const server = await startServerSide(defer, { artifact, waves: [[first as string], [second as string]] });
-    const a = await attachDevice(defer, server, device(first as string));
+    // the second wave's device first, until it has asked and been told there is nothing (204)
     const b = await attachDevice(defer, server, device(second as string));
+    const asks = () => api(b.proxy, 'POST', '/api/devices/v2/deployments/device/deployments/next');
+    await until(b, 'a check during the first wave', () => asks().length > 0);
+    expect(asks()[0]?.status).toBe(204);
+    const a = await attachDevice(defer, server, device(first as string));
     await until(a, 'the first wave', () => terminal(a.proxy));
     await until(b, 'the second wave', () => terminal(b.proxy));
     for (const x of [a, b]) expect(statusesSeen(x.proxy).map((s) => s.status)).toEqual(NO_REBOOT);
     const events = server.desk.events;
     expect(events.indexOf(`${first} success`)).toBeGreaterThanOrEqual(0);
     expect(events.indexOf(`offer ${second}`)).toBeGreaterThan(events.indexOf(`${first} success`));
-    // the second device asked before its wave began, and was told there was nothing (204)
-    const asks = api(b.proxy, 'POST', '/api/devices/v2/deployments/device/deployments/next');
-    expect(asks[0]?.status).toBe(204);
     expect(server.desk.states()[server.desk.deployment.id]).toMatchObject({ success: 2 });
   });
 
