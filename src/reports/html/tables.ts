@@ -119,8 +119,10 @@ function trail(o: DeviceOutcome): string {
 
 export function renderOutcomes(report: Report): string {
   const { total, sample, file } = report.outcomes;
-  if (total === 0)
-    return '<p class="good-note">Every device ended healthy: none failed, rolled back or bricked.</p>';
+  const what = report.commands
+    ? 'failed, rolled back or bricked, or had a command answered with an error or not at all'
+    : 'failed, rolled back or bricked';
+  if (total === 0) return `<p class="good-note">Every device ended healthy: none ${what}.</p>`;
   const byKind = new Map<string, number>();
   for (const o of sample) byKind.set(o.outcome, (byKind.get(o.outcome) ?? 0) + 1);
   const kinds = [...byKind]
@@ -130,12 +132,12 @@ export function renderOutcomes(report: Report): string {
     .slice(0, MAX_OUTCOME_ROWS)
     .map(
       (o) =>
-        `<tr><td class="num">#${esc(o.device)}</td><td>${esc(o.deviceType)}</td><td><span class="pill outcome-${esc(o.outcome)}">${esc(o.outcome)}</span></td><td class="trail">${trail(o)}</td></tr>`,
+        `<tr><td class="num">#${esc(o.device)}</td><td>${esc(o.deviceType)}</td><td><span class="pill outcome-${esc(o.outcome)}">${esc(o.outcome)}</span>${o.operation === undefined ? '' : ` ${esc(o.operation)}`}</td><td class="trail">${trail(o)}</td></tr>`,
     );
   const shown = Math.min(sample.length, MAX_OUTCOME_ROWS);
   const fileNote = file === null ? '' : ` Full list: <code>${esc(file)}</code>.`;
   return [
-    `<p><strong>${esc(formatInteger(total))}</strong> devices ended failed, rolled back or bricked. Showing ${shown} of them. In the sample: ${kinds}.${fileNote}</p>`,
+    `<p><strong>${esc(formatInteger(total))}</strong> devices ended ${what}. Showing ${shown} of them. In the sample: ${kinds}.${fileNote}</p>`,
     '<table class="outcomes"><thead><tr><th class="num">device</th><th>type</th><th>outcome</th><th>what happened</th></tr></thead>',
     `<tbody>${rows.join('')}</tbody></table>`,
   ].join('');
