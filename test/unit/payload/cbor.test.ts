@@ -2,6 +2,7 @@
 // the same template renders as JSON for the same seed; same seed ⇒ same bytes; numbers take
 // their shortest exact form; the subscriber's top-level reader finds the marker fields.
 import { decode } from 'cbor-x';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cborTopLevelNumber, isCborMap } from '../../../src/live/cbor-markers.js';
 import { cborText, CborWriter } from '../../../src/payload/cbor.js';
@@ -114,5 +115,19 @@ describe('CBOR payload templates', () => {
     const e = await toolErrorOf(() => compilePayload({ cbor: { a: { uniform: { min: 1 } } } }, 'x'));
     expect(e.code).toBe('FLEETSTORM_ERR_SCENARIO_INVALID');
     expect(e.where).toBe('x.cbor.a.uniform.max');
+  });
+});
+
+describe('CborWriter against an independent decoder', () => {
+  it('writes any JSON value so that cbor-x decodes the same value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const w = new CborWriter();
+        expect(w.value(v)).toBe(true);
+        // JSON has one zero: -0 goes out as the integer 0
+        expect(numbers(decode(w.view()))).toEqual(JSON.parse(JSON.stringify(v)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
