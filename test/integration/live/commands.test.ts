@@ -70,7 +70,11 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
           'reply-delay': '100ms..2s',
           failure: '20%',
         },
-        operations: [{ at: '1m', name: 'ping-all', command: { name: 'ping' }, rate: '2000/s' }],
+        // speed 20: a loaded machine still connects and subscribes every device within the first minute
+        speed: 20,
+        operations: [
+          { at: '1m', name: 'ping-all', command: { name: 'ping' }, rate: '2000/s', timeout: '2m' },
+        ],
       });
       const watch = mosquittoSub(broker.port, 'cmd/+/reply', 'cmd/probe/reply');
       sub = watch.child;
