@@ -34,7 +34,7 @@ fleet:
       telemetry: { interval: 10m }
       commands: { topic: 'meters/{id}/cmd', reply-delay: ${replyDelay} }
 operations:
-  - { at: 1m, name: config-push, command: { name: set-config, args: { level: 3 } }, rate: 100/s, timeout: 10s }
+  - { at: 1m, name: config-push, command: { name: set-config, args: { level: 3 } }, rate: 100/s, timeout: 30s }
 thresholds:
   - command_answered_ratio > 99%
   - p99(command_reply_duration_us) < 5s
@@ -55,7 +55,7 @@ describe('live operations and thresholds', () => {
   }, 60_000);
 
   it('exit 1: devices that answer after the timeout fail the answered share', async () => {
-    const { path, out } = scenario('20s');
+    const { path, out } = scenario('45s');
     const r = await runCli(['run', path, '--quiet', '--out', out]);
     expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
