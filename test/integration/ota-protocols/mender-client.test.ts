@@ -138,16 +138,15 @@ describe.skipIf(missing !== null)("Debian's mender-client 3.4 against the embedd
     const server = await startServerSide(defer, { artifact, waves: [[MAC]], tokenTtlMs: 1500 });
     const a = await attachDevice(defer, server, device(MAC));
     await until(a, 'a final status', () => terminal(a.proxy));
-    await until(a, 'a 401 after the deployment', () => a.proxy.exchanges.some((x) => x.status === 401));
     const xs = a.proxy.exchanges.filter((x) => x.url.startsWith('/api/'));
     const refused = xs.flatMap((x, i) => (x.status === 401 ? [i] : []));
     expect(refused.some((i) => xs[i]?.url.endsWith('/status'))).toBe(true);
     for (const i of refused) {
       // a 401 is followed by a new auth request, then by the same call again
       const [auth, again] = [xs[i + 1], xs[i + 2]];
+      if (again === undefined) continue; // a 401 of the idle polling just now: not yet answered
       expect(auth?.url).toBe('/api/devices/v1/authentication/auth_requests');
       expect(auth?.status).toBe(200);
-      if (again === undefined) continue; // the run ended in between
       expect(`${again.method} ${again.url} ${again.body.toString('utf8')}`).toBe(
         `${xs[i]?.method} ${xs[i]?.url} ${xs[i]?.body.toString('utf8')}`,
       );
