@@ -11,7 +11,7 @@ import { C, CS, H, OS } from '../metrics/catalog.js';
 import { nextFloat, nextRange } from '../random/rng.js';
 import { backoffDelayUs } from './backoff.js';
 import { attemptConnect, loseLink } from './connectivity.js';
-import { interruptDownload, waveStat } from './ota.js';
+import { interruptDownload, scheduleCheck, waveStat } from './ota.js';
 import type { TypeParams } from './params.js';
 import { cutPower, goFlat } from './power.js';
 import { WAVE_STAT } from './rollout-plan.js';
@@ -73,6 +73,11 @@ function verified(sh: Shard, d: number, t: number, tp: TypeParams): void {
     // The verified image stays in the inactive slot: the retry installs it, no second download.
     trail(sh, d, t, TE['battery-gate']);
     return failAttempt(sh, d, t, tp, C['ota_failed_total{reason="battery"}'], t);
+  }
+  if (sh.port.installAllowed?.(sh, d) === false) {
+    // Download now, install in the window: the verified image stays, the next poll asks again.
+    sh.setOta(d, OS.idle);
+    return scheduleCheck(sh, d, t, tp, false);
   }
   a.dlBytes[d] = 0;
   trail(sh, d, t, TE['install-start']);

@@ -44,4 +44,10 @@ export interface BackendPort {
    * (the device follows it). Absent: the campaign model decides (virtual mode).
    */
   serverOffer?(sh: Shard, d: number): boolean;
+  /**
+   * Live, server-driven: false while the server does not allow installing the verified image yet
+   * (hawkBit `update: skip`, a closed maintenance window): the device keeps it and asks again at
+   * its next poll. Absent: always allowed.
+   */
+  installAllowed?(sh: Shard, d: number): boolean;
 }

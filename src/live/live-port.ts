@@ -67,6 +67,7 @@ export function createLivePort(p: LivePortParts): BackendPort {
     otaReport: (sh, d, t, tp, state, detail) => p.ota.report(sh, d, t, tp, state, detail),
     otaBoot: (sh, d) => p.ota.boot(sh, d),
     serverOffer: (sh, d) => p.ota.serverOffer(sh, d),
+    installAllowed: (sh, d) => p.ota.installAllowed(sh, d),
     downloadStart: (sh: Shard, d: number, t: number, tp: TypeParams) =>
       p.http ? p.http.downloadStart(sh, d, t, tp) : -1,
     downloadStop: (sh: Shard, d: number) =>

@@ -81,6 +81,11 @@ export class LiveOta {
     return this.deployments.get(id) ?? null;
   }
 
+  /** False while the server holds the install back (maintenance window closed, `update: skip`). */
+  installAllowed(sh: Shard, d: number): boolean {
+    return this.deployments.get(this.ctx.idOf(sh, d))?.installAllowed !== false;
+  }
+
   serverOffer(sh: Shard, d: number): boolean {
     return this.offered[this.ctx.idOf(sh, d)] === 1;
   }

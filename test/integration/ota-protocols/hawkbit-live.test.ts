@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
 import { monotonicUs } from '../../../src/clock/real-clock.js';
+import type { CampaignDesk } from '../../../src/backend/deployment-desk.js';
 import { embeddedDesk } from '../../../src/live/embedded-desk.js';
 import { HawkbitDdiServer } from '../../../src/ota-protocols/hawkbit/server.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
@@ -32,6 +33,8 @@ interface Doc {
   rollout: Record<string, unknown>;
   faults: Record<string, unknown>[];
   duration?: string;
+  /** The server's maintenance window: open at this scenario time (µs) or not. Absent: none. */
+  window?: (nowUs: number, desk: CampaignDesk) => boolean;
 }
 
 /** The scenario, a backend whose DDI routes run the scenario's rollout, and the proxy in front. */
@@ -67,7 +70,11 @@ async function hawkbitRun(d: Doc, chunkDelayMs: number) {
     resolveScenarioObject(doc(mqtt, http), 'hawkbit-live (in memory)', { env: {}, overrides: {} });
   const desk = await embeddedDesk(await resolve('mqtt://127.0.0.1:1', 'http://127.0.0.1:1'));
   if (desk === null) throw new Error('the scenario has no rollout');
+  let t0 = monotonicUs();
+  const nowUs = (): number => (monotonicUs() - t0) * SPEED; // the run's time, as the desk sees it
+  const window = d.window;
   const server = new HawkbitDdiServer({
+    ...(window ? { maintenanceWindowOpen: () => window(nowUs(), desk) } : {}),
     desk,
     tenant: 'DEFAULT',
     pollingSleepMs: null,
@@ -86,8 +93,8 @@ async function hawkbitRun(d: Doc, chunkDelayMs: number) {
   const proxy = await startDdiProxy(backend.httpUrl, spec, chunkDelayMs);
   cleanups.push(() => proxy.close());
   const s = await resolve(backend.mqttUrl, proxy.url);
-  const t0 = monotonicUs();
-  desk.setClock(() => (monotonicUs() - t0) * SPEED); // the server's waves on the run's time
+  t0 = monotonicUs();
+  desk.setClock(nowUs); // the server's waves on the run's time
   const r = await runLive(s, { workers: 1 });
   return { r, desk, server, spec, proxy, backend };
 }
@@ -183,5 +190,36 @@ describe('hawkBit DDI in live mode against the embedded backend', () => {
     expect(c('ota_succeeded_total')).toBe(0);
     expect(spec.problems).toEqual([]);
     expect([...spec.undocumented.keys()].every((k) => k.endsWith(' 404'))).toBe(true);
+  }, 90_000);
+
+  it('outside the maintenance window devices download and verify, and install only once it opens', async () => {
+    const rollout = { firmware: { version: '9.3.0', size: '256KiB' }, start: '20s', waves: ['100%'] };
+    const opensUs = 3 * 60e6;
+    let atOpening: Record<string, number> | null = null;
+    const { r, spec } = await hawkbitRun(
+      {
+        groups: [{ count: 10 }],
+        rollout,
+        faults: [],
+        duration: '7m',
+        window: (nowUs, desk) => {
+          const open = nowUs >= opensUs;
+          if (open && atOpening === null) atOpening = { ...desk.states()[desk.deployment.id] };
+          return open;
+        },
+      },
+      0,
+    );
+    expect(r.status).toBe('completed');
+    // when the window opened, images were downloaded but nothing was installing or installed
+    expect(atOpening).not.toBeNull();
+    const before = atOpening as unknown as Record<string, number>;
+    expect(before.downloaded).toBeGreaterThan(0);
+    expect((before.installing ?? 0) + (before.rebooting ?? 0) + (before.success ?? 0)).toBe(0);
+    // then everyone installed the image it held: one complete download each, none started over
+    expect(r.agg.counter('ota_succeeded_total')).toBe(10);
+    expect(r.agg.counter('ota_reports_total{state="downloaded"}')).toBe(10);
+    expect(r.agg.counter('ota_redownloaded_bytes_total')).toBe(0);
+    expect(spec.problems).toEqual([]);
   }, 90_000);
 });
