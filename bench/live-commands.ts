@@ -1,7 +1,8 @@
 // Operator commands in live mode against mosquitto: one operation sends a command to every
 // device at `--rate` (real commands/s, speed 1), the devices answer after 50..200 ms. Prints the
 // achieved send rate, fan-out and reply latency percentiles, the answered share, and the
-// fleetstorm process's CPU per command (devices, operator and subscriber in one process).
+// fleetstorm process's CPU per command: a run with the operation against the same run without it
+// (devices, operator and subscriber in one process).
 //   npx tsx bench/live-commands.ts [--devices 5000] [--rate 2000]
 import { cpuUsage } from 'node:process';
 import { runLive } from '../src/app/live-engine.js';
@@ -16,9 +17,8 @@ const devices = Number(arg('devices', '5000'));
 const rate = Number(arg('rate', '2000'));
 const sendSec = devices / rate;
 
-const broker = await startMosquitto();
-try {
-  const s = await resolveScenarioObject(
+function scenario(url: string, withOperation: boolean) {
+  return resolveScenarioObject(
     {
       name: 'commands-bench',
       seed: 5,
@@ -42,14 +42,30 @@ try {
           },
         },
       ],
-      operations: [{ at: '12s', command: { name: 'set-config' }, rate: `${rate}/s`, timeout: '30s' }],
+      operations: withOperation
+        ? [{ at: '12s', command: { name: 'set-config' }, rate: `${rate}/s`, timeout: '30s' }]
+        : [],
     },
     'commands-bench (in memory)',
-    { env: {}, overrides: { targetMqtt: [broker.url] } },
+    { env: {}, overrides: { targetMqtt: [url] } },
   );
+}
+
+async function cpuMsOf(run: () => Promise<unknown>): Promise<number> {
+  const cpu0 = cpuUsage();
+  await run();
+  const cpu = cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / 1000;
+}
+
+const broker = await startMosquitto();
+try {
+  const quietMs = await cpuMsOf(async () => runLive(await scenario(broker.url, false), { workers: 1 }));
+  const s = await scenario(broker.url, true);
   const cpu0 = cpuUsage();
   const r = await runLive(s, { workers: 1 });
   const cpu = cpuUsage(cpu0);
+  const busyMs = (cpu.user + cpu.system) / 1000;
   const sent = r.agg.counter('command_sent_total');
   const replied = r.agg.counter('command_replied_total');
   const fan = r.agg.histogram('command_fanout_duration_us');
@@ -63,9 +79,11 @@ try {
   );
   console.log(`reply   p50 ${ms(rep.getValueAtPercentile(50))} p99 ${ms(rep.getValueAtPercentile(99))}`);
   console.log(`achieved ≥ ${(sent / (sendSec + lastSentUs / 1e6)).toFixed(0)} commands/s`);
+  console.log(`process CPU ${busyMs.toFixed(0)} ms with the operation, ${quietMs.toFixed(0)} ms without`);
   console.log(
-    `process CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms for the run; warnings: ${r.warnings.join('; ') || 'none'}`,
+    `CPU per command (send, receive, reply, match) ≈ ${((1000 * (busyMs - quietMs)) / sent).toFixed(0)} µs`,
   );
+  console.log(`warnings: ${r.warnings.join('; ') || 'none'}`);
 } finally {
   await broker.stop();
 }
