@@ -75,7 +75,12 @@ export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMet
     faults: eng.faults,
     rollout: eng.rollout,
     ...commandsField(commandsReport({ scenario: s, metrics, series }, eng.outcomes)),
-    ...otaField(otaReport({ scenario: s, metrics, reachedUs: eng.reachedUs }, eng.otaServer ?? null)),
+    ...otaField(
+      otaReport(
+        { scenario: s, metrics, series, intervalUs: s.intervalUs, reachedUs: eng.reachedUs },
+        eng.otaServer ?? null,
+      ),
+    ),
     outcomes: {
       total: eng.outcomes.length,
       sample: eng.outcomes.slice(0, OUTCOME_SAMPLE),

@@ -173,7 +173,13 @@ export function mergeReports(reports: readonly Report[], options: MergeOptions =
     // Per-endpoint OTA load from the merged counters and histograms (the server view is per process).
     ...otaField(
       otaReport(
-        { scenario: first.scenario, metrics, reachedUs: Math.min(...reports.map((r) => r.reachedUs)) },
+        {
+          scenario: first.scenario,
+          metrics,
+          series,
+          intervalUs: first.intervalUs,
+          reachedUs: Math.min(...reports.map((r) => r.reachedUs)),
+        },
         null,
       ),
     ),

@@ -12,6 +12,8 @@ export interface OtaEndpointReport {
   failed: number;
   /** Requests over the run's reached virtual time. */
   ratePerSec: number;
+  /** The busiest interval's requests per second (a wave's load, not the day's average). */
+  peakRatePerSec: number;
   /** Null for downloads and for endpoints without answers. */
   p50Us: number | null;
   p90Us: number | null;
@@ -35,9 +37,20 @@ export interface OtaReport {
   server?: OtaServerReport;
 }
 
+function peakRate(r: Pick<Report, 'series' | 'intervalUs'>, counter: string): number {
+  const per = r.series.counters[counter] ?? [];
+  let peak = 0;
+  for (let i = 0; i < per.length; i++) {
+    const fromUs = i === 0 ? 0 : (r.series.timesUs[i - 1] ?? 0);
+    const lengthUs = (r.series.timesUs[i] ?? fromUs + r.intervalUs) - fromUs;
+    if (lengthUs > 0) peak = Math.max(peak, ((per[i] ?? 0) * 1e6) / lengthUs);
+  }
+  return peak;
+}
+
 /** The per-endpoint breakdown; null when the run made no OTA request. */
 export function otaReport(
-  r: Pick<Report, 'scenario' | 'metrics' | 'reachedUs'>,
+  r: Pick<Report, 'scenario' | 'metrics' | 'reachedUs' | 'series' | 'intervalUs'>,
   server: OtaServerReport | null,
 ): OtaReport | null {
   const seconds = Math.max(1e-9, r.reachedUs / 1e6);
@@ -52,6 +65,7 @@ export function otaReport(
       requests,
       failed: r.metrics.counters[`ota_requests_failed_total{endpoint="${e}"}`] ?? 0,
       ratePerSec: requests / seconds,
+      peakRatePerSec: peakRate(r, `ota_requests_total{endpoint="${e}"}`),
       p50Us: has ? h.p50Us : null,
       p90Us: has ? h.p90Us : null,
       p99Us: has ? h.p99Us : null,

@@ -46,19 +46,20 @@ export function otaLines(r: Report): string[] {
   const o = r.ota;
   if (!o) return [];
   const protocols = [...new Set(Object.values(o.protocols))].join(', ');
-  const rows = [['endpoint', 'requests', 'req/s', 'failed', 'p50', 'p90', 'p99']];
+  const rows = [['endpoint', 'requests', 'req/s', 'peak req/s', 'failed', 'p50', 'p90', 'p99']];
   for (const e of o.endpoints)
     rows.push([
       e.endpoint,
       formatCount(e.requests),
       rate(e.ratePerSec),
+      rate(e.peakRatePerSec),
       formatCount(e.failed),
       dur(e.p50Us),
       dur(e.p90Us),
       dur(e.p99Us),
     ]);
   return [
-    `OTA requests (ota.protocol: ${protocols}; req/s over virtual time)`,
+    `OTA requests (ota.protocol: ${protocols}; req/s over virtual time: the run's average and its busiest interval)`,
     ...(o.endpoints.length > 0 ? table(rows) : []),
     ...serverLines(r),
   ];
