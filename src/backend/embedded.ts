@@ -54,7 +54,7 @@ export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): P
     httpPort: api.port,
     faults,
     stats: (): BackendStats => ({
-      mqtt: { sessions: broker.sessions(), ...broker.counters },
+      mqtt: { sessions: broker.sessions(), ...broker.counters, endpoints: broker.endpoints() },
       http: { ...api.counters, endpoints: api.endpoints.snapshot() },
       outage: faults.outageActive,
       slowFactor: faults.slowFactor,

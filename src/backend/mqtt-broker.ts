@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { FaultState } from './fault-state.js';
-import type { BrokerService, BrokerServiceFactory, BrokerSide } from './types.js';
+import type { BrokerService, BrokerServiceFactory, BrokerSide, EndpointStat } from './types.js';
 import { listenOn } from './listen.js';
 import { encodeRefusingConnack } from '../transports/mqtt/codec.js';
 
@@ -23,6 +23,8 @@ export interface EmbeddedBroker {
   port: number;
   counters: BrokerCounters;
   sessions(): number;
+  /** The broker-side services' endpoints, merged. */
+  endpoints(): Record<string, EndpointStat>;
   close(): Promise<void>;
 }
 
@@ -110,6 +112,8 @@ export async function startBroker(
     port: boundPort,
     counters,
     sessions: () => broker.connectedClients,
+    endpoints: () =>
+      Object.assign({}, ...mounted.map((s) => s.endpoints?.() ?? {})) as Record<string, EndpointStat>,
     close: async () => {
       for (const s of mounted) s.close?.(); // their timers end before the broker goes
       for (const socket of sockets) socket.destroy();

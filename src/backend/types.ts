@@ -79,6 +79,8 @@ export interface BackendStats {
     refusedInOutage: number;
     dropped: number;
     publishes: number;
+    /** Broker-side services' requests per endpoint (AWS IoT Jobs: `jobs start-next`, ...). */
+    endpoints?: Record<string, EndpointStat>;
   };
   http: {
     requests: number;
@@ -140,6 +142,8 @@ export interface BrokerService {
   disconnected?(clientId: string): void;
   /** The broker closes: stop timers. */
   close?(): void;
+  /** Its requests per endpoint, measured as the HTTP routes are (the report's server view). */
+  endpoints?(): Record<string, EndpointStat>;
 }
 
 export type BrokerServiceFactory = (side: BrokerSide) => BrokerService;

@@ -13,7 +13,10 @@ export function otaServerView(
 ): OtaServerReport | null {
   if (backend === null || !desk) return null;
   const seconds = Math.max(1e-3, realSeconds);
-  const endpoints = Object.entries(backend.stats().http.endpoints).map(([name, e]) => ({
+  const stats = backend.stats();
+  // HTTP routes and the broker's services (AWS IoT Jobs requests arrive as MQTT messages)
+  const measured = { ...stats.http.endpoints, ...(stats.mqtt.endpoints ?? {}) };
+  const endpoints = Object.entries(measured).map(([name, e]) => ({
     name,
     ...e,
     ratePerSec: e.requests / seconds,

@@ -29,6 +29,7 @@ export function awsJobsBrokerService(o: JobsBrokerOptions): BrokerServiceFactory
         for (const f of filters) service.seen(f);
       },
       close: () => service.close(),
+      endpoints: () => service.endpoints(),
     };
   };
 }

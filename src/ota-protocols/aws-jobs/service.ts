@@ -5,21 +5,31 @@
 //   https://docs.aws.amazon.com/iot/latest/developerguide/jobs-mqtt-api.html
 //   https://docs.aws.amazon.com/iot/latest/developerguide/jobs-comm-notifications.html
 //   https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-mqtt.html
-import { realTimers, wallClockMs, type TimerHandle, type Timers } from '../../clock/real-clock.js';
+import { EndpointStats } from '../../backend/endpoint-stats.js';
+import type { EndpointStat } from '../../backend/types.js';
+import {
+  monotonicUs,
+  realTimers,
+  wallClockMs,
+  type TimerHandle,
+  type Timers,
+} from '../../clock/real-clock.js';
 import type { DeploymentDesk } from '../types.js';
 import { ExecutionStore, executionView, stateView, type Execution } from './executions.js';
-import {
-  TERMINAL_STATUSES,
-  isJobStatus,
-  parseObject,
-  readStatusDetails,
-  type JobsErrorCode,
-} from './messages.js';
+import { TERMINAL_STATUSES, parseObject, type JobsErrorCode } from './messages.js';
 import { deskState } from './desk-states.js';
+import { readShadowReport, readStartNext, readUpdate } from './requests.js';
 import { emptyJobsServiceCounters } from './service-counters.js';
-import { jobsTopic, parseJobsTopic } from './topics.js';
+import { jobsTopic, parseJobsTopic, type JobsTopic } from './topics.js';
 
-/** How the service publishes on the broker (aedes-link.ts for aedes). */
+/** The service's endpoints as the report names them (next to the HTTP routes). */
+const ENDPOINT_NAMES = {
+  'start-next': 'jobs start-next',
+  update: 'jobs update',
+  'shadow-update': 'shadow update',
+} as const;
+
+/** How the service publishes on the broker (broker-service.ts: the embedded broker). */
 export type JobsPublish = (topic: string, payload: Buffer) => void;
 
 export interface AwsJobsServiceOptions {
@@ -32,6 +42,8 @@ export interface AwsJobsServiceOptions {
   publish: JobsPublish;
   timers?: Timers;
   nowMs?: () => number;
+  /** Monotonic µs, for the handling time per request. */
+  clockUs?: () => number;
   /** How often waves, cancellations and step deadlines are looked at. Default 500 ms. */
   tickMs?: number;
   /** Length of a "minute" of stepTimeoutInMinutes (tests shorten it). Default 60 000. */
@@ -47,10 +59,15 @@ export class AwsJobsService {
   private readonly timers: Timers;
   private readonly now: () => number;
   private readonly ticker: TimerHandle;
+  private readonly measured = new EndpointStats();
+  private readonly clockUs: () => number;
+  /** The answer to the request being handled: 200 accepted, 400 rejected. */
+  private answer = 200;
 
   constructor(private readonly opts: AwsJobsServiceOptions) {
     this.timers = opts.timers ?? realTimers;
     this.now = opts.nowMs ?? wallClockMs;
+    this.clockUs = opts.clockUs ?? monotonicUs;
     this.store = new ExecutionStore(opts.minuteMs ?? 60_000);
     this.ticker = this.timers.setInterval(() => this.tick(), opts.tickMs ?? 500);
     this.ticker.unref?.();
@@ -66,24 +83,32 @@ export class AwsJobsService {
   handle(topic: string, payload: Buffer): boolean {
     const t = parseJobsTopic(topic);
     if (!t || t.kind === 'notify-next' || t.reply !== null) return false; // replies are the service's own
+    const startedUs = this.clockUs();
+    this.answer = 200;
+    this.dispatch(t, payload);
+    this.measured.add(ENDPOINT_NAMES[t.kind], this.clockUs() - startedUs, this.answer);
+    return true;
+  }
+
+  private dispatch(t: Exclude<JobsTopic, { kind: 'notify-next' }>, payload: Buffer): void {
     const body = parseObject(payload);
     const token = typeof body?.clientToken === 'string' ? body.clientToken : undefined;
     this.things.add(t.thing);
     if (t.kind === 'shadow-update') {
       this.counters.shadowUpdate++;
       if (body) this.shadow(t.thing, body, token);
-      return true;
+      else this.answer = 400;
+      return;
     }
     const replyTo =
       t.kind === 'start-next' ? jobsTopic.startNext(t.thing) : jobsTopic.update(t.thing, t.jobId);
     if (!body) {
       this.counters.invalid++;
       this.reject(replyTo, t.kind, 'InvalidJson', 'the payload is not a JSON object', undefined);
-      return true;
+      return;
     }
     if (t.kind === 'start-next') this.startNext(t.thing, body, token);
     else this.update(t.thing, t.jobId, body, token);
-    return true;
   }
 
   private stamp(): number {
@@ -102,6 +127,7 @@ export class AwsJobsService {
     token: string | undefined,
     e?: Execution,
   ): void {
+    this.answer = 400;
     if (kind === 'start-next') this.counters.startNextRejected++;
     else this.counters.updateRejected++;
     const body = { code, message, timestamp: this.stamp(), ...(token ? { clientToken: token } : {}) };
@@ -110,25 +136,20 @@ export class AwsJobsService {
 
   private startNext(thing: string, body: Record<string, unknown>, token: string | undefined): void {
     this.counters.startNext++;
-    const details = readStatusDetails(body.statusDetails);
-    const stepMin = body.stepTimeoutInMinutes;
-    if (stepMin !== undefined && (typeof stepMin !== 'number' || stepMin < 1 || stepMin > 10080)) {
-      this.reject(
-        jobsTopic.startNext(thing),
-        'start-next',
-        'InvalidRequest',
-        'stepTimeoutInMinutes out of 1..10080',
-        token,
-      );
+    const ask = readStartNext(body);
+    if (!ask) {
+      const why = 'stepTimeoutInMinutes is not a whole number of minutes in 1..10080';
+      this.reject(jobsTopic.startNext(thing), 'start-next', 'InvalidRequest', why, token);
       return;
     }
+    const details = ask.statusDetails;
     if (details?.firmware)
       this.facts.set(thing, { version: details.firmware, deviceType: details.deviceType ?? '' });
     const nowMs = this.now();
     let e = this.store.active(thing);
     if (e && this.opts.desk.cancelled(thing, e.deploymentId)) e = this.cancel(e);
     e ??= this.queueNext(thing, false);
-    if (e) this.store.start(e, nowMs, stepMin, details);
+    if (e) this.store.start(e, nowMs, ask.stepTimeoutInMinutes, details);
     this.counters.startNextAccepted++;
     this.send(`${jobsTopic.startNext(thing)}/accepted`, {
       ...(e ? { execution: executionView(e, nowMs) } : {}),
@@ -150,31 +171,14 @@ export class AwsJobsService {
       this.reject(replyTo, 'update', 'ResourceNotFound', `no execution of job ${jobId} for ${thing}`, token);
       return;
     }
-    const status = body.status;
-    const expected = body.expectedVersion;
-    const stepMin = body.stepTimeoutInMinutes;
-    if (
-      !isJobStatus(status) ||
-      (expected !== undefined && typeof expected !== 'number') ||
-      (stepMin !== undefined && typeof stepMin !== 'number')
-    ) {
-      this.reject(
-        replyTo,
-        'update',
-        'InvalidRequest',
-        'status, expectedVersion or stepTimeoutInMinutes malformed',
-        token,
-      );
+    const req = readUpdate(body);
+    if (!req) {
+      const why = 'status, expectedVersion or stepTimeoutInMinutes malformed';
+      this.reject(replyTo, 'update', 'InvalidRequest', why, token);
       return;
     }
     if (!isOver(e) && this.opts.desk.cancelled(thing, e.deploymentId)) this.cancel(e);
-    const details = readStatusDetails(body.statusDetails);
-    const req = {
-      status,
-      ...(details ? { statusDetails: details } : {}),
-      ...(expected !== undefined ? { expectedVersion: expected } : {}),
-      ...(stepMin !== undefined ? { stepTimeoutInMinutes: stepMin } : {}),
-    };
+    const { status, statusDetails: details } = req;
     const before = { status: e.status, versionNumber: e.versionNumber };
     const out = this.store.update(e, req, this.now());
     if (!out.ok) {
@@ -193,8 +197,8 @@ export class AwsJobsService {
     }
     this.counters.updateAccepted++;
     this.send(`${replyTo}/accepted`, {
-      ...(body.includeJobExecutionState === true ? { executionState: stateView(e) } : {}),
-      ...(body.includeJobDocument === true ? { jobDocument: e.doc } : {}),
+      ...(req.includeJobExecutionState ? { executionState: stateView(e) } : {}),
+      ...(req.includeJobDocument ? { jobDocument: e.doc } : {}),
       timestamp: this.stamp(),
       ...(token ? { clientToken: token } : {}),
     });
@@ -206,18 +210,14 @@ export class AwsJobsService {
   }
 
   private shadow(thing: string, body: Record<string, unknown>, token: string | undefined): void {
-    const reported = (body.state as Record<string, unknown> | undefined)?.reported as
-      Record<string, unknown> | undefined;
-    const firmware = reported?.firmware;
-    if (typeof firmware === 'string') {
-      const deviceType =
-        typeof reported?.deviceType === 'string'
-          ? reported.deviceType
-          : (this.facts.get(thing)?.deviceType ?? '');
-      this.facts.set(thing, { version: firmware, deviceType });
-    }
+    const { reported, firmware, deviceType } = readShadowReport(body);
+    if (firmware !== null)
+      this.facts.set(thing, {
+        version: firmware,
+        deviceType: deviceType ?? this.facts.get(thing)?.deviceType ?? '',
+      });
     this.send(`${jobsTopic.shadowUpdate(thing)}/accepted`, {
-      state: { reported: reported ?? {} },
+      state: { reported },
       timestamp: this.stamp(),
       ...(token ? { clientToken: token } : {}),
     });
@@ -285,6 +285,11 @@ export class AwsJobsService {
         this.notifyNext(thing, undefined);
       }
     }
+  }
+
+  /** Requests per endpoint: count, rejections (as errors) and handling time (the report's server view). */
+  endpoints(): Record<string, EndpointStat> {
+    return this.measured.snapshot();
   }
 
   /** Executions per status (the server's view). */

@@ -80,6 +80,34 @@ async function jobsRun(d: Doc) {
 }
 
 describe('AWS IoT Jobs in live mode against the embedded jobs service', () => {
+  it('out of the box: the engine’s embedded backend runs the jobs service, measured per endpoint', async () => {
+    const doc = {
+      name: 'aws-jobs-embedded',
+      seed: 4,
+      mode: 'live',
+      duration: '5m',
+      fleet: [
+        { device: { name: 'jobs-gw', extends: 'gateway', ota: { protocol: 'aws-iot-jobs' } }, count: 6 },
+      ],
+      'power-on': { spread: '10s' },
+      live: { speed: 60 },
+      rollout: { firmware: { version: '8.0.0', size: '64KiB' }, start: '30s', waves: ['100%'] },
+    };
+    const s = await resolveScenarioObject(doc, 'aws-jobs-embedded (in memory)', { env: {}, overrides: {} });
+    const r = await runLive(s, { workers: 1 });
+    const c = (name: string): number => r.agg.counter(name);
+    expect(r.status).toBe('completed');
+    expect(c('ota_succeeded_total')).toBe(6);
+    const server = r.otaServer;
+    const ep = (name: string) => server?.endpoints.find((e) => e.name === name);
+    expect(ep('jobs start-next')?.requests).toBe(c('ota_requests_total{endpoint="check"}'));
+    expect(ep('jobs update')?.requests).toBe(c('ota_requests_total{endpoint="report"}'));
+    expect(ep('jobs update')?.errors).toBe(0);
+    expect(ep('shadow update')?.requests).toBe(c('ota_requests_total{endpoint="inventory"}'));
+    expect(ep('jobs start-next')?.ratePerSec).toBeGreaterThan(0);
+    expect(Object.values(server?.deployments ?? {})[0]?.success).toBe(6);
+  }, 60_000);
+
   it('two waves: every device commits, each reported state one accepted update, shadows updated', async () => {
     const rollout = {
       firmware: { version: '9.0.0', size: '128KiB' },
