@@ -1,7 +1,8 @@
 // Operator commands against mosquitto: 1,000 devices answer an operator's command, and the
 // replies the operator counted are what an independent mosquitto_sub (spawned here) saw on the
 // reply topics; the failure share is honoured; an accepted reboot reconnects the device; a
-// telemetry-interval command changes how often the device publishes.
+// telemetry-interval command changes how often the device publishes; an ota-check command makes
+// it check in with the embedded backend now.
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
@@ -183,3 +184,36 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
     }, 60_000);
   },
 );
+
+describe('an ota-check command against the embedded backend', () => {
+  it('starts an update check now: one check-in per accepted command', async () => {
+    const doc = {
+      name: 'commands-ota-check',
+      seed: 9,
+      mode: 'live',
+      duration: '4m',
+      fleet: [
+        {
+          count: 20,
+          device: {
+            name: 'chk-gw',
+            extends: 'gateway',
+            ota: { discovery: 'poll', 'check-interval': '1h' },
+            telemetry: { interval: '10m' },
+            commands: { topic: 'chk/{id}/cmd', actions: { 'check-update': 'ota-check' } },
+          },
+        },
+      ],
+      'power-on': { spread: '10s' },
+      live: { speed: 30 },
+      operations: [{ at: '2m', command: { name: 'check-update' } }],
+    };
+    const s = await resolveScenarioObject(doc, 'ota-check (in memory)', { env: {} });
+    const r = await runLive(s, { workers: 1 });
+    expect(r.status).toBe('completed');
+    const ok = r.agg.counter('command_replied_total{result="ok"}');
+    expect(ok).toBe(20);
+    // without a rollout a device never polls on its own: each check-in is a command's
+    expect(r.agg.counter('http_checkin_total')).toBe(ok);
+  }, 60_000);
+});
