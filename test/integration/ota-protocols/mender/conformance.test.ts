@@ -273,6 +273,7 @@ describe('the spec check itself', () => {
     status: 204,
     responseHeaders: {},
     responseBody: Buffer.alloc(0),
+    clientAborted: false,
     ...over,
   });
 

@@ -15,11 +15,15 @@ export interface Exchange {
   responseHeaders: http.IncomingHttpHeaders;
   /** Null for streamed (non-API) bodies. */
   responseBody: Buffer | null;
+  /** The client went away before the whole response was sent (a radio drop, a power cut). */
+  clientAborted: boolean;
 }
 
 export interface RecordingProxy {
   url: string;
   exchanges: Exchange[];
+  /** Streamed requests that carried a Range header (resumed downloads). */
+  rangeRequests: number;
   close(): Promise<void>;
 }
 
@@ -29,13 +33,18 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** `keep(path)`: whether a response body is recorded (else streamed through). */
+/**
+ * `keep(path)`: whether a response body is recorded (else streamed through); `chunkDelayMs`
+ * paces streamed bodies (each chunk waits), so that a radio drop lands mid-download.
+ */
 export async function startRecordingProxy(
   upstream: string,
-  keep: (path: string) => boolean = (p) => p.startsWith('/api/'),
+  opts: { keep?: (path: string) => boolean; chunkDelayMs?: number } = {},
 ): Promise<RecordingProxy> {
+  const keep = opts.keep ?? ((p: string) => p.startsWith('/api/'));
   const target = new URL(upstream);
   const exchanges: Exchange[] = [];
+  let rangeRequests = 0;
   const server = http.createServer((req, res) => {
     void readAll(req).then((body) => {
       const out = http.request(
@@ -55,12 +64,24 @@ export async function startRecordingProxy(
             status: up.statusCode ?? 0,
             responseHeaders: up.headers,
             responseBody: null,
+            clientAborted: false,
           };
           exchanges.push(exchange);
           res.writeHead(up.statusCode ?? 502, up.headers);
           if (!keep(new URL(exchange.url, 'http://x').pathname)) {
-            up.pipe(res);
-            res.once('close', () => up.destroy());
+            if (req.headers.range !== undefined) rangeRequests++;
+            res.once('close', () => {
+              if (!res.writableFinished) exchange.clientAborted = true;
+              up.destroy();
+            });
+            const delayMs = opts.chunkDelayMs ?? 0;
+            if (delayMs === 0) return void up.pipe(res);
+            up.on('data', (chunk: Buffer) => {
+              res.write(chunk);
+              up.pause();
+              setTimeout(() => up.resume(), delayMs);
+            });
+            up.once('end', () => res.end());
             return;
           }
           void readAll(up).then((text) => {
@@ -81,6 +102,9 @@ export async function startRecordingProxy(
   return {
     url: `http://127.0.0.1:${port}`,
     exchanges,
+    get rangeRequests() {
+      return rangeRequests;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
