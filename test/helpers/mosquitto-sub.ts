@@ -9,14 +9,17 @@ function hostArgs(port: number): string[] {
 /**
  * `mosquitto_sub -v` on `topic`: one `topic payload` line per message. mosquitto_sub prints
  * nothing when it has subscribed, so `ready` resolves once a probe published to `probeTopic`
- * (which must match `topic`) came back.
+ * (which must match `topic`) came back. `v5Format`: subscribe with MQTT 5 and print each message
+ * in this `-F` format instead (`%t %D %p`: topic, correlation data, payload), starting with `%t `.
  */
 export function mosquittoSub(
   port: number,
   topic: string,
   probeTopic: string,
+  v5Format?: string,
 ): { child: ChildProcess; lines: string[]; ready: Promise<void> } {
-  const child = spawn('mosquitto_sub', [...hostArgs(port), '-q', '1', '-v', '-t', topic]);
+  const output = v5Format === undefined ? ['-v'] : ['-V', '5', '-F', v5Format];
+  const child = spawn('mosquitto_sub', [...hostArgs(port), '-q', '1', ...output, '-t', topic]);
   const lines: string[] = [];
   let buf = '';
   child.stdout?.on('data', (chunk: Buffer) => {
