@@ -133,9 +133,10 @@ export class DeviceCommands implements DeviceInbox {
       if (!this.reply(id, topic, cmd, ok, c, props)) return;
       if (ok) this.apply(sh, d, tp, effect, intervalUs ?? null);
     };
-    // The device's own work runs on virtual time, like its other behaviours.
+    // The device's own work runs on virtual time, like its other behaviours; never inside the
+    // pool's callback (a reboot ends the session).
     const delayMs = delayUs / this.ctx.clock.speed / 1000;
-    if (delayMs < 0.5) answer();
+    if (delayMs < 0.5) queueMicrotask(answer);
     else realTimers.setTimeout(answer, delayMs).unref?.();
   }
 
