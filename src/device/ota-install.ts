@@ -208,6 +208,7 @@ export function failAttempt(
 
 /** Power is cut (power-loss fault or flat battery) at t, whatever the OTA agent was doing. */
 export function otaPowerCut(sh: Shard, d: number, t: number, tp: TypeParams, kind: 'flat' | 'power'): void {
+  sh.port.otaPowerLost?.(sh, d); // what the agent kept in RAM only is gone
   const a = sh.a;
   const o = a.ota[d] as number;
   if (o === OS.idle || o === OS['retry-wait'] || o === OS.checking) {

@@ -37,6 +37,8 @@ export interface BackendPort {
    * device's deployment. Virtual: the protocol's requests on the modelled API.
    */
   otaReport?(sh: Shard, d: number, t: number, tp: TypeParams, state: OtaReportState, detail?: string): void;
+  /** Power is cut (power loss, flat battery): the protocol client forgets what it kept in RAM. */
+  otaPowerLost?(sh: Shard, d: number): void;
   /** The device booted at t: the protocol's boot-time traffic (inventory, configData, shadow). */
   otaBoot?(sh: Shard, d: number, t: number, tp: TypeParams): void;
   /**

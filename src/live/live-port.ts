@@ -66,6 +66,7 @@ export function createLivePort(p: LivePortParts): BackendPort {
     checkin: (sh: Shard, d: number, t: number) => p.ota.checkin(sh, d, t),
     otaReport: (sh, d, t, tp, state, detail) => p.ota.report(sh, d, t, tp, state, detail),
     otaBoot: (sh, d) => p.ota.boot(sh, d),
+    otaPowerLost: (sh, d) => p.ota.powerLost(sh, d),
     serverOffer: (sh, d) => p.ota.serverOffer(sh, d),
     installAllowed: (sh, d) => p.ota.installAllowed(sh, d),
     downloadStart: (sh: Shard, d: number, t: number, tp: TypeParams) =>
