@@ -136,9 +136,15 @@ describe('hawkBit DDI in live mode against the embedded backend', () => {
     // the conversation: every device sent configData; each download attempt fetched its action
     const req = server.counters.requests;
     expect(req.configData).toBe(20);
-    expect(req.deploymentBase).toBe(c('ota_requests_total{endpoint="deployment"}'));
-    expect(req.deploymentFeedback).toBe(c('ota_requests_total{endpoint="report"}'));
-    expect(req.poll).toBe(c('ota_requests_total{endpoint="check"}'));
+    // what the server answered and what the devices counted (a request in flight at the end is
+    // only on the server's side)
+    const inFlight = (server: number, devices: number): void => {
+      expect(server - devices).toBeGreaterThanOrEqual(0);
+      expect(server - devices).toBeLessThanOrEqual(20);
+    };
+    inFlight(req.deploymentBase, c('ota_requests_total{endpoint="deployment"}'));
+    inFlight(req.deploymentFeedback, c('ota_requests_total{endpoint="report"}'));
+    inFlight(req.poll, c('ota_requests_total{endpoint="check"}'));
     expect(server.counters.unauthorized).toBe(0);
     expect(proxy.exchanges).toBe(Object.values(req).reduce((a, b) => a + b, 0));
     expect(spec.problems).toEqual([]);
