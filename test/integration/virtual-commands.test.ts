@@ -141,6 +141,15 @@ describe('virtual mode: operator commands', () => {
     expect(c(checked, 'http_checkin_total') - c(base, 'http_checkin_total')).toBe(1000);
   });
 
+  it('commands without operations change nothing: the same events and metrics as without', async () => {
+    const withCommands = await run({ operations: [] });
+    const without = await run({ operations: [], device: { commands: undefined } });
+    expect(withCommands.run.eventsProcessed).toBe(without.run.eventsProcessed);
+    expect(withCommands.metrics.counters).toEqual(without.metrics.counters);
+    expect(withCommands.metrics.histograms).toEqual(without.metrics.histograms);
+    expect(withCommands.commands).toBeUndefined();
+  });
+
   it('operations in order: a device answers each command it is sent', async () => {
     const r = await run({
       operations: [
