@@ -5,6 +5,7 @@ import { shardCountFor, shardLayout, shardSize } from '../core/shard-layout.js';
 import { planRollout, type Targeting } from '../device/rollout-plan.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { anyCommands } from '../device/params.js';
+import { anySchedules } from '../scenario/resolve-schedule.js';
 import type { RunContext, ShardHandle } from '../workers/protocol.js';
 
 export interface FleetSetup {
@@ -30,7 +31,8 @@ export function setupFleet(s: ResolvedScenario, runId: string): FleetSetup {
   const handles: ShardHandle[] = [];
   for (let shard = 0; shard < shards; shard++) {
     const size = shardSize(devices, shards, shard);
-    handles.push({ shard, size, buf: allocate(shardLayout(size, withTrail, withCommands)) });
+    const layout = shardLayout(size, withTrail, withCommands, anySchedules(s));
+    handles.push({ shard, size, buf: allocate(layout) });
   }
   const ctx: RunContext = { runId, scenario: s, devices, shards, plan: targeting?.plan ?? null };
   return { ctx, handles, targeting, fleetDevices };

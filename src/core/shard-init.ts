@@ -19,6 +19,7 @@ export function initShard(sh: Shard, s: ResolvedScenario): number {
   a.otaDue.fill(Infinity);
   a.cmdDue.fill(Infinity); // no command pending (an empty view without commands)
   a.reqAt.fill(-1);
+  a.flushDue.fill(Infinity);
   const lookup = groupLookup(s);
   const plan = sh.st.rollout;
   let targeted = 0;
@@ -37,6 +38,9 @@ export function initShard(sh: Shard, s: ResolvedScenario): number {
       a.flags[d] = FLAG.targeted;
       targeted++;
     }
+    // The clock rate is drawn last, and only for a drifting clock: other streams stay as they were.
+    if (sh.hasSchedules)
+      a.clockRate[d] = tp.clockDrift > 0 ? 1 + tp.clockDrift * (2 * nextFloat(a.rng, d) - 1) : 1;
     sh.q.schedule(d, onAt);
   }
   return targeted;

@@ -44,10 +44,13 @@ export const TRAIL_SLOTS = 8;
 /**
  * @param withCommands some device type answers commands: the per-device command slots
  * (src/device/commands.ts) and telemetry-interval scale exist; otherwise they are empty views.
+ * @param withSchedules some device type buffers offline readings or aligns them to its clock:
+ * the per-device reading, buffer and clock slots exist (src/device/telemetry-buffer.ts).
  */
-export function shardLayout(n: number, withTrail: boolean, withCommands = false) {
+export function shardLayout(n: number, withTrail: boolean, withCommands = false, withSchedules = false) {
   const t = withTrail ? n * TRAIL_SLOTS : 0;
   const c = withCommands ? n : 0;
+  const b = withSchedules ? n : 0;
   return {
     ...queueLayout(n),
     meta: { kind: 'f64', length: META.size },
@@ -89,6 +92,13 @@ export function shardLayout(n: number, withTrail: boolean, withCommands = false)
     cmdOp: { kind: 'i32', length: c },
     cmdNext: { kind: 'i32', length: c },
     cmdStage: { kind: 'u8', length: c },
+    /** The device's next reading (taken whether connected or not); 0: none yet. */
+    readAt: { kind: 'f64', length: b },
+    /** Readings in the offline buffer, and when the next one is flushed (Infinity: not flushing). */
+    bufCount: { kind: 'u32', length: b },
+    flushDue: { kind: 'f64', length: b },
+    /** The device clock's rate (1 ± drift), drawn once; 0 when the type's clock is exact. */
+    clockRate: { kind: 'f64', length: b },
   } as const;
 }
 
@@ -139,6 +149,10 @@ export class ShardArrays {
   readonly cmdOp: Int32Array;
   readonly cmdNext: Int32Array;
   readonly cmdStage: Uint8Array;
+  readonly readAt: Float64Array;
+  readonly bufCount: Uint32Array;
+  readonly flushDue: Float64Array;
+  readonly clockRate: Float64Array;
 
   constructor(v: Views<ShardLayout>) {
     this.nodeTime = v.nodeTime;
@@ -180,6 +194,10 @@ export class ShardArrays {
     this.cmdOp = v.cmdOp;
     this.cmdNext = v.cmdNext;
     this.cmdStage = v.cmdStage;
+    this.readAt = v.readAt;
+    this.bufCount = v.bufCount;
+    this.flushDue = v.flushDue;
+    this.clockRate = v.clockRate;
   }
 }
 

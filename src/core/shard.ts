@@ -35,6 +35,8 @@ export class Shard {
   readonly q: CalendarQueue;
   /** Some device type answers commands: the command slots exist and take part in scheduling. */
   readonly hasCommands: boolean;
+  /** Some device type buffers or aligns its readings: the reading, buffer and clock slots exist. */
+  readonly hasSchedules: boolean;
   /** Virtual mode: the operations the modelled operator sends (null in live mode: real ones). */
   operations: OperationsPlan | null = null;
   /** Backend-side conditions in force now (set at global event boundaries). */
@@ -66,7 +68,9 @@ export class Shard {
     readonly outcomes: OutcomeLog,
   ) {
     this.hasCommands = st.types.some((t) => t.commands !== null);
-    this.a = new ShardArrays(views(shardLayout(st.size, st.rollout !== null, this.hasCommands), buf));
+    this.hasSchedules = st.types.some((t) => t.bufCapacity > 0 || t.alignOffsetsUs.length > 0);
+    const layout = shardLayout(st.size, st.rollout !== null, this.hasCommands, this.hasSchedules);
+    this.a = new ShardArrays(views(layout, buf));
     this.q = new CalendarQueue(this.a);
     this.faultHits = new Float64Array(st.faults.faults.length);
   }
@@ -99,10 +103,11 @@ export class Shard {
     a.ota[d] = state;
   }
 
-  /** Puts the device's node at the earliest of its pending connectivity, OTA and command events. */
+  /** Puts the device's node at the earliest of its pending connectivity, OTA, command and flush events. */
   reschedule(d: number): void {
     let t = Math.min(this.a.connDue[d] as number, this.a.otaDue[d] as number);
     if (this.hasCommands) t = Math.min(t, this.a.cmdDue[d] as number);
+    if (this.hasSchedules) t = Math.min(t, this.a.flushDue[d] as number);
     if (t === Infinity) this.q.cancel(d);
     else this.q.schedule(d, t);
   }

@@ -8,6 +8,7 @@ import { backoffDelayUs } from './backoff.js';
 import type { TypeParams } from './params.js';
 import { lost } from './radio.js';
 import { afterConnected } from './telemetry.js';
+import { bufferOnConnect } from './telemetry-buffer.js';
 import { commandsOnConnect } from './commands.js';
 
 /** Counter of each failed PEND code, in PEND order (a unit test checks the two stay in step). */
@@ -68,6 +69,7 @@ export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams):
     const hist = tp.dutyCycle ? H.outage_resume_duration_us : H.outage_reconnect_duration_us;
     sh.rec.record(hist, t - sh.outageEndUs);
   }
+  if (tp.bufCapacity > 0) bufferOnConnect(sh, d, t, tp);
   afterConnected(sh, d, t, tp);
   if (sh.hasCommands) commandsOnConnect(sh, d, t, tp);
   // Push-discovery devices hear of a pending update when their session comes back.

@@ -9,6 +9,7 @@ import type { TypeParams } from './params.js';
 import { drainTo, recharge } from './power.js';
 import { telemetryDue } from './telemetry.js';
 import { commandEvent } from './commands.js';
+import { flushEvent } from './telemetry-buffer.js';
 
 export function wake(sh: Shard, d: number, t: number): void {
   const a = sh.a;
@@ -22,6 +23,10 @@ export function wake(sh: Shard, d: number, t: number): void {
       a.otaDue[d] = Infinity;
       otaEvent(sh, d, t, tp);
     }
+  }
+  if (sh.hasSchedules && (a.flushDue[d] as number) <= t) {
+    a.flushDue[d] = Infinity;
+    flushEvent(sh, d, t, tp);
   }
   // The operator's side of a command happens whatever the device's battery did.
   if (sh.hasCommands && (a.cmdDue[d] as number) <= t) {
@@ -70,6 +75,8 @@ function halfOpenDue(sh: Shard, d: number, t: number, tp: TypeParams): void {
 function boot(sh: Shard, d: number, t: number, tp: TypeParams): void {
   // reqAt starts at -1: the first boot of the run.
   if ((sh.a.reqAt[d] as number) < 0) sh.rec.add(C.devices_powered_on_total);
+  // A powered-off device took no readings (its buffer, in flash, is kept).
+  if (sh.hasSchedules) sh.a.readAt[d] = 0;
   attemptConnect(sh, d, t, tp);
   otaOnBoot(sh, d, t, tp);
 }

@@ -76,6 +76,18 @@ export interface TypeParams extends OtaPatternParams {
   otaBackoff: BackoffParams;
   /** `commands`: null when the type answers none. */
   commands: CommandParams | null;
+  /** `telemetry.buffer` capacity in readings; 0: no buffer (readings due offline are lost). */
+  bufCapacity: number;
+  bufDropOldest: boolean;
+  /** Time between two flushed readings (1 / flush-rate). */
+  flushGapUs: number;
+  /** `telemetry.at` / `cron`: reading times within a day of the device clock; empty: interval. */
+  alignOffsetsUs: Float64Array;
+  /** Aligned readings wait 0..alignSplayUs (the type's jitter). */
+  alignSplayUs: number;
+  /** `clock.drift` bound as a fraction (50 ppm → 5e-5) and the drift's head start. */
+  clockDrift: number;
+  clockSinceSyncUs: number;
 }
 
 /** A device type's `commands`, as numbers for the fleet core. */
@@ -194,6 +206,21 @@ export function compileType(t: DeviceType): TypeParams {
     otaBackoff: backoffParams(t.ota.retryBackoff),
     ...compileOtaPattern(t),
     commands: commandParams(t.commands),
+    ...scheduleParams(t),
+  };
+}
+
+function scheduleParams(t: DeviceType) {
+  const buf = t.telemetry.buffer ?? null;
+  const sched = t.telemetry.schedule ?? null;
+  return {
+    bufCapacity: buf?.capacity ?? 0,
+    bufDropOldest: buf?.dropOldest ?? true,
+    flushGapUs: buf ? 1e6 / buf.flushPerSec : 0,
+    alignOffsetsUs: Float64Array.from(sched?.offsetsUs ?? []),
+    alignSplayUs: sched?.splayUs ?? 0,
+    clockDrift: (t.clock?.driftPpm ?? 0) * 1e-6,
+    clockSinceSyncUs: t.clock?.sinceSyncUs ?? 0,
   };
 }
 

@@ -9,6 +9,7 @@ import { nextRange } from '../random/rng.js';
 import { MAX_STREAMS } from '../scenario/schema-telemetry.js';
 import type { StreamParams, TypeParams } from './params.js';
 import { lost } from './radio.js';
+import { nextAlignedAt } from './schedule.js';
 
 export function nextIntervalUs(sh: Shard, d: number, tp: TypeParams | StreamParams): number {
   const us = nextRange(sh.a.rng, d, tp.intervalUs - tp.jitterUs, tp.intervalUs + tp.jitterUs);
@@ -17,11 +18,24 @@ export function nextIntervalUs(sh: Shard, d: number, tp: TypeParams | StreamPara
   return scale.length === 0 || scale[d] === 0 ? us : us * (scale[d] as number);
 }
 
+/**
+ * The next reading after t, as the connectivity event: every interval, or aligned to the device
+ * clock (src/device/schedule.ts). With the schedule slots, it is kept in a.readAt too, where it
+ * stays while the device is offline (src/device/telemetry-buffer.ts).
+ */
+function scheduleReading(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  const at = tp.alignOffsetsUs.length > 0 ? nextAlignedAt(sh, d, t, tp) : t + nextIntervalUs(sh, d, tp);
+  sh.a.connDue[d] = at;
+  if (sh.hasSchedules) sh.a.readAt[d] = at;
+}
+
 /** Connected: duty-cycled devices publish at once and go back to sleep; others schedule. */
 export function afterConnected(sh: Shard, d: number, t: number, tp: TypeParams): void {
   if (tp.dutyCycle) {
     publishAll(sh, d, t, tp);
-    sleep(sh, d, t, tp);
+    // A duty-cycled device with buffered readings stays awake until it has flushed them.
+    if (tp.bufCapacity > 0 && (sh.a.bufCount[d] as number) > 0) sh.a.connDue[d] = Infinity;
+    else sleep(sh, d, t, tp);
   } else if (tp.streams.length > 1) {
     const due = streamDue(sh);
     let next = Infinity;
@@ -32,7 +46,7 @@ export function afterConnected(sh: Shard, d: number, t: number, tp: TypeParams):
     }
     sh.a.connDue[d] = next;
   } else {
-    sh.a.connDue[d] = t + nextIntervalUs(sh, d, tp);
+    scheduleReading(sh, d, t, tp);
   }
 }
 
@@ -45,7 +59,7 @@ export function telemetryDue(sh: Shard, d: number, t: number, tp: TypeParams): v
     streamsDue(sh, d, t, tp);
   } else {
     publish(sh, d, t, tp, 0);
-    sh.a.connDue[d] = t + nextIntervalUs(sh, d, tp);
+    scheduleReading(sh, d, t, tp);
   }
 }
 
@@ -74,11 +88,11 @@ function publishAll(sh: Shard, d: number, t: number, tp: TypeParams): void {
   for (let s = 0; s < tp.streams.length; s++) publish(sh, d, t, tp, s);
 }
 
-function sleep(sh: Shard, d: number, t: number, tp: TypeParams): void {
+export function sleep(sh: Shard, d: number, t: number, tp: TypeParams): void {
   sh.port.release(sh, d, true);
   sh.rec.add(C['mqtt_disconnects_total{reason="duty_cycle"}']);
   sh.setConn(d, CS.sleeping);
-  sh.a.connDue[d] = t + nextIntervalUs(sh, d, tp);
+  scheduleReading(sh, d, t, tp);
 }
 
 export function publish(sh: Shard, d: number, t: number, tp: TypeParams, stream = 0): void {

@@ -188,6 +188,11 @@ export const COUNTERS = [
   'command_replied_total{result="ok"}',
   'command_replied_total{result="error"}',
   'command_unanswered_total',
+  // `telemetry.buffer`: readings due while the device was not connected (kept in its buffer),
+  // published from the buffer after a reconnect, and dropped because the buffer was full.
+  'telemetry_buffered_total',
+  'telemetry_flushed_total',
+  'telemetry_dropped_total{reason="buffer_full"}',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 
@@ -244,5 +249,6 @@ export const DERIVED = [
   'devices_total',
   'fleet_resume_duration_us',
   'command_answered_ratio',
+  'telemetry_loss_ratio',
 ] as const;
 export type DerivedName = (typeof DERIVED)[number];

@@ -103,6 +103,10 @@ export function computeDerived(inp: DerivedInputs): DerivedValues {
     fleet_online_ratio: inp.onlineDevices === null ? null : ratio(inp.onlineDevices, inp.devices),
     devices_total: inp.devices,
     command_answered_ratio: ratio(inp.counter('command_replied_total'), inp.counter('command_sent_total')),
+    telemetry_loss_ratio: ratio(
+      inp.counter('telemetry_dropped_total'),
+      inp.counter('telemetry_buffered_total'),
+    ),
   };
   // Catalog order, so report.json lists them the same way every time.
   return Object.fromEntries(DERIVED.map((n) => [n, values[n]])) as DerivedValues;
@@ -161,5 +165,7 @@ export function explainMissingDerived(name: DerivedName, m: MetricsReader): stri
       return 'no devices';
     case 'command_answered_ratio':
       return 'no operator commands sent';
+    case 'telemetry_loss_ratio':
+      return 'no readings buffered (no device type has `telemetry.buffer`, or none was offline)';
   }
 }

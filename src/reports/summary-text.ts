@@ -9,6 +9,7 @@ import { faultLines, rolloutLines } from './summary-sections.js';
 import { table } from './text-table.js';
 import { commandLines, outcomeKinds } from './summary-commands.js';
 import { otaLines } from './summary-ota.js';
+import { telemetryLines } from './summary-telemetry.js';
 
 export interface SummaryOptions {
   /** Replace the ✓ / ✗ marks with PASS / FAIL. */
@@ -124,6 +125,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     rolloutLines(report),
     otaLines(report),
     commandLines(report),
+    telemetryLines(report),
     faultLines(report),
     outcomeLines(report),
     thresholdLines(report, options.ascii === true),

@@ -9,6 +9,7 @@ import { shardLayout } from '../core/shard-layout.js';
 import { layoutBytes } from '../core/soa.js';
 import { ToolError } from '../errors/tool-error.js';
 import { MAX_STREAMS } from './schema-telemetry.js';
+import { anySchedules } from './resolve-schedule.js';
 import type { ResolvedScenario } from './types.js';
 
 /** A year of fleet life: virtual time beyond that is a typo (and µs stop being exact at 2^53). */
@@ -44,9 +45,14 @@ function devicesHere(s: ResolvedScenario): number {
  * Typed-array bytes per device, as the engine lays a shard out (with the outcome trail and the
  * command slots if any).
  */
-function fleetBytes(devices: number, withTrail: boolean, withCommands: boolean): number {
+function fleetBytes(
+  devices: number,
+  withTrail: boolean,
+  withCommands: boolean,
+  withSchedules: boolean,
+): number {
   const sample = 4096;
-  return (layoutBytes(shardLayout(sample, withTrail, withCommands)) / sample) * devices;
+  return (layoutBytes(shardLayout(sample, withTrail, withCommands, withSchedules)) / sample) * devices;
 }
 
 /**
@@ -86,6 +92,7 @@ export function estimatePlan(s: ResolvedScenario, workers: number): PlanEstimate
       devices,
       s.rollout !== null,
       Object.values(s.deviceTypes).some((t) => (t.commands ?? null) !== null),
+      anySchedules(s),
     ) +
     connections * LIVE_CONNECTION_BYTES +
     intervals * SERIES_BYTES_PER_INTERVAL +

@@ -4,6 +4,7 @@ import { ToolError } from '../errors/tool-error.js';
 import { resolveBirth, resolveWill } from './resolve-birth-will.js';
 import { resolveIdentity } from './resolve-identity.js';
 import { resolveTelemetry } from './resolve-telemetry.js';
+import { resolveClock } from './resolve-schedule.js';
 import { resolveCommands } from './resolve-commands.js';
 import { resolveOtaProtocol } from './ota-settings/index.js';
 import type { BackoffParsed, DeviceTypeParsed } from './schema-device.js';
@@ -117,6 +118,7 @@ export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): De
       will: resolveWill(c.will, at),
     },
     telemetry: resolveTelemetry(d.telemetry, at, name),
+    clock: resolveClock(d.clock, at),
     ota: resolveOta(d.ota, at),
     commands: resolveCommands(d.commands, protocol, at),
   };

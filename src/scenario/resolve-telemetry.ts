@@ -9,15 +9,32 @@ import { MEASUREMENT_PREFIX } from '../payload/measurement.js';
 import type { TelemetryParsed } from './schema-telemetry.js';
 import type { Range, TelemetryConfig, TelemetryStreamConfig } from './types.js';
 import { parseDurationUs, parseSizeRangeBytes } from './units.js';
+import { resolveBuffer, resolveSchedule } from './resolve-schedule.js';
 
 type At = (path: string) => string;
-type StreamParsed = Partial<Omit<TelemetryParsed, 'streams'>>;
+type StreamParsed = Partial<Omit<TelemetryParsed, 'streams' | 'buffer' | 'at' | 'cron'>>;
 
 function invalid(what: string, where: string, got: string, fix: string): ToolError {
   return new ToolError('FLEETSTORM_ERR_SCENARIO_INVALID', what, { where, got, fix });
 }
 
 export function resolveTelemetry(t: TelemetryParsed, at: At, typeName: string): TelemetryConfig {
+  const schedule = resolveSchedule(t, (p) => at(`telemetry.${p}`));
+  if (schedule !== null && t.streams)
+    throw invalid(
+      '`at` / `cron` schedule a single stream',
+      at('telemetry.streams'),
+      `${t.streams.length} streams`,
+      'drop `streams`, or use `interval` instead of `at` / `cron`',
+    );
+  const buffer = resolveBuffer(t.buffer, (p) => at(`telemetry.${p}`));
+  if (buffer !== null && t.streams)
+    throw invalid(
+      '`buffer` counts the readings of a single stream',
+      at('telemetry.streams'),
+      `${t.streams.length} streams`,
+      'drop `streams`, or drop `buffer`',
+    );
   const streams = (t.streams ?? [{}]).map((s, i) =>
     resolveStream(
       { ...t, ...defined(s) },
@@ -25,14 +42,18 @@ export function resolveTelemetry(t: TelemetryParsed, at: At, typeName: string): 
       typeName,
     ),
   );
-  return { ...(streams[0] as TelemetryStreamConfig), streams };
+  return { ...(streams[0] as TelemetryStreamConfig), streams, buffer, schedule };
 }
 
 function defined(s: StreamParsed): StreamParsed {
   return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
 }
 
-function resolveStream(t: Omit<TelemetryParsed, 'streams'>, at: At, typeName: string): TelemetryStreamConfig {
+function resolveStream(
+  t: Omit<TelemetryParsed, 'streams' | 'buffer' | 'at' | 'cron'>,
+  at: At,
+  typeName: string,
+): TelemetryStreamConfig {
   const intervalUs = parseDurationUs(t.interval, at('interval'));
   if (intervalUs <= 0)
     throw invalid('telemetry interval must be positive', at('interval'), t.interval, 'use e.g. `15m`');

@@ -172,6 +172,19 @@ const otaSchema = z.strictObject({
   ...otaProtocolShape,
 });
 
+const clockSchema = z.strictObject({
+  drift: withDefault(
+    z.string().regex(/^(?:±|\+-)?\d+(?:\.\d+)?\s*ppm$/, { error: 'write the drift in ppm, e.g. `±50ppm`' }),
+    '±0ppm',
+    'Clock rate error bound: each device draws its rate once within it.',
+  ),
+  'since-sync': withDefault(
+    durationField(),
+    '0s',
+    'Time since the clocks were last synced when the run starts: the drift already gathered (`7d`).',
+  ),
+});
+
 const deviceTypeShape = {
   name: nameField().optional().describe('Device type name; in a file it must match the file name.'),
   extends: nameField().optional().describe('Start from another device type (a file in the devices folder).'),
@@ -181,6 +194,7 @@ const deviceTypeShape = {
   battery: withObjectDefault(batterySchema, 'Power supply. Default: mains powered.'),
   connectivity: withObjectDefault(connectivitySchema, 'MQTT connection behaviour.'),
   telemetry: withObjectDefault(telemetrySchema, 'Periodic publishes.'),
+  clock: withObjectDefault(clockSchema, "The device's clock (for `telemetry.at` / `cron`)."),
   ota: withObjectDefault(otaSchema, 'Firmware update agent.'),
   commands: commandsSchema
     .optional()

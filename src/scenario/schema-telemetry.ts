@@ -2,7 +2,14 @@
 // with its own interval, topic template and payload (a size, or a JSON / text template whose
 // generators src/payload compiles at load time).
 import * as z from 'zod';
-import { durationField, sizeRangeField, typeError, withDefault } from './schema-fields.js';
+import {
+  durationField,
+  positiveIntField,
+  rateField,
+  sizeRangeField,
+  typeError,
+  withDefault,
+} from './schema-fields.js';
 
 const qosField = z.literal([0, 1, 2], { error: typeError('expected 0, 1 or 2') });
 
@@ -69,6 +76,18 @@ const streamSchema = z.strictObject({
 
 export const MAX_STREAMS = 8;
 
+const bufferSchema = z.strictObject({
+  capacity: withDefault(positiveIntField(), 500, 'Readings the device keeps while offline.'),
+  'when-full': withDefault(
+    z.enum(['drop-oldest', 'drop-newest']),
+    'drop-oldest',
+    'A full buffer drops its oldest reading for the new one, or drops the new one.',
+  ),
+  'flush-rate': withDefault(rateField(), '50/s', 'Buffered readings published per second after a reconnect.'),
+});
+
+const atItem = z.string().min(1);
+
 export const telemetrySchema = z.strictObject({
   interval: withDefault(durationField(), '15m', 'Time between two telemetry publishes.'),
   jitter: withDefault(durationField(), '0s', 'Each interval is drawn from interval ± jitter.'),
@@ -86,6 +105,24 @@ export const telemetrySchema = z.strictObject({
   topic: topicField.optional(),
   'user-properties': userPropertiesField.optional(),
   'message-expiry': messageExpiryField.optional(),
+  buffer: bufferSchema
+    .optional()
+    .describe(
+      'Offline buffer: readings due while the device is not connected are kept (up to `capacity`) and flushed on reconnect at `flush-rate`. Default: none (lost).',
+    ),
+  at: z
+    .union([atItem, z.array(atItem).min(1)])
+    .optional()
+    .describe(
+      'Readings at wall-clock times of the device clock instead of every `interval`: `:00` or `*:00` (every hour at minute 0), `06:30` (every day), or a list; `jitter` then delays each by 0..jitter.',
+    ),
+  cron: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Like `at`, in cron syntax (`0 * * * *`, `*/15 8 * * *`): minute and hour are `*`, a number, `*/n` or a comma list; the other three fields must be `*`.',
+    ),
   streams: z
     .array(streamSchema)
     .min(1)

@@ -142,6 +142,34 @@ export interface TelemetryStreamConfig {
 /** The first stream's fields, plus every stream (one when `streams` is not written). */
 export interface TelemetryConfig extends TelemetryStreamConfig {
   streams: TelemetryStreamConfig[];
+  /** Readings taken while offline are kept and flushed on reconnect. Absent or null: none. */
+  buffer?: TelemetryBufferConfig | null;
+  /** Wall-clock aligned readings (`at`, `cron`) instead of the interval. Absent or null: interval. */
+  schedule?: TelemetryScheduleConfig | null;
+}
+
+/** `telemetry.buffer` (src/device/telemetry-buffer.ts). */
+export interface TelemetryBufferConfig {
+  capacity: number;
+  /** Full buffer: drop the oldest reading for the new one (true), or drop the new one. */
+  dropOldest: boolean;
+  /** Flushed readings per second after a reconnect. */
+  flushPerSec: number;
+}
+
+/** `telemetry.at` / `telemetry.cron` (src/device/schedule.ts). */
+export interface TelemetryScheduleConfig {
+  /** Reading times within a day of the device's clock, ascending, in [0, 24 h). */
+  offsetsUs: number[];
+  /** Each reading waits 0..splayUs after its aligned time (from `telemetry.jitter`). */
+  splayUs: number;
+}
+
+/** `clock`: the device's clock rate, drawn once per device within ±driftPpm. */
+export interface ClockConfig {
+  driftPpm: number;
+  /** Time since the clock was last synced when the run starts: the drift's head start. */
+  sinceSyncUs: number;
 }
 
 export interface OtaAgentConfig {
@@ -202,6 +230,8 @@ export interface DeviceType {
   ota: OtaAgentConfig;
   /** Commands the device answers. Absent in older reports: none. */
   commands?: CommandsConfig | null;
+  /** The device's clock. Absent in older reports: exact. */
+  clock?: ClockConfig;
 }
 
 export interface FleetGroup {
