@@ -108,12 +108,13 @@ export function eachType(s: ResolvedScenario, f: (t: DeviceType) => Breach | nul
   return null;
 }
 
-/** No QoS 2 anywhere (telemetry, birth, will). */
+/** No QoS 2 anywhere (telemetry, birth, will, commands and the operator's own). */
 export function noQos2(s: ResolvedScenario): Breach | null {
+  const fix = 'use QoS 1 (or 0): the platform has no QoS 2';
+  const op = (s.operations ?? []).findIndex((o) => o.command.qos === 2);
+  if (op >= 0) return { where: `operations[${op}].command.qos`, got: 'QoS 2', fix };
   return eachType(s, (t) => {
     const bad = qosFields(t).find((q) => q.qos === 2);
-    return bad
-      ? { where: typeWhere(t, bad.path), got: 'QoS 2', fix: 'use QoS 1 (or 0): the platform has no QoS 2' }
-      : null;
+    return bad ? { where: typeWhere(t, bad.path), got: 'QoS 2', fix } : null;
   });
 }

@@ -88,6 +88,14 @@ describe('target.preset: aws-iot-core', () => {
       doc('aws-iot-core', { connectivity: CERTS, commands: { topic: 'c/{id}', qos: 2 } }),
     );
     expect(q2.where).toContain('commands.qos');
+    const opQos = await refusal(
+      doc(
+        'aws-iot-core',
+        { connectivity: CERTS, commands: { topic: 'c/{id}' } },
+        { operations: [{ at: '1m', command: { name: 'x', qos: 2 } }] },
+      ),
+    );
+    expect(opQos.where).toContain('operations[0].command.qos');
   });
 
   it('refuses one client id shared by the fleet, and duty cycles faster than 1 CONNECT/s', async () => {
