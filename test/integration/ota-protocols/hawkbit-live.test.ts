@@ -6,6 +6,8 @@
 // (cancelAction / 410 Gone). Counts are asserted, never wall-clock speed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
+import type { EngineResult } from '../../../src/app/engine-types.js';
+import { runVirtual } from '../../../src/app/virtual-engine.js';
 import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
 import { monotonicUs } from '../../../src/clock/real-clock.js';
 import type { CampaignDesk } from '../../../src/backend/deployment-desk.js';
@@ -227,5 +229,53 @@ describe('hawkBit DDI in live mode against the embedded backend', () => {
     expect(r.agg.counter('ota_reports_total{state="downloaded"}')).toBe(10);
     expect(r.agg.counter('ota_redownloaded_bytes_total')).toBe(0);
     expect(spec.problems).toEqual([]);
+  }, 90_000);
+
+  it('out of the box (the registry mounts the DDI routes) and counted as virtual mode models it', async () => {
+    const doc = (mode: 'live' | 'virtual') => ({
+      name: 'hawkbit-embedded',
+      seed: 11,
+      mode,
+      duration: '8m',
+      fleet: [
+        {
+          device: {
+            name: 'hb-gw',
+            extends: 'gateway',
+            ota: { protocol: 'hawkbit-ddi', discovery: 'poll', hawkbit: { 'polling-sleep': '30s' } },
+          },
+          count: 10,
+        },
+      ],
+      'power-on': { spread: '30s' },
+      live: { speed: 60 },
+      rollout: {
+        firmware: { version: '9.4.0', size: '256KiB' },
+        start: '1m',
+        waves: ['50%', '100%'],
+        'wave-interval': '2m',
+      },
+    });
+    const resolve = (mode: 'live' | 'virtual') =>
+      resolveScenarioObject(doc(mode), 'hawkbit-embedded (in memory)', { env: {}, overrides: {} });
+    const live = await runLive(await resolve('live'), { workers: 1 });
+    const virtual = await runVirtual(await resolve('virtual'), { workers: 1 });
+    const per = (r: EngineResult, e: string): number => r.agg.counter(`ota_requests_total{endpoint="${e}"}`);
+    for (const r of [live, virtual]) {
+      expect(r.status).toBe('completed');
+      expect(r.agg.counter('ota_succeeded_total')).toBe(10);
+    }
+    // one deploymentBase per offer, five feedbacks and one download per device, in both modes
+    for (const e of ['deployment', 'report', 'download']) expect(per(live, e)).toBe(per(virtual, e));
+    expect(per(live, 'report')).toBe(50);
+    // polls every 30 s until updated: the same within the jitter of who polls when
+    expect(Math.abs(per(live, 'check') - per(virtual, 'check'))).toBeLessThanOrEqual(
+      0.2 * per(virtual, 'check'),
+    );
+    // configData: once per device live; virtual counts one per boot, the update's reboot included
+    // (hawkBit asks for the attributes again after a success: a real device sends them at its next
+    // poll, which an updated device in this run no longer makes)
+    expect(per(live, 'inventory')).toBe(10);
+    expect(per(virtual, 'inventory')).toBe(20);
   }, 90_000);
 });
