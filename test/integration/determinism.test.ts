@@ -48,6 +48,21 @@ describe('determinism', () => {
     expect(b.hash).toBe(a.hash);
   });
 
+  it('offline buffers and aligned schedules with drifting clocks: identical with 1 and 3 workers', async () => {
+    for (const [path, devices] of [
+      ['scenarios/offline-buffer-flush.yaml', 6000],
+      ['scenarios/top-of-hour.yaml', 6000],
+    ] as const) {
+      const a = await hashOf(path, 1, devices);
+      const b = await hashOf(path, 3, devices);
+      expect(b.body, path).toBe(a.body);
+      const r = JSON.parse(a.body);
+      expect(r.metrics.counters.mqtt_publish_total, path).toBeGreaterThan(devices);
+    }
+    const r = JSON.parse((await hashOf('scenarios/offline-buffer-flush.yaml', 2, 6000)).body);
+    expect(r.metrics.counters.telemetry_flushed_total).toBeGreaterThan(6000 * 25);
+  });
+
   it('fleet-commands (operations, fan-out, replies, outcomes): identical with 1 and 3 workers', async () => {
     const a = await hashOf('scenarios/fleet-commands.yaml', 1, 6000);
     const b = await hashOf('scenarios/fleet-commands.yaml', 3, 6000);

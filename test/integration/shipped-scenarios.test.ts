@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runResolved } from '../../src/app/run.js';
 import type { Report } from '../../src/reports/report-types.js';
+import { publishLoad } from '../../src/reports/summary-telemetry.js';
 import { loadScenario, resolveScenarioObject } from '../../src/scenario/index.js';
 
 async function run(name: string, devices: number, scaleBackend?: boolean): Promise<Report> {
@@ -40,6 +41,47 @@ describe('shipped scenarios at reduced scale', () => {
     expect(p90(plain)).toBeLessThan(0.2 * p90(large));
     expect(plain.warnings.join(' ')).toContain('load relative to capacity is');
     expect(mini.warnings.join(' ')).not.toContain('load relative to capacity is');
+  });
+
+  it('offline-buffer-flush: every device flushes its outage readings, none lost, a flush storm', async () => {
+    const devices = 4000;
+    const r = await run('offline-buffer-flush', devices);
+    expect(r.verdict).toBe('passed');
+    // a 30-minute outage at a 1-minute interval: 30 readings per device, plus the few due
+    // while it waited for its reconnect (backoff up to 2m)
+    const buffered = c(r, 'telemetry_buffered_total');
+    expect(buffered).toBeGreaterThanOrEqual(devices * 29);
+    expect(buffered).toBeLessThanOrEqual(devices * 33);
+    expect(c(r, 'telemetry_flushed_total')).toBe(buffered);
+    expect(r.metrics.derived.telemetry_loss_ratio).toBe(0);
+    const load = publishLoad(r);
+    expect(load?.peakPerSec).toBeGreaterThan(5 * (load?.steadyPerSec ?? Infinity));
+    expect(load?.peakAtUs).toBeGreaterThan(75 * 60e6); // after the outage ends
+  });
+
+  it('top-of-hour: the fleet publishes within a minute or two of each hour, once per device', async () => {
+    const devices = 3000;
+    const r = await run('top-of-hour', devices);
+    expect(r.verdict).toBe('passed');
+    const times = r.series.timesUs;
+    const pubs = r.series.counters.mqtt_publish_total ?? [];
+    // after power-on (30m spread), publishes only near a full hour of the device clocks:
+    // ±30 s of drift gathered over 7 days, 20 s of splay, the connect time
+    const nearHour = (us: number): boolean => {
+      const m = (us / 60e6) % 60;
+      return m <= 3 || m >= 59;
+    };
+    let hourly = 0;
+    pubs.forEach((n, i) => {
+      const at = times[i] ?? 0;
+      if (at <= 35 * 60e6 || n === 0) return;
+      expect(nearHour(at), `${n} publishes in the interval ending ${at / 60e6}m`).toBe(true);
+      hourly += n;
+    });
+    // hours 1, 2 and 3 (the run ends at 4h, before that hour's storm is over), one per device,
+    // save for the few lost on the radio
+    expect(hourly).toBeGreaterThan(3 * devices * 0.95);
+    expect(hourly).toBeLessThanOrEqual(4 * devices);
   });
 
   it('battery-drain: devices go flat, trackers recharge', async () => {
