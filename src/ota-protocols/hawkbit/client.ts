@@ -23,6 +23,7 @@ import { controllerPath } from './ddi-types.js';
 import type { DdiRequest, DdiResponse, DdiSend } from './ddi-http.js';
 import { hrefOf, isRecord, readDeploymentBase } from './deployment-base.js';
 import { cancelConfirmation, feedbackOf } from './feedback.js';
+import { DeviceBits } from './device-bits.js';
 import { parsePollingSleepMs } from './polling-sleep.js';
 
 /** `TargetToken` per device (hawkBit's security token of the target) or one `GatewayToken`. */
@@ -59,7 +60,8 @@ const ok = (res: DdiResponse): boolean => res.status >= 200 && res.status < 300;
 
 export class HawkbitDdiClient implements OtaAgentClient {
   readonly protocol = 'hawkbit-ddi' as const;
-  private readonly configSent = new Set<number>();
+  /** Devices that sent configData since the server last asked for it. */
+  private readonly configSent = new DeviceBits();
   private readonly base: string;
   private readonly preferHttp: boolean;
 
@@ -145,7 +147,7 @@ export class HawkbitDdiClient implements OtaAgentClient {
       headers,
       body: { mode: 'merge', data },
     });
-    if (ok(res)) this.configSent.add(dev.index);
+    if (ok(res)) this.configSent.set(dev.index, true);
     return ok(res);
   }
 
@@ -174,7 +176,7 @@ export class HawkbitDdiClient implements OtaAgentClient {
     if (headers === null) return 'failed';
     const body = feedbackOf(state, detail, this.opts.nowMs?.());
     const res = await this.call('report', { method: 'POST', url, headers, body });
-    if (state === 'success') this.configSent.delete(dev.index); // the server may ask again
+    if (state === 'success') this.configSent.set(dev.index, false); // the server may ask again
     if (ok(res)) return 'ok';
     // [DdiRootController] feedback on an action that is no longer active: 410 Gone
     return res.status === 410 ? 'aborted' : 'failed';

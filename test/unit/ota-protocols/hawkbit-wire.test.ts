@@ -2,6 +2,7 @@
 // state and what the server reads back from it, and the request pattern virtual mode models.
 import { describe, expect, it } from 'vitest';
 import { cancelConfirmation, deskStateOf, feedbackOf } from '../../../src/ota-protocols/hawkbit/feedback.js';
+import { DeviceBits } from '../../../src/ota-protocols/hawkbit/device-bits.js';
 import { hawkbitPattern } from '../../../src/ota-protocols/hawkbit/pattern.js';
 import { formatPollingSleep, parsePollingSleepMs } from '../../../src/ota-protocols/hawkbit/polling-sleep.js';
 import { ALL_REPORT_STATES } from '../../../src/ota-protocols/types.js';
@@ -71,5 +72,19 @@ describe('hawkBit request pattern', () => {
       transport: 'http',
     });
     expect(hawkbitPattern(null).pollIntervalUs).toBeNull();
+  });
+});
+
+describe('DeviceBits', () => {
+  it('keeps one flag per device index and grows past its first size', () => {
+    const bits = new DeviceBits();
+    for (const i of [0, 7, 8, 8191, 8192, 1_000_003]) bits.set(i, true);
+    for (const i of [0, 7, 8, 8191, 8192, 1_000_003]) expect(bits.has(i)).toBe(true);
+    for (const i of [1, 9, 8190, 8193, 1_000_002, 5_000_000]) expect(bits.has(i)).toBe(false);
+    bits.set(8, false);
+    expect(bits.has(8)).toBe(false);
+    expect(bits.has(7)).toBe(true);
+    bits.clear();
+    expect(bits.has(1_000_003)).toBe(false);
   });
 });
