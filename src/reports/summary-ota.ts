@@ -5,7 +5,13 @@ import type { Report } from './report-types.js';
 import { table } from './text-table.js';
 
 const dur = (us: number | null): string => (us === null ? '-' : formatDurationUs(us));
-const rate = (r: number): string => (r >= 10 ? formatCount(Math.round(r)) : r.toFixed(r >= 1 ? 1 : 3));
+/** A rate, or `-` when an older report lacks it. */
+const rate = (r: number | undefined): string =>
+  r === undefined || !Number.isFinite(r)
+    ? '-'
+    : r >= 10
+      ? formatCount(Math.round(r))
+      : r.toFixed(r >= 1 ? 1 : 3);
 
 function serverLines(r: Report): string[] {
   const s = r.ota?.server;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../src/app/run.js';
 import type { Report } from '../../src/reports/report-types.js';
 import { renderSummary } from '../../src/reports/summary-text.js';
+import { renderHtml } from '../../src/reports/html/render-html.js';
 import { resolveScenarioObject } from '../../src/scenario/index.js';
 
 async function run(protocol: string, checkin?: Record<string, unknown>): Promise<Report> {
@@ -49,6 +50,10 @@ describe('virtual mode: the OTA protocol request pattern', () => {
     expect(check?.p50Us ?? 0).toBeGreaterThan(0);
     expect(check?.p99Us ?? 0).toBeGreaterThanOrEqual(check?.p50Us ?? 0);
     expect(byEndpoint.download?.p50Us).toBeNull();
+    expect(check?.peakRatePerSec ?? 0).toBeGreaterThan(check?.ratePerSec ?? 0); // checks bunch at the wave
+    const html = renderHtml(r);
+    expect(html).toContain('OTA requests per endpoint (fleetstorm)');
+    expect(html).toMatch(/<code>report<\/code><\/td><td class="num">10\u202f000</);
     expect(renderSummary(r)).toMatch(
       /OTA requests \(ota\.protocol: fleetstorm[^\n]*\n[^\n]*endpoint[\s\S]*report\s+10,000/,
     );

@@ -20,6 +20,7 @@ import { TOOLTIP_SCRIPT } from './script.js';
 import { STYLES } from './styles.js';
 import { renderTimelineChart } from './svg/timeline-chart.js';
 import { renderConnectErrors } from './connect-errors.js';
+import { renderOtaEndpoints } from './ota-endpoints.js';
 import { renderCounterTables, renderHistogramTable, renderOutcomes, renderWavesTable } from './tables.js';
 import { renderFacts, renderThresholds, renderVerdict } from './verdict.js';
 
@@ -89,7 +90,11 @@ function sections(report: Report): Section[] {
     {
       id: 'metrics',
       title: 'Metrics',
-      body: renderHistogramTable(report) + renderCounterTables(report) + renderConnectErrors(report),
+      body:
+        renderHistogramTable(report) +
+        renderCounterTables(report) +
+        renderOtaEndpoints(report) +
+        renderConnectErrors(report),
     },
     { id: 'run', title: 'Run', body: renderRunInfo(report) },
   ];
