@@ -8,11 +8,12 @@
 // paths on the embedded HTTP API (the firmware route, with Range).
 import type http from 'node:http';
 import type { DeploymentDesk, DeskDeployment } from '../types.js';
-import type { DdiControllerBase, DdiDeploymentBase, DdiHandling } from './ddi-types.js';
+import type { DdiControllerBase, DdiHandling } from './ddi-types.js';
 import { controllerPath } from './ddi-types.js';
 import { deskStateOf } from './feedback.js';
 import { formatPollingSleep } from './polling-sleep.js';
 import { DdiActions, type DdiAction } from './server-actions.js';
+import { deploymentBaseOf } from './server-deployment.js';
 import { checkDdiAuth, type DdiServerAuth } from './server-auth.js';
 import { originOf, readJsonBody, sendEmpty, sendJson } from './server-http.js';
 import { DDI_PATH, endpointOf, readFeedback, type DdiEndpoint } from './server-parse.js';
@@ -210,33 +211,8 @@ export class HawkbitDdiServer {
   private deploymentBase(req: http.IncomingMessage, res: http.ServerResponse, cid: string, id: number): true {
     const action = this.actions.find(cid, id);
     if (action === null || this.isCancelled(action)) return this.notFound(res);
-    const dep = action.deployment;
-    const handling = this.opts.handling ?? 'forced';
     const open = this.opts.maintenanceWindowOpen?.();
-    const href = originOf(req) + dep.path;
-    const body: DdiDeploymentBase = {
-      id: String(action.id),
-      deployment: {
-        download: handling,
-        update: open === false ? 'skip' : handling,
-        ...(open === undefined ? {} : { maintenanceWindow: open ? 'available' : 'unavailable' }),
-        chunks: [
-          {
-            part: 'os',
-            version: dep.version,
-            name: 'firmware',
-            artifacts: [
-              {
-                filename: `firmware-${dep.version}.bin`,
-                hashes: { sha256: dep.sha256 },
-                size: dep.sizeBytes,
-                _links: { download: { href }, 'download-http': { href } },
-              },
-            ],
-          },
-        ],
-      },
-    };
+    const body = deploymentBaseOf(action, originOf(req), this.opts.handling ?? 'forced', open);
     sendJson(res, 200, body);
     return true;
   }
