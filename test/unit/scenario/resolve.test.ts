@@ -76,7 +76,8 @@ describe('resolveScenarioObject: defaults', () => {
       userProperties: [],
       messageExpirySec: null,
     };
-    expect(meter.telemetry).toEqual({ ...stream, streams: [stream] });
+    expect(meter.telemetry).toEqual({ ...stream, streams: [stream], buffer: null, schedule: null });
+    expect(meter.clock).toEqual({ driftPpm: 0, sinceSyncUs: 0 });
     expect(meter.connectivity.backoff).toEqual({ policy: 'full', baseUs: S, maxUs: 5 * MIN, multiplier: 2 });
     expect(meter.ota.slots).toBe('ab');
     expect(meter.ota.minBatteryRatio).toBe(0.2);
