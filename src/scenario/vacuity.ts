@@ -79,6 +79,11 @@ function outagePossible(s: ResolvedScenario): boolean {
 const LIVE_ONLY = ['mqtt_e2e_delivery_duration_us', 'generator_lag_us'];
 const ROLLOUT_METRIC = /(^|\()\s*(ota_|fleet_convergence|fleet_on_target)/;
 const OUTAGE_METRIC = /(^|\()\s*(outage_|fleet_recovery|fleet_resume)/;
+const BUFFER_METRIC = /(^|\()\s*telemetry_loss_ratio/;
+
+function anyBuffer(s: ResolvedScenario): boolean {
+  return Object.values(s.deviceTypes).some((t) => (t.telemetry.buffer ?? null) !== null);
+}
 
 function thresholdWarning(s: ResolvedScenario, t: ThresholdConfig, rolloutOk: boolean): string | null {
   if (t.allowEmpty === true) return null;
@@ -89,6 +94,8 @@ function thresholdWarning(s: ResolvedScenario, t: ThresholdConfig, rolloutOk: bo
   }
   if (OUTAGE_METRIC.test(e) && !outagePossible(s))
     return `threshold \`${e}\` is about a backend outage, and none falls inside the run: it will fail with no data`;
+  if (BUFFER_METRIC.test(e) && !anyBuffer(s))
+    return `threshold \`${e}\` is about offline buffers, and no device type has \`telemetry.buffer\`: it will fail with no data`;
   if (s.mode === 'virtual' && LIVE_ONLY.some((m) => e.includes(m)))
     return `threshold \`${e}\` is measured in live mode only: it will fail with no data`;
   return null;

@@ -80,6 +80,19 @@ describe('plan warnings', () => {
     ]);
   });
 
+  it('a loss threshold without any telemetry buffer', async () => {
+    const doc = (telemetry: Record<string, unknown>) => ({
+      name: 'x',
+      duration: '1h',
+      fleet: [{ device: { name: 'm', extends: 'gateway', telemetry }, count: 10 }],
+      thresholds: ['telemetry_loss_ratio < 1%'],
+    });
+    expect(await texts(doc({}))).toEqual([
+      'threshold `telemetry_loss_ratio < 1%` is about offline buffers, and no device type has `telemetry.buffer`: it will fail with no data',
+    ]);
+    expect(await texts(doc({ buffer: { capacity: 10 } }))).toEqual([]);
+  });
+
   it('refuses them under --strict with exit 2, naming the field', async () => {
     const e = await toolErrorOf(texts(tracker8h, true));
     expect(e.code).toBe('FLEETSTORM_ERR_SCENARIO_VACUOUS');
