@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monotonicUs } from '../clock/real-clock.js';
+import { otaServerView } from '../live/ota-server-view.js';
 import { ToolError } from '../errors/tool-error.js';
 import { EXIT } from '../errors/exit-codes.js';
 import { shardSize } from '../core/shard-layout.js';
@@ -230,10 +232,17 @@ export async function runProcesses(
   checkLiveOptions(s);
   checkParentFdBudget(s, s.target.mqttUrls.length === 0);
   const targets = await prepareTargets(s);
+  // The embedded update server's waves run on the run's time from the children's launch (their
+  // own clocks start a process spawn later: the server is that much ahead).
+  const launchedUs = monotonicUs();
+  targets.desk?.setClock(() => (monotonicUs() - launchedUs) * s.live.speed);
   const tmp = await mkdtemp(join(tmpdir(), 'fleetstorm-procs-'));
   let keep = false;
   try {
     const result = await runChildren(s, targets, tmp, opts);
+    // The embedded update server is the parent's: its view goes into the merged report.
+    const server = otaServerView(targets.backend, targets.desk, (monotonicUs() - launchedUs) / 1e6);
+    if (server !== null && result.report.ota) result.report.ota.server = server;
     if (result.report.status === 'crashed') {
       if (opts.keepDir) await cp(tmp, join(opts.keepDir, KEPT_DIR), { recursive: true });
       else keep = true; // programmatic use without files: the reason names the folder

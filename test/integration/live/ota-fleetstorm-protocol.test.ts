@@ -4,6 +4,7 @@
 // and states are asserted, never wall-clock speed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
+import { runResolved } from '../../../src/app/run.js';
 import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
 import { serveImage } from '../../../src/backend/firmware-route.js';
 import type { EmbeddedBackend, HttpRoute } from '../../../src/backend/types.js';
@@ -166,5 +167,19 @@ describe('fleetstorm OTA protocol, live, against the embedded deployment desk', 
     const why = r.warnings.find((w) => w.startsWith('rollout: the update server answered all'));
     expect(why).toContain('no download started');
     expect(why).toContain('fleetstorm serve');
+  }, 60_000);
+
+  it('with --processes the parent holds the update server: waves run, and its view is in the merged report', async () => {
+    const rollout = { firmware: { version: '9.3.0', size: '64KiB' }, start: '10s', waves: ['100%'] };
+    const base = await scenario({ devices: 16, duration: '3m', rollout });
+    const s = { ...base, live: { ...base.live, processes: 2 } };
+    const { report } = await runResolved(s, { noFiles: true });
+    expect(report.status).toBe('completed');
+    expect(report.metrics.counters.ota_succeeded_total).toBe(16);
+    const states = Object.values(report.ota?.server?.deployments ?? {})[0];
+    expect(states?.success).toBe(16);
+    expect(report.ota?.endpoints.find((e) => e.endpoint === 'report')?.requests).toBeGreaterThanOrEqual(
+      5 * 16,
+    );
   }, 60_000);
 });
