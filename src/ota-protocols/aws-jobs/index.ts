@@ -28,6 +28,12 @@ function jobsClient(o: OtaClientOptions): OtaAgentClient {
     observe: o.observe,
     clockUs: o.clockUs,
     imageBase: o.baseUrl,
+    ...(o.ota.awsJobs
+      ? {
+          stepTimeoutInMinutes: o.ota.awsJobs.stepTimeoutMinutes,
+          replyTimeoutMs: o.ota.awsJobs.replyTimeoutMs,
+        }
+      : {}),
     ...(o.wake ? { wake: o.wake } : {}),
   });
   o.mqtt.addInbox(client.inbox);

@@ -10,7 +10,7 @@ import { sampleScenario } from '../../../helpers/sample-scenario.js';
 const ota = {
   ...(Object.values(sampleScenario().deviceTypes)[0]?.ota as OtaClientOptions['ota']),
   protocol: 'aws-iot-jobs' as const,
-  awsJobs: { thingName: 'thing-{index:06}' },
+  awsJobs: { thingName: 'thing-{index:06}', stepTimeoutMinutes: 30, replyTimeoutMs: 5000 },
 };
 
 /** The devices' MQTT sessions, recorded: what the client subscribes and publishes. */
