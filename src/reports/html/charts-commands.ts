@@ -1,7 +1,7 @@
 // The commands section of report.html: the answered share over time, commands sent and replies
 // per interval, and the operations table (`operations` in the scenario).
 import type { Report } from '../report-types.js';
-import { base, counterSeries, draw, perInterval, reasonOf, type RenderedChart } from './charts.js';
+import { base, draw, perInterval, type RenderedChart } from './charts.js';
 import { esc } from './escape.js';
 import { formatCount, formatDurationUs, formatRatio } from './format.js';
 import { COLORS } from './palette.js';
@@ -37,19 +37,25 @@ export function answeredShareChart(report: Report): RenderedChart {
   );
 }
 
+const FLOW: readonly (readonly [string, string, string])[] = [
+  ['command_sent_total', 'sent', COLORS.blue],
+  ['command_replied_total{result="ok"}', 'replied ok', COLORS.green],
+  ['command_replied_total{result="error"}', 'replied error', COLORS.orange],
+  ['command_unanswered_total', 'unanswered', COLORS.vermillion],
+];
+
 export function commandFlowChart(report: Report): RenderedChart {
   const spec = base(report, 'commands-flow', 'Commands sent and replies');
-  const label = (n: string): string => (n.includes('{') ? `replied ${reasonOf(n)}` : (n.split('_')[1] ?? n));
   return draw(
     {
       ...spec,
       markers: [...spec.markers, ...operationMarkers(report)],
       subtitle: `Commands ${perInterval(report)}`,
-      series: [
-        ...counterSeries(report, 'command_sent_total', label),
-        ...counterSeries(report, 'command_replied_total', label),
-        ...counterSeries(report, 'command_unanswered_total', label),
-      ],
+      series: FLOW.map(([name, label, color]) => ({
+        label,
+        color,
+        values: report.series.counters[name] ?? [],
+      })),
       formatY: formatCount,
     },
     'line',
