@@ -76,8 +76,15 @@ const streamSchema = z.strictObject({
 
 export const MAX_STREAMS = 8;
 
+/** A device's buffered count is a u32 slot; ten million readings is already a year at 3 s. */
+export const MAX_BUFFER_READINGS = 10_000_000;
+
 const bufferSchema = z.strictObject({
-  capacity: withDefault(positiveIntField(), 500, 'Readings the device keeps while offline.'),
+  capacity: withDefault(
+    positiveIntField().max(MAX_BUFFER_READINGS),
+    500,
+    'Readings the device keeps while offline.',
+  ),
   'when-full': withDefault(
     z.enum(['drop-oldest', 'drop-newest']),
     'drop-oldest',
