@@ -119,8 +119,20 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
           y
             .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to listen on' })
             .option('mqtt-port', { type: 'number', default: 1883 })
-            .option('http-port', { type: 'number', default: 8080 }),
-        (a) => done(serveCommand({ host: a.host, mqttPort: a['mqtt-port'], httpPort: a['http-port'] })),
+            .option('http-port', { type: 'number', default: 8080 })
+            .option('rollout', {
+              type: 'string',
+              describe: "hold this scenario's rollout (waves, failure limit) for every OTA protocol",
+            }),
+        (a) =>
+          done(
+            serveCommand({
+              host: a.host,
+              mqttPort: a['mqtt-port'],
+              httpPort: a['http-port'],
+              rollout: a.rollout,
+            }),
+          ),
       )
       .command(
         'report <action> <files..>',

@@ -36,7 +36,7 @@ export function noOfferWarning(ota: LiveOta, external: boolean): string | null {
   if (a.offer > 0 || a.cancel > 0 || a.none === 0) return null;
   const failed = a.failed > 0 ? ` (${a.failed} more failed)` : '';
   const where = external
-    ? "the deployment must exist on the target server for these devices (`fleetstorm serve` holds none: leave target.mqtt/target.http unset to run against the embedded backend with the scenario's rollout)"
+    ? 'the deployment must exist on the target server for these devices (`fleetstorm serve` holds none unless started with --rollout <scenario>; or leave target.mqtt/target.http unset to run against the embedded backend)'
     : 'no targeted device was in a started wave';
   return `rollout: the update server answered all ${a.none} checks with "no update"${failed}, so no download started; ${where}`;
 }
