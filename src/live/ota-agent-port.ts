@@ -190,6 +190,10 @@ export class LiveOta {
       if (ans.kind !== 'failed') sh.rec.record(H.http_checkin_duration_us, at - (sh.a.reqAt[d] as number));
       if (sh.a.ota[d] === OS.checking) sh.setOta(d, OS.idle);
       scheduleCheck(sh, d, at, tp, false);
+      // A push device told "nothing yet" (its notice came before the server's wave did) asks
+      // again at its check interval rather than wait for a notice that already went out.
+      if (tp.otaPush && sh.a.otaDue[d] === Infinity && (sh.a.flags[d] as number) & FLAG.targeted)
+        if (!((sh.a.flags[d] as number) & FLAG.otaDone)) sh.a.otaDue[d] = at + tp.otaCheckUs;
       const next = ans.kind === 'none' || ans.kind === 'offer' ? ans.nextPollMs : undefined;
       if (next !== undefined && sh.a.otaDue[d] !== Infinity)
         sh.a.otaDue[d] = at + next * 1000 * this.ctx.clock.speed;
