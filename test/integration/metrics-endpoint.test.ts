@@ -25,6 +25,10 @@ describe('metrics endpoint', () => {
     expect(text).toContain('fleetstorm_mqtt_connect_failed_total{reason="timeout"}');
     expect(text).toMatch(/fleetstorm_devices\{state="sleeping"\} \d+/);
     expect(text).toMatch(/fleetstorm_mqtt_connect_duration_seconds\{quantile="0.99"\} [\d.]+/);
+    // A labelled histogram: one summary family, the label next to the quantile.
+    expect(text).toMatch(/fleetstorm_ota_request_duration_seconds\{endpoint="check",quantile="0.99"\} \S+/);
+    expect(text).toContain('fleetstorm_ota_request_duration_seconds_count{endpoint="report"} ');
+    expect(text.match(/# TYPE fleetstorm_ota_request_duration_seconds summary/g)).toHaveLength(1);
     expect(text).toContain('fleetstorm_progress_ratio 1');
     expect((await fetch(endpoint.url.replace('/metrics', '/'))).status).toBe(404);
   });
