@@ -2,8 +2,9 @@
 // device's index. A check is the controller poll (GET /{tenant}/controller/v1/{controllerId});
 // its `config.polling.sleep` becomes `nextPollMs`; the links say what to do next:
 //   configData      PUT the device's attributes, once per device and again after a successful
-//                   update if the server asks (hawkBit does); then poll again when the answer
-//                   had no action (a server may hold it back until it knows what the device runs)
+//                   update if the server asks (hawkBit does); the answer's other links are
+//                   followed as well (a server that holds the deployment back until it knows
+//                   what the device runs offers it at the next poll)
 //   cancelAction    GET it, confirm with closed/success feedback, answer `cancel`
 //   deploymentBase  GET it and offer its first artifact (size, sha256, download link)
 // Reports are POST .../deploymentBase/{actionId}/feedback; 410 Gone = the action is no longer
@@ -105,22 +106,13 @@ export class HawkbitDdiClient implements OtaAgentClient {
   async check(dev: OtaDeviceFacts): Promise<OtaCheckAnswer> {
     const headers = this.headersOf(dev);
     if (headers === null) return { kind: 'failed', reason: 'token_unreadable' };
-    let res = await this.call('check', { method: 'GET', url: this.controllerUrl(dev), headers });
+    const res = await this.call('check', { method: 'GET', url: this.controllerUrl(dev), headers });
     if (!ok(res)) return failed(res);
     if (!isRecord(res.body)) return { kind: 'failed', reason: 'bad_response' };
-    let base = res.body as DdiControllerBase;
+    const base = res.body as DdiControllerBase;
     const configHref = hrefOf(base._links, 'configData');
-    if (configHref !== null && !this.configSent.has(dev.index)) {
-      if (await this.putConfigData(dev, configHref, headers)) {
-        const links = base._links ?? {};
-        if (links.deploymentBase === undefined && links.cancelAction === undefined) {
-          res = await this.call('check', { method: 'GET', url: this.controllerUrl(dev), headers });
-          if (!ok(res) || !isRecord(res.body))
-            return ok(res) ? { kind: 'failed', reason: 'bad_response' } : failed(res);
-          base = res.body as DdiControllerBase;
-        }
-      }
-    }
+    if (configHref !== null && !this.configSent.has(dev.index))
+      await this.putConfigData(dev, configHref, headers);
     const sleepMs = parsePollingSleepMs(base.config?.polling?.sleep) ?? this.opts.defaultPollMs ?? null;
     const next = sleepMs === null ? {} : { nextPollMs: sleepMs };
     const cancelHref = hrefOf(base._links, 'cancelAction');
@@ -139,7 +131,7 @@ export class HawkbitDdiClient implements OtaAgentClient {
     dev: OtaDeviceFacts,
     href: string,
     headers: Record<string, string>,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const data = this.opts.configDataOf?.(dev) ?? { deviceType: dev.deviceType, version: dev.version };
     const res = await this.call('inventory', {
       method: 'PUT',
@@ -148,7 +140,6 @@ export class HawkbitDdiClient implements OtaAgentClient {
       body: { mode: 'merge', data },
     });
     if (ok(res)) this.configSent.set(dev.index, true);
-    return ok(res);
   }
 
   /** GET the cancel action, confirm it, and tell the agent which deployment stops. */

@@ -34,6 +34,11 @@ function transport() {
   return tr;
 }
 
+/** First contact: the server asks for configData and holds the deployment until it has it. */
+async function introduced(client: HawkbitDdiClient, d: OtaDeviceFacts): Promise<void> {
+  expect((await client.check(d)).kind).toBe('none');
+}
+
 async function setup(serverOpts: Partial<HawkbitServerOptions> = {}, auth?: HawkbitAuth) {
   const sha256 = await imageSha256(IMAGE);
   const desk = new ScriptedDesk({ id: 'rollout-1', ...IMAGE, sha256, path: '/v1/firmware/2.1.0' });
@@ -69,6 +74,7 @@ async function setup(serverOpts: Partial<HawkbitServerOptions> = {}, auth?: Hawk
 describe('hawkBit DDI client and embedded routes', () => {
   it('polls, sends configData once, follows deploymentBase, resumes the artifact and reports to closed/success', async () => {
     const t = await setup();
+    await introduced(t.client, dev(1));
     const answer = await t.client.check(dev(1));
     expect(answer).toMatchObject({ kind: 'offer', nextPollMs: 90_000 });
     if (answer.kind !== 'offer') return;
@@ -106,12 +112,12 @@ describe('hawkBit DDI client and embedded routes', () => {
       'rebooting',
       'success',
     ]);
-    // after the update hawkBit asks for the attributes again (configData, then a poll), and has nothing more
+    // after the update hawkBit asks for the attributes again (sent with the next poll), and has nothing more
     expect(await t.client.check(dev(1, '2.1.0'))).toEqual({ kind: 'none', nextPollMs: 90_000 });
     expect(await t.client.check(dev(1, '2.1.0'))).toEqual({ kind: 'none', nextPollMs: 90_000 });
     expect(t.server.actions.target('sensor-0001').version).toBe('2.1.0');
     expect(t.server.counters.requests).toEqual({
-      poll: 5,
+      poll: 4,
       configData: 2,
       deploymentBase: 1,
       deploymentFeedback: 5,
@@ -129,6 +135,7 @@ describe('hawkBit DDI client and embedded routes', () => {
 
   it('a failure is closed/failure with the reason in details', async () => {
     const t = await setup();
+    await introduced(t.client, dev(2));
     const answer = await t.client.check(dev(2));
     if (answer.kind !== 'offer') throw new Error(`expected an offer, got ${answer.kind}`);
     expect(
@@ -143,6 +150,7 @@ describe('hawkBit DDI client and embedded routes', () => {
   it('outside the maintenance window the device may download but not install', async () => {
     let open = false;
     const t = await setup({ maintenanceWindowOpen: () => open });
+    await introduced(t.client, dev(3));
     const closed = await t.client.check(dev(3));
     expect(closed.kind === 'offer' && closed.deployment.installAllowed).toBe(false);
     open = true;
@@ -153,12 +161,14 @@ describe('hawkBit DDI client and embedded routes', () => {
 
   it('download: attempt is still an offer; the spec accepts both handlings', async () => {
     const t = await setup({ handling: 'attempt' });
+    await introduced(t.client, dev(4));
     expect((await t.client.check(dev(4))).kind).toBe('offer');
     expect(t.spec.problems).toEqual([]);
   });
 
   it('a deployment cancelled on the server: cancelAction, confirmed, and feedback on it is 410 (aborted)', async () => {
     const t = await setup();
+    await introduced(t.client, dev(5));
     const answer = await t.client.check(dev(5));
     if (answer.kind !== 'offer') throw new Error(`expected an offer, got ${answer.kind}`);
     expect(await t.client.report(dev(5), answer.deployment, 'downloading')).toBe('ok');
@@ -177,8 +187,10 @@ describe('hawkBit DDI client and embedded routes', () => {
   it('tokens: the target token is checked per controller, a gateway token for all; a refused poll is data', async () => {
     const tokens = { targetTokenOf: (cid: string) => `token-${cid}`, gatewayToken: 'gw-secret' };
     const good = await setup({ auth: tokens });
+    await introduced(good.client, dev(6));
     expect((await good.client.check(dev(6))).kind).toBe('offer');
     const gateway = await setup({ auth: tokens }, { kind: 'gateway-token', token: 'gw-secret' });
+    await introduced(gateway.client, dev(7));
     expect((await gateway.client.check(dev(7))).kind).toBe('offer');
     const wrong = await setup({ auth: tokens }, { kind: 'target-token', tokenOf: () => 'stolen' });
     expect(await wrong.client.check(dev(8))).toEqual({ kind: 'failed', reason: 'http_401' });
@@ -197,6 +209,7 @@ describe('hawkBit DDI client and embedded routes', () => {
       send: t.spec.watch(transport().send),
       defaultPollMs: 42_000,
     });
+    await introduced(client, dev(11));
     const answer = await client.check(dev(11));
     expect(answer).toMatchObject({ kind: 'offer', nextPollMs: 42_000 });
     expect(t.spec.problems).toEqual([]);
