@@ -150,14 +150,14 @@ describe('AWS IoT Jobs in live mode against the embedded jobs service', () => {
     };
     const faults = [
       { type: 'radio-drop', who: '40%', during: 'ota.downloading', duration: '5s..15s' },
-      { type: 'power-loss', who: '30%', during: 'ota.installing' },
+      { type: 'power-loss', who: '50%', during: 'ota.installing' },
     ];
     const { r, desk, service, seen } = await jobsRun({
       groups: [{ count: 20, ota: { install: '20s' } }],
       rollout,
       faults,
-      duration: '10m',
-      bandwidth: '4Mbit/s',
+      duration: '12m',
+      bandwidth: '8Mbit/s',
     });
     const c = (name: string): number => r.agg.counter(name);
     expect(r.status).toBe('completed');
@@ -168,11 +168,21 @@ describe('AWS IoT Jobs in live mode against the embedded jobs service', () => {
     expect(c('ota_resumed_downloads_total')).toBeGreaterThan(0);
     expect(c('ota_failed_total{reason="verify"}')).toBe(0);
     expect(c('faults_injected_total{type="power-loss"}')).toBeGreaterThan(0);
-    expect(c('ota_failed_total{reason="power"}')).toBe(c('faults_injected_total{type="power-loss"}'));
-    // what the devices sent reached the service, but for messages cut off with a session
+    // a power cut in the last moments of the run may not have ended its attempt yet
+    expect(c('ota_failed_total{reason="power"}')).toBeGreaterThan(0);
+    expect(c('ota_failed_total{reason="power"}')).toBeLessThanOrEqual(
+      c('faults_injected_total{type="power-loss"}'),
+    );
+    // what the devices sent reached the service, but for messages cut off with a session; a
+    // request still awaiting its reply when the run ends is counted by the service only
+    const inFlightAtEnd = 20;
     expect(service.counters.update).toBeGreaterThan(0);
-    expect(service.counters.update).toBeLessThanOrEqual(c('ota_requests_total{endpoint="report"}'));
-    expect(service.counters.startNext).toBeLessThanOrEqual(c('ota_requests_total{endpoint="check"}'));
+    expect(service.counters.update).toBeLessThanOrEqual(
+      c('ota_requests_total{endpoint="report"}') + inFlightAtEnd,
+    );
+    expect(service.counters.startNext).toBeLessThanOrEqual(
+      c('ota_requests_total{endpoint="check"}') + inFlightAtEnd,
+    );
     expect(schemaProblems({ seen })).toEqual([]);
   }, 120_000);
 
