@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { runResolved } from '../../src/app/run.js';
 import type { Report } from '../../src/reports/report-types.js';
 import { publishLoad } from '../../src/reports/summary-telemetry.js';
+import { renderSummary } from '../../src/reports/summary-text.js';
 import { loadScenario, resolveScenarioObject } from '../../src/scenario/index.js';
 
 async function run(name: string, devices: number, scaleBackend?: boolean): Promise<Report> {
@@ -57,6 +58,13 @@ describe('shipped scenarios at reduced scale', () => {
     const load = publishLoad(r);
     expect(load?.peakPerSec).toBeGreaterThan(5 * (load?.steadyPerSec ?? Infinity));
     expect(load?.peakAtUs).toBeGreaterThan(75 * 60e6); // after the outage ends
+    const summary = renderSummary(r);
+    expect(summary).toContain(
+      `telemetry buffer: ${buffered.toLocaleString('en-US')} readings buffered offline`,
+    );
+    expect(summary).toMatch(
+      /telemetry load: steady [\d,]+ publishes\/s \(median interval\), peak [\d,]+\/s .*× steady\)/,
+    );
   });
 
   it('top-of-hour: the fleet publishes within a minute or two of each hour, once per device', async () => {
