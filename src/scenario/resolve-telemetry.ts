@@ -35,14 +35,30 @@ export function resolveTelemetry(t: TelemetryParsed, at: At, typeName: string): 
       `${t.streams.length} streams`,
       'drop `streams`, or drop `buffer`',
     );
+  // Aligned: `jitter` is the splay after each slot (in the schedule), not ± around the interval.
+  if (schedule !== null) checkSplay(schedule.offsetsUs, schedule.splayUs, t.jitter, at('telemetry.jitter'));
   const streams = (t.streams ?? [{}]).map((s, i) =>
     resolveStream(
-      { ...t, ...defined(s) },
+      schedule === null ? { ...t, ...defined(s) } : { ...t, jitter: '0s' },
       t.streams ? (p) => at(`telemetry.streams[${i}].${p}`) : (p) => at(`telemetry.${p}`),
       typeName,
     ),
   );
   return { ...(streams[0] as TelemetryStreamConfig), streams, buffer, schedule };
+}
+
+/** The splay stays below the shortest gap between two aligned readings (across midnight too). */
+function checkSplay(offsetsUs: number[], splayUs: number, text: string, where: string): void {
+  let gapUs = (offsetsUs[0] as number) + 24 * 3600e6 - (offsetsUs[offsetsUs.length - 1] as number);
+  for (let i = 1; i < offsetsUs.length; i++)
+    gapUs = Math.min(gapUs, (offsetsUs[i] as number) - (offsetsUs[i - 1] as number));
+  if (splayUs >= gapUs)
+    throw invalid(
+      'jitter (the splay of aligned readings) must be below the gap between two of them',
+      where,
+      text,
+      `use less than ${gapUs / 60e6} minutes`,
+    );
 }
 
 function defined(s: StreamParsed): StreamParsed {

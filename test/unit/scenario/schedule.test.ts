@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { slotsUpTo, nextSlot } from '../../../src/device/schedule.js';
 import { ToolError } from '../../../src/errors/tool-error.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import {
   DAY_US,
   resolveBuffer,
@@ -83,5 +84,31 @@ describe('buffer and clock', () => {
       sinceSyncUs: 7 * DAY_US,
     });
     expect(() => resolveClock({ drift: '50%', 'since-sync': '0s' }, at)).toThrow(ToolError);
+  });
+});
+
+describe('telemetry with a schedule', () => {
+  const doc = (telemetry: Record<string, unknown>) => ({
+    name: 'x',
+    duration: '1h',
+    fleet: [{ device: { name: 'm', extends: 'gateway', telemetry }, count: 1 }],
+  });
+
+  it('jitter is the splay: it may exceed the unused interval, not the gap between slots', async () => {
+    const s = await resolveScenarioObject(doc({ at: ':00', jitter: '20m' }), 'x', { env: {} });
+    expect(s.deviceTypes.m?.telemetry.schedule?.splayUs).toBe(20 * M);
+    expect(s.deviceTypes.m?.telemetry.jitterUs).toBe(0);
+    await expect(
+      resolveScenarioObject(doc({ cron: '*/5 * * * *', jitter: '5m' }), 'x', { env: {} }),
+    ).rejects.toThrow(/below the gap between two of them/);
+  });
+
+  it('at / cron and buffer take a single stream', async () => {
+    for (const t of [{ at: ':00' }, { buffer: { capacity: 5 } }])
+      await expect(
+        resolveScenarioObject(doc({ ...t, streams: [{ interval: '1m' }, { interval: '5m' }] }), 'x', {
+          env: {},
+        }),
+      ).rejects.toThrow(ToolError);
   });
 });
