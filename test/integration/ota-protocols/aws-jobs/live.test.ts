@@ -188,14 +188,14 @@ describe('AWS IoT Jobs in live mode against the embedded jobs service', () => {
 
   it('a rollout the server aborts mid-wave: executions CANCELED, devices told by notify-next or a rejected update', async () => {
     const rollout = {
-      firmware: { version: '9.2.0', size: '1MiB' },
+      firmware: { version: '9.2.0', size: '256KiB' },
       start: '30s',
       waves: ['50%', '100%'],
       'wave-interval': '40s',
       'failure-limit': { ratio: '20%', action: 'abort' },
     };
     // half the fleet fails its health check and gives up at once: the failure limit trips while
-    // the other half is still downloading (slowly, behind the bandwidth limit)
+    // the other half is still at it (its radio drops keep some in retry-wait, checking)
     const failing = {
       'max-attempts': 1,
       'health-failure': '100%',
@@ -203,11 +203,20 @@ describe('AWS IoT Jobs in live mode against the embedded jobs service', () => {
       reboot: '5s',
       'health-check': '5s',
     };
+    const faults = [
+      {
+        type: 'radio-drop',
+        who: { device: 'jobs-gateway-1', share: '50%' },
+        during: 'ota.downloading',
+        duration: '20s..40s',
+      },
+    ];
     const { r, desk, service, seen } = await jobsRun({
       groups: [{ count: 10, ota: failing }, { count: 10 }],
       rollout,
-      duration: '6m',
-      bandwidth: '2Mbit/s',
+      faults,
+      duration: '8m',
+      bandwidth: '4Mbit/s',
     });
     const c = (name: string): number => r.agg.counter(name);
     expect(r.status).toBe('completed');
