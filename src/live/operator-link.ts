@@ -3,15 +3,14 @@
 // end-to-end subscriber does; replies published while it was away are not kept (clean session),
 // so their commands count as unanswered.
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { realTimers, type TimerHandle, type Timers } from '../clock/real-clock.js';
+import { realTimers, type Timers } from '../clock/real-clock.js';
 import { MqttConnectionPool, PUBLISH_RESULT } from '../transports/mqtt/index.js';
 import type { MqttHandler, PublishProperties, QoS } from '../transports/mqtt/index.js';
+import { ReconnectBackoff } from './reconnect-backoff.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 /** QoS 1/2 commands in flight at once (the pool's maximum). */
 const MAX_IN_FLIGHT = 64;
-const BACKOFF_FIRST_MS = 100;
-const BACKOFF_MAX_MS = 5_000;
 const OP = 0;
 
 export type Login = () => { username?: string; password?: string };
@@ -29,8 +28,7 @@ export class OperatorLink implements MqttHandler {
   private url = '';
   private clientId = '';
   private login: Login = () => ({});
-  private retryMs = BACKOFF_FIRST_MS;
-  private retry: TimerHandle | null = null;
+  private readonly backoff: ReconnectBackoff;
   private closing = false;
   connected = false;
   subscribed = false;
@@ -55,6 +53,7 @@ export class OperatorLink implements MqttHandler {
       maxInFlight: MAX_IN_FLIGHT,
       ...(tls ? { tls } : {}),
     });
+    this.backoff = new ReconnectBackoff(timers);
   }
 
   /** Connects and subscribes; false when that did not happen within `waitMs` (it keeps trying). */
@@ -100,7 +99,7 @@ export class OperatorLink implements MqttHandler {
     this.subscribed = granted >= 0 && granted < 0x80;
     if (this.subscribed) {
       this.everSubscribed = true;
-      this.retryMs = BACKOFF_FIRST_MS;
+      this.backoff.reset(OP);
     }
     this.settle(this.subscribed);
   }
@@ -118,13 +117,7 @@ export class OperatorLink implements MqttHandler {
     if (this.connected) this.drops++;
     this.connected = false;
     this.subscribed = false;
-    const wait = this.retryMs;
-    this.retryMs = Math.min(BACKOFF_MAX_MS, wait * 2);
-    this.retry = this.timers.setTimeout(() => {
-      this.retry = null;
-      this.connect();
-    }, wait);
-    this.retry.unref?.();
+    this.backoff.schedule(OP, () => this.connect());
   }
 
   /** Why commands or replies may be missing, for the report's warnings. */
@@ -144,7 +137,7 @@ export class OperatorLink implements MqttHandler {
 
   close(): void {
     this.closing = true;
-    if (this.retry) this.timers.clearTimeout(this.retry);
+    this.backoff.cancel();
     this.pool.close();
   }
 }

@@ -5,17 +5,15 @@
 // backoff when the broker closes it (a restart): what the broker kept for the session arrives
 // after the reconnect; the time it was away is a gap the report states.
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import { realTimers, type TimerHandle, type Timers } from '../clock/real-clock.js';
+import { realTimers, type Timers } from '../clock/real-clock.js';
 import { C, H } from '../metrics/catalog.js';
 import type { Recorder } from '../metrics/recorder.js';
 import { MqttConnectionPool } from '../transports/mqtt/index.js';
 import type { MqttHandler, PublishProperties, QoS } from '../transports/mqtt/index.js';
 import type { DeliverySequence } from './delivery-sequence.js';
 import { INTENDED_BYTES } from './mqtt-side.js';
+import { ReconnectBackoff } from './reconnect-backoff.js';
 
-/** Reconnect backoff: doubling from the first delay up to the cap (real milliseconds). */
-const BACKOFF_FIRST_MS = 100;
-const BACKOFF_MAX_MS = 5_000;
 /** The subscriber's own connect timeout: a silent broker must not hold the run's start. */
 const CONNECT_TIMEOUT_MS = 5_000;
 /** MQTT 5: how long the broker keeps the subscriber's session while it is away. */
@@ -49,8 +47,7 @@ export class E2eSubscriber implements MqttHandler {
   private clientPrefix = '';
   private login: Login = () => ({});
   private closing = false;
-  private readonly retryMs = new Map<number, number>();
-  private readonly retryTimers = new Map<number, TimerHandle>();
+  private readonly backoff: ReconnectBackoff;
   private readonly subscribed = new Set<number>();
   readonly gaps: SubscriberGap[] = [];
   delivered = 0;
@@ -83,6 +80,7 @@ export class E2eSubscriber implements MqttHandler {
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       ...(tls ? { tls } : {}),
     });
+    this.backoff = new ReconnectBackoff(timers);
   }
 
   /**
@@ -171,7 +169,7 @@ export class E2eSubscriber implements MqttHandler {
     const ok = granted >= 0 && granted < 0x80;
     if (ok) {
       this.subscribed.add(id);
-      this.retryMs.delete(id);
+      this.backoff.reset(id);
       const gap = this.openGap(id);
       if (gap) gap.toUs = this.clock();
     }
@@ -206,14 +204,7 @@ export class E2eSubscriber implements MqttHandler {
   onClose(id: number): void {
     if (this.closing) return;
     if (this.subscribed.delete(id)) this.gaps.push({ broker: id, fromUs: this.clock(), toUs: null });
-    const wait = this.retryMs.get(id) ?? BACKOFF_FIRST_MS;
-    this.retryMs.set(id, Math.min(BACKOFF_MAX_MS, wait * 2));
-    const timer = this.timers.setTimeout(() => {
-      this.retryTimers.delete(id);
-      this.connect(id);
-    }, wait);
-    timer.unref?.();
-    this.retryTimers.set(id, timer);
+    this.backoff.schedule(id, () => this.connect(id));
   }
 
   private openGap(broker: number): SubscriberGap | undefined {
@@ -268,8 +259,7 @@ export class E2eSubscriber implements MqttHandler {
 
   close(): void {
     this.closing = true;
-    for (const t of this.retryTimers.values()) this.timers.clearTimeout(t);
-    this.retryTimers.clear();
+    this.backoff.cancel();
     this.pool.close();
   }
 }
