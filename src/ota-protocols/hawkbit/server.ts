@@ -8,7 +8,7 @@
 // paths on the embedded HTTP API (the firmware route, with Range).
 import type http from 'node:http';
 import type { DeploymentDesk, DeskDeployment } from '../types.js';
-import type { DdiControllerBase, DdiHandling } from './ddi-types.js';
+import type { DdiActionFeedback, DdiControllerBase, DdiHandling } from './ddi-types.js';
 import { controllerPath } from './ddi-types.js';
 import { deskStateOf } from './feedback.js';
 import { formatPollingSleep } from './polling-sleep.js';
@@ -223,10 +223,9 @@ export class HawkbitDdiServer {
     cid: string,
     id: number,
   ): Promise<true> {
-    const feedback = readFeedback(await readJsonBody(req));
-    if (feedback === null) return this.bad(res);
-    const action = this.actions.find(cid, id);
-    if (action === null) return this.notFound(res);
+    const read = await this.readFeedbackOn(req, res, cid, id);
+    if (read === true) return true;
+    const { feedback, action } = read;
     if (action.closed || this.isCancelled(action)) return this.gone(res);
     const state = deskStateOf(feedback);
     if (state !== null) {
@@ -238,6 +237,20 @@ export class HawkbitDdiServer {
     }
     sendEmpty(res, 200);
     return true;
+  }
+
+  /** A feedback body and the action it is on; true when already answered (400 or 404). */
+  private async readFeedbackOn(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    cid: string,
+    id: number,
+  ): Promise<{ feedback: DdiActionFeedback; action: DdiAction } | true> {
+    const feedback = readFeedback(await readJsonBody(req));
+    if (feedback === null) return this.bad(res);
+    const action = this.actions.find(cid, id);
+    if (action === null) return this.notFound(res);
+    return { feedback, action };
   }
 
   private close(action: DdiAction, installed: boolean): void {
@@ -268,10 +281,9 @@ export class HawkbitDdiServer {
     cid: string,
     id: number,
   ): Promise<true> {
-    const feedback = readFeedback(await readJsonBody(req));
-    if (feedback === null) return this.bad(res);
-    const action = this.actions.find(cid, id);
-    if (action === null) return this.notFound(res);
+    const read = await this.readFeedbackOn(req, res, cid, id);
+    if (read === true) return true;
+    const { feedback, action } = read;
     const { execution, result } = feedback.status;
     // [DdiRootController] closed + success (or canceled) confirms; rejected or failure does not
     if ((execution === 'closed' && result.finished !== 'failure') || execution === 'canceled') {
