@@ -121,12 +121,16 @@ describe('CBOR payload templates', () => {
 describe('CborWriter against an independent decoder', () => {
   it('writes any JSON value so that cbor-x decodes the same value', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), (v) => {
-        const w = new CborWriter();
-        expect(w.value(v)).toBe(true);
-        // JSON has one zero: -0 goes out as the integer 0
-        expect(numbers(decode(w.view()))).toEqual(JSON.parse(JSON.stringify(v)));
-      }),
+      // cbor-x renames a `__proto__` key (its guard against prototype pollution): not ours to check
+      fc.property(
+        fc.jsonValue().filter((v) => !JSON.stringify(v).includes('"__proto__"')),
+        (v) => {
+          const w = new CborWriter();
+          expect(w.value(v)).toBe(true);
+          // JSON has one zero: -0 goes out as the integer 0
+          expect(numbers(decode(w.view()))).toEqual(JSON.parse(JSON.stringify(v)));
+        },
+      ),
       { numRuns: 500 },
     );
   });
