@@ -7,6 +7,7 @@
 // is 410 Gone; the deployment base of a cancelled action is 404. Artifacts are the desk's image
 // paths on the embedded HTTP API (the firmware route, with Range).
 import type http from 'node:http';
+import type { HttpRoute } from '../../backend/types.js';
 import type { DeploymentDesk, DeskDeployment } from '../types.js';
 import type { DdiActionFeedback, DdiControllerBase, DdiHandling } from './ddi-types.js';
 import { controllerPath } from './ddi-types.js';
@@ -44,14 +45,6 @@ export interface HawkbitServerOptions {
   auth?: DdiServerAuth;
   /** Called when a deployment is handed out (to register its image on the firmware route). */
   onDeployment?: (dep: DeskDeployment) => void;
-}
-
-/** The shape of the embedded HTTP API's mounted routes (src/backend/types.ts HttpRoute). */
-export interface DdiRoute {
-  name: string;
-  method: 'GET' | 'POST' | 'PUT';
-  pattern: RegExp;
-  handle(req: http.IncomingMessage, res: http.ServerResponse, params: readonly string[]): Promise<void>;
 }
 
 const FINAL = new Set(['success', 'failure', 'already-installed', 'aborted']);
@@ -95,9 +88,9 @@ export class HawkbitDdiServer {
   }
 
   /** One route per endpoint, for the embedded HTTP API's route table (measured by name). */
-  routes(): DdiRoute[] {
+  routes(): HttpRoute[] {
     const prefix = '^/([^/]+)/controller/v1/([^/]+)';
-    const route = (endpoint: DdiEndpoint, method: 'GET' | 'POST' | 'PUT', tail: string): DdiRoute => ({
+    const route = (endpoint: DdiEndpoint, method: 'GET' | 'POST' | 'PUT', tail: string): HttpRoute => ({
       name: `hawkbit ${endpoint}`,
       method,
       pattern: new RegExp(`${prefix}${tail}$`),

@@ -9,6 +9,7 @@
 // Every call but the auth request needs a valid bearer JWT (401 otherwise). The artifact link
 // points at the backend's firmware route (`/v1/firmware/<version>`, Range-resumable).
 import type http from 'node:http';
+import type { HttpRoute } from '../../backend/types.js';
 import type { DeploymentDesk, DeskDeployment } from '../types.js';
 import { MENDER_DEFAULTS } from './pattern.js';
 import { Admissions, type AdmissionOptions } from './server-auth.js';
@@ -49,19 +50,6 @@ export interface MenderServerCounters {
   statuses: Record<MenderStatus, number>;
   /** Status reports answered 409: the deployment was aborted for the device. */
   conflicts: number;
-}
-
-/** The shape of a route mounted on the embedded HTTP API (src/backend/types.ts HttpRoute). */
-export interface MenderRoute {
-  name: string;
-  method: 'POST' | 'GET' | 'PUT' | 'PATCH';
-  pattern: RegExp;
-  handle(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    params: readonly string[],
-    url: URL,
-  ): Promise<void>;
 }
 
 interface DeviceCall {
@@ -110,7 +98,7 @@ export class MenderServer {
   }
 
   /** The routes mounted on the embedded HTTP API, measured there by name. */
-  routes(): MenderRoute[] {
+  routes(): HttpRoute[] {
     const p = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
     const dep = (kind: string): RegExp =>
       new RegExp(`^/api/devices/v1/deployments/device/deployments/([^/]+)/${kind}$`);
@@ -134,11 +122,11 @@ export class MenderServer {
   /** A route: counted, body read, failures answered with the spec's Error object. */
   private route(
     name: string,
-    method: MenderRoute['method'],
+    method: 'POST' | 'GET' | 'PUT' | 'PATCH',
     pattern: RegExp,
     endpoint: MenderEndpoint,
     fn: (req: http.IncomingMessage, res: http.ServerResponse, param: string, body: Buffer, url: URL) => void,
-  ): MenderRoute {
+  ): HttpRoute {
     return {
       name,
       method,
@@ -159,11 +147,11 @@ export class MenderServer {
   /** A device call: refused (401) without a valid bearer token. */
   private device(
     name: string,
-    method: MenderRoute['method'],
+    method: 'POST' | 'GET' | 'PUT' | 'PATCH',
     pattern: RegExp,
     endpoint: MenderEndpoint,
     fn: (call: DeviceCall) => void,
-  ): MenderRoute {
+  ): HttpRoute {
     return this.route(name, method, pattern, endpoint, (req, res, param, body, url) => {
       const who = this.admissions.bearer(req);
       if (!who.ok) {
