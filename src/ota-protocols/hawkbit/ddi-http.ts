@@ -2,12 +2,11 @@
 // (and check it against hawkBit's OpenAPI document) and the live wiring can share its transport.
 // The default sender is undici with one Pool per origin (the server and, if artifacts live
 // elsewhere, a CDN), through the run's `--resolve` map, `target.limits` and `target.tls`.
-import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { Pool } from 'undici';
 import { monotonicUs } from '../../clock/real-clock.js';
-import type { TargetLimiter } from '../../transports/limits/index.js';
 import { targetConnector } from '../../transports/http/connector.js';
 import { errorCode } from '../../transports/http/errors.js';
+import type { HttpTransportOptions } from '../../transports/http/types.js';
 
 export interface DdiRequest {
   method: 'GET' | 'POST' | 'PUT';
@@ -35,15 +34,8 @@ export interface DdiTransport {
   close(): Promise<void>;
 }
 
-export interface DdiTransportOptions {
-  clock?: () => number;
-  connectionsPerOrigin?: number;
-  headersTimeoutMs?: number;
-  bodyTimeoutMs?: number;
-  resolve?: Readonly<Record<string, string>>;
-  limiter?: TargetLimiter;
-  tls?: TlsConnectionOptions;
-}
+/** The HTTP transport's options but the base URL (DDI's links are absolute). */
+export type DdiTransportOptions = Omit<HttpTransportOptions, 'baseUrl'>;
 
 export function undiciDdiTransport(opts: DdiTransportOptions = {}): DdiTransport {
   const clock = opts.clock ?? monotonicUs;
