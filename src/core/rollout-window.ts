@@ -1,6 +1,6 @@
 // The rollout campaign at interval barriers, for both engines: wave starts, pause/abort, taken
 // once per interval from the shards' wave tallies; and the rollout section of report.json.
-import { Campaign, emptyCounts, type WaveCounts } from '../backend/campaign.js';
+import { Campaign, emptyCounts, type CampaignConfig, type WaveCounts } from '../backend/campaign.js';
 import { HALT, WAVE_STAT, type RolloutWindowState } from '../device/rollout-plan.js';
 import type { RolloutReport } from '../reports/report-types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
@@ -8,17 +8,25 @@ import { C } from '../metrics/catalog.js';
 import type { Aggregator } from '../metrics/aggregate.js';
 import { emptySnapshot } from '../metrics/recorder.js';
 
-export function campaign(s: ResolvedScenario, perWave: number[]): Campaign | null {
-  const r = s.rollout;
-  if (!r) return null;
-  return new Campaign({
+/** The campaign model's settings for the scenario's rollout (both engines, the live embedded desk). */
+export function campaignConfigOf(
+  r: NonNullable<ResolvedScenario['rollout']>,
+  perWave: number[],
+): CampaignConfig {
+  return {
     startUs: r.startUs,
     targetedPerWave: perWave,
     waveIntervalUs: r.waveIntervalUs,
     waveWhenDoneRatio: r.waveWhenDoneRatio,
     failureLimit: r.failureLimit,
     minSample: 10,
-  });
+  };
+}
+
+export function campaign(s: ResolvedScenario, perWave: number[]): Campaign | null {
+  const r = s.rollout;
+  if (!r) return null;
+  return new Campaign(campaignConfigOf(r, perWave));
 }
 
 export function waveCounts(stats: ArrayLike<number>, waves: number): WaveCounts[] {

@@ -6,6 +6,7 @@ import { CampaignDesk, type DeskDevice } from '../backend/deployment-desk.js';
 import { imageSha256 } from '../backend/firmware-image.js';
 import type { EmbeddedBackendOptions } from '../backend/types.js';
 import { wallClockMs } from '../clock/real-clock.js';
+import { campaignConfigOf } from '../core/rollout-window.js';
 import { groupLookup, isTargeted, planRollout, waveOf } from '../device/rollout-plan.js';
 import { availableProtocols } from '../ota-protocols/registry.js';
 import type { ResolvedScenario } from '../scenario/types.js';
@@ -41,14 +42,7 @@ export async function embeddedDesk(s: ResolvedScenario): Promise<CampaignDesk | 
       const wave = waveOf(plan, s.seed, gid);
       return wave < perWave.length ? wave : null;
     },
-    campaign: {
-      startUs: r.startUs,
-      targetedPerWave: perWave,
-      waveIntervalUs: r.waveIntervalUs,
-      waveWhenDoneRatio: r.waveWhenDoneRatio,
-      failureLimit: r.failureLimit,
-      minSample: 10,
-    },
+    campaign: campaignConfigOf(r, perWave),
     nowUs: () => 0, // until the run's clock is set (LiveTargets.desk.setClock)
   });
 }
