@@ -3,19 +3,11 @@
 // limit, pause and abort, src/backend/campaign.ts, fed by what devices report), what each device
 // reported, and the server's view of the fleet. One deployment per run (the scenario's rollout).
 import { Campaign, emptyCounts, type CampaignConfig, type WaveCounts } from './campaign.js';
+import { ALL_REPORT_STATES } from '../ota-protocols/types.js';
 import type { DeploymentDesk, DeskDeployment, DeskDeviceState } from '../ota-protocols/types.js';
 
-const DESK_STATES: readonly DeskDeviceState[] = [
-  'pending',
-  'downloading',
-  'downloaded',
-  'installing',
-  'rebooting',
-  'success',
-  'failure',
-  'already-installed',
-  'aborted',
-];
+/** Offered but not reported yet, every state a device reports, and the server's abort. */
+const DESK_STATES: readonly DeskDeviceState[] = ['pending', ...ALL_REPORT_STATES, 'aborted'];
 
 const FINAL: ReadonlySet<DeskDeviceState> = new Set(['success', 'failure', 'already-installed', 'aborted']);
 
