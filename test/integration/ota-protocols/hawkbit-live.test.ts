@@ -4,23 +4,16 @@
 // mid-download. Waves, resumes with Range and the image's sha256 verified, power loss during
 // install (A/B: the device keeps its slot and tries again), and a server-side abort mid-wave
 // (cancelAction / 410 Gone). Counts are asserted, never wall-clock speed.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import type { EngineResult } from '../../../src/app/engine-types.js';
 import { runVirtual } from '../../../src/app/virtual-engine.js';
-import { startEmbeddedBackend } from '../../../src/backend/embedded.js';
-import { monotonicUs } from '../../../src/clock/real-clock.js';
 import type { CampaignDesk } from '../../../src/backend/deployment-desk.js';
-import { embeddedDesk } from '../../../src/live/embedded-desk.js';
 import { HawkbitDdiServer } from '../../../src/ota-protocols/hawkbit/server.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { startDdiProxy } from './ddi-proxy.js';
 import { hawkbitSpec } from './hawkbit-spec.js';
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+import { runProtocolLive } from './live-harness.js';
 
 const SPEED = 20;
 
@@ -68,37 +61,27 @@ async function hawkbitRun(d: Doc, chunkDelayMs: number) {
     rollout: d.rollout,
     faults: d.faults,
   });
-  const resolve = (mqtt: string, http: string) =>
-    resolveScenarioObject(doc(mqtt, http), 'hawkbit-live (in memory)', { env: {}, overrides: {} });
-  const desk = await embeddedDesk(await resolve('mqtt://127.0.0.1:1', 'http://127.0.0.1:1'));
-  if (desk === null) throw new Error('the scenario has no rollout');
-  let t0 = monotonicUs();
-  const nowUs = (): number => (monotonicUs() - t0) * SPEED; // the run's time, as the desk sees it
   const window = d.window;
-  const server = new HawkbitDdiServer({
-    ...(window ? { maintenanceWindowOpen: () => window(nowUs(), desk) } : {}),
-    desk,
-    tenant: 'DEFAULT',
-    pollingSleepMs: null,
-    auth: { gatewayToken: 'gw-token' },
-  });
-  const fw = d.rollout.firmware as { version: string };
-  const backend = await startEmbeddedBackend({
-    host: '127.0.0.1',
-    mqttPort: 0,
-    httpPort: 0,
-    firmware: [{ version: fw.version, sizeBytes: desk.deployment.sizeBytes }],
-    routes: server.routes(),
-  });
-  cleanups.push(() => backend.close());
+  let server: HawkbitDdiServer | null = null;
   const spec = await hawkbitSpec();
-  const proxy = await startDdiProxy(backend.httpUrl, spec, chunkDelayMs);
-  cleanups.push(() => proxy.close());
-  const s = await resolve(backend.mqttUrl, proxy.url);
-  t0 = monotonicUs();
-  desk.setClock(nowUs); // the server's waves on the run's time
-  const r = await runLive(s, { workers: 1 });
-  return { r, desk, server, spec, proxy, backend };
+  const { r, desk, backend, front } = await runProtocolLive({
+    label: 'hawkbit-live',
+    speed: SPEED,
+    doc,
+    serve: (desk, nowUs) => {
+      server = new HawkbitDdiServer({
+        ...(window ? { maintenanceWindowOpen: () => window(nowUs(), desk) } : {}),
+        desk,
+        tenant: 'DEFAULT',
+        pollingSleepMs: null,
+        auth: { gatewayToken: 'gw-token' },
+      });
+      return { routes: server.routes() };
+    },
+    front: (httpUrl) => startDdiProxy(httpUrl, spec, chunkDelayMs),
+  });
+  if (server === null || front === null) throw new Error('no DDI server or proxy');
+  return { r, desk, server: server as HawkbitDdiServer, spec, proxy: front, backend };
 }
 
 describe('hawkBit DDI in live mode against the embedded backend', () => {

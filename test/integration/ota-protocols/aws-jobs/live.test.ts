@@ -4,21 +4,16 @@
 // enough); power loss during install kept on A/B; a server-side abort mid-wave (CANCELED).
 // Every Jobs message is held against the documented schemas. Counts are asserted, never
 // wall-clock speed.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runLive } from '../../../../src/app/live-engine.js';
-import { startEmbeddedBackend } from '../../../../src/backend/embedded.js';
-import { monotonicUs, wallClockMs } from '../../../../src/clock/real-clock.js';
-import { embeddedDesk } from '../../../../src/live/embedded-desk.js';
+import { wallClockMs } from '../../../../src/clock/real-clock.js';
 import { awsJobsBrokerService } from '../../../../src/ota-protocols/aws-jobs/broker-service.js';
 import type { AwsJobsService } from '../../../../src/ota-protocols/aws-jobs/service.js';
 import { resolveScenarioObject } from '../../../../src/scenario/index.js';
+import { runProtocolLive } from '../live-harness.js';
 import { recorded, schemaProblems, type SeenMessage } from './harness.js';
 
 const SPEED = 20;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
 interface Group {
   count: number;
@@ -56,25 +51,17 @@ async function jobsRun(d: Doc) {
     rollout: d.rollout,
     faults: d.faults ?? [],
   });
-  const resolve = (mqtt: string, http: string) =>
-    resolveScenarioObject(doc(mqtt, http), 'aws-jobs-live (in memory)', { env: {}, overrides: {} });
-  const desk = await embeddedDesk(await resolve('mqtt://127.0.0.1:1', 'http://127.0.0.1:1'));
-  if (desk === null) throw new Error('the scenario has no rollout');
   const seen: SeenMessage[] = [];
   let service: AwsJobsService | null = null;
-  const jobs = awsJobsBrokerService({ desk, nowMs: wallClockMs, onService: (s) => (service = s) });
-  const backend = await startEmbeddedBackend({
-    host: '127.0.0.1',
-    mqttPort: 0,
-    httpPort: 0,
-    firmware: [{ version: desk.deployment.version, sizeBytes: desk.deployment.sizeBytes }],
-    brokerServices: [recorded(jobs, seen)],
+  const { r, desk } = await runProtocolLive({
+    label: 'aws-jobs-live',
+    speed: SPEED,
+    doc,
+    serve: (desk) => {
+      const jobs = awsJobsBrokerService({ desk, nowMs: wallClockMs, onService: (s) => (service = s) });
+      return { brokerServices: [recorded(jobs, seen)] };
+    },
   });
-  cleanups.push(() => backend.close());
-  const s = await resolve(backend.mqttUrl, backend.httpUrl);
-  const t0 = monotonicUs();
-  desk.setClock(() => (monotonicUs() - t0) * SPEED); // the server's waves on the run's time
-  const r = await runLive(s, { workers: 1 });
   if (service === null) throw new Error('the jobs service did not start');
   return { r, desk, service: service as AwsJobsService, seen };
 }

@@ -4,21 +4,14 @@
 // mid-download; every API exchange it saw is validated against mender-server's OpenAPI files.
 // Waves, drops resumed with Range, power loss during install survived on A/B, and a server-side
 // abort mid-wave answered 409 that stops devices. Counts are asserted, never wall-clock speed.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runLive } from '../../../../src/app/live-engine.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runResolved } from '../../../../src/app/run.js';
-import { startEmbeddedBackend } from '../../../../src/backend/embedded.js';
-import { monotonicUs, wallClockMs } from '../../../../src/clock/real-clock.js';
-import { embeddedDesk } from '../../../../src/live/embedded-desk.js';
+import { wallClockMs } from '../../../../src/clock/real-clock.js';
 import { MenderServer } from '../../../../src/ota-protocols/mender/server.js';
 import { resolveScenarioObject } from '../../../../src/scenario/index.js';
+import { runProtocolLive } from '../live-harness.js';
 import { MenderSpec } from './openapi-check.js';
 import { startRecordingProxy } from './recording-proxy.js';
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
 
 let spec: MenderSpec;
 beforeAll(async () => {
@@ -74,31 +67,21 @@ async function virtualTwin(d: Doc) {
 }
 
 async function menderRun(d: Doc, chunkDelayMs: number) {
-  const resolve = (mqtt: string, http: string) =>
-    resolveScenarioObject(scenarioDoc(d, mqtt, http, 'live'), 'mender-live (in memory)', {
-      env: {},
-      overrides: {},
-    });
-  const desk = await embeddedDesk(await resolve('mqtt://127.0.0.1:1', 'http://127.0.0.1:1'));
-  if (desk === null) throw new Error('the scenario has no rollout');
-  const server = new MenderServer({ desk, wallMs: wallClockMs });
-  const fw = d.rollout.firmware as { version: string };
-  const backend = await startEmbeddedBackend({
-    host: '127.0.0.1',
-    mqttPort: 0,
-    httpPort: 0,
-    firmware: [{ version: fw.version, sizeBytes: desk.deployment.sizeBytes }],
-    routes: server.routes(),
+  let server: MenderServer | null = null;
+  const { r, desk, front } = await runProtocolLive({
+    label: 'mender-live',
+    speed: SPEED,
+    doc: (mqtt, http) => scenarioDoc(d, mqtt, http, 'live'),
+    serve: (desk) => {
+      server = new MenderServer({ desk, wallMs: wallClockMs });
+      return { routes: server.routes() };
+    },
+    front: (httpUrl) => startRecordingProxy(httpUrl, { chunkDelayMs }),
   });
-  cleanups.push(() => backend.close());
-  const proxy = await startRecordingProxy(backend.httpUrl, { chunkDelayMs });
-  cleanups.push(() => proxy.close());
-  const s = await resolve(backend.mqttUrl, proxy.url);
-  const t0 = monotonicUs();
-  desk.setClock(() => (monotonicUs() - t0) * SPEED); // the server's waves on the run's time
-  const r = await runLive(s, { workers: 1 });
+  if (server === null || front === null) throw new Error('no Mender server or proxy');
+  const proxy = front;
   const api = proxy.exchanges.filter((x) => x.url.startsWith('/api/'));
-  return { r, desk, server, proxy, problems: api.flatMap((x) => spec.check(x)) };
+  return { r, desk, server: server as MenderServer, proxy, problems: api.flatMap((x) => spec.check(x)) };
 }
 
 describe('Mender in live mode against the embedded backend', () => {
