@@ -4,19 +4,11 @@
 // a rollout" is a virtual-mode question; scenarios/ota-hawkbit.yaml at reduced scale.
 import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../../src/app/run.js';
+import { ALL_REPORT_STATES } from '../../../src/ota-protocols/types.js';
 import type { Report } from '../../../src/reports/report-types.js';
 import { loadScenario } from '../../../src/scenario/index.js';
 
 const c = (r: Report, n: string): number => r.metrics.counters[n] ?? 0;
-const STATES = [
-  'downloading',
-  'downloaded',
-  'installing',
-  'rebooting',
-  'success',
-  'failure',
-  'already-installed',
-];
 
 describe('hawkBit in virtual mode', () => {
   it('scenarios/ota-hawkbit.yaml at 20k devices: requests per endpoint follow the request pattern', async () => {
@@ -24,7 +16,7 @@ describe('hawkBit in virtual mode', () => {
     const r = (await runResolved(s, { noFiles: true })).report;
     expect(c(r, 'ota_succeeded_total')).toBeGreaterThan(19_000);
     // one feedback per reported step, every step reported
-    const reports = STATES.reduce((n, st) => n + c(r, `ota_reports_total{state="${st}"}`), 0);
+    const reports = ALL_REPORT_STATES.reduce((n, st) => n + c(r, `ota_reports_total{state="${st}"}`), 0);
     expect(c(r, 'ota_requests_total{endpoint="report"}')).toBe(reports);
     expect(c(r, 'ota_reports_total{state="downloading"}')).toBeGreaterThanOrEqual(20_000);
     // configData per boot: power-on, the reboot into the new image, each power cut during install

@@ -4,25 +4,17 @@
 // is a virtual-mode question; scenarios/ota-mender.yaml at reduced scale.
 import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../../../src/app/run.js';
+import { ALL_REPORT_STATES } from '../../../../src/ota-protocols/types.js';
 import type { Report } from '../../../../src/reports/report-types.js';
 import { loadScenario } from '../../../../src/scenario/index.js';
 
 const c = (r: Report, n: string): number => r.metrics.counters[n] ?? 0;
-const REPORT_STATES = [
-  'downloading',
-  'downloaded',
-  'installing',
-  'rebooting',
-  'success',
-  'failure',
-  'already-installed',
-];
 
 describe('Mender in virtual mode', () => {
   it('scenarios/ota-mender.yaml at 20k devices: requests per endpoint follow the request pattern', async () => {
     const s = await loadScenario('scenarios/ota-mender.yaml', { env: {}, overrides: { devices: 20_000 } });
     const r = (await runResolved(s, { noFiles: true })).report;
-    const reports = REPORT_STATES.reduce((n, st) => n + c(r, `ota_reports_total{state="${st}"}`), 0);
+    const reports = ALL_REPORT_STATES.reduce((n, st) => n + c(r, `ota_reports_total{state="${st}"}`), 0);
     expect(c(r, 'ota_succeeded_total')).toBeGreaterThan(19_000);
     expect(reports).toBeGreaterThan(5 * 19_000);
     expect(c(r, 'ota_requests_total{endpoint="report"}') / reports).toBeCloseTo(7 / 5, 2);
