@@ -2,11 +2,11 @@
 // facts) and message expiry reach an independent mosquitto_sub, and the end-to-end measurement
 // travels in fleetstorm's own user properties, so a text payload without any marker field is
 // still counted per device without gaps and with a latency for every delivery.
-import { spawn } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
+import { mosquittoSub } from '../../helpers/mosquitto-sub.js';
 
 function scenario(url: string) {
   const doc = {
@@ -40,40 +40,6 @@ function scenario(url: string) {
   return resolveScenarioObject(doc, 'mqtt5 (in memory)', { env: {}, overrides: { targetMqtt: [url] } });
 }
 
-/** mosquitto_sub (MQTT 5) printing `topic|expiry|user properties|payload` per message. */
-function watch(port: number): { lines: string[]; stop(): void; ready: Promise<void> } {
-  const child = spawn('mosquitto_sub', [
-    ...['-h', '127.0.0.1', '-p', String(port), '-V', 'mqttv5', '-q', '1'],
-    ...['-t', 'plant/#', '-F', '%t|%E|%P|%p'],
-  ]);
-  const lines: string[] = [];
-  let buf = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buf += chunk.toString('utf8');
-    const parts = buf.split('\n');
-    buf = parts.pop() ?? '';
-    lines.push(...parts.filter((l) => l !== ''));
-  });
-  const ready = new Promise<void>((resolve) => {
-    const poll = (): void => {
-      if (lines.some((l) => l.startsWith('plant/probe|'))) return resolve();
-      const pub = spawn('mosquitto_pub', [
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '-t',
-        'plant/probe',
-        '-m',
-        'p',
-      ]);
-      pub.once('exit', () => setTimeout(poll, 50));
-    };
-    poll();
-  });
-  return { lines, stop: () => child.kill('SIGTERM'), ready };
-}
-
 describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
   'MQTT 5 telemetry: user properties, expiry and measurement in properties',
   () => {
@@ -85,18 +51,21 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
 
     it('carries the stream properties and counts every delivery per device from fleetstorm-seq', async () => {
       broker = await startMosquitto();
-      const sub = watch(broker.port);
+      // MQTT 5, one `topic expiry|user properties|payload` line per message
+      const sub = mosquittoSub(broker.port, 'plant/#', 'plant/probe', '%t %E|%P|%p');
+      onTestFinished(() => void sub.child.kill('SIGTERM'));
       await sub.ready;
       const r = await runLive(await scenario(broker.url), { workers: 1 });
       await new Promise((res) => setTimeout(res, 300));
-      sub.stop();
+      sub.child.kill('SIGTERM');
       expect(r.status).toBe('completed');
 
       const seen = sub.lines.filter((l) => l.startsWith('plant/meter/'));
       expect(seen.length).toBeGreaterThan(80);
       const perDevice = new Map<string, number[]>();
       for (const line of seen) {
-        const [topic, expiry, props, payload] = line.split('|') as [string, string, string, string];
+        const [head, props, payload] = line.split('|') as [string, string, string];
+        const [topic, expiry] = head.split(' ') as [string, string];
         const id = topic.split('/')[2] as string;
         expect(payload).toBe('up');
         expect(Number(expiry)).toBeGreaterThan(590); // 10 min, less the moments in the broker
