@@ -1,6 +1,8 @@
 // mosquitto_sub as an independent observer of what a broker delivered: the fleet's own
 // subscriber is ours, this one is not.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { onTestFinished } from 'vitest';
+import { startMosquitto, type MosquittoHandle } from '../../bench/lib/mosquitto.js';
 
 function hostArgs(port: number): string[] {
   return ['-h', '127.0.0.1', '-p', String(port)];
@@ -37,6 +39,26 @@ export function mosquittoSub(
     poll();
   });
   return { child, lines, ready };
+}
+
+/** mosquitto on a free port, stopped when the test finishes (stopping it earlier is fine). */
+export async function mosquittoForTest(): Promise<MosquittoHandle> {
+  const broker = await startMosquitto();
+  onTestFinished(() => broker.stop());
+  return broker;
+}
+
+/** `mosquittoSub`, subscribed (`ready` awaited) and killed when the test finishes. */
+export async function observedUntilFinished(
+  port: number,
+  topic: string,
+  probeTopic: string,
+  v5Format?: string,
+): Promise<{ child: ChildProcess; lines: string[] }> {
+  const watch = mosquittoSub(port, topic, probeTopic, v5Format);
+  onTestFinished(() => void watch.child.kill('SIGTERM'));
+  await watch.ready;
+  return watch;
 }
 
 /** The retained messages a new subscriber to `topic` gets (at most `count`, waiting `waitSec`). */

@@ -2,12 +2,11 @@
 // losses equal what an independent mosquitto_sub (spawned here) sees on the will topic, and
 // equal the abrupt disconnects; a duty-cycled fleet's clean disconnects leave no will; one birth
 // arrives per successful connect.
-import type { ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
-import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
-import { mosquittoSub, retainedNow } from '../../helpers/mosquitto-sub.js';
+import { mosquittoInstalled } from '../../../bench/lib/mosquitto.js';
+import { mosquittoForTest, observedUntilFinished, retainedNow } from '../../helpers/mosquitto-sub.js';
 
 const BIRTH_WILL = {
   birth: { topic: 'bw/{id}/birth', payload: '{{"id":"{id}","online":true}}', qos: 1, retain: true },
@@ -40,23 +39,12 @@ function scenario(url: string, dutyCycle: boolean, faults: Record<string, unknow
 describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
   'birth and Last Will against mosquitto',
   () => {
-    let broker: MosquittoHandle | null = null;
-    let sub: ChildProcess | null = null;
-    afterEach(async () => {
-      sub?.kill('SIGTERM');
-      sub = null;
-      await broker?.stop();
-      broker = null;
-    });
-
     it('power losses: wills counted by the fleet = wills seen by mosquitto_sub = abrupt disconnects', async () => {
-      broker = await startMosquitto();
+      const broker = await mosquittoForTest();
       const s = await scenario(broker.url, false, [
         { type: 'power-loss', who: '25%', at: '1m', duration: '20s' },
       ]);
-      const watch = mosquittoSub(broker.port, 'bw/+/+', 'bw/probe/birth');
-      sub = watch.child;
-      await watch.ready;
+      const watch = await observedUntilFinished(broker.port, 'bw/+/+', 'bw/probe/birth');
       const r = await runLive(s, { workers: 1 });
       expect(r.status).toBe('completed');
       await new Promise((res) => setTimeout(res, 300));
@@ -80,11 +68,9 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
     }, 40_000);
 
     it('a duty-cycled fleet disconnects cleanly: no will, a birth per session', async () => {
-      broker = await startMosquitto();
+      const broker = await mosquittoForTest();
       const s = await scenario(broker.url, true, []);
-      const watch = mosquittoSub(broker.port, 'bw/+/+', 'bw/probe/birth');
-      sub = watch.child;
-      await watch.ready;
+      const watch = await observedUntilFinished(broker.port, 'bw/+/+', 'bw/probe/birth');
       const r = await runLive(s, { workers: 1 });
       expect(r.status).toBe('completed');
       await new Promise((res) => setTimeout(res, 300));

@@ -3,12 +3,11 @@
 // reply topics; the failure share is honoured; an accepted reboot reconnects the device; a
 // telemetry-interval command changes how often the device publishes; an ota-check command makes
 // it check in with the embedded backend now.
-import type { ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
-import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
-import { mosquittoSub } from '../../helpers/mosquitto-sub.js';
+import { mosquittoInstalled } from '../../../bench/lib/mosquitto.js';
+import { mosquittoForTest, observedUntilFinished } from '../../helpers/mosquitto-sub.js';
 
 interface Opts {
   count: number;
@@ -52,17 +51,8 @@ const replies = (lines: string[]) => lines.filter((l) => /^cmd\/cmd-gw-\d+\/repl
 describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
   'operator commands against mosquitto',
   () => {
-    let broker: MosquittoHandle | null = null;
-    let sub: ChildProcess | null = null;
-    afterEach(async () => {
-      sub?.kill('SIGTERM');
-      sub = null;
-      await broker?.stop();
-      broker = null;
-    });
-
     it('1,000 devices answer: replies counted = replies mosquitto_sub saw, failure share honoured', async () => {
-      broker = await startMosquitto();
+      const broker = await mosquittoForTest();
       const s = await scenario(broker.url, {
         count: 1000,
         commands: {
@@ -77,9 +67,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
           { at: '1m', name: 'ping-all', command: { name: 'ping' }, rate: '2000/s', timeout: '2m' },
         ],
       });
-      const watch = mosquittoSub(broker.port, 'cmd/+/reply', 'cmd/probe/reply');
-      sub = watch.child;
-      await watch.ready;
+      const watch = await observedUntilFinished(broker.port, 'cmd/+/reply', 'cmd/probe/reply');
       const r = await runLive(s, { workers: 1 });
       expect(r.status).toBe('completed');
       await new Promise((res) => setTimeout(res, 300));
@@ -105,7 +93,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
     }, 60_000);
 
     it('MQTT 5 without a reply topic: commands ask for a response topic, each reply echoes the correlation data', async () => {
-      broker = await startMosquitto();
+      const broker = await mosquittoForTest();
       const s = await scenario(broker.url, {
         count: 50,
         protocol: '5',
@@ -113,9 +101,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
         operations: [{ at: '1m', command: { name: 'ping' } }],
       });
       expect(s.deviceTypes['cmd-gw']?.commands?.useResponseTopic).toBe(true);
-      const watch = mosquittoSub(broker.port, 'cmd/+/reply', 'cmd/probe/reply', '%t %D %p');
-      sub = watch.child;
-      await watch.ready;
+      const watch = await observedUntilFinished(broker.port, 'cmd/+/reply', 'cmd/probe/reply', '%t %D %p');
       const r = await runLive(s, { workers: 1 });
       expect(r.status).toBe('completed');
       await new Promise((res) => setTimeout(res, 300));
@@ -128,7 +114,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
     }, 60_000);
 
     it('an accepted reboot reconnects the device; a telemetry-interval command slows its publishes', async () => {
-      broker = await startMosquitto();
+      const broker = await mosquittoForTest();
       const commands = {
         topic: 'cmd/{id}',
         actions: { reboot: 'reboot', 'set-interval': 'telemetry-interval' },
@@ -165,7 +151,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
     }, 60_000);
 
     it('who.state: only the devices connected when their command leaves are sent one', async () => {
-      broker = await startMosquitto();
+      const broker = await mosquittoForTest();
       const s = await scenario(broker.url, {
         count: 40,
         spread: '2m', // about half the fleet is still off at 1m

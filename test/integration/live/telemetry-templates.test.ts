@@ -2,12 +2,11 @@
 // receives valid JSON with the generated fields, the same bytes for the same seed across two
 // runs (the send-time field aside); the fleet's own subscriber counts as many deliveries as
 // acks, with no gap and no duplicate in the per-device sequence.
-import type { ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
-import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
-import { mosquittoSub, retainedNow } from '../../helpers/mosquitto-sub.js';
+import { mosquittoInstalled } from '../../../bench/lib/mosquitto.js';
+import { mosquittoForTest, observedUntilFinished, retainedNow } from '../../helpers/mosquitto-sub.js';
 
 const TEMPLATE = {
   id: { device: 'id' },
@@ -68,29 +67,16 @@ function parse(lines: readonly string[]): Seen[] {
 describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO === '1')(
   'telemetry templates against mosquitto',
   () => {
-    let broker: MosquittoHandle | null = null;
-    let sub: ChildProcess | null = null;
-    afterEach(async () => {
-      sub?.kill('SIGTERM');
-      sub = null;
-      await broker?.stop();
-      broker = null;
-    });
-
     async function runOnce(protocol: '3.1.1' | '5') {
-      broker = await startMosquitto();
-      const watch = mosquittoSub(broker.port, 'devices/+/+', 'devices/probe/telemetry');
-      sub = watch.child;
-      await watch.ready;
+      const broker = await mosquittoForTest();
+      const watch = await observedUntilFinished(broker.port, 'devices/+/+', 'devices/probe/telemetry');
       const r = await runLive(await scenario(broker.url, protocol), { workers: 1 });
       await new Promise((res) => setTimeout(res, 300));
-      sub.kill('SIGTERM');
-      sub = null;
+      watch.child.kill('SIGTERM');
       const retained = (await retainedNow(broker.port, 'devices/+/telemetry', 20, 5)).filter((l) =>
         l.startsWith('devices/meter-'),
       ).length;
       await broker.stop();
-      broker = null;
       const status = watch.lines.filter((l) => /^devices\/meter-\d+\/status up \d+$/.test(l)).length;
       return { r, seen: parse(watch.lines), status, retained };
     }
