@@ -1,7 +1,6 @@
 // `fleetstorm serve --rollout <scenario>` holds the scenario's rollout as an update server: a
 // run of the same scenario against it as an external target updates the fleet (needs
 // `npm run build`). Without --rollout the server offers nothing, and the run says so.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,27 +8,12 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { loadScenario } from '../../../src/scenario/index.js';
+import { startServe } from '../../helpers/serve.js';
 
 const cleanups: (() => Promise<void>)[] = [];
-let child: ChildProcess | null = null;
 afterEach(async () => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
-  child = null;
   for (const c of cleanups.splice(0)) await c();
 });
-
-function readUrls(p: ChildProcess): Promise<{ mqtt: string; http: string }> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    p.stdout?.on('data', (b: Buffer) => {
-      text += b.toString();
-      const mqtt = /^mqtt: (\S+)$/m.exec(text)?.[1];
-      const http = /^http: (\S+)$/m.exec(text)?.[1];
-      if (mqtt && http) resolve({ mqtt, http });
-    });
-    p.once('exit', (code) => reject(new Error(`serve exited early (${code})`)));
-  });
-}
 
 it('a run against `fleetstorm serve --rollout` of the same scenario updates every targeted device', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'fleetstorm-serve-rollout-'));
@@ -66,13 +50,7 @@ it('a run against `fleetstorm serve --rollout` of the same scenario updates ever
     },
   };
   await writeFile(file, JSON.stringify(doc));
-  const p = spawn(
-    process.execPath,
-    ['bin/fleetstorm.js', 'serve', '--mqtt-port', '0', '--http-port', '0', '--rollout', file],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child = p;
-  const urls = await readUrls(p);
+  const { child: p, urls } = await startServe(['--rollout', file]);
   const s = await loadScenario(file, { overrides: { targetMqtt: [urls.mqtt], targetHttp: urls.http } });
   const r = await runLive(s, { workers: 1 });
   expect(r.status).toBe('completed');
