@@ -28,6 +28,7 @@ import {
 } from '../../helpers/mender-client/world.js';
 import { MenderSpec } from './mender/openapi-check.js';
 import type { RecordingProxy } from './mender/recording-proxy.js';
+import { REAL_CLIENT_UPDATE_STATUSES } from '../../helpers/mender-client/statuses.js';
 
 const missing = menderClientMissing();
 if (missing !== null) console.warn(`skipping the real mender-client cross-check: ${missing}`);
@@ -156,15 +157,7 @@ describe.skipIf(missing !== null)("Debian's mender-client 3.4 against the embedd
       statusesSeen(a.proxy)
         .filter((s) => s.answer === 204)
         .map((s) => s.status),
-    ).toEqual([
-      'downloading',
-      'downloading',
-      'downloading',
-      'installing',
-      'rebooting',
-      'installing',
-      'success',
-    ]);
+    ).toEqual(REAL_CLIENT_UPDATE_STATUSES);
     expect(server.desk.states()[server.desk.deployment.id]).toMatchObject({ success: 1 });
   });
 

@@ -11,6 +11,7 @@ import type { OtaDeviceFacts } from '../../../../src/ota-protocols/types.js';
 import { MenderSpec } from './openapi-check.js';
 import { DEPLOYMENT, startMenderHarness, type MenderHarness } from './harness.js';
 import type { Exchange } from './recording-proxy.js';
+import { REAL_CLIENT_UPDATE_STATUSES } from '../../../helpers/mender-client/statuses.js';
 
 const SECRET = Buffer.alloc(32, 7);
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -95,15 +96,7 @@ describe('Mender device API v1 against the spec', () => {
       'GET deployments/device/deployments/next 204',
     ]);
     // the sequence Debian's mender-client 3.4 gives a server (real-client-notes.md)
-    expect(h.desk.statesOf(d.id)).toEqual([
-      'downloading',
-      'downloading',
-      'downloading',
-      'installing',
-      'rebooting',
-      'installing',
-      'success',
-    ]);
+    expect(h.desk.statesOf(d.id)).toEqual(REAL_CLIENT_UPDATE_STATUSES);
     expect(h.server.inventory.get(d.id)?.get('artifact_name')).toBe('1.0.0');
     expect(h.server.counters.requests).toEqual({ auth: 2, next: 2, status: 7, log: 0, inventory: 1 });
     const next = h.proxy.exchanges[2];

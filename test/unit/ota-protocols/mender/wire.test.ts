@@ -6,19 +6,12 @@ import { expiryMsOf, issueDeviceJwt, verifyDeviceJwt } from '../../../../src/ota
 import { checksPerInventory, menderPattern } from '../../../../src/ota-protocols/mender/pattern.js';
 import { deviceIdOf } from '../../../../src/ota-protocols/mender/server-auth.js';
 import { menderStatusesOf } from '../../../../src/ota-protocols/mender/wire.js';
+import { REAL_CLIENT_UPDATE_STATUSES } from '../../../helpers/mender-client/statuses.js';
 
 describe('Mender wire rules', () => {
   it("a successful update is the real client's status sequence", () => {
     const states = ['downloading', 'downloaded', 'installing', 'rebooting', 'success'] as const;
-    expect(states.flatMap((s) => menderStatusesOf(s))).toEqual([
-      'downloading',
-      'downloading',
-      'downloading',
-      'installing',
-      'rebooting',
-      'installing',
-      'success',
-    ]);
+    expect(states.flatMap((s) => menderStatusesOf(s))).toEqual(REAL_CLIENT_UPDATE_STATUSES);
     expect(menderStatusesOf('failure')).toEqual(['failure']);
   });
 
