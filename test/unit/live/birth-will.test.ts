@@ -1,20 +1,12 @@
 // Birth and will pieces without a broker: the will's wire form (MQTT 5 will delay, retain flag of a
 // retained birth, both read back by mqtt-packet), the subscriber filter of a will template, and
 // the report's sentence when wills went missing.
-import { parser, type IConnectPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
+import type { IConnectPacket, IPublishPacket } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { BirthWill, topicFilter, willWarning } from '../../../src/live/birth-will.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { encodeConnect, encodePublish } from '../../../src/transports/mqtt/codec.js';
-
-function parseOne(buf: Buffer, protocolVersion: 4 | 5): Packet {
-  const p = parser({ protocolVersion });
-  const packets: Packet[] = [];
-  p.on('packet', (packet: Packet) => packets.push(packet));
-  p.parse(buf);
-  expect(packets).toHaveLength(1);
-  return packets[0] as Packet;
-}
+import { parseOne } from '../../helpers/mqtt-packet.js';
 
 describe('will and birth on the wire', () => {
   const will = {

@@ -1,4 +1,4 @@
-import { generate, parser, type Packet } from 'mqtt-packet';
+import { generate } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import {
   encodeAck,
@@ -9,18 +9,7 @@ import {
 } from '../../../src/transports/mqtt/codec.js';
 import { CLOSED, readFrames, type FrameSink } from '../../../src/transports/mqtt/frames.js';
 import { INFLIGHT, InflightTable } from '../../../src/transports/mqtt/inflight.js';
-
-function parseOne(buf: Buffer, protocolVersion: 4 | 5): Packet {
-  const p = parser({ protocolVersion });
-  const packets: Packet[] = [];
-  p.on('packet', (packet: Packet) => packets.push(packet));
-  p.on('error', (err: Error) => {
-    throw err;
-  });
-  p.parse(buf);
-  expect(packets).toHaveLength(1);
-  return packets[0] as Packet;
-}
+import { parseOne } from '../../helpers/mqtt-packet.js';
 
 describe('encodePublish', () => {
   for (const version of [4, 5] as const) {

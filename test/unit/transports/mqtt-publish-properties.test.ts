@@ -1,23 +1,12 @@
 // MQTT 5 PUBLISH properties: our hand-written encoder against mqtt-packet's generator and parser,
 // and our reader against frames mqtt-packet generated.
 import fc from 'fast-check';
-import { generate, parser, type IPublishPacket, type Packet } from 'mqtt-packet';
+import { generate, type IPublishPacket } from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
 import { encodePublish } from '../../../src/transports/mqtt/codec.js';
 import { readProperties } from '../../../src/transports/mqtt/publish-properties.js';
 import type { PublishProperties } from '../../../src/transports/mqtt/index.js';
-
-function parseV5(buf: Buffer): IPublishPacket {
-  const p = parser({ protocolVersion: 5 });
-  const packets: Packet[] = [];
-  p.on('packet', (packet: Packet) => packets.push(packet));
-  p.on('error', (err: Error) => {
-    throw err;
-  });
-  p.parse(buf);
-  expect(packets).toHaveLength(1);
-  return packets[0] as IPublishPacket;
-}
+import { parseOne } from '../../helpers/mqtt-packet.js';
 
 const correlation = Buffer.from([0, 1, 2, 0xfe, 0xff]);
 
@@ -59,7 +48,7 @@ describe('encodePublish with MQTT 5 properties', () => {
         ['site', 'second'],
       ],
     });
-    const packet = parseV5(mine);
+    const packet = parseOne(mine, 5) as IPublishPacket;
     expect(packet).toMatchObject({ topic: 't/ü', qos: 0, retain: true });
     expect(packet.payload.toString()).toBe('x'.repeat(200));
     expect(packet.properties?.userProperties).toEqual({ 'fs-seq': '17', site: ['Düsseldorf °C', 'second'] });
@@ -143,7 +132,7 @@ describe('PUBLISH properties round trip', () => {
         fc.constantFrom(0, 1, 2),
         (p, topic, body, qos) => {
           const frame = encodePublish(topic, body, qos as 0 | 1 | 2, 77, true, false, false, p);
-          const parsed = parseV5(frame); // mqtt-packet agrees it is a valid PUBLISH
+          const parsed = parseOne(frame, 5) as IPublishPacket; // mqtt-packet agrees it is a valid PUBLISH
           expect(Buffer.from(parsed.payload).equals(Buffer.from(body))).toBe(true);
           // header, Remaining Length, topic, packet id: then the property block
           let at = 1;
