@@ -178,7 +178,10 @@ describe('hawkBit DDI in live mode against the embedded backend', () => {
     for (const open of ['downloading', 'downloaded', 'installing', 'rebooting', 'success'] as const)
       expect(states?.[open]).toBe(0);
     expect((states?.aborted ?? 0) + (states?.failure ?? 0)).toBeGreaterThanOrEqual(c('ota_offered_total'));
-    expect(c('ota_succeeded_total')).toBe(0);
+    // a device already installing when the abort came finishes (the foundation's rule): it may
+    // commit, but the server answers its success feedback 410 and never counts it as updated
+    expect(c('ota_succeeded_total')).toBeLessThanOrEqual(server.counters.gone);
+    expect(c('ota_succeeded_total')).toBeLessThan(c('ota_offered_total') / 4);
     expect(spec.problems).toEqual([]);
     expect([...spec.undocumented.keys()].every((k) => k.endsWith(' 404'))).toBe(true);
   }, 90_000);
