@@ -1,9 +1,9 @@
 // CBOR telemetry of MQTT 3.1.1 devices against mosquitto: an independent mosquitto_sub receives
-// bytes that cbor-x decodes to the template's fields, and the fleet's subscriber reads the send
+// bytes that cborg decodes to the template's fields, and the fleet's subscriber reads the send
 // time and sequence from the CBOR map's top level (3.1.1 has no user properties), so every
 // delivery has a latency and the per-device sequence shows no gap.
 import { spawn } from 'node:child_process';
-import { decode } from 'cbor-x';
+import { decode } from 'cborg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
