@@ -18,12 +18,35 @@ function redactPassword(p: PasswordSource | null): PasswordSource | null {
   }
 }
 
+const maskedOrNull = (text: string | null): string | null => (text === null ? null : masked(text));
+
+/** The OTA protocols' credentials: Mender's tenant token, hawkBit's target and gateway tokens. */
+function redactOta(ota: DeviceType['ota']): DeviceType['ota'] {
+  // Reports written before OTA protocols existed have none of these.
+  const { mender, hawkbit } = ota;
+  return {
+    ...ota,
+    ...(mender ? { mender: { ...mender, tenantToken: maskedOrNull(mender.tenantToken) } } : {}),
+    ...(hawkbit
+      ? {
+          hawkbit: {
+            ...hawkbit,
+            targetToken: maskedOrNull(hawkbit.targetToken),
+            gatewayToken: maskedOrNull(hawkbit.gatewayToken),
+          },
+        }
+      : {}),
+  };
+}
+
 function redactType(t: DeviceType): DeviceType {
   const id = t.connectivity.identity;
+  const ota = t.ota === undefined ? t.ota : redactOta(t.ota);
   // Reports written before identities existed have none.
-  if (id === undefined) return t;
+  if (id === undefined) return { ...t, ota };
   return {
     ...t,
+    ota,
     connectivity: { ...t.connectivity, identity: { ...id, password: redactPassword(id.password) } },
   };
 }
