@@ -21,6 +21,10 @@ import type {
 } from '../ota-protocols/types.js';
 import type { DeviceType } from '../scenario/types.js';
 import type { LiveContext } from './context.js';
+import { deploymentProblem } from '../transports/http/offer.js';
+
+/** Deployment URLs are absolute (the seam's rule): resolved against an opaque base, a relative one fails. */
+const DEPLOYMENT_BASE = new URL('data:,');
 
 /** Real time a device waits for a check answer (the clients' own timeouts come first). */
 const CHECK_DEADLINE_REAL_US = 60e6;
@@ -161,8 +165,13 @@ export class LiveOta {
     sh.reschedule(d);
   }
 
-  private answered(id: number, ans: OtaCheckAnswer): void {
+  private answered(id: number, answer: OtaCheckAnswer): void {
     if (this.ctx.closing) return;
+    // A server's deployment is untrusted input: one that is not to be followed is a failed check.
+    const ans: OtaCheckAnswer =
+      answer.kind === 'offer' && deploymentProblem(answer.deployment, DEPLOYMENT_BASE) !== null
+        ? { kind: 'failed', reason: 'bad_offer' }
+        : answer;
     this.answers[ans.kind]++;
     const sh = this.ctx.shardOf(id);
     const d = this.ctx.localOf(sh, id);

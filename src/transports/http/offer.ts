@@ -54,3 +54,17 @@ export function readOffer(body: unknown, base: URL): FirmwareOfferBody | null | 
   if (!SHA256_HEX.test(o.sha256) || offerUrlProblem(o.url, base) !== null) return undefined;
   return { version: o.version, sizeBytes: size, sha256: o.sha256, url: o.url };
 }
+
+/** Why a protocol's deployment must not be followed (URL, size, digest); null if fine. */
+export function deploymentProblem(
+  dep: { url: string; sizeBytes: number | null; sha256: string | null },
+  base: URL,
+): string | null {
+  const url = offerUrlProblem(dep.url, base);
+  if (url !== null) return url;
+  const size = dep.sizeBytes;
+  if (size !== null && (!Number.isSafeInteger(size) || size < 0 || size > MAX_OFFER_SIZE_BYTES))
+    return `size ${size} is not a firmware image size`;
+  if (dep.sha256 !== null && !SHA256_HEX.test(dep.sha256)) return 'sha256 is not 64 hex digits';
+  return null;
+}
