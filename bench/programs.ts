@@ -1,0 +1,55 @@
+// bench/programs: device programs at scale. One case per process (clean peak RSS):
+//   npx tsx bench/programs.ts --case builtin|program [--devices 100000] [--hours 24] [--workers 2]
+// builtin: the thermostat fleet on the built-in state machine (a 15-minute stream of the batch's
+// size); program: the same fleet running scenarios/devices/thermostat.ts (a reading every
+// minute, a batch publish every 15 minutes, a set-setpoint command handler). The per-device
+// fake-timers baseline is bench/baseline-program-fake-timers.ts. Prints one JSON line.
+import { monotonicMs } from '../src/clock/real-clock.js';
+import { runResolved } from '../src/app/run.js';
+import { thermostatFleet } from './lib/thermostat-fleet.js';
+
+const THERMOSTAT_PROGRAM = 'scenarios/devices/thermostat.ts';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
+}
+
+const kase = arg('case', 'program');
+if (kase !== 'builtin' && kase !== 'program') throw new Error(`unknown case ${kase}`);
+const devices = Number(arg('devices', '100000'));
+const hours = Number(arg('hours', '24'));
+const workers = Number(arg('workers', '2'));
+const s = await thermostatFleet({
+  devices,
+  hours,
+  workers,
+  ...(kase === 'program' ? { program: arg('program', THERMOSTAT_PROGRAM) } : {}),
+});
+global.gc?.();
+const rssBefore = process.memoryUsage().rss;
+const t0 = monotonicMs();
+const { report } = await runResolved(s, { noFiles: true });
+const wallS = (monotonicMs() - t0) / 1000;
+const peakRss = process.resourceUsage().maxRSS * 1024;
+const events = report.run.eventsProcessed;
+const counter = (name: string): number => report.metrics.counters[name] ?? 0;
+const callbacks = counter('program_callbacks_total');
+console.log(
+  JSON.stringify({
+    case: `thermostat-${kase}`,
+    devices,
+    hours,
+    workers,
+    events,
+    callbacks,
+    publishes: counter('mqtt_publish_total'),
+    wallS: Number(wallS.toFixed(2)),
+    eventsPerSec: Math.round(events / wallS),
+    callbacksPerSec: Math.round(callbacks / wallS),
+    peakRssMB: Math.round(peakRss / 1e6),
+    bytesPerDevice: Math.round((peakRss - rssBefore) / devices),
+    status: report.status,
+    programErrors: counter('program_errors_total'),
+  }),
+);
