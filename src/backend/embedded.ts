@@ -2,7 +2,8 @@
 // under test, so it imports nothing of ours but errors and — for its default timers — clock
 // (recorded in docs: the lint rule keeps timers in src/clock, and a backend under test must
 // accept fake timers; importing the clock port is the lesser coupling).
-import { realTimers } from '../clock/real-clock.js';
+import { monotonicMs, realTimers } from '../clock/real-clock.js';
+import { ConnectLimit } from './connect-limit.js';
 import { ToolError } from '../errors/tool-error.js';
 import { MAX_IMAGE_BYTES } from './firmware-image.js';
 import { FaultState } from './fault-state.js';
@@ -27,7 +28,11 @@ export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): P
   const images = new Map<string, number>((opts.firmware ?? []).map((f) => [f.version, f.sizeBytes]));
   let broker;
   try {
-    broker = await startBroker(host, opts.mqttPort ?? 0, faults, opts.brokerServices ?? []);
+    const limit =
+      opts.connectLimit === undefined
+        ? null
+        : new ConnectLimit(opts.connectLimit, opts.timers ?? realTimers, monotonicMs);
+    broker = await startBroker(host, opts.mqttPort ?? 0, faults, opts.brokerServices ?? [], limit);
   } catch (err) {
     faults.dispose();
     throw err;

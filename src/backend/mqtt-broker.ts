@@ -7,6 +7,7 @@ import type { FaultState } from './fault-state.js';
 import type { BrokerService, BrokerServiceFactory, BrokerSide, EndpointStat } from './types.js';
 import { listenOn } from './listen.js';
 import { encodeRefusingConnack } from '../transports/mqtt/codec.js';
+import type { ConnectLimit } from './connect-limit.js';
 
 /** MQTT 5 reason "Unsupported Protocol Version": aedes speaks 3.1.1 only. */
 const UNSUPPORTED_PROTOCOL_VERSION = 0x84;
@@ -28,12 +29,25 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-/** aedes hooks that apply reject and slow at CONNECT and PUBLISH. */
-function faultHooks(faults: FaultState, counters: BrokerCounters): AedesOptions {
+/** aedes hooks that apply reject and slow at CONNECT and PUBLISH (and the connect limit). */
+function faultHooks(
+  faults: FaultState,
+  counters: BrokerCounters,
+  limit: ConnectLimit | null,
+  sessions: () => number,
+): AedesOptions {
   return {
     preConnect(client, packet, callback) {
       counters.connects++;
       const version = packet.protocolVersion ?? 4;
+      const admit = (): void => faults.afterDelay(() => callback(null, true));
+      if (limit !== null && !faults.rejecting && version !== 5 && !limit.offer(sessions(), admit)) {
+        counters.rejected++;
+        client.conn.end(encodeRefusingConnack(version, 0x9f));
+        callback(null, false);
+        return;
+      }
+      if (limit !== null && !faults.rejecting && version !== 5) return; // admitted now or later
       if (faults.rejecting || version === 5) {
         counters.rejected += faults.rejecting ? 1 : 0;
         const reason = faults.rejecting ? faults.rejectReason : UNSUPPORTED_PROTOCOL_VERSION;
@@ -80,9 +94,12 @@ export async function startBroker(
   port: number,
   faults: FaultState,
   services: readonly BrokerServiceFactory[] = [],
+  limit: ConnectLimit | null = null,
 ): Promise<EmbeddedBroker> {
   const counters: BrokerCounters = { connects: 0, rejected: 0, refusedInOutage: 0, dropped: 0, publishes: 0 };
-  const broker = await Aedes.createBroker(faultHooks(faults, counters));
+  let held = (): number => 0;
+  const broker = await Aedes.createBroker(faultHooks(faults, counters, limit, () => held()));
+  held = () => broker.connectedClients;
   const mounted = mountServices(broker, services);
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -115,6 +132,7 @@ export async function startBroker(
     endpoints: () =>
       Object.assign({}, ...mounted.map((s) => s.endpoints?.() ?? {})) as Record<string, EndpointStat>,
     close: async () => {
+      limit?.close();
       for (const s of mounted) s.close?.(); // their timers end before the broker goes
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

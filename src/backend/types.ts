@@ -2,6 +2,7 @@
 // that stand in for the system under test (DESIGN §2), with switchable backend faults (§5).
 import type http from 'node:http';
 import type { Timers } from '../clock/real-clock.js';
+import type { ConnectLimitOptions } from './connect-limit.js';
 
 /** A firmware offer made at check-in. */
 export interface FirmwareOffer {
@@ -54,6 +55,11 @@ export interface EmbeddedBackendOptions {
   routes?: readonly HttpRoute[];
   /** Services on the broker's side (AWS IoT Jobs). */
   brokerServices?: readonly BrokerServiceFactory[];
+  /**
+   * A modelled accept capacity (connect rate, burst, queue, max sessions), so the broker stands
+   * in for one with known limits (`fleetstorm calibrate` is tested against it). Default: none.
+   */
+  connectLimit?: ConnectLimitOptions;
 }
 
 /** Backend-side faults, switched at run time (DESIGN §5). */

@@ -1,0 +1,80 @@
+// (a) Connect-rate steps: each step opens rate × step-length connections at that rate (capped
+// at --max-connections), waits for every CONNACK, then disconnects them all before the next
+// step. Stops at the first knee (CONNACK p99 or refusals), or at the top of the ladder.
+import { CONNECT_FAILURE } from '../transports/mqtt/index.js';
+import { DEFAULT_KNEE_RULE, findKnee, type KneeRule } from './knee.js';
+import { ladder } from './ladder.js';
+import type { ProbePool } from './probe-pool.js';
+import { StepCollector, pace, sleep, waitFor } from './step.js';
+import type { CalibrateDeps, CalibrateOptions, MeasuredStep, ProbeOutcome } from './types.js';
+import { stepLine } from './progress-line.js';
+
+const FAILURE_NAMES: Record<number, string> = {
+  [CONNECT_FAILURE.socket]: 'socket',
+  [CONNECT_FAILURE.timeout]: 'timeout',
+  [CONNECT_FAILURE.closed]: 'closed',
+  [CONNECT_FAILURE.aborted]: 'aborted',
+  [CONNECT_FAILURE.tls]: 'tls',
+};
+
+/** Routes the pool's CONNACKs of the running step into `c`. */
+export function collectConnacks(p: ProbePool, c: StepCollector): void {
+  p.on = {
+    connack: (_id, ok, code, latencyUs) => {
+      if (ok) c.succeeded(latencyUs);
+      else if (code > 0) c.refusedOne(`connack_${code}`);
+      else c.failed(p.lastEndingError ?? FAILURE_NAMES[code] ?? `failure_${code}`);
+    },
+  };
+}
+
+export function kneeRuleOf(o: CalibrateOptions): KneeRule {
+  return { ...DEFAULT_KNEE_RULE, factor: o.kneeFactor, floorUs: o.kneeFloorUs };
+}
+
+/** Opens `count` connections at `ratePerSec` (ids from `firstId`) and waits for their answers. */
+export async function openPaced(
+  p: ProbePool,
+  c: StepCollector,
+  o: { ratePerSec: number; count: number; firstId: number; timeoutMs: number },
+  deps: CalibrateDeps,
+): Promise<void> {
+  collectConnacks(p, c);
+  c.startUs = await pace({ ...o, clock: deps.clock, timers: deps.timers }, (i, intendedUs) => {
+    c.sent();
+    p.connect(o.firstId + i, intendedUs);
+  });
+  await waitFor(() => c.answered >= c.attempts, o.timeoutMs, deps.timers, deps.clock);
+}
+
+export async function connectProbe(
+  p: ProbePool,
+  o: CalibrateOptions,
+  deps: CalibrateDeps,
+  originUs: number,
+  /** Throws the ToolError of a target that refused every connect of the first step. */
+  checkFirst: (step: MeasuredStep) => void,
+): Promise<ProbeOutcome> {
+  const { rates, end } = ladder(o.connectStartPerSec, o.connectMaxPerSec, o.limits.connectRatePerSec);
+  const steps: MeasuredStep[] = [];
+  const rule = kneeRuleOf(o);
+  for (const [index, rate] of rates.entries()) {
+    const count = Math.max(1, Math.min(o.maxConnections, Math.round((rate * o.stepMs) / 1000)));
+    const c = new StepCollector('connect', index, rate, deps.clock);
+    await openPaced(p, c, { ratePerSec: rate, count, firstId: 0, timeoutMs: o.answerTimeoutMs }, deps);
+    p.on = {};
+    p.closeAll(); // answered or not: every socket of the step goes (onClose runs for each)
+    const step = c.finish(originUs);
+    steps.push(step);
+    if (index === 0) checkFirst(step);
+    const knee = findKnee(
+      steps.map((s) => s.record),
+      rule,
+    );
+    if (knee?.index === index) step.record.knee = knee.reason;
+    deps.progress(stepLine(step.record, 'connects'));
+    if (knee !== null) return { probe: 'connect', steps, stoppedBy: 'knee' };
+    await sleep(o.pauseMs, deps.timers);
+  }
+  return { probe: 'connect', steps, stoppedBy: end };
+}

@@ -1,0 +1,140 @@
+// The fit, pure: from a probe's steps to the modelled backend's values, each with a 95 %
+// interval. How each interval is made (also written as `method` in calibration.json):
+//   rate     – percentile bootstrap (injected random, `resamples` draws) of 1/mean gap between
+//              consecutive answers in the knee step, over the answers that waited (latency past
+//              the knee limit: the target was serving at its own pace) or, with fewer than 10 of
+//              those, over all its answers;
+//   latency  – bootstrap of the median of the answers of the steps before the knee;
+//   queue    – the most requests waiting at once in the step where refusals began (a count);
+//   burst    – answers that did not wait, less what the fitted rate served meanwhile (interval
+//              from the rate's);
+// and with no knee the value is the most that was served, written `bound: lower`, high null.
+import { baselineP99Us, type KneeRule } from './knee.js';
+import { bootstrap, gapsUs, quantile, rateOfGaps, sig3 } from './stats.js';
+import type { Fit, MeasuredStep, ProbeOutcome } from './types.js';
+
+/** Samples a bootstrap draws from at most (the latest, in order). */
+const MAX_SAMPLES = 4000;
+const MIN_WAITED = 10;
+
+export interface FitContext {
+  rule: KneeRule;
+  resamples: number;
+  seed: number;
+}
+
+export function kneeStep(p: ProbeOutcome): MeasuredStep | null {
+  return p.stoppedBy === 'knee' ? (p.steps.find((s) => s.record.knee !== null) ?? null) : null;
+}
+
+function lower(value: number, unit: string, steps: number, method: string): Fit {
+  return { value: sig3(value), low: sig3(value), high: null, unit, steps, bound: 'lower', method };
+}
+
+/** The p99 past which an answer "waited" (the knee limit over the steps before the knee). */
+function waitLimitUs(p: ProbeOutcome, knee: MeasuredStep, rule: KneeRule): number {
+  const before = p.steps.filter((s) => s.record.index < knee.record.index).map((s) => s.record);
+  const base = baselineP99Us(before) ?? quantile(knee.samples.latencyUs, 0.1) ?? 0;
+  return Math.max(rule.factor * base, base + rule.floorUs);
+}
+
+export function fitRate(p: ProbeOutcome, c: FitContext): Fit {
+  const knee = kneeStep(p);
+  const n = p.steps.length;
+  if (knee === null)
+    return lower(
+      Math.max(0, ...p.steps.map((s) => s.record.achieved)),
+      '/s',
+      n,
+      'no knee: the highest rate served',
+    );
+  const limitUs = waitLimitUs(p, knee, c.rule);
+  const { latencyUs, doneUs } = knee.samples;
+  const waited = doneUs.filter((_, i) => (latencyUs[i] as number) > limitUs);
+  const done = waited.length >= MIN_WAITED ? waited : doneUs;
+  const gaps = gapsUs(done).slice(-MAX_SAMPLES);
+  const ci = bootstrap(gaps, rateOfGaps, c.resamples, c.seed);
+  const over = waited.length >= MIN_WAITED ? 'answers that waited' : 'all answers';
+  return {
+    value: sig3(ci.value),
+    low: sig3(ci.low),
+    high: sig3(ci.high),
+    unit: '/s',
+    steps: n,
+    method: `bootstrap (${c.resamples} draws) of the gaps between ${over} in the knee step`,
+  };
+}
+
+/** Connects that went through without waiting, less what the rate served meanwhile. */
+export function fitBurst(p: ProbeOutcome, rate: Fit, c: FitContext): Fit | null {
+  const knee = kneeStep(p);
+  if (knee === null || rate.bound === 'lower') return null;
+  const limitUs = waitLimitUs(p, knee, c.rule);
+  const { latencyUs, doneUs, startUs } = knee.samples;
+  let firstWaitedIntendedUs = Infinity;
+  latencyUs.forEach((l, i) => {
+    if (l > limitUs) firstWaitedIntendedUs = Math.min(firstWaitedIntendedUs, (doneUs[i] as number) - l);
+  });
+  if (!Number.isFinite(firstWaitedIntendedUs)) return null;
+  const fast = latencyUs.filter(
+    (l, i) => l <= limitUs && (doneUs[i] as number) - l < firstWaitedIntendedUs,
+  ).length;
+  const sec = Math.max(0, firstWaitedIntendedUs - startUs) / 1e6;
+  const at = (r: number): number => Math.max(1, Math.round(fast - r * sec));
+  return {
+    value: at(rate.value),
+    low: at(rate.high ?? rate.value),
+    high: at(rate.low),
+    unit: '',
+    steps: p.steps.length,
+    method: 'answers before the first that waited, less the fitted rate × that time (interval from the rate)',
+  };
+}
+
+export function fitQueue(p: ProbeOutcome): Fit {
+  const refusedAt = p.steps.find((s) => s.record.refused > 0);
+  const n = p.steps.length;
+  if (refusedAt === undefined)
+    return lower(
+      Math.max(0, ...p.steps.map((s) => s.record.inFlightMax)),
+      '',
+      n,
+      'no refusal: the most requests waiting at once',
+    );
+  const v = refusedAt.record.inFlightMax;
+  return {
+    value: v,
+    low: v,
+    high: v,
+    unit: '',
+    steps: n,
+    method: 'most requests waiting at once when refusals began (a count)',
+  };
+}
+
+/** The latency range the model draws from (p1..p99 before the knee) and its median's interval. */
+export function fitLatency(
+  p: ProbeOutcome,
+  c: FitContext,
+): { fit: Fit; minUs: number; maxUs: number } | null {
+  const knee = kneeStep(p);
+  const calm = p.steps.filter((s) => knee === null || s.record.index < knee.record.index);
+  const pool = (calm.length > 0 ? calm : p.steps.slice(0, 1)).flatMap((s) => s.samples.latencyUs);
+  if (pool.length === 0) return null;
+  const sample = pool.slice(-MAX_SAMPLES);
+  const median = (xs: readonly number[]): number => quantile(xs, 0.5) ?? 0;
+  const ci = bootstrap(sample, median, c.resamples, c.seed + 1);
+  const ms = (us: number): number => sig3(us / 1000);
+  return {
+    fit: {
+      value: ms(ci.value),
+      low: ms(ci.low),
+      high: ms(ci.high),
+      unit: 'ms',
+      steps: calm.length,
+      method: `median of the answers before the knee, bootstrap (${c.resamples} draws); the range written is their p1..p99`,
+    },
+    minUs: quantile(pool, 0.01) ?? 0,
+    maxUs: quantile(pool, 0.99) ?? 0,
+  };
+}

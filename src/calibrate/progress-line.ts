@@ -1,0 +1,25 @@
+// The one progress line each step prints (stderr in the CLI).
+import type { StepRecord } from './types.js';
+
+export function fmtUs(us: number | null): string {
+  if (us === null) return '-';
+  if (us < 1000) return `${Math.round(us)}µs`;
+  if (us < 1e6) return `${(us / 1000).toFixed(1)}ms`;
+  return `${(us / 1e6).toFixed(2)}s`;
+}
+
+export function fmtRate(v: number): string {
+  return v >= 100 ? String(Math.round(v)) : v.toFixed(1);
+}
+
+/** `calibrate: connect step 3: offered 400/s, served 398/s, p50 1.2ms p99 3.4ms, 0 refused, 0 errors`. */
+export function stepLine(r: StepRecord, what: string): string {
+  const offered =
+    r.probe === 'sessions'
+      ? `asked ${r.offered} sessions, held ${Math.round(r.achieved)}`
+      : r.probe === 'download'
+        ? `${r.offered} at once, ${fmtRate(r.achieved / 1e6)} MB/s`
+        : `offered ${fmtRate(r.offered)} ${what}/s, served ${fmtRate(r.achieved)}/s`;
+  const knee = r.knee === null ? '' : ` — knee (${r.knee})`;
+  return `calibrate: ${r.probe} step ${r.index + 1}: ${offered}, p50 ${fmtUs(r.p50Us)} p99 ${fmtUs(r.p99Us)}, ${r.refused} refused, ${r.errors} errors${knee}`;
+}
