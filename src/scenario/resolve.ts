@@ -11,14 +11,9 @@ import { resolveOperations } from './resolve-commands.js';
 import { resolveRollout } from './resolve-rollout.js';
 import { resolveThresholds } from './resolve-thresholds.js';
 import type { ScenarioParsed } from './schema.js';
-import type { BackendModelConfig, DeviceType, ResolvedScenario } from './types.js';
-import {
-  formatDurationUs,
-  parseDurationRangeUs,
-  parseDurationUs,
-  parseRatePerSec,
-  parseBandwidthBytesPerSec,
-} from './units.js';
+import type { DeviceType, ResolvedScenario } from './types.js';
+import { resolveBackend } from './resolve-backend.js';
+import { formatDurationUs, parseDurationUs } from './units.js';
 
 /** Candidate series resolutions, smallest first. */
 const ROUND_INTERVALS = [
@@ -49,44 +44,6 @@ export function defaultIntervalUs(durationUs: number): number {
     if (durationUs / us <= MAX_POINTS) return Math.max(1, Math.min(us, durationUs));
   }
   return parseDurationUs(ROUND_INTERVALS[ROUND_INTERVALS.length - 1] ?? '1d');
-}
-
-function invalid(message: string, where: string, got: unknown, fix: string): ToolError {
-  return new ToolError('FLEETSTORM_ERR_SCENARIO_INVALID', message, { where, got, fix });
-}
-
-function positiveRate(value: string | number, where: string): number {
-  const ratePerSec = parseRatePerSec(value, where);
-  if (ratePerSec <= 0) throw invalid('rate must be positive', where, value, 'use e.g. `500/s`');
-  return ratePerSec;
-}
-
-function resolveBackend(b: ScenarioParsed['backend'], at: At): BackendModelConfig {
-  const service = (s: ScenarioParsed['backend']['ingest'], path: string) => ({
-    ratePerSec: positiveRate(s.rate, at(`${path}.rate`)),
-    queueLimit: s.queue,
-    latencyUs: parseDurationRangeUs(s.latency, at(`${path}.latency`)),
-  });
-  const connect = service(b.connect, 'backend.connect');
-  const bandwidth = parseBandwidthBytesPerSec(b.ota.bandwidth, at('backend.ota.bandwidth'));
-  if (bandwidth <= 0)
-    throw invalid(
-      'bandwidth must be positive',
-      at('backend.ota.bandwidth'),
-      b.ota.bandwidth,
-      'use e.g. `1Gbit/s`',
-    );
-  return {
-    connect: {
-      ...connect,
-      burst: b.connect.burst ?? Math.max(1, Math.ceil(connect.ratePerSec)),
-      maxSessions: b.connect['max-sessions'],
-    },
-    ingest: service(b.ingest, 'backend.ingest'),
-    checkin: service(b.checkin, 'backend.checkin'),
-    fanout: service(b.fanout, 'backend.fanout'),
-    ota: { bandwidthBytesPerSec: bandwidth, maxConcurrentDownloads: b.ota['max-concurrent-downloads'] },
-  };
 }
 
 export interface TimingWhere {

@@ -6,6 +6,7 @@ import { targetTlsSchema } from './schema-tls.js';
 import {
   bandwidthField,
   countField,
+  durationField,
   durationRangeField,
   positiveIntField,
   rateField,
@@ -13,6 +14,25 @@ import {
   withObjectDefault,
   typeError,
 } from './schema-fields.js';
+
+const latencyDistSchema = z.strictObject({
+  p50: durationField().describe('Median service time, e.g. `2ms`.'),
+  p99: durationField().describe('99th percentile service time (at least `p50`), e.g. `12ms`.'),
+});
+
+/**
+ * A service time: a uniform range (`1ms..5ms`), or `{ p50, p99 }` fitted to a lognormal (what a
+ * calibration measures: real service times have a long right tail a range cannot show).
+ */
+function latencyField(value: string, text: string) {
+  return withDefault(
+    z.union([durationRangeField(), latencyDistSchema], {
+      error: typeError('expected a range such as `1ms..5ms` or `{ p50: 2ms, p99: 12ms }`'),
+    }),
+    value,
+    `${text} A uniform range, or \`{ p50, p99 }\` for a lognormal with that median and 99th percentile.`,
+  );
+}
 
 const connectSchema = z.strictObject({
   rate: withDefault(rateField(), '1000/s', 'Connections accepted per second (token bucket refill).'),
@@ -27,14 +47,14 @@ const connectSchema = z.strictObject({
     'Connects waiting beyond this many are refused (MQTT 5 reason 0x9F, connection rate exceeded).',
   ),
   'max-sessions': withDefault(positiveIntField(), 10_000_000, 'Concurrent sessions the broker holds.'),
-  latency: withDefault(durationRangeField(), '1ms..5ms', 'Broker processing time of one accepted connect.'),
+  latency: latencyField('1ms..5ms', 'Broker processing time of one accepted connect.'),
 });
 
 function serviceSchema(rate: string, queue: number, latency: string, what: string) {
   return z.strictObject({
     rate: withDefault(rateField(), rate, `${what} handled per second.`),
     queue: withDefault(countField(), queue, `${what} waiting beyond this many are refused.`),
-    latency: withDefault(durationRangeField(), latency, `Processing time of one ${what.toLowerCase()}.`),
+    latency: latencyField(latency, `Processing time of one ${what.toLowerCase()}.`),
   });
 }
 
@@ -51,7 +71,13 @@ const otaServerSchema = z.strictObject({
   ),
 });
 
+/** The modelled backend's figures: a scenario's `backend:` section, and a calibration file's. */
 export const backendSchema = z.strictObject({
+  brokers: withDefault(
+    positiveIntField(),
+    1,
+    "Brokers sharing the MQTT load: the connect, ingest and fan-out figures are each broker's, and devices are spread over the brokers by id as live mode spreads them over `target.mqtt` URLs (device i → broker i mod N).",
+  ),
   connect: withObjectDefault(connectSchema, 'MQTT connection acceptance.'),
   ingest: withObjectDefault(serviceSchema('50000/s', 100000, '1ms..5ms', 'Publishes'), 'Telemetry ingest.'),
   checkin: withObjectDefault(serviceSchema('2000/s', 10000, '20ms..100ms', 'Check-ins'), 'OTA check-in API.'),
@@ -60,6 +86,17 @@ export const backendSchema = z.strictObject({
     "Broker fan-out of operator commands to device sessions (operations' publishes).",
   ),
   ota: withObjectDefault(otaServerSchema, 'Firmware download server.'),
+});
+
+/** A scenario's `backend:`: the figures, optionally taken from a calibration file. */
+export const scenarioBackendSchema = backendSchema.extend({
+  from: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'A calibration file written by `fleetstorm calibrate` (path relative to this file): its `backend:` figures are used, and fields written beside `from:` override them.',
+    ),
 });
 
 export const MQTT_URL_RE = /^(mqtts?|tcp|tls|wss?):\/\/[^\s/]+/;

@@ -3,7 +3,7 @@
 // (`who: 5%`, `target.mqtt: url`) are desugared in resolve.ts, never by the engine.
 import * as z from 'zod';
 import { MODES } from './types.js';
-import { backendSchema, liveSchema, targetSchema } from './schema-backend.js';
+import { liveSchema, scenarioBackendSchema, targetSchema } from './schema-backend.js';
 import { inlineDeviceTypeSchema } from './schema-device.js';
 import { operationSchema } from './schema-commands.js';
 import { faultSchema, rolloutSchema, thresholdSchema } from './schema-events.js';
@@ -65,7 +65,7 @@ export const scenarioSchema = z
       .min(1, { error: typeError('the fleet needs at least one group') })
       .describe('Device groups.'),
     'power-on': withObjectDefault(powerOnSchema, 'When devices power on. Default: all at once at 0s.'),
-    backend: withObjectDefault(backendSchema, 'Backend capacity model (virtual mode).'),
+    backend: withObjectDefault(scenarioBackendSchema, 'Backend capacity model (virtual mode).'),
     rollout: rolloutSchema.optional().describe('A firmware rollout campaign.'),
     faults: withDefault(z.array(faultSchema), [], 'Faults injected during the run.'),
     operations: withDefault(

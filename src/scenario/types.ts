@@ -242,7 +242,34 @@ export interface FleetGroup {
   firmware: string | null;
 }
 
+/** One modelled service: a rate-limited queue with a bound and a service time. */
+export interface ServiceModelConfig {
+  ratePerSec: number;
+  queueLimit: number;
+  /** Uniform service time; with `latencyDistUs`, its p50..p99 span (for displays). */
+  latencyUs: Range;
+  /** Lognormal service time with this median and 99th percentile; absent: uniform over latencyUs. */
+  latencyDistUs?: { p50: number; p99: number };
+}
+
+/** The calibration a modelled backend was taken from (`backend: { from: … }`). */
+export interface CalibrationRef {
+  /** The calibration file, as the scenario or profile named it, resolved against that file's folder. */
+  file: string;
+  /** When the calibration was taken (ISO time). */
+  takenAt: string;
+  targets: { mqtt: string[]; http?: string };
+  stoppedBy: 'knee' | 'cap' | 'limits';
+}
+
 export interface BackendModelConfig {
+  /**
+   * Brokers sharing the MQTT load, each with the connect, ingest and fan-out figures; device i
+   * uses broker i mod N. Absent: 1 (older reports and every scenario without `brokers:`).
+   */
+  brokers?: number;
+  /** Set when the figures came from a calibration file. */
+  calibration?: CalibrationRef;
   connect: {
     /** Accepted connections per second (token bucket refill). */
     ratePerSec: number;
@@ -253,11 +280,12 @@ export interface BackendModelConfig {
     maxSessions: number;
     /** Broker processing latency of one accepted connect. */
     latencyUs: Range;
+    latencyDistUs?: { p50: number; p99: number };
   };
-  ingest: { ratePerSec: number; queueLimit: number; latencyUs: Range };
-  checkin: { ratePerSec: number; queueLimit: number; latencyUs: Range };
+  ingest: ServiceModelConfig;
+  checkin: ServiceModelConfig;
   /** Broker fan-out of operator commands: deliveries to device sessions per second. */
-  fanout: { ratePerSec: number; queueLimit: number; latencyUs: Range };
+  fanout: ServiceModelConfig;
   ota: { bandwidthBytesPerSec: number; maxConcurrentDownloads: number };
 }
 
