@@ -1,0 +1,144 @@
+// Proves the calibrated backend model (issue 15, item 4). For each broker shape: calibrate it at
+// small scale (`fleetstorm calibrate`, at most --calibrate-max connections, against one broker),
+// run the reconnect storm of scenarios/reconnect-storm.yaml live at the largest scale this
+// machine holds (several brokers, several device processes), run the same storm in virtual mode
+// from the calibration, and print predicted vs measured with the error in %. One JSON line per
+// shape on stdout, the last one with every shape.
+//   npx tsx bench/calibration.ts                              mosquitto, rabbitmq, shaped at 51,000 devices
+//   npx tsx bench/calibration.ts --shape mosquitto --devices 3000
+//   npx tsx bench/calibration.ts --skip-calibrate --calibration DIR/backend.calibrated.yaml
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SHAPES, brokerCount, shapeAvailable, startBrokers, type ShapeName } from './lib/broker-shapes.js';
+import { errorPercent, FIGURE_KEYS, stormFigures, type StormFigures } from './lib/storm-figures.js';
+import { calibrate, liveStorm, virtualStorm } from './lib/storm-runs.js';
+import { STORM_DEFAULTS, type StormShape } from './lib/storm-scenario.js';
+
+const { values } = parseArgs({
+  options: {
+    shape: { type: 'string', default: 'all' },
+    devices: { type: 'string', default: '51000' },
+    'calibrate-max': { type: 'string', default: '5000' },
+    calibration: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+interface ShapeResult {
+  shape: ShapeName;
+  devices: number;
+  brokers: number;
+  processes: number;
+  calibration: string | null;
+  measured: StormFigures | null;
+  predicted: StormFigures | null;
+  errorPct: Record<string, number | null>;
+  notes: string[];
+}
+
+function fmt(v: number | null, digits = 1): string {
+  return v === null ? 'n/a' : v.toFixed(digits);
+}
+
+function printTable(r: ShapeResult): void {
+  console.log(
+    `\n${r.shape}: ${r.devices} devices live over ${r.brokers} broker(s), ${r.processes} processes`,
+  );
+  console.log('figure              measured   predicted   error');
+  for (const k of FIGURE_KEYS) {
+    const m = r.measured?.[k] ?? null;
+    const p = r.predicted?.[k] ?? null;
+    const e = r.errorPct[k] ?? null;
+    console.log(
+      `${k.padEnd(18)} ${fmt(m).padStart(9)} ${fmt(p).padStart(11)} ${e === null ? '    n/a' : `${e >= 0 ? '+' : ''}${e.toFixed(0)} %`.padStart(7)}`,
+    );
+  }
+  for (const n of r.notes) console.log(`  note: ${n}`);
+}
+
+async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promise<ShapeResult> {
+  const brokers = brokerCount(shape, storm.devices);
+  const result: ShapeResult = {
+    shape,
+    devices: storm.devices,
+    brokers,
+    processes: 0,
+    calibration: null,
+    measured: null,
+    predicted: null,
+    errorPct: {},
+    notes: [],
+  };
+  process.stderr.write(`[bench] ${shape}: starting ${brokers} broker(s)\n`);
+  const b = await startBrokers(shape, brokers);
+  try {
+    if (values.calibration !== undefined) result.calibration = values.calibration;
+    else {
+      process.stderr.write(`[bench] ${shape}: calibrating ${b.urls[0]}\n`);
+      const c = await calibrate(dir, b.urls[0] as string, Number(values['calibrate-max']));
+      if (c.cli.code === 0) result.calibration = c.file;
+      else
+        result.notes.push(
+          `calibrate exited ${c.cli.code}: ${c.cli.stderrTail.trim().split('\n').at(-1) ?? ''}`,
+        );
+    }
+    process.stderr.write(`[bench] ${shape}: live storm, ${storm.devices} devices\n`);
+    const live = await liveStorm(dir, storm, b.urls);
+    result.processes = live.processes;
+    result.measured = stormFigures(live.report, storm.telemetryS * 1e6);
+    if (live.report.status !== 'completed')
+      result.notes.push(`live run ${live.report.status}: ${live.report.statusReason ?? ''}`);
+    for (const w of live.report.warnings) result.notes.push(`live warning: ${w}`);
+  } finally {
+    await b.stop();
+  }
+  if (result.calibration !== null) {
+    process.stderr.write(`[bench] ${shape}: virtual storm from ${result.calibration}\n`);
+    const v = await virtualStorm(dir, storm, result.calibration, brokers);
+    if (v.cli.code !== 0 && v.cli.code !== 1)
+      result.notes.push(
+        `virtual run exited ${v.cli.code}: ${v.cli.stderrTail.trim().split('\n').at(-1) ?? ''}`,
+      );
+    else result.predicted = stormFigures(v.report, storm.telemetryS * 1e6);
+  }
+  for (const k of FIGURE_KEYS)
+    result.errorPct[k] = errorPercent(result.predicted?.[k] ?? null, result.measured?.[k] ?? null);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const shapes = values.shape === 'all' ? [...SHAPES] : (values.shape ?? '').split(',');
+  const storm: StormShape = { ...STORM_DEFAULTS, devices: Number(values.devices) };
+  const results: ShapeResult[] = [];
+  for (const name of shapes) {
+    if (!(SHAPES as readonly string[]).includes(name))
+      throw new Error(`unknown shape ${name} (${SHAPES.join(', ')})`);
+    const shape = name as ShapeName;
+    if (!shapeAvailable(shape)) {
+      console.log(`${shape}: not installed, skipped`);
+      continue;
+    }
+    const dir = await mkdtemp(join(tmpdir(), `fleetstorm-calibration-${shape}-`));
+    try {
+      const r = await oneShape(shape, storm, dir);
+      results.push(r);
+      printTable(r);
+      console.log(JSON.stringify({ case: `calibration-${shape}`, ...r }));
+    } finally {
+      if (values.keep) process.stderr.write(`[bench] kept ${dir}\n`);
+      else await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const worst: Record<string, number | null> = {};
+  for (const k of FIGURE_KEYS) {
+    const errs = results.map((r) => r.errorPct[k]).filter((e): e is number => e !== null && e !== undefined);
+    worst[k] = errs.length === 0 ? null : Math.max(...errs.map(Math.abs));
+  }
+  console.log(
+    JSON.stringify({ case: 'calibration', devices: storm.devices, worstAbsErrorPct: worst, shapes: results }),
+  );
+}
+
+await main();

@@ -1,0 +1,52 @@
+// The three broker shapes of the calibration benchmark, each started as `count` independent
+// brokers on loopback (one process holds fewer than 20,000 sockets here): mosquitto, RabbitMQ's
+// MQTT plugin (independent nodes: Erlang has the same open-file limit), and mosquitto behind the fault
+// proxy's latency and bandwidth shaping.
+import { startMosquitto } from './mosquitto.js';
+import { rabbitInstalled, startRabbit } from './rabbitmq.js';
+import { startShapedMosquitto, type Shaping } from './shaped-proxy.js';
+
+export const SHAPES = ['mosquitto', 'rabbitmq', 'shaped'] as const;
+export type ShapeName = (typeof SHAPES)[number];
+
+/** Shaping of the third shape: 5 ms each way, 16 KiB/s per connection and direction. */
+export const SHAPING: Shaping = { latencyMs: 5, bytesPerSec: 16 * 1024 };
+
+/** Device sockets one broker of the shape takes in the live run. */
+export const DEVICES_PER_BROKER: Record<ShapeName, number> = {
+  mosquitto: 17_500,
+  rabbitmq: 15_000,
+  // the shaping proxy holds two descriptors per connection
+  shaped: 9_000,
+};
+
+export interface Brokers {
+  urls: string[];
+  stop(): Promise<void>;
+}
+
+export function brokerCount(shape: ShapeName, devices: number): number {
+  return Math.max(1, Math.ceil(devices / DEVICES_PER_BROKER[shape]));
+}
+
+export function shapeAvailable(shape: ShapeName): boolean {
+  return shape !== 'rabbitmq' || rabbitInstalled();
+}
+
+export async function startBrokers(shape: ShapeName, count: number): Promise<Brokers> {
+  const started: { url: string; stop(): Promise<void> }[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      if (shape === 'mosquitto') started.push(await startMosquitto());
+      else if (shape === 'rabbitmq') started.push(await startRabbit());
+      else started.push(await startShapedMosquitto(SHAPING));
+    }
+  } catch (e) {
+    await Promise.all(started.map((b) => b.stop()));
+    throw e;
+  }
+  return {
+    urls: started.map((b) => b.url),
+    stop: async () => void (await Promise.all(started.map((b) => b.stop()))),
+  };
+}

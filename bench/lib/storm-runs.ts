@@ -1,0 +1,90 @@
+// Runs of the storm scenario through the CLI (bin/fleetstorm.js, i.e. dist/): live against the
+// given brokers, virtual from a calibration file, and `fleetstorm calibrate` itself.
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Report } from '../../src/reports/report-types.js';
+import { stormScenario, type StormShape } from './storm-scenario.js';
+
+export interface CliResult {
+  code: number;
+  stderrTail: string;
+}
+
+export function runCli(args: string[], timeoutMs: number): Promise<CliResult> {
+  const child = spawn(process.execPath, ['bin/fleetstorm.js', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let tail = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    tail = (tail + chunk).slice(-2000);
+  });
+  const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 70, stderrTail: tail });
+    }),
+  );
+}
+
+async function readReport(dir: string, cli: CliResult): Promise<Report> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report;
+  } catch {
+    throw new Error(`no report (fleetstorm exited ${cli.code}): ${cli.stderrTail.trim()}`);
+  }
+}
+
+/** Device sockets per process: the run's own fault proxy holds two more descriptors per device. */
+export const DEVICES_PER_PROCESS = 5800;
+
+export async function liveStorm(
+  dir: string,
+  shape: StormShape,
+  urls: string[],
+): Promise<{ report: Report; processes: number; cli: CliResult }> {
+  const processes = Math.max(1, Math.ceil(shape.devices / DEVICES_PER_PROCESS));
+  const s = {
+    ...stormScenario(shape),
+    mode: 'live',
+    live: {
+      speed: 1,
+      processes,
+      'max-concurrent-connections': Math.ceil(shape.devices / processes) + 100,
+    },
+  };
+  const file = join(dir, 'storm-live.json');
+  await writeFile(file, JSON.stringify(s, null, 1));
+  const out = join(dir, 'live');
+  const args = ['run', file, '--out', out, '--quiet', '--json', '--no-html'];
+  for (const u of urls) args.push('--target-mqtt', u);
+  const cli = await runCli(args, (shape.durationS + 240) * 1000);
+  return { report: await readReport(out, cli), processes, cli };
+}
+
+/** The same storm in virtual mode, its backend from the calibration file. */
+export async function virtualStorm(dir: string, shape: StormShape, calibration: string, brokers: number) {
+  const s = {
+    ...stormScenario(shape),
+    mode: 'virtual',
+    // the calibration is one broker's; the live run spread the devices over `brokers` of them
+    backend: { from: calibration, brokers },
+  };
+  const file = join(dir, 'storm-virtual.json');
+  await writeFile(file, JSON.stringify(s, null, 1));
+  const out = join(dir, 'virtual');
+  const cli = await runCli(['run', file, '--out', out, '--quiet', '--json', '--no-html'], 300_000);
+  return { report: await readReport(out, cli), cli };
+}
+
+/** `fleetstorm calibrate` against one broker; the path of backend.calibrated.yaml. */
+export async function calibrate(dir: string, url: string, maxConnections: number) {
+  const out = join(dir, 'calibration');
+  const cli = await runCli(
+    ['calibrate', '--target-mqtt', url, '--max-connections', String(maxConnections), '--out', out],
+    600_000,
+  );
+  return { file: join(out, 'backend.calibrated.yaml'), cli };
+}
