@@ -1,57 +1,79 @@
 // From every probe's outcome to the fits (dotted `backend:` paths) and the `backend:` section in
-// scenario syntax. A probe that did not run leaves its section out (the scenario's defaults apply).
+// scenario syntax. A probe that did not run leaves its section out (the scenario's defaults
+// apply). With N broker URLs probed together the connect and ingest figures are divided by N
+// and `brokers: N` written: the model's figures are each broker's.
 import { fitBurst, fitLatency, fitQueue, fitRate, kneeStep, type FitContext } from './fit.js';
 import type { SessionsOutcome } from './sessions-probe.js';
 import { bootstrap, sig3 } from './stats.js';
-import type { BackendSection, Fit, ProbeKind, ProbeOutcome } from './types.js';
+import type { BackendFields, BackendSection, Fit, ProbeKind, ProbeOutcome } from './types.js';
 
 export interface Fitted {
   fits: Record<string, Fit>;
   backend: BackendSection;
+  /** The service time written per service (`connect`, `ingest`, `checkin`), µs. */
+  latencies: Record<string, { p50Us: number; p99Us: number }>;
 }
 
-/** `0.8ms..3.1ms` from µs. */
-export function latencyRange(minUs: number, maxUs: number): string {
-  const ms = (us: number): string => `${Number((us / 1000).toFixed(3))}ms`;
-  return `${ms(minUs)}..${ms(Math.max(minUs, maxUs))}`;
+/** `1.25ms` from µs (the scenario's duration syntax). */
+export function msText(us: number): string {
+  return `${Number((us / 1000).toFixed(3))}ms`;
+}
+
+/** A fit divided over `n` brokers (counts and rates; latencies stay). */
+function perBroker(f: Fit, n: number): Fit {
+  if (n === 1) return f;
+  const d = (v: number | null): number | null => (v === null ? null : sig3(v / n));
+  return {
+    ...f,
+    value: sig3(f.value / n),
+    low: sig3(f.low / n),
+    high: d(f.high),
+    method: `${f.method}; divided over ${n} brokers`,
+  };
 }
 
 function service(
   p: ProbeOutcome,
   prefix: 'connect' | 'ingest' | 'checkin',
   c: FitContext,
-  fits: Record<string, Fit>,
-): Record<string, string | number> {
-  const rate = fitRate(p, c);
-  const queue = fitQueue(p);
+  out: Fitted,
+  brokers: number,
+): BackendFields {
+  const n = prefix === 'checkin' ? 1 : brokers;
+  const rate = perBroker(fitRate(p, c), n);
+  const queue = perBroker(fitQueue(p), n);
   const latency = fitLatency(p, c);
-  fits[`${prefix}.rate`] = rate;
-  fits[`${prefix}.queue`] = queue;
-  const out: Record<string, string | number> = { rate: `${Math.max(1, Math.round(rate.value))}/s` };
+  out.fits[`${prefix}.rate`] = rate;
+  out.fits[`${prefix}.queue`] = queue;
+  const fields: BackendFields = { rate: `${Math.max(1, Math.round(rate.value))}/s` };
   if (prefix === 'connect') {
-    const burst = fitBurst(p, rate, c);
+    const burst = fitBurst(p, fitRate(p, c), c);
     if (burst !== null) {
-      fits['connect.burst'] = burst;
-      out.burst = burst.value;
+      const b = perBroker(burst, n);
+      out.fits['connect.burst'] = b;
+      fields.burst = Math.max(1, Math.round(b.value));
     }
   }
-  out.queue = Math.max(1, Math.round(queue.value));
+  fields.queue = Math.max(1, Math.round(queue.value));
   if (latency !== null) {
-    fits[`${prefix}.latency`] = latency.fit;
-    out.latency = latencyRange(latency.minUs, latency.maxUs);
+    out.fits[`${prefix}.latency.p50`] = latency.p50;
+    out.fits[`${prefix}.latency.p99`] = latency.p99;
+    out.latencies[prefix] = { p50Us: latency.p50Us, p99Us: latency.p99Us };
+    fields.latency = { p50: msText(latency.p50Us), p99: msText(latency.p99Us) };
   }
-  return out;
+  return fields;
 }
 
 function maxSessions(p: SessionsOutcome): Fit {
   const held = Math.max(0, ...p.steps.map((s) => s.record.achieved));
+  const n = p.steps.length;
   if (p.heldAtFirstRefusal === null)
     return {
       value: held,
       low: held,
       high: null,
       unit: '',
-      steps: p.steps.length,
+      steps: n,
       bound: 'lower',
       method: `no refusal up to ${held} sessions (stopped by ${p.stoppedBy})`,
     };
@@ -61,12 +83,12 @@ function maxSessions(p: SessionsOutcome): Fit {
     low: v,
     high: v,
     unit: '',
-    steps: p.steps.length,
+    steps: n,
     method: 'sessions held when the first was refused (a count)',
   };
 }
 
-function ota(p: ProbeOutcome, c: FitContext, fits: Record<string, Fit>): Record<string, string | number> {
+function ota(p: ProbeOutcome, c: FitContext, fits: Record<string, Fit>): BackendFields {
   const knee = kneeStep(p);
   const best = Math.max(0, ...p.steps.map((s) => s.record.achieved));
   const n = p.steps.length;
@@ -74,7 +96,7 @@ function ota(p: ProbeOutcome, c: FitContext, fits: Record<string, Fit>): Record<
   if (knee?.record.knee === 'throughput') {
     const bytes = knee.samples.bytes ?? [];
     const spanSec = Math.max(1e-6, knee.record.durationMs / 1000);
-    const ci = bootstrap(bytes, (xs) => xs.reduce((a, b) => a + b, 0) / spanSec, c.resamples, c.seed + 2);
+    const ci = bootstrap(bytes, (xs) => xs.reduce((a, b) => a + b, 0) / spanSec, c.resamples, c.seed + 3);
     bw = {
       value: sig3(ci.value),
       low: sig3(ci.low),
@@ -119,23 +141,24 @@ function ota(p: ProbeOutcome, c: FitContext, fits: Record<string, Fit>): Record<
   return { bandwidth: Math.max(1, Math.round(bw.value)), 'max-concurrent-downloads': slotsFit.value };
 }
 
-export function fitBackend(probes: readonly ProbeOutcome[], c: FitContext): Fitted {
+export function fitBackend(probes: readonly ProbeOutcome[], c: FitContext, brokers = 1): Fitted {
   const by = (k: ProbeKind): ProbeOutcome | undefined =>
     probes.find((p) => p.probe === k && p.steps.length > 0 && p.skipped === undefined);
-  const fits: Record<string, Fit> = {};
-  const connectProbe = by('connect');
-  const connect = connectProbe ? service(connectProbe, 'connect', c, fits) : {};
+  const out: Fitted = { fits: {}, backend: { connect: {}, ingest: {} }, latencies: {} };
+  if (brokers > 1) out.backend.brokers = brokers;
+  const connect = by('connect');
+  if (connect) out.backend.connect = service(connect, 'connect', c, out, brokers);
   const sessions = by('sessions') as SessionsOutcome | undefined;
   if (sessions) {
-    const f = maxSessions(sessions);
-    fits['connect.max-sessions'] = f;
-    connect['max-sessions'] = Math.max(1, f.value);
+    const f = perBroker(maxSessions(sessions), brokers);
+    out.fits['connect.max-sessions'] = f;
+    out.backend.connect['max-sessions'] = Math.max(1, Math.round(f.value));
   }
   const publish = by('publish');
-  const backend: BackendSection = { connect, ingest: publish ? service(publish, 'ingest', c, fits) : {} };
+  if (publish) out.backend.ingest = service(publish, 'ingest', c, out, brokers);
   const checkin = by('checkin');
-  if (checkin) backend.checkin = service(checkin, 'checkin', c, fits);
+  if (checkin) out.backend.checkin = service(checkin, 'checkin', c, out, 1);
   const download = by('download');
-  if (download) backend.ota = ota(download, c, fits);
-  return { fits, backend };
+  if (download) out.backend.ota = ota(download, c, out.fits);
+  return out;
 }

@@ -1,10 +1,11 @@
 // The fit, pure: from a probe's steps to the modelled backend's values, each with a 95 %
 // interval. How each interval is made (also written as `method` in calibration.json):
 //   rate     – percentile bootstrap (injected random, `resamples` draws) of 1/mean gap between
-//              consecutive answers in the knee step, over the answers that waited (latency past
-//              the knee limit: the target was serving at its own pace) or, with fewer than 10 of
-//              those, over all its answers;
-//   latency  – bootstrap of the median of the answers of the steps before the knee;
+//              consecutive answers in the knee step: when it was saturated (throughput or
+//              refusal knee), over the answers that waited (latency past the knee limit: the
+//              target was serving at its own pace); for a latency-only knee, or with fewer than
+//              10 that waited, over all its answers;
+//   latency  – p50 and p99 of the answers of the steps before the knee, each bootstrapped;
 //   queue    – the most requests waiting at once in the step where refusals began (a count);
 //   burst    – answers that did not wait, less what the fitted rate served meanwhile (interval
 //              from the rate's);
@@ -50,7 +51,10 @@ export function fitRate(p: ProbeOutcome, c: FitContext): Fit {
     );
   const limitUs = waitLimitUs(p, knee, c.rule);
   const { latencyUs, doneUs } = knee.samples;
-  const waited = doneUs.filter((_, i) => (latencyUs[i] as number) > limitUs);
+  // Saturated (served fewer than offered, or refused): the answers that waited came at the
+  // target's own pace. A latency-only knee served what was offered: its rate is the knee's.
+  const saturated = knee.record.knee !== 'latency';
+  const waited = saturated ? doneUs.filter((_, i) => (latencyUs[i] as number) > limitUs) : [];
   const done = waited.length >= MIN_WAITED ? waited : doneUs;
   const gaps = gapsUs(done).slice(-MAX_SAMPLES);
   const ci = bootstrap(gaps, rateOfGaps, c.resamples, c.seed);
@@ -112,29 +116,33 @@ export function fitQueue(p: ProbeOutcome): Fit {
   };
 }
 
-/** The latency range the model draws from (p1..p99 before the knee) and its median's interval. */
+/**
+ * The service time before the knee as the model takes it (`{ p50, p99 }`, a lognormal): the
+ * p50 and p99 of the answers of the steps before the knee, each with its bootstrap interval.
+ */
 export function fitLatency(
   p: ProbeOutcome,
   c: FitContext,
-): { fit: Fit; minUs: number; maxUs: number } | null {
+): { p50: Fit; p99: Fit; p50Us: number; p99Us: number } | null {
   const knee = kneeStep(p);
   const calm = p.steps.filter((s) => knee === null || s.record.index < knee.record.index);
-  const pool = (calm.length > 0 ? calm : p.steps.slice(0, 1)).flatMap((s) => s.samples.latencyUs);
-  if (pool.length === 0) return null;
-  const sample = pool.slice(-MAX_SAMPLES);
-  const median = (xs: readonly number[]): number => quantile(xs, 0.5) ?? 0;
-  const ci = bootstrap(sample, median, c.resamples, c.seed + 1);
+  const used = calm.length > 0 ? calm : p.steps.slice(0, 1);
+  const sample = used.flatMap((s) => s.samples.latencyUs).slice(-MAX_SAMPLES);
+  if (sample.length === 0) return null;
   const ms = (us: number): number => sig3(us / 1000);
-  return {
-    fit: {
+  const fitAt = (q: number, seed: number): { fit: Fit; us: number } => {
+    const ci = bootstrap(sample, (xs) => quantile(xs, q) ?? 0, c.resamples, seed);
+    const fit: Fit = {
       value: ms(ci.value),
       low: ms(ci.low),
       high: ms(ci.high),
       unit: 'ms',
-      steps: calm.length,
-      method: `median of the answers before the knee, bootstrap (${c.resamples} draws); the range written is their p1..p99`,
-    },
-    minUs: quantile(pool, 0.01) ?? 0,
-    maxUs: quantile(pool, 0.99) ?? 0,
+      steps: used.length,
+      method: `p${Math.round(q * 100)} of the answers before the knee, bootstrap (${c.resamples} draws)`,
+    };
+    return { fit, us: ci.value };
   };
+  const p50 = fitAt(0.5, c.seed + 1);
+  const p99 = fitAt(0.99, c.seed + 2);
+  return { p50: p50.fit, p99: p99.fit, p50Us: p50.us, p99Us: Math.max(p50.us, p99.us) };
 }

@@ -135,9 +135,15 @@ export interface CalibrationResult {
   notes: string[];
 }
 
+/** A field of the `backend:` section: a count, a unit string, or `{ p50, p99 }`. */
+export type BackendValue = string | number | Readonly<Record<string, string>>;
+export type BackendFields = Record<string, BackendValue>;
+
 export interface BackendSection {
-  connect: Record<string, string | number>;
-  ingest: Record<string, string | number>;
-  checkin?: Record<string, string | number>;
-  ota?: Record<string, string | number>;
+  /** Brokers probed together (the connect and ingest figures are per broker). */
+  brokers?: number;
+  connect: BackendFields;
+  ingest: BackendFields;
+  checkin?: BackendFields;
+  ota?: BackendFields;
 }

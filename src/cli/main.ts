@@ -9,6 +9,7 @@ import { initCommand, k8sCommand, mergeCommand, renderCommand, validateCommand }
 import { planCommand } from './commands/plan.js';
 import { serveCommand } from './commands/serve.js';
 import { certsCommand } from './commands/certs.js';
+import { calibrateCommand } from './commands/calibrate.js';
 import {
   joinDashValues,
   parsePort,
@@ -217,6 +218,50 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
           ),
       )
       .command(
+        'calibrate',
+        'probe a live broker (and HTTP API) step by step and fit the modelled backend to it',
+        (y) =>
+          y
+            .option('target-mqtt', {
+              type: 'string',
+              array: true,
+              describe: 'broker URL to probe (repeat for several; connection i goes to URL i mod N)',
+            })
+            .option('target-http', {
+              type: 'string',
+              describe: 'HTTP API base URL: check-in and download steps too',
+            })
+            .option('max-connections', {
+              type: 'string',
+              describe: 'most sessions held and connects per step (default 5000; one process: < 19000)',
+            })
+            .option('out', { type: 'string', describe: 'output folder (default calibration-<UTC time>)' })
+            .option('scenario', {
+              type: 'string',
+              describe: 'take the target, credentials, TLS, --resolve and target.limits from this scenario',
+            })
+            .option('resolve', {
+              type: 'string',
+              array: true,
+              describe: 'NAME:ADDR: connect to ADDR for host NAME without DNS (repeatable)',
+            })
+            .option('step', { type: 'string', describe: 'length of each probe step (default 3s)' })
+            .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines' }),
+        (a) =>
+          done(
+            calibrateCommand({
+              targetMqtt: (a['target-mqtt'] as string[] | undefined) ?? [],
+              targetHttp: a['target-http'],
+              maxConnections: a['max-connections'],
+              out: a.out,
+              scenario: a.scenario,
+              resolve: (a.resolve as string[] | undefined) ?? [],
+              step: a.step,
+              quiet: a.quiet,
+            }),
+          ),
+      )
+      .command(
         'k8s <action> <scenario>',
         'print a Kubernetes Indexed Job running N shards, then a merge Job',
         (y) =>
@@ -247,7 +292,7 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
       )
       // yargs knows which options are lists (--target-mqtt, --resolve, ...): any other repeated.
       .middleware((a: Record<string, unknown>, ...y: unknown[]) => rejectRepeated(a, arrayOptions(y[0])))
-      .demandCommand(1, 'name a command: run, plan, validate, serve, report, replay, init or k8s')
+      .demandCommand(1, 'name a command: run, plan, validate, serve, report, replay, init, calibrate or k8s')
       .strict()
       .exitProcess(false)
       .fail((msg, e) => {

@@ -53,6 +53,10 @@ export const ERROR_CODES = {
     kind: 'usage',
     summary: 'Under `target.preset`: the scenario breaks a documented quota of the platform.',
   },
+  FLEETSTORM_ERR_TARGET_REFUSED: {
+    kind: 'environment',
+    summary: 'The target refused every connection of a calibration (credentials or TLS).',
+  },
   FLEETSTORM_ERR_PORT_IN_USE: { kind: 'environment', summary: 'A port the run needs is already in use.' },
   FLEETSTORM_ERR_FD_LIMIT: {
     kind: 'environment',

@@ -1,0 +1,154 @@
+// `calibrate()`: the whole probe against a live target, callable without the CLI (the
+// benchmark calls it). Connect-rate steps, a publish ramp on held connections, the session
+// count, then with an HTTP target check-in and download steps; each probe stops at its first
+// knee, its cap or a `target.limits` value. Then the fit, and what the fitted model says each
+// step should have measured. Every socket it opened is closed when it returns or throws.
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import type { FleetIdentity } from '../identity/fleet-identity.js';
+import { OtaHttpClient } from '../transports/http/index.js';
+import type { MqttProtocolVersion } from '../transports/mqtt/index.js';
+import { connectProbe, kneeRuleOf } from './connect-probe.js';
+import { fitBackend } from './fit-backend.js';
+import { checkinProbe, downloadProbe, firmwareUrl } from './http-probe.js';
+import { annotateModelled, serviceModelOf } from './modelled.js';
+import { ProbePool } from './probe-pool.js';
+import { publishProbe } from './publish-probe.js';
+import { sessionsProbe } from './sessions-probe.js';
+import { waitFor } from './step.js';
+import { assertFirstStepServed } from './target-errors.js';
+import type { CalibrateDeps, CalibrateOptions, CalibrationResult, ProbeOutcome, StoppedBy } from './types.js';
+
+/** Who the probe's connections are and how they reach the target. */
+export interface CalibrateTarget {
+  identity: FleetIdentity;
+  /** Where the credentials came from, for errors: `--target-mqtt` or `--scenario FILE`. */
+  identityFrom: string;
+  runTag: string;
+  protocolVersion: MqttProtocolVersion;
+  tls?: TlsConnectionOptions | undefined;
+  /** `--resolve` / target.resolve: host name → address. */
+  hostAddresses?: Readonly<Record<string, string>> | undefined;
+}
+
+export const DEFAULT_OPTIONS: Omit<CalibrateOptions, 'mqttUrls' | 'httpUrl' | 'limits'> = {
+  maxConnections: 5000,
+  stepMs: 3000,
+  pauseMs: 500,
+  answerTimeoutMs: 10_000,
+  connectStartPerSec: 50,
+  connectMaxPerSec: 20_000,
+  publishConnections: 100,
+  publishStartPerSec: 500,
+  publishMaxPerSec: 200_000,
+  checkinStartPerSec: 25,
+  checkinMaxPerSec: 10_000,
+  downloadMaxConcurrent: 32,
+  downloadBytes: 1024 * 1024,
+  kneeFactor: 3,
+  kneeFloorUs: 10_000,
+  resamples: 1000,
+  seed: 1,
+};
+
+/** Connects/s for holding connections: half the highest step the target took calmly. */
+function openRate(connect: ProbeOutcome): number {
+  const calm = connect.steps.filter((s) => s.record.knee === null).map((s) => s.record.offered);
+  const knee = connect.steps.find((s) => s.record.knee !== null)?.record.achieved ?? 0;
+  return Math.max(5, Math.round((calm.length > 0 ? Math.max(...calm) : knee) / 2));
+}
+
+function overall(probes: readonly ProbeOutcome[]): StoppedBy {
+  const ran = probes.filter((p) => p.steps.length > 0);
+  if (ran.some((p) => p.stoppedBy === 'limits')) return 'limits';
+  if (ran.some((p) => p.stoppedBy === 'cap')) return 'cap';
+  return 'knee';
+}
+
+async function httpProbes(
+  o: CalibrateOptions,
+  t: CalibrateTarget,
+  deps: CalibrateDeps,
+  originUs: number,
+): Promise<ProbeOutcome[]> {
+  if (o.httpUrl === null) return [];
+  const http = new OtaHttpClient({
+    baseUrl: o.httpUrl,
+    clock: deps.clock,
+    connectionsPerOrigin: Math.min(64, o.limits.connections ?? 64),
+    headersTimeoutMs: o.answerTimeoutMs,
+    ...(t.hostAddresses ? { resolve: t.hostAddresses } : {}),
+    ...(t.tls ? { tls: t.tls } : {}),
+  });
+  try {
+    await http.assertReachable();
+    const checkin = await checkinProbe(http, o, deps, originUs, t.runTag);
+    const url = await firmwareUrl(http, t.runTag, o.downloadBytes);
+    const download = await downloadProbe(http, o, deps, originUs, url);
+    return [checkin, download];
+  } finally {
+    await http.close();
+  }
+}
+
+export async function calibrate(
+  o: CalibrateOptions,
+  t: CalibrateTarget,
+  deps: CalibrateDeps,
+): Promise<CalibrationResult> {
+  const takenAt = new Date(deps.wallClockMs()).toISOString();
+  const originUs = deps.clock();
+  const p = new ProbePool(
+    {
+      urls: o.mqttUrls,
+      identity: t.identity,
+      protocolVersion: t.protocolVersion,
+      answerTimeoutMs: o.answerTimeoutMs,
+      tls: t.tls,
+      hostAddresses: t.hostAddresses,
+    },
+    deps,
+  );
+  const probes: ProbeOutcome[] = [];
+  try {
+    const connect = await connectProbe(p, o, deps, originUs, (step) => assertFirstStepServed(step, t));
+    probes.push(connect);
+    const rate = openRate(connect);
+    probes.push(await publishProbe(p, o, deps, originUs, t.runTag, rate));
+    probes.push(await sessionsProbe(p, o, deps, originUs, rate));
+    p.closeAll();
+    await waitFor(() => p.open.size === 0, o.answerTimeoutMs, deps.timers, deps.clock);
+  } finally {
+    p.close();
+  }
+  probes.push(...(await httpProbes(o, t, deps, originUs)));
+  const brokers = o.mqttUrls.length;
+  const fitted = fitBackend(probes, { rule: kneeRuleOf(o), resamples: o.resamples, seed: o.seed }, brokers);
+  const stepSec = o.stepMs / 1000;
+  for (const [probe, prefix] of [
+    ['connect', 'connect'],
+    ['publish', 'ingest'],
+    ['checkin', 'checkin'],
+  ] as const) {
+    const steps = probes.find((x) => x.probe === probe)?.steps.map((s) => s.record) ?? [];
+    const n = prefix === 'checkin' ? 1 : brokers;
+    annotateModelled(
+      steps,
+      serviceModelOf(fitted.fits, prefix, fitted.latencies[prefix] ?? null, n),
+      stepSec,
+    );
+  }
+  const notes = probes.flatMap((x) => (x.skipped === undefined ? [] : [`${x.probe}: ${x.skipped}`]));
+  if (o.mqttUrls.length > 1)
+    notes.push(
+      `${o.mqttUrls.length} brokers probed together (connection i to URL i mod ${o.mqttUrls.length}): the fits are their sum`,
+    );
+  return {
+    takenAt,
+    targets: o.httpUrl === null ? { mqtt: [...o.mqttUrls] } : { mqtt: [...o.mqttUrls], http: o.httpUrl },
+    stoppedBy: overall(probes),
+    probes,
+    fits: fitted.fits,
+    backend: fitted.backend,
+    notes,
+  };
+}
