@@ -19,6 +19,8 @@ export interface ModelShare {
   checkin: QueueShare;
   /** Delivery of operator commands to device sessions. */
   fanout: QueueShare;
+  /** Registration (provisioning) API. */
+  registration: QueueShare;
   otaBandwidthBytesPerSec: number;
   otaMaxConcurrent: number;
 }
@@ -64,6 +66,9 @@ export function modelShare(cfg: BackendModelConfig, parts: number, index: number
     // Older reports (replay) have no fan-out model: ample.
     fanout: cfg.fanout
       ? queue(cfg.fanout.ratePerSec, 1, cfg.fanout.queueLimit, cfg.fanout.latencyUs, parts)
+      : queue(1e12, 1, 1e12, { min: 0, max: 0 }, parts),
+    registration: cfg.registration
+      ? queue(cfg.registration.ratePerSec, 1, cfg.registration.queueLimit, cfg.registration.latencyUs, parts)
       : queue(1e12, 1, 1e12, { min: 0, max: 0 }, parts),
     otaBandwidthBytesPerSec: cfg.ota.bandwidthBytesPerSec / parts,
     otaMaxConcurrent: Math.max(1, splitInt(cfg.ota.maxConcurrentDownloads, parts, index)),

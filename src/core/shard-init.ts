@@ -8,6 +8,7 @@ import { groupLookup, isTargeted } from '../device/rollout-plan.js';
 import { CS, OS } from '../metrics/catalog.js';
 import { deviceStreamSeed, nextFloat, nextRange } from '../random/rng.js';
 import type { TypeParams } from '../device/params.js';
+import { powerOnLookup } from '../device/install-window.js';
 
 export function initShard(sh: Shard, s: ResolvedScenario): number {
   const a = sh.a;
@@ -21,6 +22,7 @@ export function initShard(sh: Shard, s: ResolvedScenario): number {
   a.reqAt.fill(-1);
   a.flushDue.fill(Infinity);
   const lookup = groupLookup(s);
+  const powerOn = powerOnLookup(s);
   const plan = sh.st.rollout;
   let targeted = 0;
   for (let d = 0; d < n; d++) {
@@ -31,7 +33,8 @@ export function initShard(sh: Shard, s: ResolvedScenario): number {
     a.rng[d] = deviceStreamSeed(sh.st.seed, gid);
     const tp = sh.st.types[type] as TypeParams;
     a.batt[d] = tp.mainsPowered ? 0 : tp.capacityMah * nextRange(a.rng, d, tp.initialMin, tp.initialMax);
-    const onAt = s.powerOn.startUs + nextFloat(a.rng, d) * s.powerOn.spreadUs;
+    const on = powerOn(gid); // the group's own power-on wave, or the scenario's
+    const onAt = on.startUs + nextFloat(a.rng, d) * on.spreadUs;
     a.connDue[d] = onAt;
     a.battAt[d] = onAt;
     if (plan && isTargeted(plan, sh.st.seed, gid, type, fw)) {

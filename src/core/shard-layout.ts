@@ -35,7 +35,9 @@ export const META = {
   fanoutQueue: 10,
   connCounts: 12,
   otaCounts: 12 + CONN_STATES.length,
-  size: 12 + CONN_STATES.length + OTA_STATES.length,
+  /** The registration API's queue (backlog, last drained), like the queues above. */
+  registrationQueue: 12 + CONN_STATES.length + OTA_STATES.length,
+  size: 14 + CONN_STATES.length + OTA_STATES.length,
 } as const;
 
 /** Events kept per device for the outcome trail (only allocated when a rollout exists). */
@@ -79,6 +81,8 @@ export function shardLayout(n: number, withTrail: boolean, withCommands = false,
     pend: { kind: 'u8', length: n },
     flags: { kind: 'u8', length: n },
     otaPend: { kind: 'u8', length: n },
+    /** Lifecycle: registration state, decommissioned (src/device/provision.ts LIFE). */
+    life: { kind: 'u8', length: n },
     trailAt: { kind: 'f64', length: t },
     trailCode: { kind: 'u8', length: t },
     trailLen: { kind: 'u8', length: withTrail ? n : 0 },
@@ -139,6 +143,7 @@ export class ShardArrays {
   readonly pend: Uint8Array;
   readonly flags: Uint8Array;
   readonly otaPend: Uint8Array;
+  readonly life: Uint8Array;
   readonly trailAt: Float64Array;
   readonly trailCode: Uint8Array;
   readonly trailLen: Uint8Array;
@@ -184,6 +189,7 @@ export class ShardArrays {
     this.pend = v.pend;
     this.flags = v.flags;
     this.otaPend = v.otaPend;
+    this.life = v.life;
     this.trailAt = v.trailAt;
     this.trailCode = v.trailCode;
     this.trailLen = v.trailLen;

@@ -10,6 +10,7 @@ import { lost } from './radio.js';
 import { afterConnected } from './telemetry.js';
 import { bufferOnConnect } from './telemetry-buffer.js';
 import { commandsOnConnect } from './commands.js';
+import { provisionGate } from './provision.js';
 
 /** Counter of each failed PEND code, in PEND order (a unit test checks the two stay in step). */
 export const PEND_FAILURE_COUNTER = [
@@ -36,6 +37,7 @@ export const PEND_FAILURE_COUNTER = [
 
 export function attemptConnect(sh: Shard, d: number, t: number, tp: TypeParams): void {
   const a = sh.a;
+  if (tp.provisionTimeoutUs > 0 && !provisionGate(sh, d, t, tp)) return; // registers first
   sh.setConn(d, CS.connecting);
   sh.rec.add(C.mqtt_connect_attempts_total);
   a.reqAt[d] = t;

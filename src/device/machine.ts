@@ -10,6 +10,7 @@ import { drainTo, recharge } from './power.js';
 import { telemetryDue } from './telemetry.js';
 import { commandEvent } from './commands.js';
 import { flushEvent } from './telemetry-buffer.js';
+import { awaitingRegistration, registrationAnswered, retired } from './provision.js';
 
 export function wake(sh: Shard, d: number, t: number): void {
   const a = sh.a;
@@ -44,7 +45,7 @@ function connEvent(sh: Shard, d: number, t: number, tp: TypeParams): void {
       recharge(sh, d, t, tp);
       return boot(sh, d, t, tp);
     case CS.connecting:
-      return resolveConnect(sh, d, t, tp);
+      return awaitingRegistration(sh, d) ? registrationAnswered(sh, d, t, tp) : resolveConnect(sh, d, t, tp);
     case CS.connected:
       return (sh.a.flags[d] as number) & FLAG.halfOpen
         ? halfOpenDue(sh, d, t, tp)
@@ -73,6 +74,7 @@ function halfOpenDue(sh: Shard, d: number, t: number, tp: TypeParams): void {
 }
 
 function boot(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  if (retired(sh, d)) return; // decommissioned: stays off
   // reqAt starts at -1: the first boot of the run.
   if ((sh.a.reqAt[d] as number) < 0) sh.rec.add(C.devices_powered_on_total);
   // A powered-off device took no readings (its buffer, in flash, is kept).

@@ -16,6 +16,7 @@ import type { TypeParams } from './params.js';
 import { cutPower, goFlat } from './power.js';
 import { WAVE_STAT } from './rollout-plan.js';
 import { TE, readTrail, trail } from './trail.js';
+import { insideWindow, windowWaitUs } from './install-window.js';
 
 export function startVerify(sh: Shard, d: number, t: number, tp: TypeParams): void {
   sh.setOta(d, OS.verifying);
@@ -79,6 +80,16 @@ function verified(sh: Shard, d: number, t: number, tp: TypeParams): void {
     sh.setOta(d, OS.idle);
     return scheduleCheck(sh, d, t, tp, false);
   }
+  const win = sh.st.rollout?.window ?? null;
+  const waitUs = win === null ? 0 : windowWaitUs(win, sh.st.seed, sh.globalId(d), t, tp.installMaxUs);
+  if (waitUs > 0) {
+    // `install-window`: the verified image stays; the agent asks again when the window opens.
+    sh.rec.add(C.ota_install_deferred_total);
+    sh.setOta(d, OS.idle);
+    a.otaDue[d] = t + waitUs;
+    return;
+  }
+  sh.rec.add(C.ota_install_started_total);
   a.dlBytes[d] = 0;
   trail(sh, d, t, TE['install-start']);
   sh.setOta(d, OS.installing);
@@ -93,6 +104,10 @@ function verified(sh: Shard, d: number, t: number, tp: TypeParams): void {
 }
 
 function installed(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  const win = sh.st.rollout?.window ?? null;
+  // The install has to have fitted in the window: one that ends past it overran the maintenance.
+  if (win !== null && !insideWindow(win, sh.st.seed, sh.globalId(d), t))
+    sh.rec.add(C.ota_install_outside_window_total);
   sh.port.otaReport?.(sh, d, t, tp, 'rebooting'); // sent before the device goes down
   trail(sh, d, t, TE.reboot);
   loseLink(sh, d, -1);

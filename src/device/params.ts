@@ -88,6 +88,10 @@ export interface TypeParams extends OtaPatternParams {
   /** `clock.drift` bound as a fraction (50 ppm → 5e-5) and the drift's head start. */
   clockDrift: number;
   clockSinceSyncUs: number;
+  /** `provisioning`: a registration request's timeout; 0 when the type does not register. */
+  provisionTimeoutUs: number;
+  /** Live mode: the registration endpoint's path. */
+  provisionPath: string;
 }
 
 /** A device type's `commands`, as numbers for the fleet core. */
@@ -207,6 +211,8 @@ export function compileType(t: DeviceType): TypeParams {
     ...compileOtaPattern(t),
     commands: commandParams(t.commands),
     ...scheduleParams(t),
+    provisionTimeoutUs: t.provisioning?.timeoutUs ?? 0,
+    provisionPath: t.provisioning?.path ?? '/provision',
   };
 }
 

@@ -52,4 +52,10 @@ export interface BackendPort {
    * its next poll. Absent: always allowed.
    */
   installAllowed?(sh: Shard, d: number): boolean;
+  /**
+   * A registration request at t (`provisioning`, src/device/provision.ts). Sets a.life[d] to the
+   * pending answer and a.connDue[d] to when it is known (virtual), or a deadline the live driver
+   * brings forward when the answer comes. Absent: devices count as registered.
+   */
+  provision?(sh: Shard, d: number, t: number, tp: TypeParams): void;
 }

@@ -6,6 +6,7 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import { countThreshold } from '../random/count-select.js';
 import { hash32, hashUnit } from '../random/rng.js';
 import { typeOrder, versionTable } from './params.js';
+import { windowPlan, type WindowPlan } from './install-window.js';
 
 const KEY_SELECT = 0x5e1ec7;
 const KEY_WAVE = 0x3a7e5;
@@ -31,6 +32,8 @@ export interface RolloutPlan {
   selectRatio: number;
   /** Cumulative share of targeted devices up to and including wave i. */
   cuts: number[];
+  /** `install-window`, with the devices' time zones; null: install at once. Absent in older plans. */
+  window?: WindowPlan | null;
 }
 
 export interface RolloutWindowState {
@@ -89,6 +92,7 @@ function basePlan(s: ResolvedScenario): RolloutPlan | null {
     ),
     selectRatio: r.selector.ratio,
     cuts: [],
+    window: windowPlan(s),
   };
 }
 

@@ -7,6 +7,7 @@ import { interruptDownload, radioDrop } from '../device/ota.js';
 import { failAttempt } from '../device/ota-install.js';
 import type { TypeParams } from '../device/params.js';
 import { cutPower, drainTo, goFlat } from '../device/power.js';
+import { decommission, reprovision } from '../device/provision.js';
 import { C, CS, OS } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
 import { isBackendWide, type Occurrence } from './plan.js';
@@ -79,6 +80,10 @@ function hitDevice(sh: Shard, d: number, occ: Occurrence, t: number, tp: TypePar
     case 'clock-skew':
       a.flags[d] = (a.flags[d] as number) | FLAG.skewed;
       return true;
+    case 'decommission':
+      return decommission(sh, d, t, tp);
+    case 'reprovision':
+      return reprovision(sh, d, t, tp);
     case 'half-open':
       if (c !== CS.connected) return false;
       a.flags[d] = (a.flags[d] as number) | FLAG.halfOpen;

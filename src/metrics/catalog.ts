@@ -32,6 +32,8 @@ export const HISTOGRAMS = [
   'command_fanout_duration_us',
   /** Per reply the operator received: its intended publish time of the command → reply received. */
   'command_reply_duration_us',
+  /** Per provisioned device: its first registration request → registered (retries included). */
+  'provision_duration_us',
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 
@@ -166,6 +168,8 @@ export const COUNTERS = [
   'faults_injected_total{type="backend-slow"}',
   'faults_injected_total{type="half-open"}',
   'faults_injected_total{type="broker-reject"}',
+  'faults_injected_total{type="decommission"}',
+  'faults_injected_total{type="reprovision"}',
   'outage_tracked_devices_total',
   'outage_not_reconnected_total',
   /** Duty-cycled devices online (asleep, waking or connected) when an outage began. */
@@ -193,6 +197,17 @@ export const COUNTERS = [
   'telemetry_buffered_total',
   'telemetry_flushed_total',
   'telemetry_dropped_total{reason="buffer_full"}',
+  // `provisioning`: registration requests sent before a first connect, answered with an identity,
+  // refused by the registration API (queue full, outage, 503), failed (lost, timed out).
+  'provision_attempts_total',
+  'provision_succeeded_total',
+  'provision_refused_total',
+  'provision_failed_total',
+  // `rollout.install-window`: installs started, of them outside the device's local window, and
+  // verified images kept until the window opened.
+  'ota_install_started_total',
+  'ota_install_outside_window_total',
+  'ota_install_deferred_total',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 

@@ -10,6 +10,7 @@ import { table } from './text-table.js';
 import { commandLines, outcomeKinds } from './summary-commands.js';
 import { otaLines } from './summary-ota.js';
 import { telemetryLines } from './summary-telemetry.js';
+import { lifecycleLines } from './summary-lifecycle.js';
 
 export interface SummaryOptions {
   /** Replace the ✓ / ✗ marks with PASS / FAIL. */
@@ -126,6 +127,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     otaLines(report),
     commandLines(report),
     telemetryLines(report),
+    lifecycleLines(report),
     faultLines(report),
     outcomeLines(report),
     thresholdLines(report, options.ascii === true),

@@ -69,6 +69,7 @@ export function resolveBackend(b: BackendParsed, at: At): BackendModelConfig {
     ingest: service(b.ingest, 'backend.ingest'),
     checkin: service(b.checkin, 'backend.checkin'),
     fanout: service(b.fanout, 'backend.fanout'),
+    registration: service(b.registration, 'backend.registration'),
     ota: { bandwidthBytesPerSec: bandwidth, maxConcurrentDownloads: b.ota['max-concurrent-downloads'] },
   };
 }

@@ -6,6 +6,7 @@ import { resolveIdentity } from './resolve-identity.js';
 import { resolveTelemetry } from './resolve-telemetry.js';
 import { resolveClock } from './resolve-schedule.js';
 import { resolveCommands } from './resolve-commands.js';
+import { resolveProvisioning } from './resolve-lifecycle.js';
 import { resolveOtaProtocol } from './ota-settings/index.js';
 import type { BackoffParsed, DeviceTypeParsed } from './schema-device.js';
 import type { BackoffConfig, DeviceType, RadioConfig, RadioProfile, Range } from './types.js';
@@ -121,5 +122,6 @@ export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): De
     clock: resolveClock(d.clock, at),
     ota: resolveOta(d.ota, at),
     commands: resolveCommands(d.commands, protocol, at),
+    ...resolveProvisioning(d.provisioning, at),
   };
 }

@@ -22,6 +22,8 @@ export const DEFAULT_FAULT_DURATION: Record<FaultType, string> = {
   'backend-slow': '10m',
   'half-open': '10m',
   'broker-reject': '10m',
+  decommission: '0s',
+  reprovision: '0s',
 };
 
 type ParamKey = keyof NonNullable<FaultParsed['params']>;

@@ -2,6 +2,7 @@
 import { ToolError } from '../errors/tool-error.js';
 import type { At } from './resolve-device.js';
 import { checkDeviceTypeNames } from './resolve-names.js';
+import { resolveInstallWindow } from './resolve-lifecycle.js';
 import type { RolloutParsed } from './schema.js';
 import type { RolloutConfig, RolloutWave } from './types.js';
 import { parseDurationUs, parseRatio, parseSizeBytes } from './units.js';
@@ -124,5 +125,6 @@ export function resolveRollout(
     maxConcurrentDownloads: r['max-concurrent-downloads'] ?? null,
     failureLimit: resolveFailureLimit(r, at),
     kind: r.kind,
+    ...resolveInstallWindow(r['install-window'], at),
   };
 }

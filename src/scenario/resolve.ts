@@ -9,6 +9,7 @@ import { resolveTarget } from './resolve-target.js';
 import { resolveFaults } from './resolve-faults.js';
 import { resolveOperations } from './resolve-commands.js';
 import { resolveRollout } from './resolve-rollout.js';
+import { resolveGroupLifecycle } from './resolve-lifecycle.js';
 import { resolveThresholds } from './resolve-thresholds.js';
 import type { ScenarioParsed } from './schema.js';
 import type { DeviceType, ResolvedScenario } from './types.js';
@@ -126,10 +127,11 @@ export function resolveParsedScenario(
     ...resolveTiming(p, at),
     workers: p.workers,
     deviceTypes,
-    fleet: p.fleet.map((g) => ({
+    fleet: p.fleet.map((g, i) => ({
       device: typeof g.device === 'string' ? g.device : g.device.name,
       count: g.count,
       firmware: g.firmware ?? null,
+      ...resolveGroupLifecycle(g, at, `fleet[${i}]`),
     })),
     powerOn: {
       startUs: parseDurationUs(p['power-on'].start, at('power-on.start')),

@@ -85,6 +85,10 @@ export const backendSchema = z.strictObject({
     serviceSchema('20000/s', 1000000, '1ms..5ms', 'Command deliveries'),
     "Broker fan-out of operator commands to device sessions (operations' publishes).",
   ),
+  registration: withObjectDefault(
+    serviceSchema('500/s', 10000, '50ms..200ms', 'Registrations'),
+    'Device registration (provisioning) API: first boots of device types with `provisioning`.',
+  ),
   ota: withObjectDefault(otaServerSchema, 'Firmware download server.'),
 });
 

@@ -185,6 +185,19 @@ const clockSchema = z.strictObject({
   ),
 });
 
+const provisioningSchema = z.strictObject({
+  timeout: withDefault(
+    durationField(),
+    '30s',
+    'A registration request unanswered this long has failed; the device retries after its reconnect backoff.',
+  ),
+  path: withDefault(
+    z.string().regex(/^\/[^\s?#]*$/, { error: 'expected a path such as `/provision`' }),
+    '/provision',
+    'Live mode: the registration endpoint on `target.http` (POST, the device id in the body).',
+  ),
+});
+
 const deviceTypeShape = {
   name: nameField().optional().describe('Device type name; in a file it must match the file name.'),
   extends: nameField().optional().describe('Start from another device type (a file in the devices folder).'),
@@ -199,6 +212,11 @@ const deviceTypeShape = {
   commands: commandsSchema
     .optional()
     .describe('Commands the device answers (from an operator, see `operations`). Default: none.'),
+  provisioning: provisioningSchema
+    .optional()
+    .describe(
+      'First boot registers with the backend before its first connect (once: a reboot does not register again). Default: none (devices are provisioned already).',
+    ),
 };
 
 /** A device type file (`scenarios/devices/<name>.yaml`). */

@@ -73,6 +73,15 @@ export const rolloutSchema = z.strictObject({
     'update',
     'rollback offers `firmware` as a downgrade to devices on `selector.from`.',
   ),
+  'install-window': z
+    .string()
+    .regex(/^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*$/, {
+      error: 'write the window as local times `HH:MM-HH:MM`, e.g. `02:00-04:00`',
+    })
+    .optional()
+    .describe(
+      "Download at once, install only inside this window of each device's local time (`fleet[].timezone`), e.g. `02:00-04:00` (`22:00-02:00` crosses midnight): the device keeps the verified image and installs when its window opens. Default: install at once.",
+    ),
 });
 
 export const whoObjectSchema = z.strictObject({

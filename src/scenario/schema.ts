@@ -3,6 +3,7 @@
 // (`who: 5%`, `target.mqtt: url`) are desugared in resolve.ts, never by the engine.
 import * as z from 'zod';
 import { MODES } from './types.js';
+import { TIMEZONE_RE } from './resolve-lifecycle.js';
 import { liveSchema, scenarioBackendSchema, targetSchema } from './schema-backend.js';
 import { inlineDeviceTypeSchema } from './schema-device.js';
 import { operationSchema } from './schema-commands.js';
@@ -21,6 +22,18 @@ export type { DeviceTypeInput, DeviceTypeParsed } from './schema-device.js';
 export { profileSchema } from './schema-profile.js';
 export type { ProfileInput, ProfileParsed } from './schema-profile.js';
 
+const groupPowerOnSchema = z.strictObject({
+  start: durationField().describe('When the first device of the group powers on.'),
+  spread: withDefault(
+    durationField(),
+    '0s',
+    "The group's power-on times are spread uniformly over this window.",
+  ),
+});
+
+const timezoneField = () =>
+  z.string().regex(TIMEZONE_RE, { error: 'write a UTC offset such as `UTC`, `UTC+1` or `UTC-05:30`' });
+
 const fleetEntrySchema = z.strictObject({
   device: z
     .union([nameField(), inlineDeviceTypeSchema], {
@@ -31,6 +44,19 @@ const fleetEntrySchema = z.strictObject({
     ),
   count: positiveIntField().describe('Devices in this group.'),
   firmware: z.string().min(1).optional().describe("Initial firmware version. Default: the device type's."),
+  'power-on': groupPowerOnSchema
+    .optional()
+    .describe(
+      "This group's own power-on: a batch of devices that stays off until `start` (a power-on wave). Default: the scenario's `power-on`.",
+    ),
+  timezone: z
+    .union([timezoneField(), z.array(timezoneField()).min(1)], {
+      error: typeError('expected a UTC offset such as `UTC+1` or a list of them'),
+    })
+    .optional()
+    .describe(
+      "The devices' local time zone (`UTC+1`, `UTC-05:30`), or a list the group's devices are spread over evenly; local time sets `rollout.install-window`. Default: `UTC`.",
+    ),
 });
 
 const powerOnSchema = z.strictObject({

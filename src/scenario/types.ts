@@ -232,6 +232,16 @@ export interface DeviceType {
   commands?: CommandsConfig | null;
   /** The device's clock. Absent in older reports: exact. */
   clock?: ClockConfig;
+  /** First boot registers before it connects (src/device/provision.ts). Absent or null: none. */
+  provisioning?: ProvisioningConfig | null;
+}
+
+/** A device type's `provisioning`. */
+export interface ProvisioningConfig {
+  /** One registration request unanswered this long has failed (then the reconnect backoff). */
+  timeoutUs: number;
+  /** Live mode: the registration endpoint (POST) on `target.http`. */
+  path: string;
 }
 
 export interface FleetGroup {
@@ -240,6 +250,10 @@ export interface FleetGroup {
   count: number;
   /** Overrides the device type's initial firmware version for this group. */
   firmware: string | null;
+  /** The group's own power-on (a batch powering on later). Absent or null: the scenario's. */
+  powerOn?: { startUs: number; spreadUs: number } | null;
+  /** UTC offsets the group's devices are spread over (local time of day). Absent or null: UTC. */
+  timezoneOffsetsUs?: number[] | null;
 }
 
 /** One modelled service: a rate-limited queue with a bound and a service time. */
@@ -286,6 +300,8 @@ export interface BackendModelConfig {
   checkin: ServiceModelConfig;
   /** Broker fan-out of operator commands: deliveries to device sessions per second. */
   fanout: ServiceModelConfig;
+  /** Registration (provisioning) API. Absent in older reports: ample. */
+  registration?: ServiceModelConfig;
   ota: { bandwidthBytesPerSec: number; maxConcurrentDownloads: number };
 }
 
@@ -310,6 +326,11 @@ export interface RolloutConfig {
   failureLimit: { ratio: number; action: 'pause' | 'abort' } | null;
   /** A rollback campaign offers `firmware` as a downgrade to devices on `fromVersions`. */
   kind: 'update' | 'rollback';
+  /**
+   * Install only inside this window of each device's local time of day (µs since local
+   * midnight; end < start crosses midnight). Absent or null: install at once.
+   */
+  installWindow?: { startUs: number; endUs: number } | null;
 }
 
 export const FAULT_TYPES = [
@@ -323,6 +344,9 @@ export const FAULT_TYPES = [
   'backend-slow',
   'half-open',
   'broker-reject',
+  // Lifecycle actions on the same timeline (when × who): the device is retired, or registers again.
+  'decommission',
+  'reprovision',
 ] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
