@@ -91,10 +91,17 @@ async function httpProbes(
 }
 
 export async function calibrate(
-  o: CalibrateOptions,
+  options: CalibrateOptions,
   t: CalibrateTarget,
   deps: CalibrateDeps,
 ): Promise<CalibrationResult> {
+  // target.limits.connections bounds every probe's sockets, the held publishers included
+  const cap = Math.min(options.maxConnections, options.limits.connections ?? Infinity);
+  const o: CalibrateOptions = {
+    ...options,
+    maxConnections: cap,
+    publishConnections: Math.min(options.publishConnections, cap),
+  };
   const takenAt = new Date(deps.wallClockMs()).toISOString();
   const originUs = deps.clock();
   const p = new ProbePool(

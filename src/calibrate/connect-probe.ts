@@ -23,6 +23,7 @@ export function collectConnacks(p: ProbePool, c: StepCollector): void {
     connack: (_id, ok, code, latencyUs) => {
       if (ok) c.succeeded(latencyUs);
       else if (code > 0) c.refusedOne(`connack_${code}`);
+      else if (code === CONNECT_FAILURE.tls) c.failed(`tls_${p.lastEndingError ?? 'handshake'}`);
       else c.failed(p.lastEndingError ?? FAILURE_NAMES[code] ?? `failure_${code}`);
     },
   };

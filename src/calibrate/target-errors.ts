@@ -27,7 +27,7 @@ export function assertFirstStepServed(step: MeasuredStep, names: TargetNames): v
       {
         where: names.identityFrom,
         got: code,
-        fix: 'give credentials the broker accepts: mqtt://user:pass@host:port in --target-mqtt, or --scenario FILE whose device type sets connectivity.username/password',
+        fix: "give credentials the broker accepts: a user and password in --target-mqtt's URL, or --scenario FILE whose device type sets connectivity.username/password",
       },
     );
   if (code.startsWith('tls'))

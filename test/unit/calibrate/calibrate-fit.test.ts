@@ -1,0 +1,99 @@
+// The fit on synthetic steps (pure): a saturated knee step whose answers come every 1/R s gives
+// connect.rate R inside its bootstrap interval; a probe that never knees gives lower bounds
+// (high null), never a made-up figure; the same seed gives the same interval.
+import { describe, expect, it } from 'vitest';
+import { fitBackend } from '../../../src/calibrate/fit-backend.js';
+import { DEFAULT_KNEE_RULE } from '../../../src/calibrate/knee.js';
+import { modelledStep } from '../../../src/calibrate/modelled.js';
+import { Stream } from '../../../src/random/rng.js';
+import type { MeasuredStep, ProbeOutcome } from '../../../src/calibrate/types.js';
+
+const CTX = { rule: DEFAULT_KNEE_RULE, resamples: 400, seed: 7 };
+
+/** A step of `n` connects offered at `offered`/s into a server of `rate`/s (jittered answers). */
+function step(index: number, offered: number, rate: number, n: number, rng: Stream): MeasuredStep {
+  const latencyUs: number[] = [];
+  const doneUs: number[] = [];
+  let freeAtUs = 0;
+  for (let i = 0; i < n; i++) {
+    const arriveUs = (i * 1e6) / offered;
+    const startUs = Math.max(arriveUs, freeAtUs);
+    freeAtUs = startUs + 1e6 / rate;
+    const done = startUs + 2000 + rng.next() * 1000;
+    latencyUs.push(done - arriveUs);
+    doneUs.push(done);
+  }
+  const sorted = [...latencyUs].sort((a, b) => a - b);
+  const spanUs = Math.max(...doneUs);
+  return {
+    record: {
+      probe: 'connect',
+      index,
+      offered,
+      achieved: (n * 1e6) / spanUs,
+      attempts: n,
+      ok: n,
+      refused: 0,
+      errors: 0,
+      errorCodes: {},
+      p50Us: sorted[Math.floor(n / 2)] ?? null,
+      p99Us: sorted[Math.ceil(0.99 * n) - 1] ?? null,
+      maxUs: sorted[n - 1] ?? null,
+      inFlightMax: 10,
+      startMs: 0,
+      durationMs: spanUs / 1000,
+      knee: null,
+    },
+    samples: { latencyUs, doneUs, startUs: 0 },
+  };
+}
+
+function probe(rates: number[], rate: number, kneeAt: number | null): ProbeOutcome {
+  const rng = new Stream(3);
+  const steps = rates.map((r, i) => step(i, r, rate, r * 2, rng));
+  if (kneeAt !== null) (steps[kneeAt] as MeasuredStep).record.knee = 'throughput';
+  return { probe: 'connect', steps, stoppedBy: kneeAt === null ? 'cap' : 'knee' };
+}
+
+describe('calibration fit', () => {
+  it('a saturated knee step gives the server rate inside the interval', () => {
+    const f = fitBackend([probe([50, 100, 200, 400], 300, 3)], CTX);
+    const rate = f.fits['connect.rate'];
+    expect(rate?.bound).toBeUndefined();
+    expect(rate?.low).toBeLessThanOrEqual(300);
+    expect(rate?.high).toBeGreaterThanOrEqual(300);
+    expect(Math.abs((rate?.value ?? 0) - 300) / 300).toBeLessThan(0.03);
+    expect(f.backend.connect.rate).toBe(`${Math.round(rate?.value ?? 0)}/s`);
+    expect(f.backend.connect.latency).toEqual({
+      p50: expect.stringMatching(/ms$/),
+      p99: expect.stringMatching(/ms$/),
+    });
+  });
+
+  it('no knee: every fitted value is a lower bound with no upper end', () => {
+    const f = fitBackend([probe([50, 100, 200], 10_000, null)], CTX);
+    const rate = f.fits['connect.rate'];
+    expect(rate?.bound).toBe('lower');
+    expect(rate?.high).toBeNull();
+    expect(rate?.value).toBeLessThanOrEqual(200 * 1.05); // the most served, not the server's 10,000
+    expect(f.fits['connect.queue']?.bound).toBe('lower');
+    expect(f.fits['connect.burst']).toBeUndefined();
+  });
+
+  it('same seed, same interval; several brokers divide the figures', () => {
+    const a = fitBackend([probe([50, 100, 200, 400], 300, 3)], CTX).fits['connect.rate'];
+    const b = fitBackend([probe([50, 100, 200, 400], 300, 3)], CTX).fits['connect.rate'];
+    expect(a).toEqual(b);
+    const two = fitBackend([probe([50, 100, 200, 400], 300, 3)], CTX, 2);
+    expect(two.backend.brokers).toBe(2);
+    expect(two.fits['connect.rate']?.value).toBeCloseTo((a?.value ?? 0) / 2, 0);
+  });
+
+  it('the model of a step: no wait below the rate, a growing wait above it', () => {
+    const m = { ratePerSec: 100, burst: 10, queue: 1000, latencyP50Us: 2000, latencyP99Us: 8000 };
+    expect(modelledStep(m, 50, 2)).toEqual({ p50Us: 2000, p99Us: 8000 });
+    const over = modelledStep(m, 200, 2); // backlog (200 − 100)·t − 10 at t = 1 s and 1.98 s
+    expect(over.p50Us).toBeCloseTo(2000 + 0.9e6, -2);
+    expect(over.p99Us).toBeCloseTo(8000 + 1.88e6, -2);
+  });
+});

@@ -1,0 +1,42 @@
+// Knee detection on synthetic steps (pure): latency past k× the baseline (and past it by the
+// floor), refusals, and served < offered each make a knee; a calm ramp has none.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_KNEE_RULE, baselineP99Us, findKnee, kneeOf } from '../../../src/calibrate/knee.js';
+
+const step = (offered: number, achieved: number, p99Us: number, refused = 0, attempts = 100) => ({
+  offered,
+  achieved,
+  attempts,
+  refused,
+  errors: 0,
+  p99Us,
+});
+
+describe('knee detection', () => {
+  it('finds the step where p99 passes 3× the baseline and the floor', () => {
+    const steps = [step(50, 50, 2000), step(100, 100, 2500), step(200, 199, 9000), step(400, 398, 40_000)];
+    expect(baselineP99Us(steps)).toBe(2000);
+    // 9 ms is 4.5× a 2 ms baseline but within its 10 ms floor: noise, not a knee
+    expect(findKnee(steps)).toEqual({ index: 3, reason: 'latency' });
+  });
+
+  it('a calm ramp has no knee', () => {
+    const steps = [50, 100, 200, 400, 800].map((r) => step(r, r * 0.99, 3000));
+    expect(findKnee(steps)).toBeNull();
+  });
+
+  it('refusals past 1 % are a knee before latency is looked at', () => {
+    expect(kneeOf(step(100, 100, 1000, 2), 1000, DEFAULT_KNEE_RULE)).toBe('refusals');
+    expect(kneeOf(step(100, 100, 1000, 1), 1000, DEFAULT_KNEE_RULE)).toBeNull();
+  });
+
+  it('serving fewer than 85 % of the offered rate is a throughput knee', () => {
+    const steps = [step(100, 100, 1000), step(200, 200, 1200), step(400, 300, 1300)];
+    expect(findKnee(steps)).toEqual({ index: 2, reason: 'throughput' });
+  });
+
+  it('the first step is judged without a baseline (only refusals or throughput)', () => {
+    expect(findKnee([step(50, 50, 900_000)])).toBeNull();
+    expect(findKnee([step(50, 20, 1000)])).toEqual({ index: 0, reason: 'throughput' });
+  });
+});
