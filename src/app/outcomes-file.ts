@@ -10,6 +10,7 @@ import { writeAtomic } from '../reports/atomic-write.js';
 import { Checker, checkOutcome, isPlainFileName } from '../reports/read-report.js';
 import type { DeviceOutcome, Report } from '../reports/report-types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import { hasPrograms } from '../program/paths.js';
 
 export const OUTCOMES_NDJSON = 'outcomes.ndjson';
 export const OUTCOMES_CSV = 'outcomes.csv';
@@ -30,7 +31,7 @@ export function outcomesCsv(items: readonly DeviceOutcome[]): string {
 
 /** A run writes the outcomes files when it has a rollout or operations (both list devices). */
 export function writesOutcomes(s: ResolvedScenario): boolean {
-  return s.rollout !== null || (s.operations ?? []).length > 0;
+  return s.rollout !== null || (s.operations ?? []).length > 0 || hasPrograms(s);
 }
 
 export async function writeOutcomes(dir: string, items: readonly DeviceOutcome[]): Promise<void> {

@@ -22,6 +22,7 @@ import type { ProcessProgress } from './process-progress.js';
 import { replayLine } from './replay-line.js';
 import { buildReport } from './report-build.js';
 import { runVirtual } from './virtual-engine.js';
+import { checkPrograms } from '../program/load.js';
 import { checkIdentities } from '../identity/check.js';
 import { defaultWorkers } from '../workers/pool.js';
 import { runLive } from './live-engine.js';
@@ -140,6 +141,7 @@ export async function runResolved(s: ResolvedScenario, opts: RunOptions = {}): P
   checkPlanSize(s, s.sourcePath ?? s.name); // replay and run-resolved skip the loader's check
   if (opts.plan !== false) await preflight(s, opts.onPlan); // target.limits refused at load time
   checkIdentities(s); // a missing ${env:…} or bad key too, in virtual mode as well
+  checkPrograms(s); // device programs bundle and load, or the run does not start
   const outDir = opts.noFiles ? null : (opts.outDir ?? defaultOutDir(s));
   const made = outDir ? await prepareOutDir(outDir) : []; // fail before an hour-long run
   try {

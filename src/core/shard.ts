@@ -5,6 +5,7 @@ import { CalendarQueue } from './calendar-queue.js';
 import { shardLayout, META, ShardArrays } from './shard-layout.js';
 import { views } from './soa.js';
 import type { Recorder } from '../metrics/recorder.js';
+import type { ProgramHost } from '../program/host.js';
 import type { TypeParams } from '../device/params.js';
 import type { ModelShare } from '../backend-model/share.js';
 import type { RolloutPlan, RolloutWindowState } from '../device/rollout-plan.js';
@@ -39,6 +40,12 @@ export class Shard {
   readonly hasSchedules: boolean;
   /** Virtual mode: the operations the modelled operator sends (null in live mode: real ones). */
   operations: OperationsPlan | null = null;
+  /**
+   * Device programs of this shard (src/program), or null. Their earliest timer per device is in
+   * `progDue` (the host's `due`), one more due time of the device's node.
+   */
+  programs: ProgramHost | null = null;
+  progDue: Float64Array = new Float64Array(0);
   /** Backend-side conditions in force now (set at global event boundaries). */
   outage = false;
   outageEndUs = -1;
@@ -108,6 +115,7 @@ export class Shard {
     let t = Math.min(this.a.connDue[d] as number, this.a.otaDue[d] as number);
     if (this.hasCommands) t = Math.min(t, this.a.cmdDue[d] as number);
     if (this.hasSchedules) t = Math.min(t, this.a.flushDue[d] as number);
+    if (this.programs !== null) t = Math.min(t, this.progDue[d] as number);
     if (t === Infinity) this.q.cancel(d);
     else this.q.schedule(d, t);
   }

@@ -49,7 +49,8 @@ export function effectRefused(sh: Shard, d: number, effect: EffectCode): boolean
 
 /**
  * Applies an accepted command's effect at `t`, after the device has sent its reply.
- * `intervalUs`: the command's `args.interval` (telemetry-interval only).
+ * `intervalUs`: the command's `args.interval` (telemetry-interval only). `command`: its name and
+ * args, for the device program's `command` hook, which may decline the built-in effect.
  */
 export function applyCommandEffect(
   sh: Shard,
@@ -58,7 +59,9 @@ export function applyCommandEffect(
   tp: TypeParams,
   effect: EffectCode,
   intervalUs: number | null,
+  command?: { name: string; args: Record<string, unknown> },
 ): void {
+  if (command && sh.programs !== null && !sh.programs.command(d, command.name, command.args)) return;
   switch (effect) {
     case EFFECT.reboot:
       return reboot(sh, d, t, tp);

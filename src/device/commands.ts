@@ -154,7 +154,7 @@ function reply(sh: Shard, d: number, t: number, tp: TypeParams, op: CompiledOper
   if (ans.status !== 0 || ans.atUs - sentAt > op.timeoutUs) return lose(sh, d, t, op);
   sh.rec.add(ok ? C['command_replied_total{result="ok"}'] : C['command_replied_total{result="error"}']);
   sh.rec.record(H.command_reply_duration_us, ans.atUs - sentAt);
-  if (ok) applyCommandEffect(sh, d, t, tp, op.effects[a.type[d] as number] ?? 0, op.intervalUs);
+  if (ok) applyCommandEffect(sh, d, t, tp, op.effects[a.type[d] as number] ?? 0, op.intervalUs, op.command);
   else outcome(sh, d, t, tp, op, 'command-error');
   nextCommand(sh, d, t);
 }

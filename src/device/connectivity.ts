@@ -71,6 +71,8 @@ export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams):
     const hist = tp.dutyCycle ? H.outage_resume_duration_us : H.outage_reconnect_duration_us;
     sh.rec.record(hist, t - sh.outageEndUs);
   }
+  // The program's hook first: a duty-cycled device sleeps again in afterConnected.
+  if (sh.programs !== null) sh.programs.connected(d);
   if (tp.bufCapacity > 0) bufferOnConnect(sh, d, t, tp);
   afterConnected(sh, d, t, tp);
   if (sh.hasCommands) commandsOnConnect(sh, d, t, tp);
@@ -105,6 +107,7 @@ export function loseLink(sh: Shard, d: number, disconnectCounter: number): boole
   if (holdsSession(sh, d)) sh.port.release(sh, d, false);
   if (wasConnected) sh.rec.add(disconnectCounter);
   sh.a.connDue[d] = Infinity;
+  if (wasConnected && sh.programs !== null) sh.programs.linkLost(d, disconnectCounter);
   return wasConnected;
 }
 

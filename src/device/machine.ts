@@ -15,6 +15,8 @@ import { awaitingRegistration, registrationAnswered, retired } from './provision
 export function wake(sh: Shard, d: number, t: number): void {
   const a = sh.a;
   const tp = sh.st.types[a.type[d] as number] as TypeParams;
+  const programs = sh.programs;
+  if (programs !== null) programs.nowUs = t; // the time the device's hooks see
   if (drainTo(sh, d, t, tp)) {
     if ((a.connDue[d] as number) <= t) {
       a.connDue[d] = Infinity;
@@ -34,6 +36,8 @@ export function wake(sh: Shard, d: number, t: number): void {
     a.cmdDue[d] = Infinity;
     commandEvent(sh, d, t, tp);
   }
+  // The device program's timers (and its deferred reboot or sleep) run after the built-ins.
+  if (programs !== null && (sh.progDue[d] as number) <= t) programs.fire(d, t);
   sh.reschedule(d);
 }
 
@@ -79,6 +83,7 @@ function boot(sh: Shard, d: number, t: number, tp: TypeParams): void {
   if ((sh.a.reqAt[d] as number) < 0) sh.rec.add(C.devices_powered_on_total);
   // A powered-off device took no readings (its buffer, in flash, is kept).
   if (sh.hasSchedules) sh.a.readAt[d] = 0;
+  if (sh.programs !== null) sh.programs.boot(d); // fresh RAM, then the program's boot hook
   attemptConnect(sh, d, t, tp);
   otaOnBoot(sh, d, t, tp);
 }

@@ -38,6 +38,8 @@ export interface CompiledOperation {
   effects: EffectCode[];
   qos: number[];
   intervalUs: number | null;
+  /** The command as sent (a device program's `command` hook gets its name and args). */
+  command: { name: string; args: Record<string, unknown> };
   /** Worked out on first use: the hash cut, and the selected devices before each block. */
   cut?: number;
   before?: Uint32Array;
@@ -72,6 +74,7 @@ function compileOperation(s: ResolvedScenario, o: OperationConfig, index: number
     effects: types.map((t) => effectCode(typeOf(t)?.commands?.actions[o.command.name])),
     qos: types.map((t) => o.command.qos ?? typeOf(t)?.commands?.qos ?? 0),
     intervalUs: o.command.intervalUs,
+    command: { name: o.command.name, args: o.command.args },
   };
 }
 

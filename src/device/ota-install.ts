@@ -75,7 +75,7 @@ function verified(sh: Shard, d: number, t: number, tp: TypeParams): void {
     trail(sh, d, t, TE['battery-gate']);
     return failAttempt(sh, d, t, tp, C['ota_failed_total{reason="battery"}'], t);
   }
-  if (sh.port.installAllowed?.(sh, d) === false) {
+  if (sh.port.installAllowed?.(sh, d) === false || (sh.programs !== null && !sh.programs.beforeInstall(d))) {
     // Download now, install in the window: the verified image stays, the next poll asks again.
     sh.setOta(d, OS.idle);
     return scheduleCheck(sh, d, t, tp, false);
@@ -111,6 +111,7 @@ function installed(sh: Shard, d: number, t: number, tp: TypeParams): void {
   sh.port.otaReport?.(sh, d, t, tp, 'rebooting'); // sent before the device goes down
   trail(sh, d, t, TE.reboot);
   loseLink(sh, d, -1);
+  if (sh.programs !== null) sh.programs.ramLost(d);
   sh.setConn(d, CS.off);
   sh.setOta(d, OS.rebooting);
   drawPowerLoss(
@@ -123,6 +124,7 @@ function installed(sh: Shard, d: number, t: number, tp: TypeParams): void {
 }
 
 function rebooted(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  if (sh.programs !== null) sh.programs.boot(d); // the new firmware boots (its program starts afresh)
   attemptConnect(sh, d, t, tp);
   sh.port.otaBoot?.(sh, d, t, tp);
   sh.setOta(d, OS['health-check']);
@@ -147,6 +149,7 @@ function healthChecked(sh: Shard, d: number, t: number, tp: TypeParams): void {
   const started = sh.rolloutState?.startedAtUs ?? -1;
   if (started >= 0) sh.rec.record(H.ota_commit_since_rollout_start_us, t - started);
   waveStat(sh, d, WAVE_STAT.succeeded);
+  if (sh.programs !== null) sh.programs.afterCommit(d);
 }
 
 function finish(

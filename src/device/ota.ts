@@ -98,7 +98,8 @@ function checkAnswered(sh: Shard, d: number, t: number, tp: TypeParams): void {
   sh.rec.record(H.http_checkin_duration_us, t - (a.reqAt[d] as number));
   // Live mode follows the update server's answer; virtual mode, the modelled campaign.
   const offered = sh.port.serverOffer ? sh.port.serverOffer(sh, d) : offerAvailable(sh, d);
-  if (!offered) {
+  // A device program may decline the offer (asked again at the next check).
+  if (!offered || (sh.programs !== null && !sh.programs.otaOffered(d))) {
     sh.setOta(d, OS.idle);
     return scheduleCheck(sh, d, t, tp, false);
   }

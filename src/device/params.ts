@@ -23,6 +23,11 @@ export interface BackoffParams {
 /** OTA fields come from the protocol too (ota-pattern.ts): otaProtocol, otaCheckUs, otaPer*. */
 export interface TypeParams extends OtaPatternParams {
   name: string;
+  /**
+   * The type's built-in telemetry runs: false when its device program says `telemetry: false`
+   * (set by src/program when the program is loaded; the program's publishes replace it).
+   */
+  builtinTelemetry: boolean;
   mainsPowered: boolean;
   capacityMah: number;
   initialMin: number;
@@ -163,6 +168,7 @@ export function compileType(t: DeviceType): TypeParams {
   const b = t.battery;
   return {
     name: t.name,
+    builtinTelemetry: true,
     mainsPowered: b.capacityMah === null,
     capacityMah: b.capacityMah ?? 0,
     initialMin: b.initialRatio.min,

@@ -17,6 +17,25 @@ export interface BackendPort {
   /** A publish of telemetry stream `stream` at t. The port records the outcome (now, or when the ack comes). */
   publish(sh: Shard, d: number, t: number, tp: TypeParams, stream: number): void;
   /**
+   * A device program's publish of `payload` on `topic` at t (src/program): counted like telemetry
+   * (acked, failed). Virtual: the modelled broker's ingest; live: the device's own session.
+   */
+  publishMessage?(
+    sh: Shard,
+    d: number,
+    t: number,
+    tp: TypeParams,
+    topic: string,
+    payload: Uint8Array,
+    qos: 0 | 1,
+    retain: boolean,
+  ): void;
+  /**
+   * Live: subscribes the device's session to a program's topic filter now (absent in virtual
+   * mode, where programs' subscriptions are matched inside the shard).
+   */
+  subscribe?(sh: Shard, d: number, filter: string): void;
+  /**
    * A check-in request at t. Returns false if refused at once; otherwise sets a.otaDue[d] to
    * when the answer is known (virtual) or a deadline (live).
    */

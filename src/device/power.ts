@@ -43,6 +43,7 @@ export function goFlat(sh: Shard, d: number, t: number, tp: TypeParams): void {
   const a = sh.a;
   a.batt[d] = 0;
   sh.rec.add(C.battery_flat_total);
+  if (sh.programs !== null) sh.programs.powerLoss(d); // then RAM is gone (flash stays)
   loseLink(sh, d, C['mqtt_disconnects_total{reason="power"}']);
   otaPowerCut(sh, d, t, tp, 'flat');
   if ((a.conn[d] as number) === CS.bricked) return;
@@ -57,6 +58,7 @@ export function cutPower(sh: Shard, d: number, t: number, backAt: number, tp: Ty
   if (c === CS.dark || c === CS.bricked) return;
   const wasOff = c === CS.off;
   const pendingBoot = a.connDue[d] as number;
+  if (sh.programs !== null && !wasOff) sh.programs.powerLoss(d); // then RAM is gone (flash stays)
   loseLink(sh, d, C['mqtt_disconnects_total{reason="power"}']);
   otaPowerCut(sh, d, t, tp, 'power');
   if ((a.conn[d] as number) === CS.bricked) return;

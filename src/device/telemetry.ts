@@ -31,6 +31,11 @@ function scheduleReading(sh: Shard, d: number, t: number, tp: TypeParams): void 
 
 /** Connected: duty-cycled devices publish at once and go back to sleep; others schedule. */
 export function afterConnected(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  // `telemetry: false` in the device's program: its own publishes replace the built-in ones.
+  if (!tp.builtinTelemetry && !tp.dutyCycle) {
+    sh.a.connDue[d] = Infinity;
+    return;
+  }
   if (tp.dutyCycle) {
     publishAll(sh, d, t, tp);
     // A duty-cycled device with buffered readings stays awake until it has flushed them.
@@ -52,6 +57,7 @@ export function afterConnected(sh: Shard, d: number, t: number, tp: TypeParams):
 
 /** A connected device's telemetry timer fired. */
 export function telemetryDue(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  if (!tp.builtinTelemetry && !tp.dutyCycle) return;
   if (tp.dutyCycle) {
     publishAll(sh, d, t, tp);
     sleep(sh, d, t, tp);
@@ -85,6 +91,7 @@ function streamDue(sh: Shard): Float64Array {
 
 /** A duty-cycled device sends one publish per stream per wake (the first stream's interval paces it). */
 function publishAll(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  if (!tp.builtinTelemetry) return; // a duty-cycled device still wakes for its program
   for (let s = 0; s < tp.streams.length; s++) publish(sh, d, t, tp, s);
 }
 

@@ -25,6 +25,10 @@ export const ERROR_CODES = {
     summary: 'A fleet entry names a device type that cannot be found or is invalid.',
   },
   FLEETSTORM_ERR_PROFILE: { kind: 'usage', summary: 'The run profile does not exist or is invalid.' },
+  FLEETSTORM_ERR_PROGRAM: {
+    kind: 'usage',
+    summary: "A device type's `program:` cannot be found, does not compile, or does not export defineDevice(...).",
+  },
   FLEETSTORM_ERR_CALIBRATION: {
     kind: 'usage',
     summary: 'The calibration file named by `backend.from` does not exist or is invalid.',

@@ -131,7 +131,7 @@ export class DeviceCommands implements DeviceInbox {
       if (this.ctx.closing) return;
       const tp = this.ctx.typeOf(sh, d);
       if (!this.reply(id, topic, cmd, ok, c, props)) return;
-      if (ok) this.apply(sh, d, tp, effect, intervalUs ?? null);
+      if (ok) this.apply(sh, d, tp, effect, intervalUs ?? null, cmd);
     };
     // The device's own work runs on virtual time, like its other behaviours; never inside the
     // pool's callback (a reboot ends the session).
@@ -166,8 +166,11 @@ export class DeviceCommands implements DeviceInbox {
     tp: TypeParams,
     effect: ReturnType<typeof effectCode>,
     intervalUs: number | null,
+    cmd: CommandMessage,
   ): void {
-    applyCommandEffect(sh, d, this.ctx.answerAt(), tp, effect, intervalUs);
+    const now = this.ctx.answerAt();
+    if (sh.programs !== null) sh.programs.nowUs = now; // the program's command hook runs now
+    applyCommandEffect(sh, d, now, tp, effect, intervalUs, cmd);
     sh.reschedule(d);
   }
 }

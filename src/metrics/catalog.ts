@@ -192,6 +192,15 @@ export const COUNTERS = [
   'command_replied_total{result="ok"}',
   'command_replied_total{result="error"}',
   'command_unanswered_total',
+  // Device programs (src/program): callbacks run (hooks and timers), callbacks that threw, that
+  // ran past their budget (the program is then switched off), `error` log lines, publishes made
+  // without a session (dropped), and flash writes (wear).
+  'program_callbacks_total',
+  'program_errors_total',
+  'program_runaways_total',
+  'program_log_errors_total',
+  'program_publishes_dropped_total',
+  'program_flash_writes_total',
   // `telemetry.buffer`: readings due while the device was not connected (kept in its buffer),
   // published from the buffer after a reconnect, and dropped because the buffer was full.
   'telemetry_buffered_total',

@@ -76,11 +76,24 @@ export interface RolloutReport {
 export interface DeviceOutcome {
   device: number;
   deviceType: string;
-  /** Rollout: how the update ended; operations: a command answered with an error, or not at all. */
-  outcome: 'failed' | 'rolled-back' | 'bricked' | 'command-error' | 'command-unanswered';
-  /** The operation's name (command outcomes only). */
+  /**
+   * Rollout: how the update ended; operations: a command answered with an error, or not at all;
+   * device programs: a hook or timer threw, ran past its budget, or logged an error.
+   */
+  outcome:
+    | 'failed'
+    | 'rolled-back'
+    | 'bricked'
+    | 'command-error'
+    | 'command-unanswered'
+    | 'program-error'
+    | 'program-runaway'
+    | 'program-log';
+  /** The operation's name (command outcomes), or the program's hook (program outcomes). */
   operation?: string;
   trail: { atUs: number; event: string }[];
+  /** Program outcomes: the error's stack (first lines), or the logged message. */
+  stack?: string;
 }
 
 /** Live mode: connect failures of one reason with one detail (CONNACK code, socket/TLS error). */

@@ -15,6 +15,7 @@ import { resolveParsedScenario } from './resolve.js';
 import { scenarioSchema, type ScenarioParsed } from './schema.js';
 import type { ResolvedScenario } from './types.js';
 import { refuseVacuous } from './vacuity.js';
+import { resolveProgramPaths } from '../program/paths.js';
 
 /** The package root: src/scenario/ and dist/scenario/ are both two levels below it. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -94,6 +95,7 @@ export async function resolveScenarioObject(
   const parsed = parseScenario(await expandInlineDevices(obj, sourceLabel, sources), sourceLabel);
   const deviceTypes = await collectDeviceTypes(parsed, sourceLabel, sources);
   const base = resolveParsedScenario(parsed, deviceTypes, sourceLabel, opts.sourcePath ?? null);
+  resolveProgramPaths(base.scenario, opts.baseDir ?? process.cwd(), sourceLabel);
   const layers = await layersFor(opts, env);
   const s = applyPreset(applyLayers(base, layers, sourceLabel)); // conventions, then quotas
   if (layers.reduce((on, l) => l.strict ?? on, false)) refuseVacuous(s, sourceLabel);

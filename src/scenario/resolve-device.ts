@@ -96,12 +96,23 @@ function resolveOta(o: DeviceTypeParsed['ota'], at: At): DeviceType['ota'] {
   };
 }
 
+/** `program` as written (src/program/paths.ts makes it absolute against the scenario's folder). */
+function resolveProgram(d: DeviceTypeParsed, at: At): Pick<DeviceType, 'program'> {
+  if (d.program === undefined) return {};
+  const budget = d['program-budget'] ?? '50ms';
+  const budgetMs = parseDurationUs(budget, at('program-budget')) / 1000;
+  if (!(budgetMs > 0))
+    throw invalid('the program budget must be positive', at('program-budget'), budget, 'e.g. `50ms`');
+  return { program: { path: d.program, budgetMs } };
+}
+
 /** `at` maps a path inside the device type to a `where` (file, or scenario + `fleet[i].device`). */
 export function resolveDeviceType(name: string, d: DeviceTypeParsed, at: At): DeviceType {
   const c = d.connectivity;
   const protocol = c.protocol === 5 ? '5' : c.protocol;
   return {
     name,
+    ...resolveProgram(d, at),
     firmware: d.firmware,
     radio: resolveRadio(d.radio, at),
     battery: resolveBattery(d.battery, at),

@@ -209,6 +209,18 @@ const deviceTypeShape = {
   telemetry: withObjectDefault(telemetrySchema, 'Periodic publishes.'),
   clock: withObjectDefault(clockSchema, "The device's clock (for `telemetry.at` / `cron`)."),
   ota: withObjectDefault(otaSchema, 'Firmware update agent.'),
+  program: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "The device's own logic: a TypeScript or JavaScript (ESM) module exporting `defineDevice({...})`, relative to the scenario file (docs/device-programs.md). Default: none (the built-in device only).",
+    ),
+  'program-budget': durationField()
+    .optional()
+    .describe(
+      'Real time one program callback may run before it is stopped as a runaway (the program is then switched off). Default: 50ms.',
+    ),
   commands: commandsSchema
     .optional()
     .describe('Commands the device answers (from an operator, see `operations`). Default: none.'),

@@ -222,6 +222,8 @@ export interface CommandsConfig {
 
 export interface DeviceType {
   name: string;
+  /** The device's program (src/program), absolute once loaded. Absent: the built-in device only. */
+  program?: { path: string; budgetMs: number };
   firmware: string;
   radio: RadioConfig;
   battery: BatteryConfig;

@@ -26,20 +26,40 @@ export interface FleetPool {
   close(): Promise<void>;
 }
 
+/**
+ * `threads` worker threads, each its own single-thread pool. A task goes to the thread that ran
+ * the first task of its first shard, so a shard is always advanced by the same thread: device
+ * programs (src/program) keep their per-device objects (RAM, timers, flash) in that thread.
+ */
 export function createPool(threads: number): FleetPool {
-  const pool = new Piscina({
-    filename: workerFile(),
-    minThreads: threads,
-    maxThreads: threads,
-    idleTimeout: 60_000,
-    concurrentTasksPerWorker: 1,
-    // Plain Node for the hot path: no loaders inherited from the parent (tsx, test runners),
-    // which wrap every module binding in getters.
-    execArgv: [],
-  });
+  const pools = Array.from(
+    { length: threads },
+    () =>
+      new Piscina({
+        filename: workerFile(),
+        minThreads: 1,
+        maxThreads: 1,
+        idleTimeout: 60_000,
+        concurrentTasksPerWorker: 1,
+        // Plain Node for the hot path: no loaders inherited from the parent (tsx, test runners),
+        // which wrap every module binding in getters.
+        execArgv: [],
+      }),
+  );
+  const slotOf = new Map<number, number>();
+  let next = 0;
+  const poolFor = (task: Task): Piscina => {
+    const key = task.shards[0]?.shard ?? 0;
+    let slot = slotOf.get(key);
+    if (slot === undefined) {
+      slot = next++ % threads;
+      slotOf.set(key, slot);
+    }
+    return pools[slot] as Piscina;
+  };
   return {
     threads,
-    run: <R>(task: Task) => pool.run(task) as Promise<R>,
-    close: () => pool.destroy(),
+    run: <R>(task: Task) => poolFor(task).run(task) as Promise<R>,
+    close: () => Promise.all(pools.map((p) => p.destroy())).then(() => undefined),
   };
 }

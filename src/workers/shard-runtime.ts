@@ -10,6 +10,7 @@ import { compileType, typeOrder, type TypeParams } from '../device/params.js';
 import { Recorder } from '../metrics/recorder.js';
 import { OutcomeLog } from '../device/outcome-log.js';
 import { compileOperations, type OperationsPlan } from '../device/operation-plan.js';
+import { VIRTUAL_EPOCH_MS, attachPrograms } from '../program/attach.js';
 import type { RunContext, ShardHandle } from './protocol.js';
 import type { DeviceType } from '../scenario/types.js';
 
@@ -83,6 +84,11 @@ export function shardFor(ctx: RunContext, h: ShardHandle): Shard {
     };
     sh = new Shard(h.buf, st, recorder, outcomes);
     sh.operations = rc.operations;
+    attachPrograms(sh, ctx.scenario, rc.types, {
+      runId: ctx.runId,
+      epochMs: VIRTUAL_EPOCH_MS,
+      localDelivery: true,
+    });
     rc.shards.set(h.shard, sh);
   }
   return sh;

@@ -1,0 +1,92 @@
+// Stubbed sensors of a program (`sensors:` in defineDevice): each is a payload generator (src/payload)
+// drawn per device from its own sensor stream, so readings are deterministic per seed and device
+// whatever else the device or the fleet does.
+import { drawGenerator, isGenerator, type PayloadContext } from '../payload/generators.js';
+import { deviceStreamSeed } from '../random/rng.js';
+import type { JsonValue } from './api.js';
+
+const SENSOR_STREAM_KEY = 0x5e2502;
+
+export interface SensorTable {
+  names: Map<string, number>;
+  draws: ((c: PayloadContext) => number)[];
+  walks: number;
+}
+
+export function compileSensors(
+  sensors: Record<string, Record<string, JsonValue>> | undefined,
+  where: string,
+): SensorTable {
+  const table: SensorTable = { names: new Map(), draws: [], walks: 0 };
+  const state = { walks: 0, markers: [] };
+  for (const [name, spec] of Object.entries(sensors ?? {})) {
+    if (!isGenerator(spec))
+      throw new TypeError(
+        `${where}.sensors.${name}: expected one generator, e.g. { normal: { mean: 21, stddev: 0.5 } }`,
+      );
+    const g = drawGenerator(spec, `${where}.sensors.${name}`, state);
+    if (g.kind !== 'number')
+      throw new TypeError(
+        `${where}.sensors.${name}: a sensor reads a number (uniform, normal, walk, sine, counter)`,
+      );
+    table.names.set(name, table.draws.length);
+    table.draws.push(g.draw);
+  }
+  table.walks = state.walks;
+  return table;
+}
+
+/** Per-shard sensor state: one stream, one read count and the walk values per device. */
+export class ShardSensors {
+  private readonly rng: Uint32Array;
+  /** Reads per device and sensor (a walk starts from its `start` at a sensor's first read). */
+  private readonly reads: Uint32Array;
+  private readonly seeded: Uint8Array;
+  private readonly ctx: PayloadContext;
+  private readonly sensors: number;
+
+  constructor(
+    size: number,
+    table: SensorTable,
+    private readonly seed: number,
+  ) {
+    this.sensors = table.draws.length;
+    this.rng = new Uint32Array(size);
+    this.seeded = new Uint8Array(size);
+    this.reads = new Uint32Array(size * this.sensors);
+    const walk = new Float64Array(size * table.walks);
+    this.ctx = {
+      slot: 0,
+      rng: this.rng,
+      walk,
+      walks: table.walks,
+      id: '',
+      index: 0,
+      type: '',
+      firmware: '',
+      batteryPct: 100,
+      seq: 0,
+      tUs: 0,
+      epochMs: 0,
+      sentAtUs: 0,
+    };
+  }
+
+  read(table: SensorTable, name: string, d: number, gid: number, tUs: number): number {
+    const k = table.names.get(name);
+    if (k === undefined)
+      throw new Error(`unknown sensor '${name}' (declare it in defineDevice({ sensors }))`);
+    const r = d * this.sensors + k;
+    const seq = (this.reads[r] as number) + 1;
+    this.reads[r] = seq;
+    if (this.seeded[d] === 0) {
+      this.seeded[d] = 1;
+      this.rng[d] = deviceStreamSeed(this.seed, gid, SENSOR_STREAM_KEY);
+    }
+    const c = this.ctx;
+    c.slot = d;
+    c.seq = seq;
+    c.tUs = tUs;
+    return (table.draws[k] as (c: PayloadContext) => number)(c);
+  }
+}
