@@ -3,10 +3,10 @@
 // slots. Outage, slow and reject conditions come from fault windows set on the shard. Answers
 // are times (when the broker answers) or refusals, never exceptions.
 import { fluidAdmit } from './fluid-queue.js';
-import type { QueueShare } from './share.js';
+import { drawServiceUs } from './service-time.js';
+import { BROKER, BROKER_SLOTS, type BrokerSet, type QueueShare } from './share.js';
 import { META } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
-import { nextRange } from '../random/rng.js';
 
 export const CONNECT = { ok: 0, rejected: 1, maxSessions: 2, outage: 3 } as const;
 
@@ -19,40 +19,86 @@ export interface Answer {
 /** Reused answer object: the hot path allocates nothing. Read it before the next call. */
 const answer: Answer = { status: 0, atUs: 0 };
 
-function serve(sh: Shard, slot: number, q: QueueShare, d: number, t: number): number {
+function serveIn(sh: Shard, state: Float64Array, slot: number, q: QueueShare, d: number, t: number): number {
   const slow = sh.slowFactor;
-  const at = fluidAdmit(sh.meta, slot, t, q.periodUs * slow, q.tauUs * slow, q.maxWaitUs * slow);
+  const at = fluidAdmit(state, slot, t, q.periodUs * slow, q.tauUs * slow, q.maxWaitUs * slow);
   if (at < 0) return -1;
-  return at + nextRange(sh.a.rng, d, q.latMinUs, q.latMaxUs) * slow;
+  return at + drawServiceUs(sh.a.rng, d, q) * slow;
+}
+
+function serve(sh: Shard, slot: number, q: QueueShare, d: number, t: number): number {
+  return serveIn(sh, sh.meta, slot, q, d, t);
+}
+
+/**
+ * First slot of device d's broker in the set: device d of the shard talks to broker d mod count.
+ * Unsharded that is live mode's spread (device i → URL i mod N); with several shards it keeps
+ * every shard's devices even over the brokers, as each shard holds an even part of each broker
+ * (spreading by global id would tie shard k to broker k when the counts share a factor).
+ */
+function brokerBase(set: BrokerSet, d: number): number {
+  return (d % set.count) * BROKER_SLOTS;
+}
+
+/** Takes broker `b` of the set down (an outage of that broker alone) or brings it back. */
+export function setBrokerDown(set: BrokerSet, b: number, down: boolean): void {
+  set.state[b * BROKER_SLOTS + BROKER.down] = down ? 1 : 0;
+}
+
+/** Every broker's sessions dropped (a backend-wide outage). */
+export function dropBrokerSessions(set: BrokerSet | null): void {
+  if (set === null) return;
+  for (let b = 0; b < set.count; b++) set.state[b * BROKER_SLOTS + BROKER.sessions] = 0;
 }
 
 /** A CONNECT arriving at the broker at `t` from device `d`. */
 export function brokerConnect(sh: Shard, d: number, t: number): Answer {
   answer.atUs = t;
-  if (sh.outage) answer.status = CONNECT.outage;
+  const set = sh.st.share.brokers;
+  const state = set === null ? sh.meta : set.state;
+  const base = set === null ? 0 : brokerBase(set, d);
+  const sessionsSlot = set === null ? META.sessions : base + BROKER.sessions;
+  if (sh.outage || (set !== null && state[base + BROKER.down] === 1)) answer.status = CONNECT.outage;
   else if (sh.reject) answer.status = CONNECT.rejected;
-  else if ((sh.meta[META.sessions] as number) >= sh.st.share.maxSessions) answer.status = CONNECT.maxSessions;
+  else if ((state[sessionsSlot] as number) >= sh.st.share.maxSessions) answer.status = CONNECT.maxSessions;
   else {
-    const at = serve(sh, META.connectQueue, sh.st.share.connect, d, t);
+    const slot = set === null ? META.connectQueue : base + BROKER.connect;
+    const at = serveIn(sh, state, slot, sh.st.share.connect, d, t);
     if (at < 0) answer.status = CONNECT.rejected;
     else {
       answer.status = CONNECT.ok;
       answer.atUs = at;
-      sh.meta[META.sessions] = (sh.meta[META.sessions] as number) + 1;
+      state[sessionsSlot] = (state[sessionsSlot] as number) + 1;
+      if (set !== null) sh.meta[META.sessions] = (sh.meta[META.sessions] as number) + 1;
     }
   }
   return answer;
 }
 
-/** A session ends (disconnect, keepalive expiry, client gave up). */
-export function brokerRelease(sh: Shard): void {
+/** A session of device d ends (disconnect, keepalive expiry, client gave up). */
+export function brokerRelease(sh: Shard, d = 0): void {
   const s = sh.meta[META.sessions] as number;
   if (s > 0) sh.meta[META.sessions] = s - 1;
+  const set = sh.st.share.brokers;
+  if (set === null) return;
+  const slot = brokerBase(set, d) + BROKER.sessions;
+  const b = set.state[slot] as number;
+  if (b > 0) set.state[slot] = b - 1;
+}
+
+/** A queue of device d's broker: its slot in `sh.meta`, or in the broker set. */
+function brokerServe(sh: Shard, metaSlot: number, brokerSlot: number, q: QueueShare, d: number, t: number) {
+  if (sh.outage) return -1;
+  const set = sh.st.share.brokers;
+  if (set === null) return serve(sh, metaSlot, q, d, t);
+  const base = brokerBase(set, d);
+  if (set.state[base + BROKER.down] === 1) return -1;
+  return serveIn(sh, set.state, base + brokerSlot, q, d, t);
 }
 
 /** Ingest of one PUBLISH arriving at `t`; status 0 = accepted at atUs, 1 = refused. */
 export function brokerIngest(sh: Shard, d: number, t: number): Answer {
-  const at = sh.outage ? -1 : serve(sh, META.ingestQueue, sh.st.share.ingest, d, t);
+  const at = brokerServe(sh, META.ingestQueue, BROKER.ingest, sh.st.share.ingest, d, t);
   answer.status = at < 0 ? 1 : 0;
   answer.atUs = at < 0 ? t : at;
   return answer;
@@ -63,7 +109,7 @@ export function brokerIngest(sh: Shard, d: number, t: number): Answer {
  * the fan-out queue (µs), or -1 when the queue is full or the broker is down (the command is lost).
  */
 export function brokerFanout(sh: Shard, d: number, t: number): number {
-  return sh.outage ? -1 : serve(sh, META.fanoutQueue, sh.st.share.fanout, d, t);
+  return brokerServe(sh, META.fanoutQueue, BROKER.fanout, sh.st.share.fanout, d, t);
 }
 
 /** A check-in request arriving at `t`; status 0 = answered at atUs, 1 = 503/refused. */
@@ -103,5 +149,5 @@ export function protocolRequest(sh: Shard, t: number, overMqtt: boolean): number
   const slot = overMqtt ? META.ingestQueue : META.checkinQueue;
   const slow = sh.slowFactor;
   const at = fluidAdmit(sh.meta, slot, t, q.periodUs * slow, q.tauUs * slow, q.maxWaitUs * slow);
-  return at < 0 ? -1 : at + ((q.latMinUs + q.latMaxUs) / 2) * slow;
+  return at < 0 ? -1 : at + q.meanUs * slow;
 }

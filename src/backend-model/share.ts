@@ -10,6 +10,20 @@ export interface QueueShare {
   maxWaitUs: number;
   latMinUs: number;
   latMaxUs: number;
+  /** Lognormal service time: ln of the median and the shape; sigma 0 = uniform over latMin..latMax. */
+  logMu: number;
+  logSigma: number;
+  /** The mean service time, for requests that draw nothing (fixed latency). */
+  meanUs: number;
+}
+
+/**
+ * Several brokers (`backend.brokers`), each with its own connect, ingest and fan-out queues and
+ * sessions; device i talks to broker i mod count. State per broker, BROKER_SLOTS numbers each.
+ */
+export interface BrokerSet {
+  count: number;
+  state: Float64Array;
 }
 
 export interface ModelShare {
@@ -19,11 +33,18 @@ export interface ModelShare {
   checkin: QueueShare;
   /** Delivery of operator commands to device sessions. */
   fanout: QueueShare;
-  /** Registration (provisioning) API. */
-  registration: QueueShare;
   otaBandwidthBytesPerSec: number;
   otaMaxConcurrent: number;
+  /** null: one broker, its state in the shard's META slots (as before brokers existed). */
+  brokers: BrokerSet | null;
 }
+
+/** Per broker: connect, ingest and fan-out queues (2 slots each), sessions, down (1 = outage). */
+export const BROKER = { connect: 0, ingest: 2, fanout: 4, sessions: 6, down: 7 } as const;
+export const BROKER_SLOTS = 8;
+
+/** z of the standard normal's 99th percentile. */
+const Z99 = 2.3263478740408408;
 
 /** Splits an integer total over `parts`, the first `total % parts` parts getting one more. */
 export function splitInt(total: number, parts: number, index: number): number {
@@ -37,6 +58,7 @@ function queue(
   queueLimit: number,
   lat: { min: number; max: number },
   parts: number,
+  dist?: { p50: number; p99: number },
 ): QueueShare {
   const rate = ratePerSec / parts;
   const periodUs = rate > 0 ? 1e6 / rate : Infinity;
@@ -48,10 +70,24 @@ function queue(
     maxWaitUs: queueShare * periodUs,
     latMinUs: lat.min,
     latMaxUs: lat.max,
+    ...serviceTime(lat, dist),
   };
 }
 
+function serviceTime(lat: { min: number; max: number }, dist?: { p50: number; p99: number }) {
+  if (!dist || dist.p99 <= dist.p50) return { logMu: 0, logSigma: 0, meanUs: (lat.min + lat.max) / 2 };
+  const logMu = Math.log(dist.p50);
+  const logSigma = Math.log(dist.p99 / dist.p50) / Z99;
+  return { logMu, logSigma, meanUs: Math.exp(logMu + (logSigma * logSigma) / 2) };
+}
+
+/**
+ * The shard's share of the modelled backend. With several brokers, the connect, ingest and
+ * fan-out figures are each broker's, and the shard holds its share of every broker (its devices
+ * are spread over all of them).
+ */
 export function modelShare(cfg: BackendModelConfig, parts: number, index: number): ModelShare {
+  const brokers = cfg.brokers ?? 1;
   return {
     connect: queue(
       cfg.connect.ratePerSec,
@@ -59,18 +95,38 @@ export function modelShare(cfg: BackendModelConfig, parts: number, index: number
       cfg.connect.queueLimit,
       cfg.connect.latencyUs,
       parts,
+      cfg.connect.latencyDistUs,
     ),
     maxSessions: Math.max(1, splitInt(cfg.connect.maxSessions, parts, index)),
-    ingest: queue(cfg.ingest.ratePerSec, 1, cfg.ingest.queueLimit, cfg.ingest.latencyUs, parts),
-    checkin: queue(cfg.checkin.ratePerSec, 1, cfg.checkin.queueLimit, cfg.checkin.latencyUs, parts),
+    ingest: queue(
+      cfg.ingest.ratePerSec,
+      1,
+      cfg.ingest.queueLimit,
+      cfg.ingest.latencyUs,
+      parts,
+      cfg.ingest.latencyDistUs,
+    ),
+    checkin: queue(
+      cfg.checkin.ratePerSec,
+      1,
+      cfg.checkin.queueLimit,
+      cfg.checkin.latencyUs,
+      parts,
+      cfg.checkin.latencyDistUs,
+    ),
     // Older reports (replay) have no fan-out model: ample.
     fanout: cfg.fanout
-      ? queue(cfg.fanout.ratePerSec, 1, cfg.fanout.queueLimit, cfg.fanout.latencyUs, parts)
-      : queue(1e12, 1, 1e12, { min: 0, max: 0 }, parts),
-    registration: cfg.registration
-      ? queue(cfg.registration.ratePerSec, 1, cfg.registration.queueLimit, cfg.registration.latencyUs, parts)
+      ? queue(
+          cfg.fanout.ratePerSec,
+          1,
+          cfg.fanout.queueLimit,
+          cfg.fanout.latencyUs,
+          parts,
+          cfg.fanout.latencyDistUs,
+        )
       : queue(1e12, 1, 1e12, { min: 0, max: 0 }, parts),
     otaBandwidthBytesPerSec: cfg.ota.bandwidthBytesPerSec / parts,
     otaMaxConcurrent: Math.max(1, splitInt(cfg.ota.maxConcurrentDownloads, parts, index)),
+    brokers: brokers > 1 ? { count: brokers, state: new Float64Array(brokers * BROKER_SLOTS) } : null,
   };
 }

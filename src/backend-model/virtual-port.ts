@@ -8,16 +8,15 @@ import { bandwidth, oneWayUs } from '../device/radio.js';
 import { outageStart } from '../faults/apply-timed.js';
 import { C, CS, H } from '../metrics/catalog.js';
 import { offerAvailable } from '../device/ota.js';
-import { publishProgramMessage } from './program-publish.js';
 import type { OtaReportState } from '../ota-protocols/types.js';
 import { CHECK, DOWNLOAD, countRequest, modelReport, modelRequests } from './ota-requests.js';
-import { modelProvision } from './registration.js';
 import {
   CONNECT,
   apiCheckin,
   brokerConnect,
   brokerIngest,
   brokerRelease,
+  dropBrokerSessions,
   otaAdmit,
   otaRelease,
 } from './model.js';
@@ -31,7 +30,7 @@ export const virtualPort: BackendPort = {
     const ans = brokerConnect(sh, d, t + up);
     const respAt = ans.atUs + oneWayUs(sh, d, tp);
     if (ans.status === CONNECT.ok && respAt - t > tp.connectTimeoutUs) {
-      brokerRelease(sh); // the client gave up before the CONNACK: the session is dropped
+      brokerRelease(sh, d); // the client gave up before the CONNACK: the session is dropped
       a.pend[d] = PEND.timeout;
       a.connDue[d] = t + tp.connectTimeoutUs;
       return;
@@ -48,7 +47,7 @@ export const virtualPort: BackendPort = {
       (sh.st.types[sh.a.type[d] as number] as TypeParams).hasWill
     )
       sh.rec.add(C.mqtt_wills_received_total);
-    brokerRelease(sh);
+    brokerRelease(sh, d);
   },
 
   publish(sh: Shard, d: number, t: number, tp: TypeParams, stream: number): void {
@@ -83,13 +82,9 @@ export const virtualPort: BackendPort = {
     modelReport(sh, t, tp, state);
   },
 
-  provision: modelProvision,
-
   otaBoot(sh: Shard, _d: number, t: number, tp: TypeParams): void {
     modelRequests(sh, t, tp, tp.otaPerBoot);
   },
-
-  publishMessage: publishProgramMessage,
 
   downloadStart(sh: Shard, d: number, t: number, tp: TypeParams): number {
     const plan = sh.st.rollout;
@@ -113,7 +108,10 @@ export const virtualPort: BackendPort = {
   },
 
   backendFault(sh, occ, t, phase): void {
-    if (occ.fault.type === 'backend-outage' && phase === 'start') outageStart(sh, occ, t);
+    if (occ.fault.type === 'backend-outage' && phase === 'start') {
+      outageStart(sh, occ, t);
+      dropBrokerSessions(sh.st.share.brokers);
+    }
     // Slow and reject act through the conditions in force; counted once per occurrence, as an outage.
     else if (phase === 'start' && sh.globalId(0) === 0) sh.rec.add(occ.fault.counter, 1);
   },

@@ -4,6 +4,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { applyPreset } from './presets/index.js';
 import { fileURLToPath } from 'node:url';
+import { withBackendFrom, type ExpandedBackend } from './backend-from.js';
 import { readDocument } from './documents.js';
 import { collectDeviceTypes, expandInlineDevices, type DeviceTypeSources } from './device-types.js';
 import { errorMap, issueToToolError } from './issues.js';
@@ -15,7 +16,6 @@ import { resolveParsedScenario } from './resolve.js';
 import { scenarioSchema, type ScenarioParsed } from './schema.js';
 import type { ResolvedScenario } from './types.js';
 import { refuseVacuous } from './vacuity.js';
-import { resolveProgramPaths } from '../program/paths.js';
 
 /** The package root: src/scenario/ and dist/scenario/ are both two levels below it. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -63,18 +63,21 @@ export function parseScenario(doc: unknown, label: string): ScenarioParsed {
 async function layersFor(
   opts: ResolveObjectOptions,
   env: Record<string, string | undefined>,
-): Promise<Layer[]> {
+): Promise<{ layers: Layer[]; profileBackend: ExpandedBackend | null }> {
   const layers: Layer[] = [];
+  let profileBackend: ExpandedBackend | null = null;
   const profile = opts.profile ?? (env.FLEETSTORM_PROFILE?.trim() || undefined);
   if (profile !== undefined) {
     const local = opts.baseDir === undefined ? undefined : join(opts.baseDir, '..', 'profiles');
     const dirs = searchDirs(opts.profilesDir, local, BUILTIN_PROFILES_DIR);
     const from = opts.profile !== undefined ? '--profile' : 'FLEETSTORM_PROFILE';
-    layers.push(profileLayer(await loadProfile(profile, dirs, from)));
+    const loaded = await loadProfile(profile, dirs, from);
+    profileBackend = loaded.backend;
+    layers.push(profileLayer(loaded));
   }
   layers.push(envLayer(env));
   if (opts.overrides) layers.push(cliLayer(opts.overrides));
-  return layers;
+  return { layers, profileBackend };
 }
 
 /**
@@ -92,11 +95,12 @@ export async function resolveScenarioObject(
     dirs: searchDirs(opts.devicesDir, local, BUILTIN_DEVICES_DIR),
     inMemory: opts.deviceTypes,
   };
-  const parsed = parseScenario(await expandInlineDevices(obj, sourceLabel, sources), sourceLabel);
+  const { layers, profileBackend } = await layersFor(opts, env);
+  const backed = await withBackendFrom(obj, opts.baseDir, sourceLabel, profileBackend);
+  const parsed = parseScenario(await expandInlineDevices(backed.doc, sourceLabel, sources), sourceLabel);
   const deviceTypes = await collectDeviceTypes(parsed, sourceLabel, sources);
   const base = resolveParsedScenario(parsed, deviceTypes, sourceLabel, opts.sourcePath ?? null);
-  resolveProgramPaths(base.scenario, opts.baseDir ?? process.cwd(), sourceLabel);
-  const layers = await layersFor(opts, env);
+  if (backed.calibration) base.scenario.backend.calibration = backed.calibration;
   const s = applyPreset(applyLayers(base, layers, sourceLabel)); // conventions, then quotas
   if (layers.reduce((on, l) => l.strict ?? on, false)) refuseVacuous(s, sourceLabel);
   checkPlanSize(s, sourceLabel); // before anything is allocated; validate says it too

@@ -1,8 +1,9 @@
 // Run profiles (`--profile NAME`): a file in profiles/ overlaying any scenario for an occasion
 // (smoke, ci, nightly, capacity). Loaded here, turned into one precedence Layer.
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
-import { DOCUMENT_EXTENSIONS, findNamedFile, listNames, readDocument } from './documents.js';
+import { expandBackendFrom, type ExpandedBackend } from './backend-from.js';
+import { DOCUMENT_EXTENSIONS, findNamedFile, isRecord, listNames, readDocument } from './documents.js';
 import { errorMap, issueToToolError, whereOf } from './issues.js';
 import type { Layer } from './layers.js';
 import { resolveIdentityOverlay } from './resolve-identity.js';
@@ -17,6 +18,8 @@ export interface LoadedProfile {
   /** File path, used in error messages. */
   file: string;
   parsed: ProfileParsed;
+  /** The profile's `backend:` as written, `from:` expanded: merged over the scenario's. */
+  backend: ExpandedBackend | null;
 }
 
 /** Parses a profile document, reporting problems against `label`. */
@@ -56,7 +59,8 @@ export async function loadProfile(
   from = '--profile',
 ): Promise<LoadedProfile> {
   const file = await findProfileFile(nameOrPath, dirs, from);
-  const parsed = parseProfile(await readDocument(file, 'FLEETSTORM_ERR_PROFILE', from), file);
+  const doc = await readDocument(file, 'FLEETSTORM_ERR_PROFILE', from);
+  const parsed = parseProfile(doc, file);
   const name = basename(file, extname(file));
   if (parsed.name !== undefined && parsed.name !== name) {
     throw new ToolError('FLEETSTORM_ERR_PROFILE', 'name does not match the file name', {
@@ -65,7 +69,8 @@ export async function loadProfile(
       fix: `use \`name: ${name}\` or remove the key`,
     });
   }
-  return { name, file, parsed };
+  const backend = await expandBackendFrom(isRecord(doc) ? doc.backend : undefined, dirname(file), file);
+  return { name, file, parsed, backend };
 }
 
 function fleetChange(p: ProfileParsed, file: string): Layer['fleetSize'] {

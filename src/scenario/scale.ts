@@ -41,6 +41,7 @@ function times(value: number, factor: number): number {
 
 function scaleBackendModel(b: BackendModelConfig, f: number): BackendModelConfig {
   return {
+    ...b, // brokers, calibration: a miniature has as many brokers, each scaled
     connect: {
       ...b.connect,
       ratePerSec: times(b.connect.ratePerSec, f),

@@ -5,7 +5,7 @@ import { MODES } from './types.js';
 import { thresholdSchema } from './schema-events.js';
 import { durationField, nameField, positiveIntField, scaleField, typeError } from './schema-fields.js';
 import { identityOverlaySchema } from './schema-identity.js';
-import { targetSchema } from './schema-backend.js';
+import { scenarioBackendSchema, targetSchema } from './schema-backend.js';
 
 export const profileSchema = z
   .strictObject({
@@ -42,6 +42,11 @@ export const profileSchema = z
       .optional()
       .describe(
         "Live mode target: `mqtt`/`http` replace the scenario's, `resolve` entries and `limits` fields are added over them.",
+      ),
+    backend: scenarioBackendSchema
+      .optional()
+      .describe(
+        "The modelled backend: fields set here (or taken from a calibration file with `from:`) replace the scenario's.",
       ),
     thresholds: z.array(thresholdSchema).optional().describe("Appended to the scenario's thresholds."),
     strict: z
