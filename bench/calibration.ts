@@ -6,14 +6,15 @@
 // shape on stdout, the last one with every shape.
 //   npx tsx bench/calibration.ts                              mosquitto, rabbitmq, shaped at 51,000 devices
 //   npx tsx bench/calibration.ts --shape mosquitto --devices 3000
-//   npx tsx bench/calibration.ts --skip-calibrate --calibration DIR/backend.calibrated.yaml
-import { mkdtemp, rm } from 'node:fs/promises';
+//   npx tsx bench/calibration.ts --work DIR --reuse-live     calibrate and predict again, live runs kept in DIR
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SHAPES, brokerCount, shapeAvailable, startBrokers, type ShapeName } from './lib/broker-shapes.js';
 import { errorPercent, FIGURE_KEYS, stormFigures, type StormFigures } from './lib/storm-figures.js';
-import { calibrate, liveStorm, virtualStorm } from './lib/storm-runs.js';
+import { calibrate, liveStorm, readReport, virtualStorm } from './lib/storm-runs.js';
 import { STORM_DEFAULTS, type StormShape } from './lib/storm-scenario.js';
 
 const { values } = parseArgs({
@@ -22,6 +23,9 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '51000' },
     'calibrate-max': { type: 'string', default: '5000' },
     calibration: { type: 'string' },
+    /** Keep each shape's runs in DIR/<shape>; with --reuse-live a live report already there is used. */
+    work: { type: 'string' },
+    'reuse-live': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -84,8 +88,14 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
           `calibrate exited ${c.cli.code}: ${c.cli.stderrTail.trim().split('\n').at(-1) ?? ''}`,
         );
     }
-    process.stderr.write(`[bench] ${shape}: live storm, ${storm.devices} devices\n`);
-    const live = await liveStorm(dir, storm, b.urls);
+    const reuse = values['reuse-live'] && existsSync(join(dir, 'live', 'report.json'));
+    process.stderr.write(
+      `[bench] ${shape}: live storm, ${storm.devices} devices${reuse ? ' (reused)' : ''}\n`,
+    );
+    const live = reuse
+      ? { report: await readReport(join(dir, 'live'), { code: 0, stderrTail: '' }), processes: 0 }
+      : await liveStorm(dir, storm, b.urls);
+    if (reuse) live.processes = live.report.scenario.live.processes;
     result.processes = live.processes;
     result.measured = stormFigures(live.report, storm.telemetryS * 1e6);
     if (live.report.status !== 'completed')
@@ -97,6 +107,7 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
   if (result.calibration !== null) {
     process.stderr.write(`[bench] ${shape}: virtual storm from ${result.calibration}\n`);
     const v = await virtualStorm(dir, storm, result.calibration, brokers);
+    result.notes.push(...v.notes);
     if (v.cli.code !== 0 && v.cli.code !== 1)
       result.notes.push(
         `virtual run exited ${v.cli.code}: ${v.cli.stderrTail.trim().split('\n').at(-1) ?? ''}`,
@@ -120,14 +131,18 @@ async function main(): Promise<void> {
       console.log(`${shape}: not installed, skipped`);
       continue;
     }
-    const dir = await mkdtemp(join(tmpdir(), `fleetstorm-calibration-${shape}-`));
+    const dir =
+      values.work !== undefined
+        ? join(values.work, shape)
+        : await mkdtemp(join(tmpdir(), `fleetstorm-calibration-${shape}-`));
+    await mkdir(dir, { recursive: true });
     try {
       const r = await oneShape(shape, storm, dir);
       results.push(r);
       printTable(r);
       console.log(JSON.stringify({ case: `calibration-${shape}`, ...r }));
     } finally {
-      if (values.keep) process.stderr.write(`[bench] kept ${dir}\n`);
+      if (values.keep || values.work !== undefined) process.stderr.write(`[bench] kept ${dir}\n`);
       else await rm(dir, { recursive: true, force: true });
     }
   }

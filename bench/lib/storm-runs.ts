@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import type { Report } from '../../src/reports/report-types.js';
 import { stormScenario, type StormShape } from './storm-scenario.js';
 
@@ -29,7 +30,7 @@ export function runCli(args: string[], timeoutMs: number): Promise<CliResult> {
   );
 }
 
-async function readReport(dir: string, cli: CliResult): Promise<Report> {
+export async function readReport(dir: string, cli: CliResult): Promise<Report> {
   try {
     return JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report;
   } catch {
@@ -38,7 +39,7 @@ async function readReport(dir: string, cli: CliResult): Promise<Report> {
 }
 
 /** Device sockets per process: the run's own fault proxy holds two more descriptors per device. */
-export const DEVICES_PER_PROCESS = 5800;
+export const DEVICES_PER_PROCESS = 4300;
 
 export async function liveStorm(
   dir: string,
@@ -64,19 +65,46 @@ export async function liveStorm(
   return { report: await readReport(out, cli), processes, cli };
 }
 
+/** Defaults of the backend fields a calibration may give only as a lower bound. */
+const UNBOUNDED: Record<string, [string, string, number]> = {
+  'connect.max-sessions': ['connect', 'max-sessions', 10_000_000],
+  'connect.queue': ['connect', 'queue', 10_000],
+  'ingest.queue': ['ingest', 'queue', 100_000],
+};
+
+/**
+ * A fit the probe never saw knee (`bound: lower`, e.g. max-sessions at --max-connections) is
+ * "at least", not a limit: written beside `from:` at the schema default instead (reported).
+ */
+export async function lowerBoundOverrides(calibration: string) {
+  const doc = parse(await readFile(calibration, 'utf8')) as {
+    calibration?: { fits?: Record<string, { bound?: string; value: number }> };
+  };
+  const over: Record<string, Record<string, number>> = {};
+  const notes: string[] = [];
+  for (const [field, fit] of Object.entries(doc.calibration?.fits ?? {})) {
+    const u = UNBOUNDED[field];
+    if (fit.bound !== 'lower' || u === undefined) continue;
+    (over[u[0]] ??= {})[u[1]] = u[2];
+    notes.push(`${field} was a lower bound (${fit.value}): the default ${u[2]} used instead`);
+  }
+  return { over, notes };
+}
+
 /** The same storm in virtual mode, its backend from the calibration file. */
 export async function virtualStorm(dir: string, shape: StormShape, calibration: string, brokers: number) {
+  const { over, notes } = await lowerBoundOverrides(calibration);
   const s = {
     ...stormScenario(shape),
     mode: 'virtual',
     // the calibration is one broker's; the live run spread the devices over `brokers` of them
-    backend: { from: calibration, brokers },
+    backend: { from: calibration, brokers, ...over },
   };
   const file = join(dir, 'storm-virtual.json');
   await writeFile(file, JSON.stringify(s, null, 1));
   const out = join(dir, 'virtual');
   const cli = await runCli(['run', file, '--out', out, '--quiet', '--json', '--no-html'], 300_000);
-  return { report: await readReport(out, cli), cli };
+  return { report: await readReport(out, cli), cli, notes };
 }
 
 /** `fleetstorm calibrate` against one broker; the path of backend.calibrated.yaml. */
