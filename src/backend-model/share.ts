@@ -33,6 +33,8 @@ export interface ModelShare {
   checkin: QueueShare;
   /** Delivery of operator commands to device sessions. */
   fanout: QueueShare;
+  /** Registration (provisioning) API. */
+  registration: QueueShare;
   otaBandwidthBytesPerSec: number;
   otaMaxConcurrent: number;
   /** null: one broker, its state in the shard's META slots (as before brokers existed). */
@@ -124,6 +126,9 @@ export function modelShare(cfg: BackendModelConfig, parts: number, index: number
           parts,
           cfg.fanout.latencyDistUs,
         )
+      : queue(1e12, 1, 1e12, { min: 0, max: 0 }, parts),
+    registration: cfg.registration
+      ? queue(cfg.registration.ratePerSec, 1, cfg.registration.queueLimit, cfg.registration.latencyUs, parts)
       : queue(1e12, 1, 1e12, { min: 0, max: 0 }, parts),
     otaBandwidthBytesPerSec: cfg.ota.bandwidthBytesPerSec / parts,
     otaMaxConcurrent: Math.max(1, splitInt(cfg.ota.maxConcurrentDownloads, parts, index)),

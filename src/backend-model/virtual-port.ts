@@ -10,6 +10,7 @@ import { C, CS, H } from '../metrics/catalog.js';
 import { offerAvailable } from '../device/ota.js';
 import type { OtaReportState } from '../ota-protocols/types.js';
 import { CHECK, DOWNLOAD, countRequest, modelReport, modelRequests } from './ota-requests.js';
+import { modelProvision } from './registration.js';
 import {
   CONNECT,
   apiCheckin,
@@ -81,6 +82,8 @@ export const virtualPort: BackendPort = {
   otaReport(sh: Shard, _d: number, t: number, tp: TypeParams, state: OtaReportState): void {
     modelReport(sh, t, tp, state);
   },
+
+  provision: modelProvision,
 
   otaBoot(sh: Shard, _d: number, t: number, tp: TypeParams): void {
     modelRequests(sh, t, tp, tp.otaPerBoot);

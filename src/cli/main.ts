@@ -168,6 +168,11 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
             .option('rollout', { type: 'boolean', default: false })
             .option('mode', { choices: ['virtual', 'live'] as const, default: 'virtual' as const })
             .option('dir', { type: 'string', default: 'scenarios' })
+            .option('program', {
+              type: 'string',
+              describe:
+                'also scaffold a typed device program (devices/<name>.ts) and its vitest unit test on one simulated device; optional value: the program name (default: the device type)',
+            })
             .option('force', { type: 'boolean', default: false, describe: 'overwrite existing files' }),
         (a) =>
           done(
@@ -179,6 +184,7 @@ function build(argv: string[], done: (p: Promise<ExitCode>) => void): Argv {
                 rollout: a.rollout,
                 mode: a.mode,
                 dir: a.dir,
+                ...(a.program === undefined ? {} : { program: a.program }),
               },
               a.force,
             ),

@@ -10,6 +10,13 @@ function header(p: ScaffoldPlan): string[] {
     `description: ${p.protocol === 'http' ? 'Battery sensor that wakes, reports and sleeps (HTTP check-in for updates)' : 'Always-connected MQTT device'}`,
     '# Firmware the devices run at power-on (a rollout offers a newer one).',
     `firmware: ${p.firmware}`,
+    ...(p.program === null
+      ? []
+      : [
+          "# The device's own logic (TypeScript; the path is relative to the scenario file): its hooks and",
+          '# timers run in virtual time on top of the settings below. Its unit test is next to it.',
+          `program: ./devices/${p.program}.ts`,
+        ]),
     '',
   ];
 }

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { deviceTypeYaml } from './device-template.js';
 import { planScaffold, type ScaffoldOptions } from './plan.js';
+import { programTestTs, programTs } from './program-template.js';
 import { scenarioYaml } from './scenario-template.js';
 
 export type { ScaffoldOptions } from './plan.js';
@@ -16,15 +17,23 @@ export interface ScaffoldResult {
   files: ScaffoldFile[];
 }
 
-/** The scenario (`<dir>/<name>.yaml`) and its device type (`<dir>/devices/<type>.yaml`). */
+/**
+ * The scenario (`<dir>/<name>.yaml`) and its device type (`<dir>/devices/<type>.yaml`); with
+ * `program`, also the device program and its vitest test (`<dir>/devices/<program>.ts`, `.test.ts`).
+ */
 export function scaffoldScenario(options: ScaffoldOptions): ScaffoldResult {
   const plan = planScaffold(options);
   const scenarioPath = join(options.dir, plan.scenarioFile);
   const withPath = { ...plan, scenarioFile: scenarioPath };
-  return {
-    files: [
-      { path: scenarioPath, content: scenarioYaml(withPath) },
-      { path: join(options.dir, 'devices', `${plan.deviceType}.yaml`), content: deviceTypeYaml(withPath) },
-    ],
-  };
+  const files = [
+    { path: scenarioPath, content: scenarioYaml(withPath) },
+    { path: join(options.dir, 'devices', `${plan.deviceType}.yaml`), content: deviceTypeYaml(withPath) },
+  ];
+  if (plan.program !== null) {
+    files.push(
+      { path: join(options.dir, 'devices', `${plan.program}.ts`), content: programTs(plan.program) },
+      { path: join(options.dir, 'devices', `${plan.program}.test.ts`), content: programTestTs(plan.program) },
+    );
+  }
+  return { files };
 }

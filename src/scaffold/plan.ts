@@ -16,6 +16,11 @@ export interface ScaffoldOptions {
   dir: string;
   /** Device type name; default `<name>-device`. */
   deviceType?: string;
+  /**
+   * Also scaffold a device program and its unit test: the program's name (`''`: the device
+   * type's name). The device type then runs `./<program>.ts`.
+   */
+  program?: string;
 }
 
 export interface ScaffoldPlan {
@@ -26,6 +31,8 @@ export interface ScaffoldPlan {
   mode: Mode;
   deviceType: string;
   scenarioFile: string;
+  /** The program's name (its file is `devices/<program>.ts`), or null without `--program`. */
+  program: string | null;
   firmware: string;
   nextFirmware: string;
   duration: string;
@@ -73,6 +80,14 @@ function check(o: ScaffoldOptions): void {
       'pass e.g. `--device-type meter`',
     );
   }
+  if (o.program !== undefined && o.program !== '' && !NAME_RE.test(o.program)) {
+    throw argError(
+      '--program',
+      'program name may use letters, digits, `.`, `_` and `-` only',
+      o.program,
+      'pass e.g. `--program thermostat`',
+    );
+  }
   if (!Number.isInteger(o.devices) || o.devices < 1 || o.devices > MAX_DEVICES) {
     throw argError(
       '--devices',
@@ -87,14 +102,16 @@ export function planScaffold(o: ScaffoldOptions): ScaffoldPlan {
   check(o);
   const live = o.mode === 'live';
   const spreadSec = live ? 60 : 600;
+  const deviceType = o.deviceType ?? (o.program || `${o.name}-device`);
   return {
     name: o.name,
     devices: o.devices,
     protocol: o.protocol ?? 'mqtt',
     rollout: o.rollout,
     mode: o.mode,
-    deviceType: o.deviceType ?? `${o.name}-device`,
+    deviceType,
     scenarioFile: `${o.name}.yaml`,
+    program: o.program === undefined ? null : o.program || deviceType,
     firmware: '1.0.0',
     nextFirmware: '1.1.0',
     duration: live ? '30m' : '6h',

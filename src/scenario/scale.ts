@@ -64,6 +64,13 @@ function scaleBackendModel(b: BackendModelConfig, f: number): BackendModelConfig
       ratePerSec: times(b.fanout.ratePerSec, f),
       queueLimit: times(b.fanout.queueLimit, f),
     },
+    ...(b.registration && {
+      registration: {
+        ...b.registration,
+        ratePerSec: times(b.registration.ratePerSec, f),
+        queueLimit: times(b.registration.queueLimit, f),
+      },
+    }),
     ota: {
       bandwidthBytesPerSec: times(b.ota.bandwidthBytesPerSec, f),
       maxConcurrentDownloads: times(b.ota.maxConcurrentDownloads, f),

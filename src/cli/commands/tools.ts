@@ -85,6 +85,8 @@ export async function initCommand(o: ScaffoldOptions, force: boolean): Promise<E
   const written = await writeScaffoldFiles(files, force);
   for (const w of written) out(`wrote ${w}`);
   out(`next: fleetstorm validate ${written[0] ?? ''} && fleetstorm run ${written[0] ?? ''}`);
+  const test = written.find((w) => w.endsWith('.test.ts'));
+  if (test) out(`unit-test the program: npx vitest run ${test}`);
   return EXIT.ok;
 }
 
