@@ -8,6 +8,7 @@ import { bandwidth, oneWayUs } from '../device/radio.js';
 import { outageStart } from '../faults/apply-timed.js';
 import { C, CS, H } from '../metrics/catalog.js';
 import { offerAvailable } from '../device/ota.js';
+import { publishProgramMessage } from './program-publish.js';
 import type { OtaReportState } from '../ota-protocols/types.js';
 import { CHECK, DOWNLOAD, countRequest, modelReport, modelRequests } from './ota-requests.js';
 import { modelProvision } from './registration.js';
@@ -88,6 +89,8 @@ export const virtualPort: BackendPort = {
   otaBoot(sh: Shard, _d: number, t: number, tp: TypeParams): void {
     modelRequests(sh, t, tp, tp.otaPerBoot);
   },
+
+  publishMessage: publishProgramMessage,
 
   downloadStart(sh: Shard, d: number, t: number, tp: TypeParams): number {
     const plan = sh.st.rollout;

@@ -16,6 +16,7 @@ import { resolveParsedScenario } from './resolve.js';
 import { scenarioSchema, type ScenarioParsed } from './schema.js';
 import type { ResolvedScenario } from './types.js';
 import { refuseVacuous } from './vacuity.js';
+import { resolveProgramPaths } from '../program/paths.js';
 
 /** The package root: src/scenario/ and dist/scenario/ are both two levels below it. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -101,6 +102,7 @@ export async function resolveScenarioObject(
   const deviceTypes = await collectDeviceTypes(parsed, sourceLabel, sources);
   const base = resolveParsedScenario(parsed, deviceTypes, sourceLabel, opts.sourcePath ?? null);
   if (backed.calibration) base.scenario.backend.calibration = backed.calibration;
+  resolveProgramPaths(base.scenario, opts.baseDir ?? process.cwd(), sourceLabel);
   const s = applyPreset(applyLayers(base, layers, sourceLabel)); // conventions, then quotas
   if (layers.reduce((on, l) => l.strict ?? on, false)) refuseVacuous(s, sourceLabel);
   checkPlanSize(s, sourceLabel); // before anything is allocated; validate says it too
