@@ -145,6 +145,13 @@ export async function calibrate(
     );
   }
   const notes = probes.flatMap((x) => (x.skipped === undefined ? [] : [`${x.probe}: ${x.skipped}`]));
+  const unreached = Object.entries(fitted.fits)
+    .filter(([k, f]) => f.bound === 'lower' && (k.endsWith('.queue') || k.endsWith('.max-sessions')))
+    .map(([k]) => k);
+  if (unreached.length > 0)
+    notes.push(
+      `${unreached.join(', ')} not reached (lower bounds): left out of backend: so the scenario's own values apply; write them beside from: to hold the model to them`,
+    );
   if (o.mqttUrls.length > 1)
     notes.push(
       `${o.mqttUrls.length} brokers probed together (connection i to URL i mod ${o.mqttUrls.length}): the fits are their sum`,

@@ -1,6 +1,7 @@
 // From every probe's outcome to the fits (dotted `backend:` paths) and the `backend:` section in
 // scenario syntax. A probe that did not run leaves its section out (the scenario's defaults
-// apply). With N broker URLs probed together the connect and ingest figures are divided by N
+// apply), and so does a queue bound or session cap that was never reached (a lower bound there
+// would make the model refuse where the target did not). With N broker URLs probed together the connect and ingest figures are divided by N
 // and `brokers: N` written: the model's figures are each broker's.
 import { fitBurst, fitLatency, fitQueue, fitRate, kneeStep, type FitContext } from './fit.js';
 import type { SessionsOutcome } from './sessions-probe.js';
@@ -54,7 +55,8 @@ function service(
       fields.burst = Math.max(1, Math.round(b.value));
     }
   }
-  fields.queue = Math.max(1, Math.round(queue.value));
+  // A queue bound not reached is left out: written, the model would refuse where the target did not.
+  if (queue.bound !== 'lower') fields.queue = Math.max(1, Math.round(queue.value));
   if (latency !== null) {
     out.fits[`${prefix}.latency.p50`] = latency.p50;
     out.fits[`${prefix}.latency.p99`] = latency.p99;
@@ -152,7 +154,7 @@ export function fitBackend(probes: readonly ProbeOutcome[], c: FitContext, broke
   if (sessions) {
     const f = perBroker(maxSessions(sessions), brokers);
     out.fits['connect.max-sessions'] = f;
-    out.backend.connect['max-sessions'] = Math.max(1, Math.round(f.value));
+    if (f.bound !== 'lower') out.backend.connect['max-sessions'] = Math.max(1, Math.round(f.value));
   }
   const publish = by('publish');
   if (publish) out.backend.ingest = service(publish, 'ingest', c, out, brokers);

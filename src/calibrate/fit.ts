@@ -72,7 +72,8 @@ export function fitRate(p: ProbeOutcome, c: FitContext): Fit {
 /** Connects that went through without waiting, less what the rate served meanwhile. */
 export function fitBurst(p: ProbeOutcome, rate: Fit, c: FitContext): Fit | null {
   const knee = kneeStep(p);
-  if (knee === null || rate.bound === 'lower') return null;
+  // only a saturated knee step shows the bucket running dry
+  if (knee === null || rate.bound === 'lower' || knee.record.knee === 'latency') return null;
   const limitUs = waitLimitUs(p, knee, c.rule);
   const { latencyUs, doneUs, startUs } = knee.samples;
   let firstWaitedIntendedUs = Infinity;

@@ -77,6 +77,8 @@ describe('calibration fit', () => {
     expect(rate?.high).toBeNull();
     expect(rate?.value).toBeLessThanOrEqual(200 * 1.05); // the most served, not the server's 10,000
     expect(f.fits['connect.queue']?.bound).toBe('lower');
+    // a queue bound never reached is left out: the model would refuse where the target did not
+    expect(f.backend.connect.queue).toBeUndefined();
     expect(f.fits['connect.burst']).toBeUndefined();
   });
 

@@ -20,6 +20,22 @@ describe('knee detection', () => {
     expect(findKnee(steps)).toEqual({ index: 3, reason: 'latency' });
   });
 
+  it('a p99 spike with the median where it was is noise of a loaded generator, not a knee', () => {
+    const withP50 = (offered: number, p50Us: number, p99Us: number) => ({
+      ...step(offered, offered, p99Us),
+      p50Us,
+    });
+    expect(
+      findKnee([withP50(50, 5000, 30_000), withP50(100, 6000, 30_000), withP50(200, 7000, 130_000)]),
+    ).toBeNull();
+    expect(
+      findKnee([withP50(50, 5000, 30_000), withP50(100, 6000, 30_000), withP50(200, 40_000, 130_000)]),
+    ).toEqual({
+      index: 2,
+      reason: 'latency',
+    });
+  });
+
   it('a calm ramp has no knee', () => {
     const steps = [50, 100, 200, 400, 800].map((r) => step(r, r * 0.99, 3000));
     expect(findKnee(steps)).toBeNull();
