@@ -3,6 +3,7 @@
 // identical runs; everything else is a pure function of resolved scenario + seed, which the
 // determinism tests check by hashing the report without `run`.
 import type { ResolvedScenario } from '../scenario/types.js';
+import type { BackendCalibrationReport } from './backend-calibration.js';
 import type { CommandsReport } from './commands-report.js';
 import type { OtaReport } from './ota-report.js';
 
@@ -144,6 +145,11 @@ export interface Report {
   ota?: OtaReport;
   outcomes: { total: number; sample: DeviceOutcome[]; file: string | null };
   warnings: string[];
+  /**
+   * Virtual runs with `backend: { from: }`: the calibration used (file, when, against what) and how
+   * far predictions from a calibration have been from live measurements. Absent otherwise.
+   */
+  backend?: { calibration: BackendCalibrationReport };
   /** Live mode only (absent in virtual runs): connect failures with their detail, most first. */
   live?: { connectErrors: ConnectErrorCount[] };
   /** Varies between identical runs; excluded from determinism hashes. */

@@ -11,6 +11,7 @@ import { commandLines, outcomeKinds } from './summary-commands.js';
 import { otaLines } from './summary-ota.js';
 import { telemetryLines } from './summary-telemetry.js';
 import { lifecycleLines } from './summary-lifecycle.js';
+import { calibrationLines } from './backend-calibration.js';
 
 export interface SummaryOptions {
   /** Replace the ✓ / ✗ marks with PASS / FAIL. */
@@ -117,6 +118,7 @@ function outcomeLines(r: Report): string[] {
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
   const sections = [
     header(report),
+    calibrationLines(report),
     warningLines(report),
     failureSentences(report).map((s) => `failures: ${s}`),
     counterLines(report),
