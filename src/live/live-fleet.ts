@@ -16,6 +16,7 @@ import { secretSourcesOf } from '../identity/check.js';
 import { LiveHttp } from './http-side.js';
 import { LiveOta } from './ota-agent-port.js';
 import { createLivePort } from './live-port.js';
+import { attachLivePrograms } from './program-inbox.js';
 import { BirthWill } from './birth-will.js';
 import { LiveCommands } from './live-commands.js';
 import { LiveMqtt } from './mqtt-side.js';
@@ -144,6 +145,7 @@ export function buildLiveFleet(
     shards.push(sh);
   }
   ctx.shards = shards;
+  attachLivePrograms(s, shards, types, ctx, mqtt); // after the command inbox: commands go there first
   if (deviceCerts)
     for (const sh of shards)
       for (let d = 0; d < sh.st.size; d++) deviceCerts.assertPresent(sh.globalId(d), sh.a.type[d] as number);

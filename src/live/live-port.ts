@@ -13,6 +13,7 @@ import type { LiveContext } from './context.js';
 import type { LiveHttp } from './http-side.js';
 import type { LiveOta } from './ota-agent-port.js';
 import type { LiveMqtt } from './mqtt-side.js';
+import { PROGRAM_TOKEN } from './program-inbox.js';
 
 export interface LivePortParts {
   ctx: LiveContext;
@@ -63,6 +64,11 @@ export function createLivePort(p: LivePortParts): BackendPort {
     release: (sh: Shard, d: number, clean: boolean) => p.mqtt.release(sh, d, clean),
     publish: (sh: Shard, d: number, t: number, tp: TypeParams, stream: number) =>
       p.mqtt.publish(sh, d, t, tp, stream),
+    publishMessage: (sh, d, t, _tp, topic, payload, qos, retain) =>
+      p.mqtt.publishMessage(sh, d, t, topic, payload, qos, retain),
+    subscribe: (sh, d, filter) => {
+      p.mqtt.deviceSubscribe(p.ctx.idOf(sh, d), filter, 1, PROGRAM_TOKEN);
+    },
     checkin: (sh: Shard, d: number, t: number) => p.ota.checkin(sh, d, t),
     otaReport: (sh, d, t, tp, state, detail) => p.ota.report(sh, d, t, tp, state, detail),
     otaBoot: (sh, d) => p.ota.boot(sh, d),

@@ -155,6 +155,29 @@ export class LiveMqtt implements MqttHandler {
     return this.qosSent - this.qosAcked - this.qosFailed;
   }
 
+  /**
+   * A device program's publish (src/program): counted like telemetry (acked at its PUBACK for
+   * QoS 1, failed when the device has no session or its window is full).
+   */
+  publishMessage(
+    sh: Shard,
+    d: number,
+    t: number,
+    topic: string,
+    payload: Uint8Array,
+    qos: 0 | 1,
+    retain: boolean,
+  ): void {
+    this.ctx.recordLag(t);
+    const id = this.ctx.idOf(sh, d);
+    if (this.phase[id] !== PHASE.connected) {
+      sh.rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
+      return;
+    }
+    const body = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    this.send(id, topic, body, qos, this.ctx.clock.realOf(t), retain);
+  }
+
   connect(sh: Shard, d: number, t: number, tp: TypeParams): void {
     this.ctx.recordLag(t);
     sh.a.pend[d] = PEND.timeout; // a deadline; the CONNACK brings it forward

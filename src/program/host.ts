@@ -267,6 +267,12 @@ export class ProgramHost {
     if (tm.atUs < (this.due[to.d] as number)) this.due[to.d] = tm.atUs;
   }
 
+  /** Live: a message for device d from its session (ignored when its program is off). */
+  deliverTo(d: number, topic: string, payload: Uint8Array): void {
+    const to = this.devs[d];
+    if (to && !to.off) this.deliver(to, topic, payload);
+  }
+
   subscribe(dev: ProgramDevice, filter: string): void {
     (dev.subs ??= []).push(filter);
     if (this.opts.localDelivery) this.subs.add(filter, dev.d);
