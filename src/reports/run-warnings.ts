@@ -68,5 +68,14 @@ export function runWarnings(r: WarningInputs): string[] {
     const w = faultWarning(r, f, byId);
     if (w !== null) out.push(w);
   });
+  const cal = liveCalibrationWarning(r);
+  if (cal !== null) out.push(cal);
   return out;
+}
+
+/** A live run measures the real backend: a calibrated model named in the scenario plays no part. */
+function liveCalibrationWarning(r: WarningInputs): string | null {
+  const cal = r.scenario.backend.calibration;
+  if (cal === undefined || r.scenario.mode !== 'live') return null;
+  return `backend.from (${cal.file}) is ignored in live mode: the modelled backend applies to virtual runs only`;
 }

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWarnings } from '../../../src/reports/run-warnings.js';
 import { loadScenario } from '../../../src/scenario/index.js';
 import { toolErrorOf } from '../../helpers/tool-error.js';
 
@@ -97,6 +98,21 @@ describe('backend.from', () => {
     expect(s.backend.connect.burst).toBe(9);
     expect(s.backend.connect.queueLimit).toBe(50);
     expect(s.backend.calibration?.stoppedBy).toBe('cap');
+  });
+
+  it('a live run says the calibration plays no part; a virtual one does not', async () => {
+    const warn = async (mode: 'live' | 'virtual') => {
+      const scenario = await loadScenario(join(dir, 'scenarios', 'from.yaml'), {
+        env: {},
+        overrides: { mode },
+      });
+      const metrics = { counters: {}, histograms: {}, derived: {} };
+      return runWarnings({ scenario, faults: [], metrics, status: 'completed' });
+    };
+    expect((await warn('live')).filter((w) => w.includes('backend.from'))).toEqual([
+      `backend.from (${join(dir, 'scenarios', '../cal/backend.calibrated.yaml')}) is ignored in live mode: the modelled backend applies to virtual runs only`,
+    ]);
+    expect((await warn('virtual')).filter((w) => w.includes('backend.from'))).toEqual([]);
   });
 
   it('a missing calibration file names the scenario field', async () => {
