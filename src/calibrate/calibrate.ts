@@ -154,7 +154,7 @@ export async function calibrate(
     );
   if (o.mqttUrls.length > 1)
     notes.push(
-      `${o.mqttUrls.length} brokers probed together (connection i to URL i mod ${o.mqttUrls.length}): the fits are their sum`,
+      `${o.mqttUrls.length} brokers probed together (connection i to URL i mod ${o.mqttUrls.length}): the figures are per broker (their sum / ${o.mqttUrls.length}; brokers: ${o.mqttUrls.length})`,
     );
   return {
     takenAt,

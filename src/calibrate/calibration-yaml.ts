@@ -38,7 +38,7 @@ export function calibrationYaml(r: CalibrationResult, version: string): string {
   const lines = [
     `# Written by \`fleetstorm calibrate\` on ${r.takenAt} against ${[...mqtt, ...(http ? [http] : [])].join(', ')}`,
     '# fits: each fitted backend field with its 95 % interval (low..high); `bound: lower` means the',
-    '# probe stopped before that field knee-ed, so the real figure is at least `value`.',
+    '# probe stopped before that field reached its knee, so the real figure is at least `value`.',
     '# Use it with `backend: { from: ./backend.calibrated.yaml }`; fields beside `from:` override these.',
     'calibration:',
     `  taken-at: ${q(r.takenAt)}`,

@@ -11,9 +11,12 @@ const RATE = 25;
 
 describe('calibrate against the embedded backend', () => {
   let backend: EmbeddedBackend | null = null;
+  let second: EmbeddedBackend | null = null;
   afterEach(async () => {
     await backend?.close();
+    await second?.close();
     backend = null;
+    second = null;
   });
 
   it('fits connect.rate near the broker’s configured accept rate, within its interval', async () => {
@@ -67,4 +70,20 @@ describe('calibrate against the embedded backend', () => {
     const b = backend;
     await vi.waitFor(() => expect(b.stats().mqtt.sessions).toBe(0), { timeout: 10_000 });
   }, 150_000);
+
+  it('several brokers: connections spread over them, the figures per broker (brokers: 2)', async () => {
+    backend = await startEmbeddedBackend();
+    second = await startEmbeddedBackend();
+    const r = await runCalibration(
+      { targetMqtt: [backend.mqttUrl, second.mqttUrl] },
+      { maxConnections: 100, stepMs: 500, connectMaxPerSec: 200, publishMaxPerSec: 500 },
+    );
+    expect(r.backend.brokers).toBe(2);
+    expect(backend.stats().mqtt.connects).toBeGreaterThan(0);
+    expect(second.stats().mqtt.connects).toBeGreaterThan(0);
+    const one = backend.stats().mqtt.connects;
+    expect(Math.abs(one - second.stats().mqtt.connects)).toBeLessThanOrEqual(Math.ceil(one * 0.1));
+    expect(r.fits['connect.max-sessions']?.value).toBe(50); // 100 held over 2 brokers, never refused
+    expect(r.notes.join(' ')).toContain('per broker');
+  }, 120_000);
 });
