@@ -1,7 +1,8 @@
 // Sizing and allocating the fleet for a virtual run: device count (this --shard's slice),
 // shards, their SharedArrayBuffers, and the rollout plan.
 import { allocate } from '../core/soa.js';
-import { shardCountFor, shardLayout, shardSize } from '../core/shard-layout.js';
+import { shardLayout, shardSize } from '../core/shard-layout.js';
+import { buildSiteTable, shardCountWithSites } from '../topology/site-table.js';
 import { planRollout, type Targeting } from '../device/rollout-plan.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { anyCommands } from '../device/params.js';
@@ -24,17 +25,20 @@ export function setupFleet(s: ResolvedScenario, runId: string): FleetSetup {
   const stride = s.shard?.count ?? 1;
   const offset = s.shard?.index ?? 0;
   const devices = shardSize(fleetDevices, stride, offset);
-  const shards = shardCountFor(devices);
+  const shards = shardCountWithSites(devices, s.sites, stride, offset);
+  const sites = s.sites ? buildSiteTable(s.sites, devices, shards, s.seed, stride, offset) : null;
+  const siteLink = (s.sites?.link.bandwidthBytesPerSec ?? null) !== null;
   const targeting = planRollout(s, fleetDevices, s.seed, stride, offset);
   const withTrail = s.rollout !== null;
   const withCommands = anyCommands(s);
   const handles: ShardHandle[] = [];
   for (let shard = 0; shard < shards; shard++) {
     const size = shardSize(devices, shards, shard);
-    const layout = shardLayout(size, withTrail, withCommands, anySchedules(s));
+    const siteCount = sites ? (sites.first[shard + 1] as number) - (sites.first[shard] as number) : 0;
+    const layout = shardLayout(size, withTrail, withCommands, anySchedules(s), siteCount, siteLink);
     handles.push({ shard, size, buf: allocate(layout) });
   }
-  const ctx: RunContext = { runId, scenario: s, devices, shards, plan: targeting?.plan ?? null };
+  const ctx: RunContext = { runId, scenario: s, devices, shards, plan: targeting?.plan ?? null, sites };
   return { ctx, handles, targeting, fleetDevices };
 }
 

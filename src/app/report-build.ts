@@ -7,6 +7,7 @@ import { verdictOf } from '../reports/verdict.js';
 import { commandsField, commandsReport } from '../reports/commands-report.js';
 import { otaField, otaReport } from '../reports/ota-report.js';
 import { runWarnings } from '../reports/run-warnings.js';
+import { siteReport } from '../reports/site-report.js';
 import { backendCalibrationField } from '../reports/backend-calibration.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { redactScenario } from '../secrets/redact-scenario.js';
@@ -87,6 +88,7 @@ export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMet
       sample: eng.outcomes.slice(0, OUTCOME_SAMPLE),
       file: meta.outcomesFile,
     },
+    ...(eng.siteRows === undefined ? {} : { sites: siteReport(eng.siteRows) }),
     warnings,
     ...backendCalibrationField(s),
     ...(eng.connectErrors === undefined ? {} : { live: { connectErrors: eng.connectErrors } }),

@@ -71,6 +71,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
         r.faultHits.forEach((v, k) => (hits[k] = (hits[k] as number) + v));
         campaign?.addCounts(waveCounts(r.waveStats, campaign.waves.length));
         for (const o of r.outcomes) outcomes.push(o); // a spread of 100k+ overflows the stack
+        if (r.siteRows) for (const v of r.siteRows) (result.siteRows ??= []).push(v);
         result.events += r.events;
       }
       const tally = { conn, ota, hits };

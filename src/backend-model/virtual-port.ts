@@ -8,6 +8,7 @@ import { bandwidth, oneWayUs } from '../device/radio.js';
 import { outageStart } from '../faults/apply-timed.js';
 import { C, CS, H } from '../metrics/catalog.js';
 import { offerAvailable } from '../device/ota.js';
+import { siteDownloadStart, siteDownloadStop } from '../topology/site-link.js';
 import { publishProgramMessage } from './program-publish.js';
 import type { OtaReportState } from '../ota-protocols/types.js';
 import { CHECK, DOWNLOAD, countRequest, modelReport, modelRequests } from './ota-requests.js';
@@ -94,9 +95,10 @@ export const virtualPort: BackendPort = {
 
   downloadStart(sh: Shard, d: number, t: number, tp: TypeParams): number {
     const plan = sh.st.rollout;
-    const rate = plan ? otaAdmit(sh, bandwidth(sh, d, tp)) / 1e6 : 0;
-    countRequest(sh, DOWNLOAD, t, rate === 0 || !plan ? -1 : t);
-    if (rate === 0 || !plan) return -1;
+    const cap = plan ? otaAdmit(sh, bandwidth(sh, d, tp)) / 1e6 : 0;
+    countRequest(sh, DOWNLOAD, t, cap === 0 || !plan ? -1 : t);
+    if (cap === 0 || !plan) return -1;
+    const rate = siteDownloadStart(sh, d, t, cap); // downloads at a site share its link
     const a = sh.a;
     const from = a.dlBytes[d] as number;
     a.dlSegAt[d] = t + oneWayUs(sh, d, tp) * 2;
@@ -110,6 +112,7 @@ export const virtualPort: BackendPort = {
     const got =
       (a.dlBytes[d] as number) + Math.max(0, t - (a.dlSegAt[d] as number)) * (a.dlRate[d] as number);
     otaRelease(sh);
+    siteDownloadStop(sh, d, t);
     return Math.min(plan ? plan.sizeBytes : got, Math.floor(got));
   },
 

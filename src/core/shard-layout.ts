@@ -5,6 +5,7 @@
 import { queueLayout } from './calendar-queue.js';
 import type { Views } from './soa.js';
 import { CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
+import { SITE_STAT } from '../topology/site-stat.js';
 
 export const MAX_SHARDS = 64;
 const DEVICES_PER_SHARD_MIN = 2048;
@@ -48,8 +49,17 @@ export const TRAIL_SLOTS = 8;
  * (src/device/commands.ts) and telemetry-interval scale exist; otherwise they are empty views.
  * @param withSchedules some device type buffers offline readings or aligns them to its clock:
  * the per-device reading, buffer and clock slots exist (src/device/telemetry-buffer.ts).
+ * @param sites the shard's sites (src/topology): the per-site slots and the per-device outage mark.
+ * @param withSiteLink the sites' link has a bandwidth: each download's own cap is kept for re-rating.
  */
-export function shardLayout(n: number, withTrail: boolean, withCommands = false, withSchedules = false) {
+export function shardLayout(
+  n: number,
+  withTrail: boolean,
+  withCommands = false,
+  withSchedules = false,
+  sites = 0,
+  withSiteLink = false,
+) {
   const t = withTrail ? n * TRAIL_SLOTS : 0;
   const c = withCommands ? n : 0;
   const b = withSchedules ? n : 0;
@@ -103,6 +113,12 @@ export function shardLayout(n: number, withTrail: boolean, withCommands = false,
     flushDue: { kind: 'f64', length: b },
     /** The device clock's rate (1 ± drift), drawn once; 0 when the type's clock is exact. */
     clockRate: { kind: 'f64', length: b },
+    /** Per site of the shard: SITE_STAT slots. */
+    siteStat: { kind: 'f64', length: sites * SITE_STAT.width },
+    /** 1: online when its site's outage began and not connected since (recovery pending). */
+    siteMark: { kind: 'u8', length: sites > 0 ? n : 0 },
+    /** The download's own rate cap (radio, server share) in bytes/µs, under the site link's share. */
+    dlCap: { kind: 'f64', length: withSiteLink ? n : 0 },
   } as const;
 }
 
@@ -158,6 +174,9 @@ export class ShardArrays {
   readonly bufCount: Uint32Array;
   readonly flushDue: Float64Array;
   readonly clockRate: Float64Array;
+  readonly siteStat: Float64Array;
+  readonly siteMark: Uint8Array;
+  readonly dlCap: Float64Array;
 
   constructor(v: Views<ShardLayout>) {
     this.nodeTime = v.nodeTime;
@@ -204,6 +223,9 @@ export class ShardArrays {
     this.bufCount = v.bufCount;
     this.flushDue = v.flushDue;
     this.clockRate = v.clockRate;
+    this.siteStat = v.siteStat;
+    this.siteMark = v.siteMark;
+    this.dlCap = v.dlCap;
   }
 }
 

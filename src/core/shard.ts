@@ -13,6 +13,7 @@ import type { FaultPlan, Occurrence } from '../faults/plan.js';
 import type { OutcomeLog } from '../device/outcome-log.js';
 import type { BackendPort } from '../device/port.js';
 import type { OperationsPlan } from '../device/operation-plan.js';
+import type { SiteTable } from '../topology/site-table.js';
 
 export interface ShardStatic {
   shard: number;
@@ -29,6 +30,8 @@ export interface ShardStatic {
   faults: FaultPlan;
   /** Virtual: the modelled backend; live: real sockets. */
   port: BackendPort;
+  /** The run's sites (src/topology); absent or null: no topology. */
+  sites?: SiteTable | null;
 }
 
 export class Shard {
@@ -67,6 +70,13 @@ export class Shard {
   rolloutState: RolloutWindowState | null = null;
   /** Next due time per device and telemetry stream (`d * MAX_STREAMS + s`), sized on first use. */
   streamDue = new Float64Array(0);
+  /** The run's sites, this shard's first one and how many it holds (0 without sites). */
+  readonly sites: SiteTable | null;
+  readonly siteFirst: number;
+  readonly siteCount: number;
+  /** The site link's latency and loss, added to every device's radio (0 without sites). */
+  readonly siteLatencyUs: number;
+  readonly siteLossRatio: number;
 
   constructor(
     buf: SharedArrayBuffer,
@@ -76,7 +86,20 @@ export class Shard {
   ) {
     this.hasCommands = st.types.some((t) => t.commands !== null);
     this.hasSchedules = st.types.some((t) => t.bufCapacity > 0 || t.alignOffsetsUs.length > 0);
-    const layout = shardLayout(st.size, st.rollout !== null, this.hasCommands, this.hasSchedules);
+    const sites = st.sites ?? null;
+    this.sites = sites;
+    this.siteFirst = sites ? (sites.first[st.shard] as number) : 0;
+    this.siteCount = sites ? (sites.first[st.shard + 1] as number) - this.siteFirst : 0;
+    this.siteLatencyUs = sites?.cfg.link.latencyUs ?? 0;
+    this.siteLossRatio = sites?.cfg.link.lossRatio ?? 0;
+    const layout = shardLayout(
+      st.size,
+      st.rollout !== null,
+      this.hasCommands,
+      this.hasSchedules,
+      this.siteCount,
+      (sites?.cfg.link.bandwidthBytesPerSec ?? null) !== null,
+    );
     this.a = new ShardArrays(views(layout, buf));
     this.q = new CalendarQueue(this.a);
     this.faultHits = new Float64Array(st.faults.faults.length);

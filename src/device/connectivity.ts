@@ -10,6 +10,7 @@ import { lost } from './radio.js';
 import { afterConnected } from './telemetry.js';
 import { bufferOnConnect } from './telemetry-buffer.js';
 import { commandsOnConnect } from './commands.js';
+import { siteConnectOutcome } from '../topology/site-faults.js';
 import { provisionGate } from './provision.js';
 
 /** Counter of each failed PEND code, in PEND order (a unit test checks the two stay in step). */
@@ -53,6 +54,7 @@ export function attemptConnect(sh: Shard, d: number, t: number, tp: TypeParams):
 export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams): void {
   const a = sh.a;
   const pend = a.pend[d] as number;
+  if (sh.siteCount > 0) siteConnectOutcome(sh, d, t, pend === PEND.ok);
   if (pend !== PEND.ok) {
     sh.rec.add(PEND_FAILURE_COUNTER[pend] as number);
     // A duty-cycled device that woke into an outage: counted once, at its first failed wake.

@@ -12,6 +12,7 @@ import { C, CS, OS } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
 import { isBackendWide, type Occurrence } from './plan.js';
 import { drawnTimed, hitTimed } from './select.js';
+import { applySiteStart, siteDegradeEnd } from '../topology/site-faults.js';
 
 /** Recomputes backend-wide conditions in force at time t from all occurrences. */
 export function backendConditions(sh: Shard, timed: Occurrence[], t: number): void {
@@ -40,6 +41,7 @@ export function applyStart(sh: Shard, occ: Occurrence, t: number): void {
   if (isBackendWide(type)) return sh.port.backendFault(sh, occ, t, 'start');
   if (type === 'corrupt-image') return;
   if (type === 'radio-degrade') sh.degrade = occ.fault.params;
+  if (occ.fault.who.sites !== null) return applySiteStart(sh, occ, t);
   let hits = 0;
   for (let d = 0; d < sh.st.size; d++) {
     if (!hitTimed(sh, d, occ)) continue;
@@ -59,16 +61,24 @@ function lengthUs(sh: Shard, d: number, occ: Occurrence): number {
   return nextRange(sh.a.rng, d, occ.fault.durMinUs, occ.fault.durMaxUs);
 }
 
-function hitDevice(sh: Shard, d: number, occ: Occurrence, t: number, tp: TypeParams): boolean {
+/** Hits device d with the occurrence; `siteLengthUs` ≥ 0: its site's one outage length for every device. */
+export function hitDevice(
+  sh: Shard,
+  d: number,
+  occ: Occurrence,
+  t: number,
+  tp: TypeParams,
+  siteLengthUs = -1,
+): boolean {
   const a = sh.a;
   const c = a.conn[d] as number;
   if (c === CS.bricked || c === CS.dark) return false;
   switch (occ.fault.type) {
     case 'radio-drop':
-      radioDrop(sh, d, t, lengthUs(sh, d, occ), tp);
+      radioDrop(sh, d, t, siteLengthUs >= 0 ? siteLengthUs : lengthUs(sh, d, occ), tp);
       return true;
     case 'power-loss':
-      cutPower(sh, d, t, t + lengthUs(sh, d, occ), tp);
+      cutPower(sh, d, t, t + (siteLengthUs >= 0 ? siteLengthUs : lengthUs(sh, d, occ)), tp);
       return true;
     case 'battery-flat':
       if (tp.mainsPowered) return false;
@@ -101,6 +111,7 @@ export function applyEnd(sh: Shard, occ: Occurrence, t: number): void {
     if (type === 'backend-outage') sh.outageEndUs = t;
     return sh.port.backendFault(sh, occ, t, 'end');
   }
+  if (type === 'radio-degrade' && occ.fault.who.sites !== null) siteDegradeEnd(sh, occ, t);
   const bit = type === 'radio-degrade' ? FLAG.degraded : type === 'clock-skew' ? FLAG.skewed : 0;
   if (bit === 0) return;
   for (let d = 0; d < sh.st.size; d++) {

@@ -9,6 +9,7 @@ import { DURING_STATES } from '../scenario/types.js';
 import { typeOrder, versionTable } from '../device/params.js';
 import { groupLookup } from '../device/rollout-plan.js';
 import { C, CONN_STATES, OTA_STATES, type CounterName } from '../metrics/catalog.js';
+import type { SiteWho } from '../topology/types.js';
 
 export interface CompiledWho {
   /**
@@ -25,6 +26,8 @@ export interface CompiledWho {
   /** `who.state`, by connectivity / OTA state index; null: any state. */
   conn: boolean[] | null;
   ota: boolean[] | null;
+  /** `who.sites`: whole sites are drawn (src/topology/site-faults.ts); null: devices one by one. */
+  sites: SiteWho | null;
 }
 
 export interface CompiledFault {
@@ -106,6 +109,7 @@ function compileWho(f: FaultConfig, types: string[], versions: string[], fleet: 
     conn: w.states === null ? null : CONN_STATES.map((st) => w.states?.includes(st) === true),
     ota:
       w.states === null ? null : OTA_STATES.map((st) => w.states?.includes(`ota.${st}` as WhoState) === true),
+    sites: w.sites ?? null,
   };
 }
 

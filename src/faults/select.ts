@@ -6,6 +6,7 @@ import type { Shard } from '../core/shard.js';
 import { countThreshold } from '../random/count-select.js';
 import { hash32, hashUnit, nextFloat } from '../random/rng.js';
 import type { CompiledFault, Occurrence } from './plan.js';
+import { siteDrawn, siteOfDevice } from '../topology/site-faults.js';
 
 export function matches(sh: Shard, d: number, f: CompiledFault): boolean {
   return f.who.types[sh.a.type[d] as number] === true && f.who.versions[sh.a.fw[d] as number] === true;
@@ -18,7 +19,7 @@ function inState(sh: Shard, d: number, f: CompiledFault): boolean {
   return conn[sh.a.conn[d] as number] === true || ota[sh.a.ota[d] as number] === true;
 }
 
-const occurrenceKey = (occ: Occurrence): number => occ.fault.index * 65_536 + occ.n + 1;
+export const occurrenceKey = (occ: Occurrence): number => occ.fault.index * 65_536 + occ.n + 1;
 
 /**
  * `who.count`: the draw that takes exactly that many devices of the whole fleet among those whose
@@ -39,6 +40,7 @@ function countCut(sh: Shard, occ: Occurrence): number {
 
 /** The occurrence's hash draw alone: stable for a device whatever its state or version. */
 export function drawnTimed(sh: Shard, d: number, occ: Occurrence): boolean {
+  if (occ.fault.who.sites !== null) return siteDrawn(sh, sh.siteFirst + siteOfDevice(sh, d), occ);
   const cut = occ.fault.who.count >= 0 ? countCut(sh, occ) : occ.fault.who.ratio;
   return hashUnit(sh.st.seed, occurrenceKey(occ), sh.globalId(d)) < cut;
 }

@@ -9,6 +9,7 @@ import { delay, monotonicMs } from '../clock/real-clock.js';
 import { Aggregator } from '../metrics/aggregate.js';
 import { CONN_STATES, CS, OTA_STATES } from '../metrics/catalog.js';
 import { WAVE_STAT } from '../device/rollout-plan.js';
+import { siteRows } from '../topology/site-rows.js';
 import type { Campaign } from '../backend/campaign.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { IntervalBarrier, type WindowTally } from '../app/barrier.js';
@@ -163,6 +164,11 @@ export async function driveLive(
     b.campaign?.evaluate(result.reachedUs);
   } finally {
     f.ctx.closing = true;
+  }
+  if (f.setup.ctx.sites) {
+    const rows: number[] = [];
+    for (const sh of f.shards) siteRows(sh, rows);
+    result.siteRows = rows;
   }
   result.faults = barrier.timeline.entries(result.reachedUs);
   result.rollout = rolloutReport(s, b.campaign);

@@ -139,6 +139,7 @@ export function buildLiveFleet(
       rollout: setup.ctx.plan,
       faults,
       port,
+      sites: setup.ctx.sites ?? null,
     };
     const sh = new Shard(h.buf, st, rec, outcomes);
     initShard(sh, s);

@@ -34,6 +34,8 @@ export const HISTOGRAMS = [
   'command_reply_duration_us',
   /** Per provisioned device: its first registration request → registered (retries included). */
   'provision_duration_us',
+  /** Per site outage (`who.sites`): outage start → the last of the site's devices online then connected again. */
+  'site_recovery_duration_us',
 ] as const;
 export type HistogramName = (typeof HISTOGRAMS)[number];
 

@@ -6,6 +6,7 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import type { BackendCalibrationReport } from './backend-calibration.js';
 import type { CommandsReport } from './commands-report.js';
 import type { OtaReport } from './ota-report.js';
+import type { SitesReport } from './site-report.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -144,6 +145,8 @@ export interface Report {
   /** OTA requests per endpoint role (both modes); live against the embedded backend, the server's view. */
   ota?: OtaReport;
   outcomes: { total: number; sample: DeviceOutcome[]; file: string | null };
+  /** `sites`: totals and the worst sites by failure ratio and by recovery. Absent without sites. */
+  sites?: SitesReport;
   warnings: string[];
   /**
    * Virtual runs with `backend: { from: }`: the calibration used (file, when, against what) and how

@@ -10,6 +10,7 @@ import { table } from './text-table.js';
 import { commandLines, outcomeKinds } from './summary-commands.js';
 import { otaLines } from './summary-ota.js';
 import { telemetryLines } from './summary-telemetry.js';
+import { siteLines } from './summary-sites.js';
 import { lifecycleLines } from './summary-lifecycle.js';
 import { calibrationLines } from './backend-calibration.js';
 
@@ -129,6 +130,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     otaLines(report),
     commandLines(report),
     telemetryLines(report),
+    siteLines(report),
     lifecycleLines(report),
     faultLines(report),
     outcomeLines(report),

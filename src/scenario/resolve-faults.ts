@@ -86,7 +86,13 @@ export function resolveWho(f: FaultParsed, path: string, at: At, deviceTypes: re
     deviceTypes: types,
     firmwareVersions: toList(who.firmware),
     states: who.state === undefined ? null : typeof who.state === 'string' ? [who.state] : who.state,
+    sites: siteWho(who.sites, at(`${path}.who.sites`)),
   };
+}
+
+function siteWho(v: string | number | undefined, where: string): FaultWho['sites'] {
+  if (v === undefined) return null;
+  return typeof v === 'number' ? { ratio: null, count: v } : { ratio: parseRatio(v, where), count: null };
 }
 
 function resolveParams(f: FaultParsed, path: string, at: At): FaultConfig['params'] {

@@ -7,6 +7,7 @@ import { whereOf } from './issues.js';
 import type { At } from './resolve-device.js';
 import { resolveTarget } from './resolve-target.js';
 import { resolveFaults } from './resolve-faults.js';
+import { checkSiteFaults, resolveSites } from './resolve-sites.js';
 import { resolveOperations } from './resolve-commands.js';
 import { resolveRollout } from './resolve-rollout.js';
 import { resolveGroupLifecycle } from './resolve-lifecycle.js';
@@ -140,11 +141,17 @@ export function resolveParsedScenario(
     backend: resolveBackend(p.backend, at),
     rollout: resolveRollout(p.rollout, at, names),
     faults: resolveFaults(p.faults, at, names),
+    sites: resolveSites(
+      p.sites,
+      p.fleet.reduce((n, g) => n + g.count, 0),
+      at,
+    ),
     operations: resolveOperations(p.operations, at, deviceTypes),
     thresholds: resolveThresholds(p.thresholds, at),
     ...resolveIo(p, at),
     shard: null,
     scaledFrom: null,
   };
+  checkSiteFaults(scenario.faults, scenario.sites ?? null, at);
   return { scenario, intervalExplicit: p.interval !== undefined };
 }

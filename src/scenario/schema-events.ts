@@ -89,6 +89,14 @@ export const whoObjectSchema = z.strictObject({
     .optional()
     .describe('Share of the matching devices hit. Default 100% unless `count` is set.'),
   count: positiveIntField().optional().describe('Number of matching devices hit.'),
+  sites: z
+    .union([shareField(), positiveIntField()], {
+      error: typeError('expected a share of the sites such as `2%` or a number of sites'),
+    })
+    .optional()
+    .describe(
+      'Whole sites (`sites` in the scenario): `2%` of them or a number; every matching device of a chosen site is hit at once.',
+    ),
   device: stringOrListField().optional().describe('Only devices of these type(s).'),
   firmware: stringOrListField().optional().describe('Only devices running these firmware version(s).'),
   state: z

@@ -8,6 +8,7 @@ import { liveSchema, scenarioBackendSchema, targetSchema } from './schema-backen
 import { inlineDeviceTypeSchema } from './schema-device.js';
 import { operationSchema } from './schema-commands.js';
 import { faultSchema, rolloutSchema, thresholdSchema } from './schema-events.js';
+import { sitesSchema } from './schema-sites.js';
 import {
   durationField,
   nameField,
@@ -94,6 +95,7 @@ export const scenarioSchema = z
     backend: withObjectDefault(scenarioBackendSchema, 'Backend capacity model (virtual mode).'),
     rollout: rolloutSchema.optional().describe('A firmware rollout campaign.'),
     faults: withDefault(z.array(faultSchema), [], 'Faults injected during the run.'),
+    sites: sitesSchema.optional(),
     operations: withDefault(
       z.array(operationSchema),
       [],

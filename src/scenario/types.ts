@@ -6,6 +6,7 @@
 import { CONN_STATES, OTA_STATES, type ConnStateName, type OtaStateName } from '../metrics/catalog.js';
 import type { PayloadTemplate } from '../payload/compile.js';
 import type { OtaProtocolName } from '../ota-protocols/types.js';
+import type { SiteWho, SitesConfig } from '../topology/types.js';
 import type { AwsJobsSettings, HawkbitSettings, MenderSettings } from './ota-settings/index.js';
 
 /** A value drawn per device, uniformly in [min, max]; a fixed value has min === max. */
@@ -383,6 +384,8 @@ export interface FaultWho {
   firmwareVersions: string[] | null;
   /** Device states (WHO_STATES) a device must be in when a timed occurrence starts; null: any. */
   states: WhoState[] | null;
+  /** `who.sites`: whole sites chosen (src/topology); absent or null: devices are chosen one by one. */
+  sites?: SiteWho | null;
 }
 
 export interface FaultConfig {
@@ -512,6 +515,8 @@ export interface ResolvedScenario {
   backend: BackendModelConfig;
   rollout: RolloutConfig | null;
   faults: FaultConfig[];
+  /** `sites`: the fleet's topology (src/topology). Absent in older reports: none. */
+  sites?: SitesConfig | null;
   /** The operator's bulk commands, by time. Absent in older reports: none. */
   operations?: OperationConfig[];
   thresholds: ThresholdConfig[];

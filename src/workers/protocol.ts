@@ -6,6 +6,7 @@ import type { DeviceOutcome } from '../reports/report-types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { RolloutPlan, RolloutWindowState } from '../device/rollout-plan.js';
 import type { FaultTrigger } from '../faults/when.js';
+import type { SiteTable } from '../topology/site-table.js';
 
 export interface RunContext {
   runId: string;
@@ -13,6 +14,8 @@ export interface RunContext {
   devices: number;
   shards: number;
   plan: RolloutPlan | null;
+  /** The run's sites (src/topology/site-table.ts); absent or null: none. */
+  sites?: SiteTable | null;
 }
 
 export interface ShardHandle {
@@ -54,6 +57,8 @@ export interface AdvanceResult {
   otaStates: number[];
   waveStats: number[];
   faultHits: number[];
+  /** Final window with sites: each shard's site rows (src/topology/site-rows.ts), in shard order. */
+  siteRows?: number[];
   outcomes: DeviceOutcome[];
   events: number;
 }

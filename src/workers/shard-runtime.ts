@@ -81,6 +81,7 @@ export function shardFor(ctx: RunContext, h: ShardHandle): Shard {
       rollout: ctx.plan,
       faults: rc.faults,
       port: virtualPort,
+      sites: ctx.sites ?? null,
     };
     sh = new Shard(h.buf, st, recorder, outcomes);
     sh.operations = rc.operations;

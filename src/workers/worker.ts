@@ -7,6 +7,7 @@ import { countNotReconnected } from '../device/connectivity.js';
 import { scheduleCommands, settleCommandsAtEnd } from '../device/commands.js';
 import { CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
 import { WAVE_STAT } from '../device/rollout-plan.js';
+import { siteRows } from '../topology/site-rows.js';
 import type { AdvanceResult, AdvanceTask, InitResult, InitTask, Task } from './protocol.js';
 import { applyTriggers, outcomes, recorder, shardFor } from './shard-runtime.js';
 
@@ -30,6 +31,7 @@ function advance(task: AdvanceTask): AdvanceResult {
   const connStates = CONN_STATES.map(() => 0);
   const otaStates = OTA_STATES.map(() => 0);
   let events = 0;
+  const rows: number[] = [];
   applyTriggers(task.ctx, task.triggers);
   for (const h of task.shards) {
     const sh = shardFor(task.ctx, h);
@@ -40,6 +42,7 @@ function advance(task: AdvanceTask): AdvanceResult {
     if (task.final) {
       countNotReconnected(sh);
       settleCommandsAtEnd(sh, task.toUs);
+      siteRows(sh, rows);
     }
     sh.faultHits.forEach((v, i) => (faultHits[i] = (faultHits[i] as number) + v));
     for (let s = 0; s < connStates.length; s++)
@@ -53,6 +56,7 @@ function advance(task: AdvanceTask): AdvanceResult {
     otaStates,
     waveStats: Array.from(waveStats),
     faultHits,
+    ...(rows.length > 0 ? { siteRows: rows } : {}),
     outcomes: outcomes.drain(),
     events,
   };

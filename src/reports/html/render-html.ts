@@ -22,6 +22,7 @@ import { renderTimelineChart } from './svg/timeline-chart.js';
 import { renderConnectErrors } from './connect-errors.js';
 import { renderOtaEndpoints } from './ota-endpoints.js';
 import { renderCounterTables, renderHistogramTable, renderOutcomes, renderWavesTable } from './tables.js';
+import { renderSitesTables } from './sites-table.js';
 import { renderFacts, renderThresholds, renderVerdict } from './verdict.js';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
@@ -86,6 +87,7 @@ function sections(report: Report): Section[] {
       : null,
     { id: 'latency', title: 'Latency over time', body: chartsHtml(latencyCharts(report)) },
     { id: 'telemetry', title: 'Telemetry', body: chartsHtml([telemetryChart(report)]) },
+    report.sites ? { id: 'sites', title: 'Sites', body: renderSitesTables(report) } : null,
     { id: 'outcomes', title: 'Device outcomes', body: renderOutcomes(report) },
     {
       id: 'metrics',
