@@ -8,6 +8,7 @@ import { ToolError } from '../errors/tool-error.js';
 import { MAX_IMAGE_BYTES } from './firmware-image.js';
 import { FaultState } from './fault-state.js';
 import { startHttpApi } from './http-api.js';
+import { provisionRoute } from './provision-route.js';
 import { startBroker } from './mqtt-broker.js';
 import type { BackendStats, EmbeddedBackend, EmbeddedBackendOptions } from './types.js';
 
@@ -43,7 +44,7 @@ export async function startEmbeddedBackend(opts: EmbeddedBackendOptions = {}): P
       offerFor: opts.offerFor,
       onStatus: opts.onStatus,
       images,
-      routes: opts.routes ?? [],
+      routes: [...(opts.routes ?? []), provisionRoute()],
     });
   } catch (err) {
     faults.dispose();

@@ -13,6 +13,7 @@ import type { LiveContext } from './context.js';
 import type { LiveHttp } from './http-side.js';
 import type { LiveOta } from './ota-agent-port.js';
 import type { LiveMqtt } from './mqtt-side.js';
+import { LiveProvision } from './provision-side.js';
 import { PROGRAM_TOKEN } from './program-inbox.js';
 
 export interface LivePortParts {
@@ -59,7 +60,9 @@ function backendFault(p: LivePortParts, seen: Set<string>, occ: Occurrence, phas
 
 export function createLivePort(p: LivePortParts): BackendPort {
   const seen = new Set<string>();
+  const registration = new LiveProvision(p.ctx, p.http);
   return {
+    provision: (sh, d, t, tp) => registration.provision(sh, d, t, tp),
     connect: (sh: Shard, d: number, t: number, tp: TypeParams) => p.mqtt.connect(sh, d, t, tp),
     release: (sh: Shard, d: number, clean: boolean) => p.mqtt.release(sh, d, clean),
     publish: (sh: Shard, d: number, t: number, tp: TypeParams, stream: number) =>
