@@ -47,6 +47,8 @@ export interface EngineResult {
   devices: number;
   /** Live mode against the embedded backend: the update server's view (report.json ota.server). */
   otaServer?: OtaServerReport;
+  /** Cohort sums at the end (src/cohorts), shards added in shard order; absent: nothing compared. */
+  cohortSums?: number[];
   /** With sites: every site's row at the end (src/topology/site-rows.ts), in shard order. */
   siteRows?: number[];
   /** Live mode: connect failures with their detail (report.json live.connectErrors). */

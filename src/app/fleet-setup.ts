@@ -7,6 +7,7 @@ import { planRollout, type Targeting } from '../device/rollout-plan.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { anyCommands } from '../device/params.js';
 import { anySchedules } from '../scenario/resolve-schedule.js';
+import { runCohortPlan } from '../cohorts/run-plan.js';
 import type { RunContext, ShardHandle } from '../workers/protocol.js';
 
 export interface FleetSetup {
@@ -31,14 +32,31 @@ export function setupFleet(s: ResolvedScenario, runId: string): FleetSetup {
   const targeting = planRollout(s, fleetDevices, s.seed, stride, offset);
   const withTrail = s.rollout !== null;
   const withCommands = anyCommands(s);
+  const cohorts = runCohortPlan(s);
   const handles: ShardHandle[] = [];
   for (let shard = 0; shard < shards; shard++) {
     const size = shardSize(devices, shards, shard);
     const siteCount = sites ? (sites.first[shard + 1] as number) - (sites.first[shard] as number) : 0;
-    const layout = shardLayout(size, withTrail, withCommands, anySchedules(s), siteCount, siteLink);
+    const layout = shardLayout(
+      size,
+      withTrail,
+      withCommands,
+      anySchedules(s),
+      siteCount,
+      siteLink,
+      cohorts !== null,
+    );
     handles.push({ shard, size, buf: allocate(layout) });
   }
-  const ctx: RunContext = { runId, scenario: s, devices, shards, plan: targeting?.plan ?? null, sites };
+  const ctx: RunContext = {
+    runId,
+    scenario: s,
+    devices,
+    shards,
+    plan: targeting?.plan ?? null,
+    sites,
+    cohorts,
+  };
   return { ctx, handles, targeting, fleetDevices };
 }
 

@@ -7,8 +7,10 @@ import { verdictOf } from '../reports/verdict.js';
 import { commandsField, commandsReport } from '../reports/commands-report.js';
 import { otaField, otaReport } from '../reports/ota-report.js';
 import { runWarnings } from '../reports/run-warnings.js';
-import { siteReport } from '../reports/site-report.js';
 import { backendCalibrationField } from '../reports/backend-calibration.js';
+import { siteReport } from '../reports/site-report.js';
+import { runCohortPlan } from '../cohorts/run-plan.js';
+import { cohortsReport } from '../cohorts/compare.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { redactScenario } from '../secrets/redact-scenario.js';
 import type { EngineResult } from './engine-types.js';
@@ -47,7 +49,10 @@ function fmtFactor(x: number): string {
 
 export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMeta): Report {
   const { metrics, series } = eng.agg.build({ reachedUs: eng.reachedUs });
-  const thresholds = evaluateThresholds(s.thresholds, eng.agg);
+  const plan = runCohortPlan(s);
+  // A run that stopped before its cohorts were summed compares empty cohorts: no data, not a pass.
+  const cohorts = plan === null ? undefined : cohortsReport(plan, eng.cohortSums ?? []);
+  const thresholds = evaluateThresholds(s.thresholds, eng.agg, { cohorts: cohorts ?? null });
   const honest = runWarnings({ scenario: s, faults: eng.faults, metrics, status: eng.status });
   const warnings = [...honest, ...eng.warnings];
   const resize = resizeWarning(s);
@@ -77,6 +82,7 @@ export function buildReport(s: ResolvedScenario, eng: EngineResult, meta: RunMet
     faults: eng.faults,
     rollout: eng.rollout,
     ...commandsField(commandsReport({ scenario: s, metrics, series }, eng.outcomes)),
+    ...(cohorts === undefined ? {} : { cohorts }),
     ...otaField(
       otaReport(
         { scenario: s, metrics, series, intervalUs: s.intervalUs, reachedUs: eng.reachedUs },

@@ -12,7 +12,14 @@ import { Aggregator } from '../metrics/aggregate.js';
 import type { DeviceOutcome } from '../reports/report-types.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { createPool } from '../workers/pool.js';
-import type { AdvanceResult, InitResult } from '../workers/protocol.js';
+import type {
+  AdvanceResult,
+  CohortsResult,
+  InitResult,
+  RunContext,
+  ShardHandle,
+} from '../workers/protocol.js';
+import { addSums } from '../cohorts/collect.js';
 import { IntervalBarrier } from './barrier.js';
 import { groupShards, setupFleet } from './fleet-setup.js';
 import type { EngineOptions, EngineResult } from './engine-types.js';
@@ -79,6 +86,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
       if (barrier.stopsAfter(i, toUs, tally, result, opts)) break;
     }
     campaign?.evaluate(result.reachedUs);
+    if (fleet.ctx.cohorts) result.cohortSums = await cohortSums(pool, groups, fleet.ctx, result.reachedUs);
   } catch (err) {
     result.status = 'crashed';
     result.statusReason = err instanceof Error ? err.message : String(err);
@@ -89,4 +97,19 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
   result.faults = barrier.timeline.entries(result.reachedUs);
   result.rollout = rolloutReport(s, campaign);
   return result;
+}
+
+/** Each shard's cohort sums where the run stopped, added in shard order (any worker count alike). */
+async function cohortSums(
+  pool: ReturnType<typeof createPool>,
+  groups: ShardHandle[][],
+  ctx: RunContext,
+  atUs: number,
+): Promise<number[]> {
+  const parts = await Promise.all(
+    groups.map((g) => pool.run<CohortsResult>({ kind: 'cohorts', ctx, shards: g, atUs })),
+  );
+  let total: number[] = [];
+  for (const p of parts) for (const sums of p.sums) total = addSums(total, sums);
+  return total;
 }

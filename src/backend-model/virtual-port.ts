@@ -1,5 +1,6 @@
 // The device port for virtual mode: every request is answered by the modelled backend at once,
 // as a time in the future, so a request/response costs one event.
+import { cohortPublishFailed } from '../cohorts/track.js';
 import { PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 import type { StreamParams, TypeParams } from '../device/params.js';
@@ -8,8 +9,8 @@ import { bandwidth, oneWayUs } from '../device/radio.js';
 import { outageStart } from '../faults/apply-timed.js';
 import { C, CS, H } from '../metrics/catalog.js';
 import { offerAvailable } from '../device/ota.js';
-import { siteDownloadStart, siteDownloadStop } from '../topology/site-link.js';
 import { publishProgramMessage } from './program-publish.js';
+import { siteDownloadStart, siteDownloadStop } from '../topology/site-link.js';
 import type { OtaReportState } from '../ota-protocols/types.js';
 import { CHECK, DOWNLOAD, countRequest, modelReport, modelRequests } from './ota-requests.js';
 import { modelProvision } from './registration.js';
@@ -58,6 +59,7 @@ export const virtualPort: BackendPort = {
     const ans = brokerIngest(sh, d, t + up);
     if (ans.status !== 0) {
       sh.rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
+      if (sh.hasCohorts) cohortPublishFailed(sh.a, d);
       return;
     }
     sh.rec.add(C.mqtt_publish_acked_total);

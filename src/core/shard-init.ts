@@ -9,6 +9,7 @@ import { CS, OS } from '../metrics/catalog.js';
 import { deviceStreamSeed, nextFloat, nextRange } from '../random/rng.js';
 import type { TypeParams } from '../device/params.js';
 import { powerOnLookup } from '../device/install-window.js';
+import { cohortInit } from '../cohorts/track.js';
 
 export function initShard(sh: Shard, s: ResolvedScenario): number {
   const a = sh.a;
@@ -46,5 +47,6 @@ export function initShard(sh: Shard, s: ResolvedScenario): number {
       a.clockRate[d] = tp.clockDrift > 0 ? 1 + tp.clockDrift * (2 * nextFloat(a.rng, d) - 1) : 1;
     sh.q.schedule(d, onAt);
   }
+  if (sh.hasCohorts) cohortInit(sh);
   return targeted;
 }

@@ -51,6 +51,7 @@ export const TRAIL_SLOTS = 8;
  * the per-device reading, buffer and clock slots exist (src/device/telemetry-buffer.ts).
  * @param sites the shard's sites (src/topology): the per-site slots and the per-device outage mark.
  * @param withSiteLink the sites' link has a bandwidth: each download's own cap is kept for re-rating.
+ * @param withCohorts the run compares cohorts: the per-device coh* tallies exist (src/cohorts).
  */
 export function shardLayout(
   n: number,
@@ -59,7 +60,9 @@ export function shardLayout(
   withSchedules = false,
   sites = 0,
   withSiteLink = false,
+  withCohorts = false,
 ) {
+  const k = withCohorts ? n : 0;
   const t = withTrail ? n * TRAIL_SLOTS : 0;
   const c = withCommands ? n : 0;
   const b = withSchedules ? n : 0;
@@ -119,6 +122,22 @@ export function shardLayout(
     siteMark: { kind: 'u8', length: sites > 0 ? n : 0 },
     /** The download's own rate cap (radio, server share) in bytes/µs, under the site link's share. */
     dlCap: { kind: 'f64', length: withSiteLink ? n : 0 },
+    /** Cohort tallies (src/cohorts/track.ts): power-on time, charge put in, and what happened. */
+    cohOnAt: { kind: 'f64', length: k },
+    cohCharge: { kind: 'f64', length: k },
+    cohPub: { kind: 'u32', length: k },
+    cohFail: { kind: 'u32', length: k },
+    cohRecon: { kind: 'u32', length: k },
+    cohOta: { kind: 'u32', length: k },
+    cohLost: { kind: 'u8', length: k },
+    /** The tallies when the firmware last changed, and the version before (255: never changed). */
+    cohFwPrev: { kind: 'u8', length: k },
+    cohChgAt: { kind: 'f64', length: k },
+    cohChgDrained: { kind: 'f64', length: k },
+    cohChgPub: { kind: 'u32', length: k },
+    cohChgFail: { kind: 'u32', length: k },
+    cohChgRecon: { kind: 'u32', length: k },
+    cohChgOta: { kind: 'u32', length: k },
   } as const;
 }
 
@@ -177,6 +196,20 @@ export class ShardArrays {
   readonly siteStat: Float64Array;
   readonly siteMark: Uint8Array;
   readonly dlCap: Float64Array;
+  readonly cohOnAt: Float64Array;
+  readonly cohCharge: Float64Array;
+  readonly cohPub: Uint32Array;
+  readonly cohFail: Uint32Array;
+  readonly cohRecon: Uint32Array;
+  readonly cohOta: Uint32Array;
+  readonly cohLost: Uint8Array;
+  readonly cohFwPrev: Uint8Array;
+  readonly cohChgAt: Float64Array;
+  readonly cohChgDrained: Float64Array;
+  readonly cohChgPub: Uint32Array;
+  readonly cohChgFail: Uint32Array;
+  readonly cohChgRecon: Uint32Array;
+  readonly cohChgOta: Uint32Array;
 
   constructor(v: Views<ShardLayout>) {
     this.nodeTime = v.nodeTime;
@@ -226,6 +259,20 @@ export class ShardArrays {
     this.siteStat = v.siteStat;
     this.siteMark = v.siteMark;
     this.dlCap = v.dlCap;
+    this.cohOnAt = v.cohOnAt;
+    this.cohCharge = v.cohCharge;
+    this.cohPub = v.cohPub;
+    this.cohFail = v.cohFail;
+    this.cohRecon = v.cohRecon;
+    this.cohOta = v.cohOta;
+    this.cohLost = v.cohLost;
+    this.cohFwPrev = v.cohFwPrev;
+    this.cohChgAt = v.cohChgAt;
+    this.cohChgDrained = v.cohChgDrained;
+    this.cohChgPub = v.cohChgPub;
+    this.cohChgFail = v.cohChgFail;
+    this.cohChgRecon = v.cohChgRecon;
+    this.cohChgOta = v.cohChgOta;
   }
 }
 

@@ -14,6 +14,7 @@ import type { OutcomeLog } from '../device/outcome-log.js';
 import type { BackendPort } from '../device/port.js';
 import type { OperationsPlan } from '../device/operation-plan.js';
 import type { SiteTable } from '../topology/site-table.js';
+import type { CohortPlan } from '../cohorts/plan.js';
 
 export interface ShardStatic {
   shard: number;
@@ -32,6 +33,10 @@ export interface ShardStatic {
   port: BackendPort;
   /** The run's sites (src/topology); absent or null: no topology. */
   sites?: SiteTable | null;
+  /** What the run compares (src/cohorts): the coh* tallies exist. Absent or null: nothing. */
+  cohorts?: CohortPlan | null;
+  /** Drain multiplier per firmware index (`firmware-versions`); absent or null: 1 for all. */
+  drainByFw?: Float64Array | null;
 }
 
 export class Shard {
@@ -77,6 +82,10 @@ export class Shard {
   /** The site link's latency and loss, added to every device's radio (0 without sites). */
   readonly siteLatencyUs: number;
   readonly siteLossRatio: number;
+  /** The run compares cohorts: the per-device coh* tallies exist (src/cohorts/track.ts). */
+  readonly hasCohorts: boolean;
+  /** Drain multiplier per firmware index; null when every version drains alike. */
+  readonly drainByFw: Float64Array | null;
 
   constructor(
     buf: SharedArrayBuffer,
@@ -86,6 +95,8 @@ export class Shard {
   ) {
     this.hasCommands = st.types.some((t) => t.commands !== null);
     this.hasSchedules = st.types.some((t) => t.bufCapacity > 0 || t.alignOffsetsUs.length > 0);
+    this.hasCohorts = (st.cohorts ?? null) !== null;
+    this.drainByFw = st.drainByFw ?? null;
     const sites = st.sites ?? null;
     this.sites = sites;
     this.siteFirst = sites ? (sites.first[st.shard] as number) : 0;
@@ -99,6 +110,7 @@ export class Shard {
       this.hasSchedules,
       this.siteCount,
       (sites?.cfg.link.bandwidthBytesPerSec ?? null) !== null,
+      (st.cohorts ?? null) !== null,
     );
     this.a = new ShardArrays(views(layout, buf));
     this.q = new CalendarQueue(this.a);

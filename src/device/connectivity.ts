@@ -11,6 +11,7 @@ import { afterConnected } from './telemetry.js';
 import { bufferOnConnect } from './telemetry-buffer.js';
 import { commandsOnConnect } from './commands.js';
 import { siteConnectOutcome } from '../topology/site-faults.js';
+import { cohortConnected, cohortLinkLost } from '../cohorts/track.js';
 import { provisionGate } from './provision.js';
 
 /** Counter of each failed PEND code, in PEND order (a unit test checks the two stay in step). */
@@ -64,6 +65,7 @@ export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams):
   }
   sh.setConn(d, CS.connected);
   sh.rec.add(C.mqtt_connect_success_total);
+  if (sh.hasCohorts) cohortConnected(a, d);
   sh.rec.record(H.mqtt_connect_duration_us, t - (a.reqAt[d] as number));
   a.attempt[d] = 0;
   a.backoffPrevUs[d] = 0;
@@ -108,6 +110,7 @@ export function loseLink(sh: Shard, d: number, disconnectCounter: number): boole
   const wasConnected = sh.a.conn[d] === CS.connected;
   if (holdsSession(sh, d)) sh.port.release(sh, d, false);
   if (wasConnected) sh.rec.add(disconnectCounter);
+  if (wasConnected && sh.hasCohorts) cohortLinkLost(sh.a, d);
   sh.a.connDue[d] = Infinity;
   if (wasConnected && sh.programs !== null) sh.programs.linkLost(d, disconnectCounter);
   return wasConnected;

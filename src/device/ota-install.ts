@@ -2,6 +2,7 @@
 // install to the inactive slot, reboot, health check, then commit or roll back. Single-slot
 // devices overwrite their only image, so power lost during install or reboot bricks them; A/B
 // devices keep the active slot and simply retry.
+import { cohortFirmwareChange, cohortOtaFailed } from '../cohorts/track.js';
 import { FLAG, OTA_PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 import { DURING } from '../faults/plan.js';
@@ -139,6 +140,7 @@ function healthChecked(sh: Shard, d: number, t: number, tp: TypeParams): void {
     return tp.otaSingleSlot ? brick(sh, d, t) : rollBack(sh, d, t);
   }
   const plan = sh.st.rollout;
+  if (plan && sh.hasCohorts && a.fw[d] !== plan.version) cohortFirmwareChange(sh, d, t, tp);
   if (plan) a.fw[d] = plan.version;
   trail(sh, d, t, TE.committed);
   sh.setOta(d, OS.committed);
@@ -163,6 +165,7 @@ function finish(
   sh.setOta(d, state);
   a.flags[d] = (a.flags[d] as number) | FLAG.otaDone;
   a.otaDue[d] = Infinity;
+  if (sh.hasCohorts) cohortOtaFailed(a, d);
   const stat =
     outcome === 'failed'
       ? WAVE_STAT.failed

@@ -7,6 +7,7 @@ import { nextRange } from '../random/rng.js';
 import { loseLink } from './connectivity.js';
 import { otaPowerCut } from './ota.js';
 import type { TypeParams } from './params.js';
+import { cohortRecharged } from '../cohorts/track.js';
 
 export function drainRate(sh: Shard, d: number, tp: TypeParams): number {
   const c = sh.a.conn[d] as number;
@@ -15,7 +16,8 @@ export function drainRate(sh: Shard, d: number, tp: TypeParams): number {
   const o = sh.a.ota[d] as number;
   if (o === OS.downloading) rate += tp.drainDownload;
   else if (o === OS.verifying || o === OS.installing || o === OS.rebooting) rate += tp.drainInstall;
-  return rate;
+  // A firmware version's own drain (`firmware-versions`), a multiplier on every current.
+  return sh.drainByFw === null ? rate : rate * (sh.drainByFw[sh.a.fw[d] as number] as number);
 }
 
 /** Brings the battery to time t. Returns false (and darkens the device) when it went flat. */
@@ -72,4 +74,5 @@ export function recharge(sh: Shard, d: number, t: number, tp: TypeParams): void 
   sh.a.batt[d] = tp.capacityMah;
   sh.a.battAt[d] = t;
   sh.rec.add(C.battery_recharged_total);
+  if (sh.hasCohorts) cohortRecharged(sh.a, d, tp);
 }

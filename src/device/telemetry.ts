@@ -3,6 +3,7 @@
 // keeps one due time per stream (sh.streamDue) and wakes at the earliest; a single stream
 // keeps the original one-slot path.
 import { FLAG } from '../core/shard-layout.js';
+import { cohortPublish, cohortPublishFailed } from '../cohorts/track.js';
 import type { Shard } from '../core/shard.js';
 import { C, CS } from '../metrics/catalog.js';
 import { nextRange } from '../random/rng.js';
@@ -105,9 +106,15 @@ export function sleep(sh: Shard, d: number, t: number, tp: TypeParams): void {
 export function publish(sh: Shard, d: number, t: number, tp: TypeParams, stream = 0): void {
   const a = sh.a;
   sh.rec.add(C.mqtt_publish_total);
-  if (!tp.mainsPowered) a.batt[d] = Math.max(0, (a.batt[d] as number) - tp.publishMah);
+  if (sh.hasCohorts) cohortPublish(a, d);
+  if (!tp.mainsPowered) {
+    const mah =
+      sh.drainByFw === null ? tp.publishMah : tp.publishMah * (sh.drainByFw[a.fw[d] as number] as number);
+    a.batt[d] = Math.max(0, (a.batt[d] as number) - mah);
+  }
   if ((a.flags[d] as number) & FLAG.halfOpen || lost(sh, d, tp)) {
     sh.rec.add(C['mqtt_publish_failed_total{reason="lost"}']);
+    if (sh.hasCohorts) cohortPublishFailed(a, d);
     return;
   }
   sh.port.publish(sh, d, t, tp, stream);

@@ -3,6 +3,7 @@
 // devices' pending events forward. Interval barriers take one metrics snapshot each, exactly as
 // virtual mode's windows do, so reports, thresholds and the campaign work unchanged.
 import { advanceShard } from '../core/shard-sim.js';
+import { addSums, collectCohorts } from '../cohorts/collect.js';
 import { countNotReconnected } from '../device/connectivity.js';
 import { FLAG, META } from '../core/shard-layout.js';
 import { delay, monotonicMs } from '../clock/real-clock.js';
@@ -164,6 +165,12 @@ export async function driveLive(
     b.campaign?.evaluate(result.reachedUs);
   } finally {
     f.ctx.closing = true;
+  }
+  const plan = f.setup.ctx.cohorts ?? null;
+  if (plan !== null) {
+    let sums: number[] = [];
+    for (const sh of f.shards) sums = addSums(sums, collectCohorts(sh, plan, result.reachedUs));
+    result.cohortSums = sums;
   }
   if (f.setup.ctx.sites) {
     const rows: number[] = [];

@@ -3,6 +3,7 @@
 import { DeviceCertificates, loadTargetTls, tlsBaseDir } from './tls-files.js';
 import { Shard, type ShardStatic } from '../core/shard.js';
 import { initShard } from '../core/shard-init.js';
+import { drainFactors } from '../cohorts/run-plan.js';
 import { modelShare } from '../backend-model/share.js';
 import { compileType, typeOrder, versionTable } from '../device/params.js';
 import { OutcomeLog } from '../device/outcome-log.js';
@@ -140,6 +141,8 @@ export function buildLiveFleet(
       faults,
       port,
       sites: setup.ctx.sites ?? null,
+      cohorts: setup.ctx.cohorts ?? null,
+      drainByFw: drainFactors(s),
     };
     const sh = new Shard(h.buf, st, rec, outcomes);
     initShard(sh, s);

@@ -2,6 +2,7 @@
 // place in the run), a cap on concurrent sockets with a FIFO of waiting connects, and the
 // pool's callbacks turned back into device state (CONNACK → wake the device now; a dropped
 // link → lose it and back off).
+import { cohortPublishFailed } from '../cohorts/track.js';
 import type { SecureContext, ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { DeviceCertificates } from './tls-files.js';
 import { realTimers, wallClockMs, type TimerHandle } from '../clock/real-clock.js';
@@ -288,6 +289,7 @@ export class LiveMqtt implements MqttHandler {
     const rec = sh.rec;
     if (this.phase[id] !== PHASE.connected) {
       rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
+      this.cohortFailed(id);
       return;
     }
     const st = tp.streams[stream] as StreamParams;
@@ -352,6 +354,13 @@ export class LiveMqtt implements MqttHandler {
     else if (r === PUBLISH_RESULT.windowFull) rec.add(C['mqtt_publish_failed_total{reason="rejected"}']);
     else if (qos === 0) rec.add(C.mqtt_publish_acked_total);
     else this.qosSent++;
+    if (r === PUBLISH_RESULT.notConnected || r === PUBLISH_RESULT.windowFull) this.cohortFailed(id);
+  }
+
+  /** A failed telemetry publish of device `id`, for its cohorts (src/cohorts). */
+  private cohortFailed(id: number): void {
+    const sh = this.ctx.shardOf(id);
+    if (sh.hasCohorts) cohortPublishFailed(sh.a, this.ctx.localOf(sh, id));
   }
 
   onConnack(id: number, ok: boolean, reasonCode: number, latencyUs: number, sessionPresent: boolean): void {
@@ -416,6 +425,7 @@ export class LiveMqtt implements MqttHandler {
     if (reason === 'rejected') rec.add(publishRefusedCounter(reasonCode));
     else if (reason === 'timeout') rec.add(C['mqtt_publish_failed_total{reason="lost"}']);
     else rec.add(C['mqtt_publish_failed_total{reason="disconnected"}']);
+    this.cohortFailed(id);
   }
 
   onMessage(id: number, topic: string, payload: Buffer, qos: QoS, props?: PublishProperties): void {

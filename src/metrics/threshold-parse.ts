@@ -3,12 +3,14 @@
 //   ota_bricked_total == 0                  ota_failed_total{reason="verify"} < 10
 //   ota_failed_total < 100   (a family name sums all its labels)
 //   connect_failure_ratio < 1%              fleet_recovery_duration_us < 30m
+//   compare(battery_drain_per_day, firmware="2.1.0", firmware="2.0.3") < 5%   (threshold-compare.ts)
 // A metric may be written without its `_us` suffix (`p99(mqtt_connect_duration)`), as in the
 // scenario examples. Errors are ToolErrors naming the expression and the closest metric.
 import { ToolError } from '../errors/tool-error.js';
 import type { CounterName, DerivedName, HistogramName } from './catalog.js';
 import { closestNames, countersFor, isDerivedName, isHistogramName, normaliseLabels } from './names.js';
 import { LIMIT_UNITS_HELP, parseLimit, type ValueKind } from './units.js';
+import { isCompareExpr, parseCompare, type CompareTarget } from './threshold-compare.js';
 
 export const THRESHOLD_OPS = ['<=', '>=', '==', '!=', '<', '>'] as const;
 export type ThresholdOp = (typeof THRESHOLD_OPS)[number];
@@ -18,7 +20,8 @@ export type HistogramStat = 'percentile' | 'max' | 'min' | 'mean' | 'count';
 export type ThresholdTarget =
   | { kind: 'histogram'; metric: HistogramName; stat: HistogramStat; percentile: number | null }
   | { kind: 'counter'; metric: string; counters: readonly CounterName[] }
-  | { kind: 'derived'; metric: DerivedName };
+  | { kind: 'derived'; metric: DerivedName }
+  | CompareTarget;
 
 export interface ParsedThreshold {
   expr: string;
@@ -163,6 +166,8 @@ export function valueKindOf(target: ThresholdTarget): ValueKind {
     case 'derived':
       if (target.metric.endsWith('_ratio')) return 'ratio';
       return target.metric.endsWith('_us') ? 'duration' : 'count';
+    case 'compare':
+      return 'ratio';
   }
 }
 
@@ -184,7 +189,9 @@ export function parseThreshold(expr: string): ParsedThreshold {
       expr,
     );
   }
-  const target = resolveTarget(expr, parseLhs(expr, parts.lhs));
+  const target = isCompareExpr(parts.lhs)
+    ? parseCompare(expr, parts.lhs, parts.op)
+    : resolveTarget(expr, parseLhs(expr, parts.lhs));
   const valueKind = valueKindOf(target);
   const limit = parseLimit(parts.rhs);
   if (!limit) return fail(expr, `cannot read the limit "${parts.rhs}"`, `use ${LIMIT_UNITS_HELP}`, parts.rhs);

@@ -17,6 +17,8 @@ import {
 import { isMetricsSource, metricsSourceFromReport, type MetricsSource } from './source.js';
 import { missingSubject } from './threshold-subject.js';
 import { formatValue } from './units.js';
+import { observeCompare } from '../cohorts/threshold-observe.js';
+import type { CohortsReport } from '../cohorts/compare.js';
 
 export { parseThreshold, THRESHOLD_OPS } from './threshold-parse.js';
 export type { ParsedThreshold, ThresholdOp, ThresholdTarget, HistogramStat } from './threshold-parse.js';
@@ -27,6 +29,8 @@ export interface EvaluateOptions {
    * them; the final evaluation keeps the default, where no data fails.
    */
   noDataPasses?: boolean;
+  /** The run's cohort comparison (src/cohorts), read by `compare(...)` thresholds. */
+  cohorts?: CohortsReport | null;
 }
 
 interface Observation {
@@ -69,6 +73,8 @@ function observe(t: ParsedThreshold, source: MetricsSource): Observation {
       const value = source.derived(target.metric);
       return { value, missing: value === null ? explainMissingDerived(target.metric, source) : '' };
     }
+    case 'compare':
+      return { value: null, missing: 'a comparison is observed by observeCompare' };
   }
 }
 
@@ -108,7 +114,8 @@ export function evaluateParsed(
   options: EvaluateOptions = {},
 ): ThresholdResult[] {
   return parsed.map(({ threshold: t, abortOnFail, allowEmpty = false }) => {
-    const obs = observe(t, source);
+    const cmp = t.target.kind === 'compare' ? observeCompare(t.target, t.op, options.cohorts) : null;
+    const obs = cmp ?? observe(t, source);
     const limitPart = `limit ${t.op} ${t.limitText}`;
     if (obs.value === null) {
       const ok = options.noDataPasses === true || allowEmpty;
@@ -116,7 +123,8 @@ export function evaluateParsed(
       return { expr: t.expr, abortOnFail, observed: null, limit: t.limit, ok, message };
     }
     const ok = compare(obs.value, t.op, t.limit);
-    const message = `${t.lhs} = ${formatValue(obs.value, t.valueKind)}, ${limitPart}`;
+    const shown = cmp === null ? formatValue(obs.value, t.valueKind) : cmp.text;
+    const message = `${t.lhs} = ${shown}, ${limitPart}`;
     return { expr: t.expr, abortOnFail, observed: obs.value, limit: t.limit, ok, message };
   });
 }

@@ -3,6 +3,7 @@
 // their HDR encodings, counts add, and thresholds are evaluated again on the merged metrics.
 import { CONN_STATES, COUNTERS, HISTOGRAMS, OTA_STATES } from '../metrics/catalog.js';
 import { evaluateThresholds } from '../metrics/thresholds.js';
+import { mergeCohorts } from '../cohorts/compare.js';
 import { ToolError } from '../errors/tool-error.js';
 import { mergeLive } from './connect-errors.js';
 import { mergeMetrics } from './merge-metrics.js';
@@ -143,7 +144,8 @@ export function mergeReports(reports: readonly Report[], options: MergeOptions =
     labels,
     { counters: COUNTERS, histograms: HISTOGRAMS, connStates: CONN_STATES, otaStates: OTA_STATES },
   );
-  const thresholds = evaluateThresholds(first.scenario.thresholds, metrics);
+  const cohorts = mergeCohorts(reports.map((r) => r.cohorts));
+  const thresholds = evaluateThresholds(first.scenario.thresholds, metrics, { cohorts: cohorts ?? null });
   const { status, statusReason } = mergeStatus(reports, labels);
   const faults = mergeFaults(reports.map((r) => r.faults));
   return {
@@ -164,6 +166,7 @@ export function mergeReports(reports: readonly Report[], options: MergeOptions =
     faults,
     rollout: mergeRollout(reports.map((r) => r.rollout)),
     outcomes: mergeOutcomes(reports.map((r) => r.outcomes)),
+    ...(cohorts === undefined ? {} : { cohorts }),
     ...commandsField(
       mergeCommands(
         { scenario: first.scenario, metrics, series },

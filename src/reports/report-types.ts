@@ -2,6 +2,7 @@
 // `report merge/render` reads. Fields under `run` (wall clock, host, paths) vary between
 // identical runs; everything else is a pure function of resolved scenario + seed, which the
 // determinism tests check by hashing the report without `run`.
+import type { CohortsReport } from '../cohorts/compare.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { BackendCalibrationReport } from './backend-calibration.js';
 import type { CommandsReport } from './commands-report.js';
@@ -142,6 +143,8 @@ export interface Report {
   rollout: RolloutReport | null;
   /** `operations`: commands sent, replies, latencies, answered share over time. Absent without operations. */
   commands?: CommandsReport;
+  /** Cohorts side by side (`compare:` or a `compare(...)` threshold). Absent: nothing compared. */
+  cohorts?: CohortsReport;
   /** OTA requests per endpoint role (both modes); live against the embedded backend, the server's view. */
   ota?: OtaReport;
   outcomes: { total: number; sample: DeviceOutcome[]; file: string | null };

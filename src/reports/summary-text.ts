@@ -10,9 +10,10 @@ import { table } from './text-table.js';
 import { commandLines, outcomeKinds } from './summary-commands.js';
 import { otaLines } from './summary-ota.js';
 import { telemetryLines } from './summary-telemetry.js';
-import { siteLines } from './summary-sites.js';
 import { lifecycleLines } from './summary-lifecycle.js';
 import { calibrationLines } from './backend-calibration.js';
+import { siteLines } from './summary-sites.js';
+import { cohortLines } from './cohorts-report.js';
 
 export interface SummaryOptions {
   /** Replace the ✓ / ✗ marks with PASS / FAIL. */
@@ -130,8 +131,9 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     otaLines(report),
     commandLines(report),
     telemetryLines(report),
-    siteLines(report),
     lifecycleLines(report),
+    siteLines(report),
+    cohortLines(report),
     faultLines(report),
     outcomeLines(report),
     thresholdLines(report, options.ascii === true),

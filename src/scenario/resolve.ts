@@ -12,6 +12,7 @@ import { resolveOperations } from './resolve-commands.js';
 import { resolveRollout } from './resolve-rollout.js';
 import { resolveGroupLifecycle } from './resolve-lifecycle.js';
 import { resolveThresholds } from './resolve-thresholds.js';
+import { checkCohorts, resolveCohortFields } from './resolve-cohorts.js';
 import type { ScenarioParsed } from './schema.js';
 import type { DeviceType, ResolvedScenario } from './types.js';
 import { resolveBackend } from './resolve-backend.js';
@@ -132,6 +133,7 @@ export function resolveParsedScenario(
       device: typeof g.device === 'string' ? g.device : g.device.name,
       count: g.count,
       firmware: g.firmware ?? null,
+      ...(g.tags === undefined ? {} : { tags: { ...g.tags } }),
       ...resolveGroupLifecycle(g, at, `fleet[${i}]`),
     })),
     powerOn: {
@@ -148,10 +150,12 @@ export function resolveParsedScenario(
     ),
     operations: resolveOperations(p.operations, at, deviceTypes),
     thresholds: resolveThresholds(p.thresholds, at),
+    ...resolveCohortFields(p),
     ...resolveIo(p, at),
     shard: null,
     scaledFrom: null,
   };
   checkSiteFaults(scenario.faults, scenario.sites ?? null, at);
+  checkCohorts(scenario, at);
   return { scenario, intervalExplicit: p.interval !== undefined };
 }

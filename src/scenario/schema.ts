@@ -6,6 +6,7 @@ import { MODES } from './types.js';
 import { TIMEZONE_RE } from './resolve-lifecycle.js';
 import { liveSchema, scenarioBackendSchema, targetSchema } from './schema-backend.js';
 import { inlineDeviceTypeSchema } from './schema-device.js';
+import { compareSchema, firmwareVersionsSchema, tagsSchema } from './schema-cohorts.js';
 import { operationSchema } from './schema-commands.js';
 import { faultSchema, rolloutSchema, thresholdSchema } from './schema-events.js';
 import { sitesSchema } from './schema-sites.js';
@@ -45,6 +46,7 @@ const fleetEntrySchema = z.strictObject({
     ),
   count: positiveIntField().describe('Devices in this group.'),
   firmware: z.string().min(1).optional().describe("Initial firmware version. Default: the device type's."),
+  tags: tagsSchema,
   'power-on': groupPowerOnSchema
     .optional()
     .describe(
@@ -102,6 +104,8 @@ export const scenarioSchema = z
       "The operator's timeline: bulk commands published to selected devices.",
     ),
     thresholds: withDefault(z.array(thresholdSchema), [], 'Pass/fail conditions checked at the end.'),
+    compare: compareSchema,
+    'firmware-versions': firmwareVersionsSchema,
     target: withObjectDefault(targetSchema, 'Live mode target. Default: the embedded backend.'),
     live: withObjectDefault(liveSchema, 'Live mode settings.'),
   })

@@ -253,6 +253,8 @@ export interface FleetGroup {
   count: number;
   /** Overrides the device type's initial firmware version for this group. */
   firmware: string | null;
+  /** The group's tags (cohorts by `tag:<name>`). Absent or null: none. */
+  tags?: Record<string, string> | null;
   /** The group's own power-on (a batch powering on later). Absent or null: the scenario's. */
   powerOn?: { startUs: number; spreadUs: number } | null;
   /** UTC offsets the group's devices are spread over (local time of day). Absent or null: UTC. */
@@ -496,6 +498,22 @@ export interface TargetLimits {
   bandwidthBytesPerSec: number | null;
 }
 
+/** What makes a cohort (src/cohorts): `firmware`, `device-type`, `site` or `tag:<name>`. */
+export type CohortBy = 'firmware' | 'device-type' | 'site' | `tag:${string}`;
+
+/** One `compare:` entry. */
+export interface CompareConfig {
+  by: CohortBy;
+  /** The cohort every other one is compared with; null: the first cohort. */
+  baseline: string | null;
+}
+
+/** A firmware version's own behaviour (`firmware-versions`). */
+export interface FirmwareVersionConfig {
+  /** Battery currents and publish charge × this. */
+  drainFactor: number;
+}
+
 export interface ResolvedScenario {
   name: string;
   description: string;
@@ -520,6 +538,10 @@ export interface ResolvedScenario {
   /** The operator's bulk commands, by time. Absent in older reports: none. */
   operations?: OperationConfig[];
   thresholds: ThresholdConfig[];
+  /** Cohorts compared at the end (src/cohorts). Absent in older reports: none. */
+  compare?: CompareConfig[];
+  /** Per-version behaviour, by version. Absent in older reports: every version alike. */
+  firmwareVersions?: Record<string, FirmwareVersionConfig>;
   target: TargetConfig;
   live: LiveConfig;
   shard: { index: number; count: number } | null;

@@ -7,6 +7,7 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import type { RolloutPlan, RolloutWindowState } from '../device/rollout-plan.js';
 import type { FaultTrigger } from '../faults/when.js';
 import type { SiteTable } from '../topology/site-table.js';
+import type { CohortPlan } from '../cohorts/plan.js';
 
 export interface RunContext {
   runId: string;
@@ -16,6 +17,8 @@ export interface RunContext {
   plan: RolloutPlan | null;
   /** The run's sites (src/topology/site-table.ts); absent or null: none. */
   sites?: SiteTable | null;
+  /** What the run compares (src/cohorts/plan.ts); absent or null: nothing. */
+  cohorts?: CohortPlan | null;
 }
 
 export interface ShardHandle {
@@ -45,10 +48,23 @@ export interface AdvanceTask {
   crashAtUs?: number;
 }
 
-export type Task = InitTask | AdvanceTask;
+/** End of run (or wherever it stopped): each shard's cohort sums at `atUs`. */
+export interface CohortsTask {
+  kind: 'cohorts';
+  ctx: RunContext;
+  shards: ShardHandle[];
+  atUs: number;
+}
+
+export type Task = InitTask | AdvanceTask | CohortsTask;
 
 export interface InitResult {
   targeted: number;
+}
+
+/** One sums array per shard of the task, in shard order. */
+export interface CohortsResult {
+  sums: number[][];
 }
 
 export interface AdvanceResult {

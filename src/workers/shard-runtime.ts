@@ -13,6 +13,7 @@ import { compileOperations, type OperationsPlan } from '../device/operation-plan
 import { VIRTUAL_EPOCH_MS, attachPrograms } from '../program/attach.js';
 import type { RunContext, ShardHandle } from './protocol.js';
 import type { DeviceType } from '../scenario/types.js';
+import { drainFactors } from '../cohorts/run-plan.js';
 
 interface RunCache {
   types: TypeParams[];
@@ -20,6 +21,7 @@ interface RunCache {
   /** The modelled operator's commands (virtual mode), or null. */
   operations: OperationsPlan | null;
   shards: Map<number, Shard>;
+  drainByFw: Float64Array | null;
 }
 
 const runs = new Map<string, RunCache>();
@@ -36,6 +38,7 @@ function runCache(ctx: RunContext): RunCache {
       faults: compileFaults(s),
       operations: compileOperations(s),
       shards: new Map(),
+      drainByFw: drainFactors(s),
     };
     runs.set(ctx.runId, rc);
   }
@@ -82,6 +85,8 @@ export function shardFor(ctx: RunContext, h: ShardHandle): Shard {
       faults: rc.faults,
       port: virtualPort,
       sites: ctx.sites ?? null,
+      cohorts: ctx.cohorts ?? null,
+      drainByFw: rc.drainByFw,
     };
     sh = new Shard(h.buf, st, recorder, outcomes);
     sh.operations = rc.operations;

@@ -8,7 +8,16 @@ import { scheduleCommands, settleCommandsAtEnd } from '../device/commands.js';
 import { CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
 import { WAVE_STAT } from '../device/rollout-plan.js';
 import { siteRows } from '../topology/site-rows.js';
-import type { AdvanceResult, AdvanceTask, InitResult, InitTask, Task } from './protocol.js';
+import type {
+  AdvanceResult,
+  AdvanceTask,
+  CohortsResult,
+  CohortsTask,
+  InitResult,
+  InitTask,
+  Task,
+} from './protocol.js';
+import { collectCohorts } from '../cohorts/collect.js';
 import { applyTriggers, outcomes, recorder, shardFor } from './shard-runtime.js';
 
 function init(task: InitTask): InitResult {
@@ -62,6 +71,13 @@ function advance(task: AdvanceTask): AdvanceResult {
   };
 }
 
-export default function run(task: Task): InitResult | AdvanceResult {
-  return task.kind === 'init' ? init(task) : advance(task);
+function cohorts(task: CohortsTask): CohortsResult {
+  const plan = task.ctx.cohorts ?? null;
+  if (plan === null) return { sums: [] };
+  return { sums: task.shards.map((h) => Array.from(collectCohorts(shardFor(task.ctx, h), plan, task.atUs))) };
+}
+
+export default function run(task: Task): InitResult | AdvanceResult | CohortsResult {
+  if (task.kind === 'init') return init(task);
+  return task.kind === 'cohorts' ? cohorts(task) : advance(task);
 }

@@ -23,6 +23,7 @@ import { renderConnectErrors } from './connect-errors.js';
 import { renderOtaEndpoints } from './ota-endpoints.js';
 import { renderCounterTables, renderHistogramTable, renderOutcomes, renderWavesTable } from './tables.js';
 import { renderSitesTables } from './sites-table.js';
+import { renderCohortTables } from '../cohorts-report.js';
 import { renderFacts, renderThresholds, renderVerdict } from './verdict.js';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
@@ -88,6 +89,9 @@ function sections(report: Report): Section[] {
     { id: 'latency', title: 'Latency over time', body: chartsHtml(latencyCharts(report)) },
     { id: 'telemetry', title: 'Telemetry', body: chartsHtml([telemetryChart(report)]) },
     report.sites ? { id: 'sites', title: 'Sites', body: renderSitesTables(report) } : null,
+    report.cohorts
+      ? { id: 'cohorts', title: 'Cohorts side by side', body: renderCohortTables(report, esc) }
+      : null,
     { id: 'outcomes', title: 'Device outcomes', body: renderOutcomes(report) },
     {
       id: 'metrics',
