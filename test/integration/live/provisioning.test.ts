@@ -60,3 +60,34 @@ describe('live provisioning', () => {
     );
   }, 90_000);
 });
+
+describe('live install window', () => {
+  it('the fleetstorm protocol: images verified before the window are installed when it opens', async () => {
+    const s = await resolveScenarioObject(
+      {
+        name: 'live-window-test',
+        seed: 3,
+        mode: 'live',
+        duration: '8m',
+        interval: '30s',
+        // UTC+2: the run starts at 02:00 local time, and the window opens three minutes in
+        fleet: [{ device: 'gateway', count: 10, timezone: 'UTC+2' }],
+        'power-on': { spread: '10s' },
+        rollout: { firmware: { version: '3.3.0', size: '64KiB' }, 'install-window': '02:03-03:00' },
+        live: { speed: 60, 'max-concurrent-connections': 1000 },
+      },
+      'live-window-test (in memory)',
+      { env: {} },
+    );
+    const r = (await runResolved(s, { noFiles: true })).report;
+    const c = (n: string): number => r.metrics.counters[n] ?? 0;
+    expect(c('ota_install_deferred_total')).toBe(10);
+    expect(c('ota_install_started_total')).toBeGreaterThanOrEqual(10);
+    expect(c('ota_install_outside_window_total')).toBe(0);
+    expect(c('ota_succeeded_total') + c('ota_rolled_back_total')).toBe(10);
+    const per = r.series.counters['ota_install_started_total'] ?? [];
+    r.series.timesUs.forEach((t, i) => {
+      if ((per[i] ?? 0) > 0) expect(t).toBeGreaterThan(3 * 60e6);
+    });
+  }, 90_000);
+});
