@@ -5,7 +5,8 @@
 //              refusal knee), over the answers that waited (latency past the knee limit: the
 //              target was serving at its own pace); for a latency-only knee, or with fewer than
 //              10 that waited, over all its answers;
-//   latency  – p50 and p99 of the answers of the steps before the knee, each bootstrapped;
+//   latency  – p50 and p99 of the answers of the steps before the knee that offered at most half
+//              what the knee step served (unloaded), each bootstrapped;
 //   queue    – the most requests waiting at once in the step where refusals began (a count);
 //   burst    – answers that did not wait, less what the fitted rate served meanwhile (interval
 //              from the rate's);
@@ -126,7 +127,12 @@ export function fitLatency(
   c: FitContext,
 ): { p50: Fit; p99: Fit; p50Us: number; p99Us: number } | null {
   const knee = kneeStep(p);
-  const calm = p.steps.filter((s) => knee === null || s.record.index < knee.record.index);
+  // Service time is what an unloaded target takes: the steps before the knee that offered at
+  // most half what the knee step served (a queue is already forming closer to it).
+  const calm = p.steps.filter(
+    (s) =>
+      knee === null || (s.record.index < knee.record.index && s.record.offered <= knee.record.achieved / 2),
+  );
   const used = calm.length > 0 ? calm : p.steps.slice(0, 1);
   const sample = used.flatMap((s) => s.samples.latencyUs).slice(-MAX_SAMPLES);
   if (sample.length === 0) return null;
@@ -139,7 +145,7 @@ export function fitLatency(
       high: ms(ci.high),
       unit: 'ms',
       steps: used.length,
-      method: `p${Math.round(q * 100)} of the answers before the knee, bootstrap (${c.resamples} draws)`,
+      method: `p${Math.round(q * 100)} of the answers of the unloaded steps, bootstrap (${c.resamples} draws)`,
     };
     return { fit, us: ci.value };
   };

@@ -8,6 +8,13 @@ import type { MeasuredStep, ProbeKind } from './types.js';
 /** Generator tick (real ms): requests due by now go out together, each with its own intended time. */
 const TICK_MS = 5;
 
+/** The largest value (a loop: a step may hold more samples than Math.max takes arguments). */
+function largest(values: readonly number[]): number {
+  let m = -Infinity;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}
+
 export class StepCollector {
   attempts = 0;
   ok = 0;
@@ -66,7 +73,7 @@ export class StepCollector {
 
   /** The step as calibration.json keeps it; `achieved` defaults to answers/s over the step. */
   finish(originUs: number, achieved?: number): MeasuredStep {
-    const last = this.doneUs.length === 0 ? this.startUs : Math.max(...this.doneUs);
+    const last = this.doneUs.length === 0 ? this.startUs : largest(this.doneUs);
     const spanUs = Math.max(1, last - this.startUs);
     return {
       record: {
@@ -81,7 +88,7 @@ export class StepCollector {
         errorCodes: { ...this.errorCodes },
         p50Us: quantile(this.latencyUs, 0.5),
         p99Us: quantile(this.latencyUs, 0.99),
-        maxUs: this.latencyUs.length === 0 ? null : Math.max(...this.latencyUs),
+        maxUs: this.latencyUs.length === 0 ? null : largest(this.latencyUs),
         inFlightMax: this.inFlightMax,
         startMs: (this.startUs - originUs) / 1000,
         durationMs: spanUs / 1000,

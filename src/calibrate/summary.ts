@@ -9,12 +9,34 @@ function fitText(f: Fit): string {
   return `${f.value}${unit}  (95 % ${f.low ?? '?'}..${f.high ?? '?'})`;
 }
 
+/** How far the fitted model's p99 lands from the measured one, per probe (median and worst step). */
+export function modelErrorLines(r: CalibrationResult): string[] {
+  const out: string[] = [];
+  for (const p of r.probes) {
+    const errs = p.steps.flatMap(({ record: s }) =>
+      s.modelled === undefined || s.p99Us === null || s.p99Us <= 0
+        ? []
+        : [{ step: s.index + 1, err: Math.abs(s.modelled.p99Us - s.p99Us) / s.p99Us }],
+    );
+    if (errs.length === 0) continue;
+    const sorted = [...errs].sort((a, b) => a.err - b.err);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)]?.err ?? 0;
+    const worst = sorted[sorted.length - 1] ?? { step: 0, err: 0 };
+    const pct = (v: number): string => `${Math.round(v * 100)} %`;
+    out.push(
+      `  ${p.probe}: modelled vs measured p99 per step: median ${pct(median)} off, worst ${pct(worst.err)} (step ${worst.step})`,
+    );
+  }
+  return out;
+}
+
 export function summaryLines(r: CalibrationResult, dir: string): string[] {
   const targets = [...r.targets.mqtt, ...(r.targets.http ? [r.targets.http] : [])].map(strippedUrl);
   const width = Math.max(0, ...Object.keys(r.fits).map((k) => k.length));
   return [
     `calibration of ${targets.join(', ')} at ${r.takenAt} (stopped by ${r.stoppedBy})`,
     ...Object.entries(r.fits).map(([path, f]) => `  ${path.padEnd(width)}  ${fitText(f)}`),
+    ...modelErrorLines(r),
     ...r.notes.map((n) => `  note: ${n}`),
     `wrote ${dir}/: backend.calibrated.yaml, calibration.json, calibration.html`,
     `use it: backend: { from: ${dir}/backend.calibrated.yaml }`,
