@@ -103,7 +103,7 @@ export class ProgramHost {
     enterVirtual(this.vt);
     this.budget.start((this.programs[dev.typeIndex] as LoadedProgram).budgetMs);
     try {
-      return fn(...args);
+      return args.length === 0 ? fn() : fn(...args);
     } catch (err) {
       if (this.failures.failed(dev, label, err, this.nowUs)) this.switchOff(dev);
       return undefined;

@@ -43,7 +43,8 @@ export function delayUs(ms: unknown): number {
 /** The earliest timer due by `t` (ties: the one set first), or null. */
 export function earliestDue(timers: readonly VTimer[], t: number): VTimer | null {
   let best: VTimer | null = null;
-  for (const tm of timers) {
+  for (let i = 0; i < timers.length; i++) {
+    const tm = timers[i] as VTimer;
     if (tm.atUs > t) continue;
     if (best === null || tm.atUs < best.atUs || (tm.atUs === best.atUs && tm.seq < best.seq)) best = tm;
   }
@@ -52,7 +53,11 @@ export function earliestDue(timers: readonly VTimer[], t: number): VTimer | null
 
 export function nextDue(timers: readonly VTimer[] | null): number {
   let at = Infinity;
-  if (timers) for (const tm of timers) if (tm.atUs < at) at = tm.atUs;
+  if (timers)
+    for (let i = 0; i < timers.length; i++) {
+      const a = (timers[i] as VTimer).atUs;
+      if (a < at) at = a;
+    }
   return at;
 }
 
