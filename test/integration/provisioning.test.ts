@@ -4,6 +4,7 @@
 // device registers again; a decommissioned one stays off.
 import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../src/app/run.js';
+import { deterministicJson } from '../../src/reports/json.js';
 import type { Report } from '../../src/reports/report-types.js';
 import { loadScenario, resolveScenarioObject } from '../../src/scenario/index.js';
 
@@ -94,6 +95,24 @@ describe('provisioning and power-on waves', () => {
     const r = await run({ duration: '10m', fleet: [{ device: 'gateway', count: 500 }] });
     expect(c(r, 'provision_attempts_total')).toBe(0);
     expect(c(r, 'mqtt_connect_success_total')).toBe(500);
+  });
+});
+
+describe('determinism', () => {
+  it('provisioning-storm and maintenance-window: identical reports with 1 and 3 workers', async () => {
+    for (const [name, devices] of [
+      ['provisioning-storm', 6000],
+      ['maintenance-window', 3000],
+    ] as const) {
+      const body = async (workers: number): Promise<string> => {
+        const s = await loadScenario(`scenarios/${name}.yaml`, {
+          env: {},
+          overrides: { devices, workers, scaleBackend: true },
+        });
+        return deterministicJson((await runResolved(s, { noFiles: true })).report);
+      };
+      expect(await body(3), name).toBe(await body(1));
+    }
   });
 });
 
