@@ -4,6 +4,7 @@ import type { ResolvedScenario } from '../../scenario/types.js';
 import { formatDurationUs } from '../../scenario/units.js';
 import { describeTargets } from '../../live/target-hosts.js';
 import { LOADS, type LoadName } from './envelope.js';
+import { calibratedField, calibratedLines } from './calibrated.js';
 import { checkLimits, formatAmount } from './limits-check.js';
 import type { Plan } from './plan.js';
 
@@ -46,6 +47,7 @@ export function planLines(plan: Plan, s: ResolvedScenario): string[] {
       `plan: limit ${c.key} ${formatAmount(c.load, c.limit)}: peak ${formatAmount(c.load, c.planned)} ${verdict}`,
     );
   }
+  lines.push(...calibratedLines(plan, s));
   return lines;
 }
 
@@ -70,5 +72,6 @@ export function planJson(plan: Plan, s: ResolvedScenario): Record<string, unknow
     totals: plan.envelope.totals,
     publishBytes: plan.envelope.publishBytes,
     limits: checkLimits(plan, s).map((c) => ({ key: c.key, limit: c.limit, planned: c.planned, ok: c.ok })),
+    ...calibratedField(plan, s),
   };
 }
