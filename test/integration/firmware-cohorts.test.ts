@@ -43,6 +43,15 @@ describe('firmware cohorts', () => {
     // the versions differ only in drain: reconnects and publish failures alike, within the interval
     expect(contains(comparison(r, 'firmware', 'reconnects_per_device_day'), 0)).toBe(true);
     expect(contains(comparison(r, 'firmware', 'publish_failure_ratio'), 0)).toBe(true);
+    // every publish and every failed one is in exactly one firmware cohort
+    const dim = r.cohorts?.dimensions[0];
+    const sum = (k: number): number =>
+      (dim?.cohorts ?? []).reduce((t, c) => t + (c.stats.publish_failure_ratio.sums[k] ?? 0), 0);
+    const failed = Object.entries(r.metrics.counters)
+      .filter(([k]) => k.startsWith('mqtt_publish_failed_total'))
+      .reduce((t, [, v]) => t + v, 0);
+    expect(sum(1)).toBe(r.metrics.counters.mqtt_publish_total);
+    expect(sum(2)).toBe(failed);
     expect(renderSummary(r)).toMatch(
       /battery_drain_per_day: 2\.1\.0 drains 8\.\d+ % ± 0\.\d+ % more than 2\.0\.3 \(n = 1,000 vs 1,000\)/,
     );
@@ -154,5 +163,27 @@ describe('cohorts by tag and by time', () => {
     const updated = byFw?.cohorts[1]?.stats.battery_drain_per_day.mean ?? NaN;
     expect(Math.abs(updated / (1.2 * steady) - 1)).toBeLessThan(0.005);
     expect(byFw?.cohorts[0]?.stats.battery_drain_per_day.mean).toBeGreaterThan(steady);
+  });
+
+  it("by site: each site a cohort, its devices exactly the site's", async () => {
+    const r = await scenario({
+      name: 'site-cohorts',
+      seed: 2,
+      duration: '6h',
+      fleet: [{ device: SENSOR, count: 1200 }],
+      sites: { count: 4 },
+      compare: [{ by: 'site', baseline: '0' }],
+      thresholds: ['compare(reconnects_per_device_day, site="2", site="0") < 50%'],
+      faults: [{ type: 'radio-drop', at: '2h', duration: '5m', who: { sites: 1 } }],
+    });
+    const dim = r.cohorts?.dimensions.find((d) => d.by === 'site');
+    expect(dim?.cohorts.map((c) => c.name)).toEqual(['0', '1', '2', '3']);
+    expect(dim?.cohorts.map((c) => c.stats.ota_failures_per_device.n)).toEqual([300, 300, 300, 300]);
+    // one site lost its link for 5 minutes: its devices reconnected once each, the others not at all
+    const reconnecting = (dim?.cohorts ?? []).filter(
+      (c) => (c.stats.reconnects_per_device_day.mean ?? 0) > 0,
+    );
+    expect(reconnecting).toHaveLength(1);
+    expect(reconnecting[0]?.stats.reconnects_per_device_day.sums[2]).toBe(300);
   });
 });
