@@ -29,11 +29,15 @@ export function siteOfDevice(sh: Shard, d: number): number {
 function siteCut(sh: Shard, occ: Occurrence): number {
   const w = occ.fault.who.sites;
   if (w === null) return 1;
-  if (w.count === null) return w.ratio ?? 1;
   if (occ.threshold !== undefined) return occ.threshold;
+  const total = sh.sites?.total ?? 0;
+  // A share of the sites is that many sites exactly (rounded, at least one): a few sites drawn
+  // one by one would often be none at all.
+  const ratio = w.ratio ?? 1;
+  const count = w.count ?? Math.max(ratio > 0 ? 1 : 0, Math.round(ratio * total));
   const key = (occurrenceKey(occ) + SITE_SALT) >>> 0;
   const seed = sh.st.seed;
-  occ.threshold = countThreshold(sh.sites?.total ?? 0, w.count, (g) => hash32(seed, key, g));
+  occ.threshold = countThreshold(total, count, (g) => hash32(seed, key, g));
   return occ.threshold;
 }
 

@@ -173,4 +173,19 @@ describe('shipped scenarios at reduced scale', () => {
     const full = await connectP99('full');
     expect(none).toBeGreaterThan(5 * full);
   });
+
+  it('site-outages: each gateway outage hits its whole building, all back within minutes; degraded backhaul shows in the tail', async () => {
+    const r = await run('site-outages', 20_000);
+    expect(r.verdict).toBe('passed');
+    const sites = r.sites;
+    // 2% of the buildings, rounded: every meter behind each chosen gateway is hit, no other
+    expect(sites?.outages).toBe(Math.round(0.02 * (sites?.sites ?? 0)));
+    const hit = r.faults.filter((f) => f.faultId === 'f0').reduce((n, f) => n + f.devicesHit, 0);
+    expect(hit).toBe(sites?.slowestRecovery.reduce((n, l) => n + l.devices, 0));
+    expect(sites?.recovered).toBe(sites?.outages);
+    // downloads in the degraded buildings share 256 kbit/s: the tail takes hours, the median not
+    const dl = r.metrics.histograms.ota_download_duration_us;
+    expect(dl?.p99Us).toBeGreaterThan(30 * 60e6);
+    expect(dl?.p50Us).toBeLessThan(10 * 60e6);
+  });
 });
