@@ -80,6 +80,11 @@ const LIVE_ONLY = ['mqtt_e2e_delivery_duration_us', 'generator_lag_us'];
 const ROLLOUT_METRIC = /(^|\()\s*(ota_|fleet_convergence|fleet_on_target)/;
 const OUTAGE_METRIC = /(^|\()\s*(outage_|fleet_recovery|fleet_resume)/;
 const BUFFER_METRIC = /(^|\()\s*telemetry_loss_ratio/;
+const PROVISION_METRIC = /\(\s*provision_duration/;
+
+function anyProvisioning(s: ResolvedScenario): boolean {
+  return Object.values(s.deviceTypes).some((t) => (t.provisioning ?? null) !== null);
+}
 
 function anyBuffer(s: ResolvedScenario): boolean {
   return Object.values(s.deviceTypes).some((t) => (t.telemetry.buffer ?? null) !== null);
@@ -94,6 +99,8 @@ function thresholdWarning(s: ResolvedScenario, t: ThresholdConfig, rolloutOk: bo
   }
   if (OUTAGE_METRIC.test(e) && !outagePossible(s))
     return `threshold \`${e}\` is about a backend outage, and none falls inside the run: it will fail with no data`;
+  if (PROVISION_METRIC.test(e) && !anyProvisioning(s))
+    return `threshold \`${e}\` is about provisioning, and no device type has \`provisioning\`: it will fail with no data`;
   if (BUFFER_METRIC.test(e) && !anyBuffer(s))
     return `threshold \`${e}\` is about offline buffers, and no device type has \`telemetry.buffer\`: it will fail with no data`;
   if (s.mode === 'virtual' && LIVE_ONLY.some((m) => e.includes(m)))

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { toolErrorOf } from '../../helpers/tool-error.js';
+import { planWarnings } from '../../../src/scenario/vacuity.js';
 import { windowWaitUs, insideWindow, type WindowPlan } from '../../../src/device/install-window.js';
 
 const resolve = (doc: Record<string, unknown>) =>
@@ -80,5 +81,20 @@ describe('install window in local time', () => {
     expect(windowWaitUs(w(2, 3), 1, 0, 0, 2 * H)).toBe(Infinity);
     expect(insideWindow(w(2, 4), 1, 0, 4 * H)).toBe(true);
     expect(insideWindow(w(2, 4), 1, 0, 4 * H + 1)).toBe(false);
+  });
+});
+
+describe('vacuity', () => {
+  it('a provisioning latency threshold without any provisioning type is named at load time', async () => {
+    const plain = await resolve({
+      fleet: [{ device: 'gateway', count: 1 }],
+      thresholds: ['p99(provision_duration_us) < 5s'],
+    });
+    expect(planWarnings(plain).map((w) => w.field)).toEqual(['thresholds[0]']);
+    const prov = await resolve({
+      fleet: [{ device: { name: 'm', extends: 'gateway', provisioning: {} }, count: 1 }],
+      thresholds: ['p99(provision_duration_us) < 5s'],
+    });
+    expect(planWarnings(prov)).toEqual([]);
   });
 });
