@@ -170,7 +170,10 @@ export interface DeviceProgram<S extends object = Record<string, unknown>> {
   boot?(device: Device<S>): void;
   /** The device's session with the backend is up (after CONNACK). */
   connected?(device: Device<S>): void;
-  /** The device's session ended (`reason` says why). */
+  /**
+   * The device's session ended (`reason` says why). Not called for a power cut or a flat
+   * battery: a device without power runs nothing (`powerLoss` runs before the power goes).
+   */
   disconnected?(device: Device<S>, reason: DisconnectReason): void;
   /** A message arrived on a topic the device subscribed to. `payload` is the raw bytes. */
   message?(device: Device<S>, topic: string, payload: Uint8Array): void;
