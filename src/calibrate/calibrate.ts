@@ -146,7 +146,11 @@ export async function calibrate(
   }
   const notes = probes.flatMap((x) => (x.skipped === undefined ? [] : [`${x.probe}: ${x.skipped}`]));
   const unreached = Object.entries(fitted.fits)
-    .filter(([k, f]) => f.bound === 'lower' && (k.endsWith('.queue') || k.endsWith('.max-sessions')))
+    .filter(
+      ([k, f]) =>
+        f.bound === 'lower' &&
+        (k.endsWith('.queue') || k.endsWith('.max-sessions') || k.endsWith('.max-concurrent-downloads')),
+    )
     .map(([k]) => k);
   if (unreached.length > 0)
     notes.push(

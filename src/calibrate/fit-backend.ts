@@ -5,7 +5,7 @@
 // and `brokers: N` written: the model's figures are each broker's.
 import { fitBurst, fitLatency, fitQueue, fitRate, kneeStep, type FitContext } from './fit.js';
 import type { SessionsOutcome } from './sessions-probe.js';
-import { bootstrap, sig3 } from './stats.js';
+import { bootstrap, mean, sig3 } from './stats.js';
 import type { BackendFields, BackendSection, Fit, ProbeKind, ProbeOutcome } from './types.js';
 
 export interface Fitted {
@@ -96,16 +96,20 @@ function ota(p: ProbeOutcome, c: FitContext, fits: Record<string, Fit>): Backend
   const n = p.steps.length;
   let bw: Fit;
   if (knee?.record.knee === 'throughput') {
-    const bytes = knee.samples.bytes ?? [];
-    const spanSec = Math.max(1e-6, knee.record.durationMs / 1000);
-    const ci = bootstrap(bytes, (xs) => xs.reduce((a, b) => a + b, 0) / spanSec, c.resamples, c.seed + 3);
+    // value: bytes/s of the plateau step; interval: the percentile bootstrap (over its
+    // downloads) of their mean bytes/s, as a ratio to the mean, applied to the value
+    const { bytes = [], latencyUs } = knee.samples;
+    const rates = bytes.map((b, i) => b / Math.max(1, latencyUs[i] ?? 1));
+    const ci = bootstrap(rates, mean, c.resamples, c.seed + 3);
+    const v = knee.record.achieved;
+    const scale = (x: number): number => sig3(ci.value > 0 ? (v * x) / ci.value : v);
     bw = {
-      value: sig3(ci.value),
-      low: sig3(ci.low),
-      high: sig3(ci.high),
+      value: sig3(v),
+      low: scale(ci.low),
+      high: scale(ci.high),
       unit: 'B/s',
       steps: n,
-      method: `bytes/s at the plateau, bootstrap (${c.resamples} draws) over its downloads`,
+      method: `bytes/s at the plateau; interval from a bootstrap (${c.resamples} draws) of its downloads' mean bytes/s`,
     };
   } else
     bw = {
@@ -140,7 +144,10 @@ function ota(p: ProbeOutcome, c: FitContext, fits: Record<string, Fit>): Backend
           method: 'no refusal: the most downloads at once',
         };
   fits['ota.max-concurrent-downloads'] = slotsFit;
-  return { bandwidth: Math.max(1, Math.round(bw.value)), 'max-concurrent-downloads': slotsFit.value };
+  const fields: BackendFields = { bandwidth: Math.max(1, Math.round(bw.value)) };
+  // download slots never refused are left out, as a queue bound: the model would hold downloads back
+  if (slotsFit.bound !== 'lower') fields['max-concurrent-downloads'] = slotsFit.value;
+  return fields;
 }
 
 export function fitBackend(probes: readonly ProbeOutcome[], c: FitContext, brokers = 1): Fitted {
