@@ -13,6 +13,8 @@ import { DownloadCursor, OtaHttpClient } from '../transports/http/index.js';
 import type { OtaDeployment } from '../ota-protocols/types.js';
 import type { DownloadOptions, DownloadResult, HttpTransportOptions } from '../transports/http/index.js';
 import type { LiveContext } from './context.js';
+import { SitePacer } from '../topology/site-pace.js';
+import { siteOfDevice } from '../topology/site-faults.js';
 
 interface Transfer {
   ctl: AbortController;
@@ -23,6 +25,7 @@ export class LiveHttp {
   readonly client: OtaHttpClient;
   private readonly transfers = new Map<number, Transfer>();
   private readonly cursors = new Map<number, DownloadCursor>();
+  private pacer: SitePacer | null = null;
 
   constructor(
     private readonly ctx: LiveContext,
@@ -65,11 +68,24 @@ export class LiveHttp {
     if (dep.sha256 !== null) opts.expectedSha256 = dep.sha256;
     if (dep.sizeBytes !== null) opts.expectedBytes = dep.sizeBytes;
     if (dep.headers !== undefined) opts.headers = dep.headers;
+    const pacer = this.sitePacer(sh);
+    if (pacer !== null) {
+      const site = sh.siteFirst + siteOfDevice(sh, d); // the site's downloads share its link
+      opts.pace = (bytes) => pacer.pace(site, bytes);
+    }
     void this.client.downloadFirmware(dep.url, opts).then((res) => this.finished(id, transfer, res));
     // A deadline for the modelled radio (during-download faults are drawn within it); the real
     // transfer normally ends first and brings the event forward.
     const bps = Math.max(1, bandwidth(sh, d, tp));
     return t + 2 * ((sizeBytes - from) / bps) * 1e6 + 10e6;
+  }
+
+  /** The process's pacer of site links (`sites.link.bandwidth`), made on first use; null: none. */
+  private sitePacer(sh: Shard): SitePacer | null {
+    const bps = sh.sites?.cfg.link.bandwidthBytesPerSec ?? null;
+    if (bps === null || sh.sites === null) return null;
+    this.pacer ??= new SitePacer(sh.sites.total, bps);
+    return this.pacer;
   }
 
   private finished(id: number, transfer: Transfer, res: DownloadResult): void {

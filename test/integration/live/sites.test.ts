@@ -41,4 +41,36 @@ describe('live sites', () => {
     expect(report.metrics.histograms.site_recovery_duration_us?.count).toBe(1);
     expect(report.metrics.histograms.site_recovery_duration_us?.minUs).toBeGreaterThanOrEqual(30e6 * 0.999);
   }, 60_000);
+
+  it('the downloads at a site share its link in the process: two at once take at least twice one', async () => {
+    const sizeBytes = 128 * 1024;
+    const run = async (devices: number): Promise<Report> => {
+      const s = await resolveScenarioObject(
+        {
+          name: 'live-site-link',
+          seed: 3,
+          mode: 'live',
+          duration: '4m',
+          fleet: [
+            { device: { name: 'gw', extends: 'gateway', ota: { 'health-failure': '0%' } }, count: devices },
+          ],
+          live: { speed: 60 },
+          sites: { count: 1, link: { bandwidth: '1Mbit/s' } },
+          rollout: { firmware: { version: '9.0.0', size: `${sizeBytes}B` }, start: '30s', waves: ['100%'] },
+        },
+        'live-site-link (in memory)',
+        { env: {} },
+      );
+      return (await runResolved(s, { noFiles: true })).report;
+    };
+    // the link's real time at 1 Mbit/s, in the run's virtual time (60x)
+    const aloneUs = ((sizeBytes * 8) / 1e6) * 1e6 * 60;
+    const one = await run(1);
+    expect(one.metrics.histograms.ota_download_duration_us?.count).toBe(1);
+    expect(one.metrics.histograms.ota_download_duration_us?.minUs).toBeGreaterThan(0.9 * aloneUs);
+    const two = await run(2);
+    expect(two.metrics.histograms.ota_download_duration_us?.count).toBe(2);
+    // together they cannot be done before both images went through the one link
+    expect(two.metrics.histograms.ota_download_duration_us?.maxUs).toBeGreaterThan(0.9 * 2 * aloneUs);
+  }, 90_000);
 });
