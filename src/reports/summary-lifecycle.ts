@@ -14,6 +14,13 @@ export function peakOf(r: Report, counter: string): { perSec: number; atUs: numb
   return { perSec: (counts[peak] as number) / (r.intervalUs / 1e6), atUs: r.series.timesUs[peak] ?? 0 };
 }
 
+/** End of the last interval in which the counter moved. */
+function lastAt(r: Report, counter: string): number {
+  const counts = r.series.counters[counter] ?? [];
+  for (let i = counts.length - 1; i >= 0; i--) if ((counts[i] as number) > 0) return r.series.timesUs[i] ?? 0;
+  return 0;
+}
+
 const perSec = (n: number): string => (n >= 10 ? formatCount(Math.round(n)) : n.toFixed(1));
 
 function provisioningLines(r: Report): string[] {
@@ -33,7 +40,8 @@ function provisioningLines(r: Report): string[] {
     lines.push(
       `registration storm: peak ${perSec(peak.perSec)} registrations/s in the interval ending ` +
         `${formatDurationUs(peak.atUs)}` +
-        (rate === null || r.scenario.mode !== 'virtual' ? '' : ` (API rate ${perSec(rate)}/s)`),
+        (rate === null || r.scenario.mode !== 'virtual' ? '' : ` (API rate ${perSec(rate)}/s)`) +
+        `, the last registered by ${formatDurationUs(lastAt(r, 'provision_succeeded_total'))}`,
     );
   return lines;
 }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../src/app/run.js';
 import { deterministicJson } from '../../src/reports/json.js';
+import { renderSummary } from '../../src/reports/summary-text.js';
 import type { Report } from '../../src/reports/report-types.js';
 import { loadScenario, resolveScenarioObject } from '../../src/scenario/index.js';
 
@@ -125,6 +126,9 @@ describe('scenarios/provisioning-storm.yaml at reduced scale', () => {
     const r = (await runResolved(s, { noFiles: true })).report;
     expect(r.verdict).toBe('passed');
     expect(c(r, 'provision_succeeded_total')).toBe(5000);
+    expect(renderSummary(r)).toMatch(
+      /registration storm: peak [\d.]+ registrations\/s .* \(API rate 20\/s\), the last registered by 3[23]/,
+    );
     // the wave: 3000 over 2m at 20/s (scaled) leaves the last ones N/R − S = 30 s in the queue
     const p99 = r.metrics.histograms['provision_duration_us']?.p99Us ?? 0;
     expect(p99).toBeGreaterThan(20e6);
