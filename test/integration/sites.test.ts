@@ -113,4 +113,23 @@ describe('sites', () => {
     // the site's backhaul degraded to 500 kbit/s: two downloads share that
     for (const v of await downloadUs(2, true)) near(v, 4 * aloneUs);
   });
+
+  it('the same sites, hits and per-site report whatever the worker count', async () => {
+    const doc = (workers: number): Record<string, unknown> => ({
+      duration: '1h',
+      workers,
+      fleet: [gateway(12_000)],
+      sites: { 'devices-per-site': '20..300', link: { latency: '30ms', loss: '1%' } },
+      faults: [
+        { type: 'radio-drop', at: '20m', duration: '2m..10m', who: { sites: '5%' } },
+        { type: 'radio-drop', at: '40m', duration: '1m', who: { sites: 3 } },
+      ],
+    });
+    const one = await run(doc(1));
+    const two = await run(doc(2));
+    expect(one.sites?.outages).toBeGreaterThan(3);
+    expect(two.sites).toEqual(one.sites);
+    expect(two.faults).toEqual(one.faults);
+    expect(two.metrics.counters).toEqual(one.metrics.counters);
+  });
 });
