@@ -54,6 +54,29 @@ describe('modelled backend capacity', () => {
     expect(counter(r, 'mqtt_connect_failed_total{reason="timeout"}')).toBe(0);
   });
 
+  it('the ingest queue bound refuses publishes past rate × time + queue', async () => {
+    const device = { ...DEVICE, name: 'pub', telemetry: { interval: '1s', jitter: '0s', qos: 1 } };
+    const s = await resolveScenarioObject(
+      {
+        name: 'ingest',
+        seed: 3,
+        duration: '60s',
+        workers: 1,
+        fleet: [{ device, count: 1000 }],
+        'power-on': { spread: '1s' },
+        backend: { ingest: { rate: '100/s', queue: 200 } },
+      },
+      'ingest',
+      { env: {} },
+    );
+    const r = (await runResolved(s, { noFiles: true })).report;
+    const acked = counter(r, 'mqtt_publish_acked_total');
+    // Publishing starts within the first 2 s; one bucket of service may be lost at the onset.
+    expect(acked).toBeLessThanOrEqual(100 * 60 + 200);
+    expect(acked).toBeGreaterThan((100 * (60 - 2 - 1.05) + 200) * 0.98);
+    expect(counter(r, 'mqtt_publish_failed_total{reason="rejected"}')).toBeGreaterThan(50_000);
+  });
+
   it('without a queue bound in reach nothing is refused', async () => {
     const r = await run(2000, '10s', { connect: { rate: '100/s', burst: 50, queue: 5000 } });
     expect(refused(r)).toBe(0);
