@@ -39,6 +39,12 @@ interface ShapeResult {
   measured: StormFigures | null;
   predicted: StormFigures | null;
   errorPct: Record<string, number | null>;
+  /**
+   * Diagnostic, not the prediction: the same calibration as ONE broker (the live brokers and the
+   * generator share this machine's two cores, so N brokers here are not N× one broker's capacity).
+   */
+  predictedOneBroker: StormFigures | null;
+  errorPctOneBroker: Record<string, number | null>;
   notes: string[];
 }
 
@@ -50,14 +56,18 @@ function printTable(r: ShapeResult): void {
   console.log(
     `\n${r.shape}: ${r.devices} devices live over ${r.brokers} broker(s), ${r.processes} processes`,
   );
-  console.log('figure              measured   predicted   error');
+  console.log('figure              measured   predicted   error   (as 1 broker   error)');
+  const pct = (e: number | null): string =>
+    e === null ? '    n/a' : `${e >= 0 ? '+' : ''}${e.toFixed(0)} %`.padStart(7);
   for (const k of FIGURE_KEYS) {
     const m = r.measured?.[k] ?? null;
     const p = r.predicted?.[k] ?? null;
     const e = r.errorPct[k] ?? null;
-    console.log(
-      `${k.padEnd(18)} ${fmt(m).padStart(9)} ${fmt(p).padStart(11)} ${e === null ? '    n/a' : `${e >= 0 ? '+' : ''}${e.toFixed(0)} %`.padStart(7)}`,
-    );
+    const one =
+      r.predictedOneBroker === null
+        ? ''
+        : `   (${fmt(r.predictedOneBroker[k]).padStart(9)} ${pct(r.errorPctOneBroker[k] ?? null)})`;
+    console.log(`${k.padEnd(18)} ${fmt(m).padStart(9)} ${fmt(p).padStart(11)} ${pct(e)}${one}`);
   }
   for (const n of r.notes) console.log(`  note: ${n}`);
 }
@@ -73,6 +83,8 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
     measured: null,
     predicted: null,
     errorPct: {},
+    predictedOneBroker: null,
+    errorPctOneBroker: {},
     notes: [],
   };
   process.stderr.write(`[bench] ${shape}: starting ${brokers} broker(s)\n`);
@@ -113,9 +125,18 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
         `virtual run exited ${v.cli.code}: ${v.cli.stderrTail.trim().split('\n').at(-1) ?? ''}`,
       );
     else result.predicted = stormFigures(v.report, storm.telemetryS * 1e6);
+    if (brokers > 1) {
+      const one = await virtualStorm(join(dir, 'one-broker'), storm, result.calibration, 1);
+      result.predictedOneBroker = stormFigures(one.report, storm.telemetryS * 1e6);
+    }
   }
-  for (const k of FIGURE_KEYS)
+  for (const k of FIGURE_KEYS) {
     result.errorPct[k] = errorPercent(result.predicted?.[k] ?? null, result.measured?.[k] ?? null);
+    result.errorPctOneBroker[k] = errorPercent(
+      result.predictedOneBroker?.[k] ?? null,
+      result.measured?.[k] ?? null,
+    );
+  }
   return result;
 }
 

@@ -4,6 +4,8 @@
 //   npm run bench -- virtual      only the virtual-mode cases
 //   npm run bench -- tls          only the TLS connect cases (bench/live-tls.ts)
 //   npm run bench -- report       only the report renderers with 1M fault firings
+//   npm run bench -- calibration  calibrated prediction vs live, mosquitto, 3,000 devices (not in the default run)
+//   npm run bench -- calibration-full   every broker shape at 40,000 devices live (tens of minutes)
 import { spawnSync } from 'node:child_process';
 
 interface Row {
@@ -72,6 +74,14 @@ if (!only || only === 'report') {
       `${String(r.firings).padStart(9)} ${String(r.jsonMs).padStart(8)} ${String(r.readMs).padStart(8)} ${String(r.htmlMs).padStart(8)} ${String(r.summaryMs).padStart(11)} ${String(r.junitMs).padStart(9)} ${String(r.peakRssMB).padStart(7)}MB`,
     );
   }
+}
+if (only === 'calibration' || only === 'calibration-full') {
+  const args =
+    only === 'calibration' ? ['--shape', 'mosquitto', '--devices', '3000'] : ['--devices', '40000'];
+  const row = run('bench/calibration.ts', args);
+  results.push(row);
+  console.log('\ncalibrated prediction vs live (bench/calibration.ts): worst |error| % per figure');
+  console.log(JSON.stringify(row.worstAbsErrorPct));
 }
 console.log('\nraw:');
 for (const r of results) console.log(JSON.stringify(r));

@@ -1,7 +1,7 @@
 // Runs of the storm scenario through the CLI (bin/fleetstorm.js, i.e. dist/): live against the
 // given brokers, virtual from a calibration file, and `fleetstorm calibrate` itself.
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Report } from '../../src/reports/report-types.js';
@@ -100,6 +100,7 @@ export async function virtualStorm(dir: string, shape: StormShape, calibration: 
     // the calibration is one broker's; the live run spread the devices over `brokers` of them
     backend: { from: calibration, brokers, ...over },
   };
+  await mkdir(dir, { recursive: true });
   const file = join(dir, 'storm-virtual.json');
   await writeFile(file, JSON.stringify(s, null, 1));
   const out = join(dir, 'virtual');

@@ -26,9 +26,9 @@ export interface PredictionRecord {
 
 export const PREDICTION_RECORD: PredictionRecord = {
   benchDate: '2026-11-27',
-  command: 'npx tsx bench/calibration.ts --shape mosquitto --devices 40000',
+  command: 'npx tsx bench/calibration.ts --devices 40000 (shaped: --devices 25000)',
   liveDevices: 40_000,
-  shapes: ['mosquitto'],
+  shapes: ['mosquitto', 'mosquitto behind latency/bandwidth shaping', 'rabbitmq'],
   worstAbsErrorPct: {
     recovery: 84,
     'connect-p50': 100,
