@@ -118,6 +118,7 @@ console.log(
     cpuS: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
     eventsPerSec: Math.round((callbacks + publishes) / wallS),
     callbacksPerSec: Math.round(callbacks / wallS),
+    callbacksPerCpuSec: Math.round(callbacks / ((cpu.user + cpu.system) / 1e6)),
     peakRssMB: Math.round(peakRss / 1e6),
     bytesPerDevice: Math.round((peakRss - rssBefore) / devices),
   }),

@@ -29,8 +29,11 @@ const s = await thermostatFleet({
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
 const t0 = monotonicMs();
+const c0 = process.cpuUsage();
 const { report } = await runResolved(s, { noFiles: true });
 const wallS = (monotonicMs() - t0) / 1000;
+const cpu = process.cpuUsage(c0); // every thread of the process: the workers too
+const cpuS = (cpu.user + cpu.system) / 1e6;
 const peakRss = process.resourceUsage().maxRSS * 1024;
 const events = report.run.eventsProcessed;
 const counter = (name: string): number => report.metrics.counters[name] ?? 0;
@@ -45,8 +48,10 @@ console.log(
     callbacks,
     publishes: counter('mqtt_publish_total'),
     wallS: Number(wallS.toFixed(2)),
+    cpuS: Number(cpuS.toFixed(2)),
     eventsPerSec: Math.round(events / wallS),
     callbacksPerSec: Math.round(callbacks / wallS),
+    callbacksPerCpuSec: Math.round(callbacks / cpuS),
     peakRssMB: Math.round(peakRss / 1e6),
     bytesPerDevice: Math.round((peakRss - rssBefore) / devices),
     status: report.status,

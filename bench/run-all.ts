@@ -2,6 +2,7 @@
 // by side with its baseline and the targets. Record the output in BENCHMARKS.md.
 //   npm run bench                 all cases
 //   npm run bench -- virtual      only the virtual-mode cases
+//   npm run bench -- programs     only the device-program cases (bench/programs.ts)
 //   npm run bench -- tls          only the TLS connect cases (bench/live-tls.ts)
 //   npm run bench -- report       only the report renderers with 1M fault firings
 //   npm run bench -- calibration  calibrated prediction vs live, mosquitto, 3,000 devices (not in the default run)
@@ -50,6 +51,33 @@ if (!only || only === 'virtual') {
   );
   console.log(
     `targets: >= 5M events/s: ${Number(tele.eventsPerSec) >= 5e6 ? 'met' : 'NOT met'}; 1M x 24h < 60 s: ${Number(tele.wallS) < 60 ? 'met' : 'NOT met'}; peak RSS <= 1 GB: ${Number(tele.peakRssMB) <= 1000 && Number(roll.peakRssMB) <= 1000 ? 'met' : 'NOT met'}`,
+  );
+}
+if (!only || only === 'programs') {
+  // 100k thermostats x 24 h; the per-device fake-timers baseline runs the same 100k devices for
+  // 2 virtual hours (a day of 100k fake clocks takes minutes and 1 GB): its rates are per second.
+  const builtin = run('bench/programs.ts', ['--case', 'builtin']);
+  const prog = run('bench/programs.ts', ['--case', 'program']);
+  const fake = run('bench/baseline-program-fake-timers.ts', ['--devices', '100000', '--hours', '2']);
+  results.push(builtin, prog, fake);
+  console.log('\ndevice programs (bench/programs.ts, 2 workers; baseline single-threaded)');
+  console.log(
+    'case                   devices  hours      events  callbacks   wall s   events/s callbacks/s  peak RSS  B/device',
+  );
+  for (const r of [builtin, prog, fake]) {
+    console.log(
+      `${String(r.case).padEnd(21)} ${String(r.devices).padStart(8)} ${String(r.hours).padStart(6)} ${String(r.events).padStart(11)} ${String(r.callbacks).padStart(10)} ${String(r.wallS).padStart(8)} ${String(r.eventsPerSec).padStart(10)} ${String(r.callbacksPerSec).padStart(11)} ${String(r.peakRssMB).padStart(7)}MB ${String(r.bytesPerDevice).padStart(8)}`,
+    );
+  }
+  const perSec = Number(prog.callbacksPerSec);
+  const vsFake = perSec / Number(fake.callbacksPerSec);
+  const vsFakeCpu = Number(prog.callbacksPerCpuSec) / Number(fake.callbacksPerCpuSec);
+  console.log(
+    `callbacks per CPU second: program ${prog.callbacksPerCpuSec} (cpu ${prog.cpuS} s), fake timers ${fake.callbacksPerCpuSec} (cpu ${fake.cpuS} s): ${vsFakeCpu.toFixed(1)}x`,
+  );
+  const extraB = Number(prog.bytesPerDevice) - Number(builtin.bytesPerDevice);
+  console.log(
+    `targets: >= 1M program callbacks/s: ${perSec >= 1e6 ? 'met' : 'NOT met'} (${perSec}); >= 10x fake timers per device: ${vsFake >= 10 ? 'met' : 'NOT met'} (${vsFake.toFixed(1)}x); <= 2 KB/device beyond built-in: ${extraB <= 2048 ? 'met' : 'NOT met'} (${extraB} B)`,
   );
 }
 if (!only || only === 'live') {
