@@ -193,6 +193,7 @@ function checkRest(c: Checker, r: Obj): void {
     c.fail('outcomes.file', 'a file name in the report folder', outcomes.file.slice(0, 60));
   c.arr(r.warnings, 'warnings').forEach((w, i) => c.str(w, `warnings[${i}]`));
   if (r.live !== undefined) checkLive(c, c.obj(r.live, 'live'));
+  if (r.backend !== undefined) checkBackend(c, c.obj(r.backend, 'backend'));
   c.obj(r.run, 'run');
 }
 
@@ -225,6 +226,24 @@ function checkLive(c: Checker, live: Obj): void {
     c.str(e.detail, `${path}.detail`);
     c.num(e.count, `${path}.count`);
   });
+}
+
+/** A virtual run's calibration (`backend: { from: }`) and the prediction-error record it states. */
+function checkBackend(c: Checker, b: Obj): void {
+  const path = 'backend.calibration';
+  const k = c.obj(b.calibration, path);
+  for (const f of ['file', 'takenAt', 'stoppedBy'] as const) c.str(k[f], `${path}.${f}`);
+  const mqtt = c.arr(c.obj(k.targets, `${path}.targets`).mqtt, `${path}.targets.mqtt`);
+  mqtt.forEach((u, i) => c.str(u, `${path}.targets.mqtt[${i}]`));
+  const p = c.obj(k.predictionError, `${path}.predictionError`);
+  c.num(p.withinPct, `${path}.predictionError.withinPct`, true);
+  c.num(p.liveDevices, `${path}.predictionError.liveDevices`);
+  for (const f of ['benchDate', 'command'] as const) c.str(p[f], `${path}.predictionError.${f}`);
+  const q = c.obj(p.byQuantity, `${path}.predictionError.byQuantity`);
+  for (const [name, v] of Object.entries(q)) c.num(v, `${path}.predictionError.byQuantity.${name}`, true);
+  c.arr(p.shapes, `${path}.predictionError.shapes`).forEach((v, i) =>
+    c.str(v, `${path}.predictionError.shapes[${i}]`),
+  );
 }
 
 /** Validates parsed JSON as a report; `where` names the source in errors. */

@@ -12,6 +12,7 @@ import {
   predictionErrorReport,
 } from '../../src/backend-model/prediction-record.js';
 import { runResolved } from '../../src/app/run.js';
+import { validateReport } from '../../src/reports/read-report.js';
 import { renderSummary } from '../../src/reports/summary-text.js';
 import { loadScenario } from '../../src/scenario/index.js';
 
@@ -72,6 +73,13 @@ describe('a virtual run from a calibration', () => {
     expect(summary).toContain('taken 2026-11-27T20:31:04.120Z against mqtt://broker.staging.test:1883');
     expect(summary).toContain(predictionErrorLine(predictionErrorReport(PREDICTION_RECORD)));
     expect(summary).toContain('of live measurements in the calibration benchmark (BENCHMARKS.md');
+    // report.json read back (report render): the section is checked, and a broken one named
+    const back = validateReport(JSON.parse(JSON.stringify(report)), 'report.json');
+    expect(back.backend?.calibration.predictionError).toEqual(predictionErrorReport());
+    const broken = { ...report, backend: { calibration: { ...c, takenAt: 7 } } };
+    expect(() => validateReport(JSON.parse(JSON.stringify(broken)), 'report.json')).toThrow(
+      /backend\.calibration\.takenAt/,
+    );
   }, 60_000);
 
   it('a run with a backend written by hand carries no calibration and no statement', async () => {
