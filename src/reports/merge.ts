@@ -195,6 +195,8 @@ export function mergeReports(reports: readonly Report[], options: MergeOptions =
       extraWarnings,
     ),
     ...liveOf(mergeLive(reports.map((r) => r.live))),
+    // Every shard ran from the same calibration: its account is the run's.
+    ...(first.backend === undefined ? {} : { backend: first.backend }),
     run: mergeRun(reports.map((r) => r.run)),
   };
 }

@@ -12,6 +12,7 @@ import {
   predictionErrorReport,
 } from '../../src/backend-model/prediction-record.js';
 import { runResolved } from '../../src/app/run.js';
+import { mergeReports } from '../../src/reports/merge.js';
 import { validateReport } from '../../src/reports/read-report.js';
 import { renderSummary } from '../../src/reports/summary-text.js';
 import { loadScenario } from '../../src/scenario/index.js';
@@ -58,6 +59,12 @@ async function run(backend: string) {
   return report;
 }
 
+async function runShard(index: number) {
+  const s = await loadScenario(join(dir, 'storm.yaml'));
+  const { report } = await runResolved({ ...s, shard: { index, count: 2 } }, { noFiles: true });
+  return report;
+}
+
 describe('a virtual run from a calibration', () => {
   it('names the calibration and states the benchmark prediction error from the record', async () => {
     const report = await run('backend: { from: ./backend.calibrated.yaml }');
@@ -76,6 +83,9 @@ describe('a virtual run from a calibration', () => {
     // report.json read back (report render): the section is checked, and a broken one named
     const back = validateReport(JSON.parse(JSON.stringify(report)), 'report.json');
     expect(back.backend?.calibration.predictionError).toEqual(predictionErrorReport());
+    // shards of a calibrated run merge into a report that still says it
+    const shards = await Promise.all([0, 1].map((i) => runShard(i)));
+    expect(mergeReports(shards).backend?.calibration.predictionError).toEqual(predictionErrorReport());
     const broken = { ...report, backend: { calibration: { ...c, takenAt: 7 } } };
     expect(() => validateReport(JSON.parse(JSON.stringify(broken)), 'report.json')).toThrow(
       /backend\.calibration\.takenAt/,
