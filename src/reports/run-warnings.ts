@@ -70,7 +70,29 @@ export function runWarnings(r: WarningInputs): string[] {
   });
   const cal = liveCalibrationWarning(r);
   if (cal !== null) out.push(cal);
+  const short = shortQueueWarning(r);
+  if (short !== null) out.push(short);
   return out;
+}
+
+/**
+ * The engine runs events in ~1 s steps, not strictly in time order: a queue bound shorter than
+ * that refuses more than the modelled backend would (docs/scenario-reference.md, Backend).
+ */
+function shortQueueWarning(r: WarningInputs): string | null {
+  const b = r.scenario.backend;
+  if (r.scenario.mode !== 'virtual') return null;
+  const queues: [string, { ratePerSec: number; queueLimit: number } | undefined, number][] = [
+    ['connect', b.connect, b.connect.burst],
+    ['ingest', b.ingest, 1],
+    ['checkin', b.checkin, 1],
+    ['fanout', b.fanout as typeof b.fanout | undefined, 1], // absent in older reports
+  ];
+  const short = queues
+    .filter(([, q, burst]) => q !== undefined && (q.queueLimit + burst) / q.ratePerSec < 1)
+    .map(([name]) => `backend.${name}`);
+  if (short.length === 0) return null;
+  return `${short.join(', ')}: queue + burst under one second of rate; virtual mode runs events in ~1 s steps and refuses more than such a backend would (keep queue + burst ≥ rate × 1s)`;
 }
 
 /** A live run measures the real backend: a calibrated model named in the scenario plays no part. */

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../../src/app/run.js';
 import type { Report } from '../../../src/reports/report-types.js';
+import { runWarnings } from '../../../src/reports/run-warnings.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 
 /** Persistent devices on a link with no latency, that never retry within the run. */
@@ -113,5 +114,17 @@ describe('modelled backend capacity', () => {
     });
     expect(accepted(r)).toBe(1500);
     expect(counter(r, 'mqtt_connect_failed_total{reason="max_sessions"}')).toBe(1500);
+  });
+
+  it('a queue bound under one second of service is flagged in the report', async () => {
+    const r = await run(200, '1s', { connect: { rate: '100/s', burst: 1, queue: 1 } });
+    expect(
+      r.warnings.filter((w) => w.startsWith('backend.connect: queue + burst under one second')),
+    ).toHaveLength(1);
+    const ok = await run(200, '1s', { connect: { rate: '100/s', burst: 50, queue: 200 } });
+    expect(ok.warnings.some((w) => w.includes('queue + burst'))).toBe(false);
+    expect(runWarnings({ ...ok, scenario: { ...ok.scenario, mode: 'live' } }).join()).not.toContain(
+      'queue + burst',
+    );
   });
 });
