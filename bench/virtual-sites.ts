@@ -4,6 +4,7 @@
 // sites (a shared link with latency, loss and bandwidth per site, and a site outage of 2% of the
 // sites at 6 h, every device behind them dropped at once).
 //   npx tsx bench/virtual-sites.ts [--devices 1000000] [--sites 10000] [--duration 24h] [--workers 2] [--rounds 2]
+//     [--cases plain,buffer,sites+buffer]
 // Prints one JSON line per run, then each case's fastest wall time and its ratio to the plain one.
 import { monotonicMs } from '../src/clock/real-clock.js';
 import { runResolved } from '../src/app/run.js';
@@ -98,7 +99,7 @@ const rounds = Number(arg('rounds', '2'));
 const best: Record<string, number> = {};
 const bestCpu: Record<string, number> = {};
 for (let round = 0; round < rounds; round++) {
-  for (const name of Object.keys(CASES)) {
+  for (const name of arg('cases', Object.keys(CASES).join(',')).split(',')) {
     const { wallS, cpuS } = await runCase(name);
     best[name] = Math.min(best[name] ?? Infinity, wallS);
     bestCpu[name] = Math.min(bestCpu[name] ?? Infinity, cpuS);

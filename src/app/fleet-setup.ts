@@ -2,7 +2,7 @@
 // shards, their SharedArrayBuffers, and the rollout plan.
 import { allocate } from '../core/soa.js';
 import { shardLayout, shardSize } from '../core/shard-layout.js';
-import { buildSiteTable, shardCountWithSites } from '../topology/site-table.js';
+import { buildSiteTable, shardCountWithSites, sitesShareLink } from '../topology/site-table.js';
 import { planRollout, type Targeting } from '../device/rollout-plan.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import { anyCommands } from '../device/params.js';
@@ -28,7 +28,7 @@ export function setupFleet(s: ResolvedScenario, runId: string): FleetSetup {
   const devices = shardSize(fleetDevices, stride, offset);
   const shards = shardCountWithSites(devices, s.sites, stride, offset);
   const sites = s.sites ? buildSiteTable(s.sites, devices, shards, s.seed, stride, offset) : null;
-  const siteLink = (s.sites?.link.bandwidthBytesPerSec ?? null) !== null;
+  const siteLink = sitesShareLink(s.sites, s.faults);
   const targeting = planRollout(s, fleetDevices, s.seed, stride, offset);
   const withTrail = s.rollout !== null;
   const withCommands = anyCommands(s);

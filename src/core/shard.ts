@@ -13,7 +13,7 @@ import type { FaultPlan, Occurrence } from '../faults/plan.js';
 import type { OutcomeLog } from '../device/outcome-log.js';
 import type { BackendPort } from '../device/port.js';
 import type { OperationsPlan } from '../device/operation-plan.js';
-import type { SiteTable } from '../topology/site-table.js';
+import { sitesShareLink, type SiteTable } from '../topology/site-table.js';
 import type { CohortPlan } from '../cohorts/plan.js';
 
 export interface ShardStatic {
@@ -109,7 +109,7 @@ export class Shard {
       this.hasCommands,
       this.hasSchedules,
       this.siteCount,
-      (sites?.cfg.link.bandwidthBytesPerSec ?? null) !== null,
+      sitesShareLink(sites?.cfg, st.faults.faults),
       (st.cohorts ?? null) !== null,
     );
     this.a = new ShardArrays(views(layout, buf));

@@ -136,3 +136,25 @@ export function siteIndexArray(t: SiteTable): Uint32Array {
   }
   return out;
 }
+
+interface FaultLike {
+  type: string;
+  who: { sites?: unknown };
+  params: { bandwidthBytesPerSec: number | null };
+}
+
+/**
+ * Do the sites' downloads share a link: a link bandwidth, or a radio-degrade of sites with a
+ * bandwidth (the degraded backhaul is shared even where the scenario gives the link none)?
+ */
+export function sitesShareLink(cfg: SitesConfig | null | undefined, faults: readonly FaultLike[]): boolean {
+  if (!cfg) return false;
+  if (cfg.link.bandwidthBytesPerSec !== null) return true;
+  return faults.some(
+    (f) =>
+      f.type === 'radio-degrade' &&
+      f.who.sites !== undefined &&
+      f.who.sites !== null &&
+      f.params.bandwidthBytesPerSec !== null,
+  );
+}

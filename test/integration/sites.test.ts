@@ -75,13 +75,13 @@ describe('sites', () => {
 
   it('downloads at a site share its link: two at once at 1 Mbit/s each take twice as long', async () => {
     const sizeBytes = 1024 * 1024;
-    const downloadUs = async (devices: number, degrade = false): Promise<number[]> => {
+    const downloadUs = async (devices: number, degrade = false, link = true): Promise<number[]> => {
       const r = await run({
         duration: '2h',
         fleet: [
           { device: { name: 'gw', extends: 'gateway', ota: { 'health-failure': '0%' } }, count: devices },
         ],
-        sites: { count: 1, link: { bandwidth: '1Mbit/s' } },
+        sites: { count: 1, ...(link ? { link: { bandwidth: '1Mbit/s' } } : {}) },
         rollout: { firmware: { version: '9.9.9', size: `${sizeBytes}B` }, start: '10m', waves: ['100%'] },
         faults: degrade
           ? [
@@ -112,6 +112,8 @@ describe('sites', () => {
     for (const v of await downloadUs(4)) near(v, 4 * aloneUs);
     // the site's backhaul degraded to 500 kbit/s: two downloads share that
     for (const v of await downloadUs(2, true)) near(v, 4 * aloneUs);
+    // no link bandwidth given: the degraded backhaul alone is shared
+    for (const v of await downloadUs(2, true, false)) near(v, 4 * aloneUs);
   });
 
   it('the same sites, hits and per-site report whatever the worker count', async () => {
