@@ -1,7 +1,8 @@
 // Starts a private Debian RabbitMQ with its MQTT plugin (MQTT 3.1.1) on free loopback ports, in a
 // temporary folder with its own node name, Erlang port mapper, cookie, mnesia and log folders
-// (never the system service). Anonymous MQTT logins are allowed (a benchmark broker). Stopped by
-// rabbitmqctl, then its port mapper.
+// (never the system service). Anonymous MQTT logins are allowed unless `anonymous: false` (then
+// users come from `ctl`, e.g. `add_user`). Stopped by rabbitmqctl, then its port mapper. Shared by
+// the benchmarks and the live tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -14,7 +15,16 @@ const RABBIT_BIN = '/usr/lib/rabbitmq/bin';
 export interface RabbitHandle {
   url: string;
   port: number;
+  /** Runs `rabbitmqctl -n <node> ...args`; throws with its stderr when it fails. */
+  ctl(args: string[]): void;
   stop(): Promise<void>;
+}
+
+export interface RabbitOptions {
+  /** Default 90 s. */
+  timeoutMs?: number;
+  /** Anonymous MQTT logins (as guest); default true. */
+  anonymous?: boolean;
 }
 
 export function rabbitInstalled(): boolean {
@@ -42,7 +52,8 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
 }
 
 /** Starts RabbitMQ + rabbitmq_mqtt; rejects when it does not listen within `timeoutMs`. */
-export async function startRabbit(timeoutMs = 90_000): Promise<RabbitHandle> {
+export async function startRabbit(options: RabbitOptions = {}): Promise<RabbitHandle> {
+  const { timeoutMs = 90_000, anonymous = true } = options;
   const dir = mkdtempSync(join(tmpdir(), 'fleetstorm-bench-rabbitmq-'));
   const [nodePort, distPort, mqttPort, epmdPort] = [
     await freePort(),
@@ -57,14 +68,15 @@ export async function startRabbit(timeoutMs = 90_000): Promise<RabbitHandle> {
     [
       `listeners.tcp.default = 127.0.0.1:${nodePort}`,
       `mqtt.listeners.tcp.default = 127.0.0.1:${mqttPort}`,
-      'mqtt.allow_anonymous = true',
-      'mqtt.default_user = guest',
-      'mqtt.default_pass = guest',
+      ...(anonymous
+        ? ['mqtt.allow_anonymous = true', 'mqtt.default_user = guest', 'mqtt.default_pass = guest']
+        : ['mqtt.allow_anonymous = false']),
       'loopback_users = none',
       'log.console = false',
       'log.file.level = error',
     ].join('\n') + '\n',
   );
+  // HOME holds the Erlang cookie; ERL_EPMD_PORT keeps our port mapper apart from any other.
   const env = {
     ...process.env,
     HOME: dir,
@@ -80,6 +92,10 @@ export async function startRabbit(timeoutMs = 90_000): Promise<RabbitHandle> {
   };
   const child = spawn(join(RABBIT_BIN, 'rabbitmq-server'), [], { env, stdio: 'ignore' });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const ctl = (args: string[]): void => {
+    const r = spawnSync(join(RABBIT_BIN, 'rabbitmqctl'), ['-n', node, ...args], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`rabbitmqctl ${args[0] ?? ''}: ${r.stderr}`);
+  };
   const stop = async (): Promise<void> => {
     spawnSync(join(RABBIT_BIN, 'rabbitmqctl'), ['-n', node, 'stop'], { env, stdio: 'ignore' });
     if (child.exitCode === null) child.kill('SIGTERM');
@@ -93,5 +109,5 @@ export async function startRabbit(timeoutMs = 90_000): Promise<RabbitHandle> {
     await stop();
     throw e;
   }
-  return { url: `mqtt://127.0.0.1:${mqttPort}`, port: mqttPort, stop };
+  return { url: `mqtt://127.0.0.1:${mqttPort}`, port: mqttPort, ctl, stop };
 }
