@@ -57,6 +57,14 @@ function resolveOperation(
   const names = Object.keys(deviceTypes);
   const asFault = { type: 'power-loss', at: o.at, who: o.who } as FaultParsed;
   const who = resolveWho(asFault, path, at, names);
+  if (who.sites) {
+    throw invalid(
+      'operations reach devices, not sites',
+      at(`${path}.who.sites`),
+      typeof o.who === 'object' ? o.who.sites : undefined,
+      'select by `share`, `count`, `device` or `firmware`; to act on sites use a fault with `who.sites`',
+    );
+  }
   const reached = (who.deviceTypes ?? names).filter((n) => deviceTypes[n]?.commands);
   if (reached.length === 0) {
     throw invalid(

@@ -92,6 +92,18 @@ describe('commands', () => {
     expect(nobody.where).toContain('operations[0].who');
   });
 
+  it('refuses an operation that selects sites (commands reach devices)', async () => {
+    const bySite = await toolErrorOf(
+      scenario('bysite', [
+        'sites: { count: 1 }',
+        'operations:',
+        '  - { at: 1m, command: { name: reboot }, who: { sites: 1 } }',
+      ]),
+    );
+    expect(bySite.message).toContain('not sites');
+    expect(bySite.where).toContain('operations[0].who.sites');
+  });
+
   it('refuses a bad command topic placeholder with its path', async () => {
     const bad = await toolErrorOf(
       scenario('badtopic', ['operations:', '  - { at: 1m, command: { name: x, topic: "d/{serial}" } }']),
