@@ -11,7 +11,8 @@ const BATCH_MS = 15 * MINUTE_MS;
 const MAX_BACKLOG = 8;
 const HYSTERESIS_C = 0.5;
 
-interface Batch {
+/** One telemetry message: the readings of a batch period (its tests read them back as this). */
+export interface Batch {
   at: number;
   avg: number;
   min: number;

@@ -6,20 +6,11 @@ import { runResolved } from '../../src/app/run.js';
 import type { Report } from '../../src/reports/report-types.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { simulateDevice } from '../../src/testing/index.js';
-import thermostat from '../../scenarios/devices/thermostat.js';
+import thermostat, { type Batch } from '../../scenarios/devices/thermostat.js';
 
 const MIN_MS = 60_000;
 /** Date.now() in a program at virtual time 0. */
 const EPOCH_MS = Date.UTC(2026, 0, 1);
-
-interface Batch {
-  at: number;
-  avg: number;
-  min: number;
-  max: number;
-  heating: boolean;
-  setpoint: number;
-}
 
 describe('the thermostat program on one simulated device', () => {
   it('publishes one batch of 15 readings every 15 minutes', async () => {
