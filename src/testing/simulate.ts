@@ -73,14 +73,19 @@ function failuresOf(
     stack?: string | null;
     trail?: { atUs: number }[];
   }[],
+  entry: string,
+  programPath: string | null,
 ): ProgramFailure[] {
+  // the run names the bundle after its entry: a program given by path is named by its own file
+  const named = (stack: string): string =>
+    programPath === null ? stack : stack.split(entry).join(programPath);
   return outcomes
     .filter((x) => x.outcome === 'program-error' || x.outcome === 'program-runaway')
     .map((x) => ({
       kind: x.outcome === 'program-runaway' ? 'runaway' : 'error',
       hook: x.operation ?? '?',
       atMs: (x.trail?.at(-1)?.atUs ?? 0) / 1000,
-      stack: x.stack ?? '',
+      stack: named(x.stack ?? ''),
     }));
 }
 
@@ -120,7 +125,7 @@ export async function simulateDevice<S extends object = Record<string, unknown>>
       flashWrites: dev?.flash.writes ?? 0,
       flashWear: (k: string) => dev?.flash.wearOf(k) ?? 0,
       firmware: dev?.firmware ?? '1.0.0',
-      errors: failuresOf(run.outcomes),
+      errors: failuresOf(run.outcomes, entry, programPath),
       counters,
       events: run.events,
     };

@@ -14,6 +14,7 @@ describe('simulateDevice', () => {
     expect(sim.errors.length).toBeGreaterThan(0);
     expect(sim.errors[0]).toMatchObject({ kind: 'error', hook: 'interval' });
     expect(sim.errors[0]!.stack).toContain('sensor bus fault at tick 2');
+    expect(sim.errors[0]!.stack).toContain('test/fixtures/programs/throws.ts'); // the user's file
   });
 
   it('stops a runaway callback by its budget and switches the program off', async () => {
