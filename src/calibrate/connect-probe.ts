@@ -33,6 +33,26 @@ export function kneeRuleOf(o: CalibrateOptions): KneeRule {
   return { ...DEFAULT_KNEE_RULE, factor: o.kneeFactor, floorUs: o.kneeFloorUs };
 }
 
+/**
+ * After a ramp step: marks the newest step with its knee when the series shows one there, prints
+ * its progress line (`what`/s) and says whether the ramp has reached a knee (then it stops).
+ */
+export function stepKnee(
+  steps: MeasuredStep[],
+  o: CalibrateOptions,
+  deps: CalibrateDeps,
+  what: string,
+): boolean {
+  const knee = findKnee(
+    steps.map((s) => s.record),
+    kneeRuleOf(o),
+  );
+  const last = steps[steps.length - 1] as MeasuredStep;
+  if (knee?.index === steps.length - 1) last.record.knee = knee.reason;
+  deps.progress(stepLine(last.record, what));
+  return knee !== null;
+}
+
 /** Opens `count` connections at `ratePerSec` (ids from `firstId`) and waits for their answers. */
 export async function openPaced(
   p: ProbePool,
@@ -58,7 +78,6 @@ export async function connectProbe(
 ): Promise<ProbeOutcome> {
   const { rates, end } = ladder(o.connectStartPerSec, o.connectMaxPerSec, o.limits.connectRatePerSec);
   const steps: MeasuredStep[] = [];
-  const rule = kneeRuleOf(o);
   for (const [index, rate] of rates.entries()) {
     const count = Math.max(1, Math.min(o.maxConnections, Math.round((rate * o.stepMs) / 1000)));
     const c = new StepCollector('connect', index, rate, deps.clock);
@@ -68,13 +87,7 @@ export async function connectProbe(
     const step = c.finish(originUs);
     steps.push(step);
     if (index === 0) checkFirst(step);
-    const knee = findKnee(
-      steps.map((s) => s.record),
-      rule,
-    );
-    if (knee?.index === index) step.record.knee = knee.reason;
-    deps.progress(stepLine(step.record, 'connects'));
-    if (knee !== null) return { probe: 'connect', steps, stoppedBy: 'knee' };
+    if (stepKnee(steps, o, deps, 'connects')) return { probe: 'connect', steps, stoppedBy: 'knee' };
     await sleep(o.pauseMs, deps.timers);
   }
   return { probe: 'connect', steps, stoppedBy: end };

@@ -3,8 +3,7 @@
 // 1, 2, 4 … downloads at once of one image, for a step each, until the throughput stops
 // growing (the server's bandwidth) or downloads are refused (its download slots).
 import type { OtaHttpClient } from '../transports/http/index.js';
-import { kneeRuleOf } from './connect-probe.js';
-import { findKnee } from './knee.js';
+import { stepKnee } from './connect-probe.js';
 import { ladder } from './ladder.js';
 import { stepLine } from './progress-line.js';
 import { StepCollector, pace, sleep, waitFor } from './step.js';
@@ -39,14 +38,7 @@ export async function checkinProbe(
     );
     await waitFor(() => c.answered >= c.attempts, o.answerTimeoutMs, deps.timers, deps.clock);
     steps.push(c.finish(originUs));
-    const knee = findKnee(
-      steps.map((s) => s.record),
-      kneeRuleOf(o),
-    );
-    const last = steps[steps.length - 1] as MeasuredStep;
-    if (knee?.index === index) last.record.knee = knee.reason;
-    deps.progress(stepLine(last.record, 'check-ins'));
-    if (knee !== null) return { probe: 'checkin', steps, stoppedBy: 'knee' };
+    if (stepKnee(steps, o, deps, 'check-ins')) return { probe: 'checkin', steps, stoppedBy: 'knee' };
     await sleep(o.pauseMs, deps.timers);
   }
   return { probe: 'checkin', steps, stoppedBy: end };

@@ -3,11 +3,9 @@
 // A publish the connection's in-flight window cannot take is an error of the step (the broker
 // is not acking fast enough). Stops at the first PUBACK knee or the top of the ladder.
 import { PUBLISH_RESULT } from '../transports/mqtt/index.js';
-import { kneeRuleOf, openPaced } from './connect-probe.js';
-import { findKnee } from './knee.js';
+import { openPaced, stepKnee } from './connect-probe.js';
 import { ladder } from './ladder.js';
 import type { ProbePool } from './probe-pool.js';
-import { stepLine } from './progress-line.js';
 import { StepCollector, pace, sleep, waitFor } from './step.js';
 import type { CalibrateDeps, CalibrateOptions, MeasuredStep, ProbeOutcome } from './types.js';
 
@@ -43,14 +41,7 @@ export async function publishProbe(
   for (const [index, rate] of rates.entries()) {
     const step = await publishStep(p, o, deps, { index, rate, ids, topic: `fleetstorm/calibrate/${runTag}` });
     steps.push(step.finish(originUs));
-    const knee = findKnee(
-      steps.map((s) => s.record),
-      kneeRuleOf(o),
-    );
-    const last = steps[steps.length - 1] as MeasuredStep;
-    if (knee?.index === index) last.record.knee = knee.reason;
-    deps.progress(stepLine(last.record, 'publishes'));
-    if (knee !== null) {
+    if (stepKnee(steps, o, deps, 'publishes')) {
       stoppedBy = 'knee';
       break;
     }
