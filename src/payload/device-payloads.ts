@@ -18,6 +18,30 @@ export interface DeviceFactsNow {
   sentAtUs: number;
 }
 
+/** A draw context over per-device streams and walks, its device facts blank until a draw sets them. */
+export function newPayloadContext(
+  rng: Uint32Array,
+  walk: Float64Array,
+  walks: number,
+  epochMs: number,
+): PayloadContext {
+  return {
+    slot: 0,
+    rng,
+    walk,
+    walks,
+    id: '',
+    index: 0,
+    type: '',
+    firmware: '',
+    batteryPct: 100,
+    seq: 0,
+    tUs: 0,
+    epochMs,
+    sentAtUs: 0,
+  };
+}
+
 export class DevicePayloads {
   private readonly rng: Uint32Array;
   private readonly walk: Float64Array;
@@ -35,21 +59,7 @@ export class DevicePayloads {
     this.rng = new Uint32Array(devices);
     this.walk = new Float64Array(devices * program.walks);
     this.seq = new Uint32Array(devices);
-    this.ctx = {
-      slot: 0,
-      rng: this.rng,
-      walk: this.walk,
-      walks: program.walks,
-      id: '',
-      index: 0,
-      type: '',
-      firmware: '',
-      batteryPct: 100,
-      seq: 0,
-      tUs: 0,
-      epochMs,
-      sentAtUs: 0,
-    };
+    this.ctx = newPayloadContext(this.rng, this.walk, program.walks, epochMs);
   }
 
   /** The next payload of device `slot` (its place in this process) as text, advancing its sequence. */

@@ -2,6 +2,7 @@
 // drawn per device from its own sensor stream, so readings are deterministic per seed and device
 // whatever else the device or the fleet does.
 import { drawGenerator, isGenerator, type PayloadContext } from '../payload/generators.js';
+import { newPayloadContext } from '../payload/device-payloads.js';
 import { deviceStreamSeed } from '../random/rng.js';
 import type { JsonValue } from './api.js';
 
@@ -54,22 +55,7 @@ export class ShardSensors {
     this.rng = new Uint32Array(size);
     this.seeded = new Uint8Array(size);
     this.reads = new Uint32Array(size * this.sensors);
-    const walk = new Float64Array(size * table.walks);
-    this.ctx = {
-      slot: 0,
-      rng: this.rng,
-      walk,
-      walks: table.walks,
-      id: '',
-      index: 0,
-      type: '',
-      firmware: '',
-      batteryPct: 100,
-      seq: 0,
-      tUs: 0,
-      epochMs: 0,
-      sentAtUs: 0,
-    };
+    this.ctx = newPayloadContext(this.rng, new Float64Array(size * table.walks), table.walks, 0);
   }
 
   read(table: SensorTable, name: string, d: number, gid: number, tUs: number): number {
