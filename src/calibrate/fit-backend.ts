@@ -3,7 +3,7 @@
 // apply), and so does a queue bound or session cap that was never reached (a lower bound there
 // would make the model refuse where the target did not). With N broker URLs probed together the connect and ingest figures are divided by N
 // and `brokers: N` written: the model's figures are each broker's.
-import { fitBurst, fitLatency, fitQueue, fitRate, kneeStep, type FitContext } from './fit.js';
+import { exactCount, fitBurst, fitLatency, fitQueue, fitRate, kneeStep, type FitContext } from './fit.js';
 import type { SessionsOutcome } from './sessions-probe.js';
 import { bootstrap, mean, sig3 } from './stats.js';
 import type { BackendFields, BackendSection, Fit, ProbeKind, ProbeOutcome } from './types.js';
@@ -79,15 +79,7 @@ function maxSessions(p: SessionsOutcome): Fit {
       bound: 'lower',
       method: `no refusal up to ${held} sessions (stopped by ${p.stoppedBy})`,
     };
-  const v = p.heldAtFirstRefusal;
-  return {
-    value: v,
-    low: v,
-    high: v,
-    unit: '',
-    steps: n,
-    method: 'sessions held when the first was refused (a count)',
-  };
+  return exactCount(p.heldAtFirstRefusal, n, 'sessions held when the first was refused (a count)');
 }
 
 function ota(p: ProbeOutcome, c: FitContext, fits: Record<string, Fit>): BackendFields {

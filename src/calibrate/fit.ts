@@ -33,6 +33,11 @@ function lower(value: number, unit: string, steps: number, method: string): Fit 
   return { value: sig3(value), low: sig3(value), high: null, unit, steps, bound: 'lower', method };
 }
 
+/** A count read off one step as it is (no interval: low = value = high). */
+export function exactCount(value: number, steps: number, method: string): Fit {
+  return { value, low: value, high: value, unit: '', steps, method };
+}
+
 /** The p99 past which an answer "waited" (the knee limit over the steps before the knee). */
 function waitLimitUs(p: ProbeOutcome, knee: MeasuredStep, rule: KneeRule): number {
   const before = p.steps.filter((s) => s.record.index < knee.record.index).map((s) => s.record);
@@ -107,15 +112,11 @@ export function fitQueue(p: ProbeOutcome): Fit {
       n,
       'no refusal: the most requests waiting at once',
     );
-  const v = refusedAt.record.inFlightMax;
-  return {
-    value: v,
-    low: v,
-    high: v,
-    unit: '',
-    steps: n,
-    method: 'most requests waiting at once when refusals began (a count)',
-  };
+  return exactCount(
+    refusedAt.record.inFlightMax,
+    n,
+    'most requests waiting at once when refusals began (a count)',
+  );
 }
 
 /**
