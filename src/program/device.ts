@@ -1,12 +1,12 @@
 // The device object a program's hooks receive: one small object per programmed device, created at
 // its first boot. Everything it says about the device is read from the shard's typed arrays when
 // asked (firmware, connected, battery); it holds only what is the program's own: RAM (`state`),
-// timers, subscriptions, the last log lines, and its flash once written.
+// subscriptions, the last log lines, and its flash once written. Its timers are rows of the
+// shard's timer table (timers.ts).
 import { CS } from '../metrics/catalog.js';
 import type { Battery, Device, Duration, LogLevel, Payload, PublishOptions } from './api.js';
 import { DeviceFlash } from './flash.js';
 import type { ProgramHost } from './host.js';
-import type { VTimer } from './timers.js';
 
 /** Deferred actions: they run right after the callback that asked for them. */
 export const ACTION = { none: 0, reboot: 1, sleep: 2 } as const;
@@ -16,7 +16,6 @@ export const LOG_LINES = 8;
 
 export class ProgramDevice implements Device<Record<string, unknown>> {
   state: Record<string, unknown> = {};
-  timers: VTimer[] | null = null;
   subs: string[] | null = null;
   logs: { atUs: number; event: string }[] | null = null;
   action: number = ACTION.none;
@@ -95,10 +94,9 @@ export class ProgramDevice implements Device<Record<string, unknown>> {
     return this.host.nowUs / 1000;
   }
 
-  /** RAM is lost (reboot, power loss): state, timers and subscriptions; flash stays. */
+  /** RAM is lost (reboot, power loss): state and subscriptions (the host clears the timers). */
   loseRam(): void {
     this.state = {};
-    this.timers = null;
     this.subs = null;
     this.action = ACTION.none;
   }

@@ -22,7 +22,7 @@ import { ACTION, LOG_LINES, ProgramDevice } from './device.js';
 import { FailureLog } from './failures.js';
 import type { LoadedProgram } from './load.js';
 import { ShardSensors } from './sensors.js';
-import { VTimer, delayUs, earliestDue, nextDue, removeTimer } from './timers.js';
+import { TimerTable, VTimer, delayUs, handleSeq } from './timers.js';
 import { SubscriptionTable } from './topics.js';
 import { runAction, devicePublish, durationUs, powerMah } from './effects.js';
 import { disconnectReason } from './reasons.js';
@@ -48,11 +48,11 @@ export class ProgramHost {
   private readonly sensors: (ShardSensors | null)[];
   private readonly budget: Budget = threadBudget();
   private current: ProgramDevice | null = null;
-  private seq = 0;
   private readonly vt: VirtualTime;
   readonly subs = new SubscriptionTable();
   readonly failures: FailureLog;
   private readonly matched: number[] = [];
+  private readonly timers: TimerTable;
 
   constructor(
     readonly sh: Shard,
@@ -64,6 +64,7 @@ export class ProgramHost {
     this.due = new Float64Array(n).fill(Infinity);
     this.devs = new Array<ProgramDevice | undefined>(n);
     this.rng = new Uint32Array(n);
+    this.timers = new TimerTable(n);
     this.sensors = programs.map((p) =>
       p && p.sensors.draws.length > 0 ? new ShardSensors(n, p.sensors, opts.seed) : null,
     );
@@ -76,8 +77,8 @@ export class ProgramHost {
     this.vt = {
       setTimeout: (fn, ms, ...args) => this.addTimer(fn, delayUs(ms), false, args),
       setInterval: (fn, ms, ...args) => this.addTimer(fn, delayUs(ms), true, args),
-      clearTimeout: (h) => removeTimer(this.current?.timers ?? null, h),
-      clearInterval: (h) => removeTimer(this.current?.timers ?? null, h),
+      clearTimeout: (h) => this.clearTimer(h),
+      clearInterval: (h) => this.clearTimer(h),
       dateNow: () => this.opts.epochMs + Math.floor(this.nowUs / 1000),
       perfNow: () => this.nowUs / 1000,
     };
@@ -96,14 +97,14 @@ export class ProgramHost {
   }
 
   /** Runs one callback of `dev` in virtual time under the budget; a throw is a counted failure. */
-  call(dev: ProgramDevice, label: string, fn: Fn, args: readonly unknown[]): unknown {
+  call(dev: ProgramDevice, label: string, fn: Fn, args: readonly unknown[] | undefined): unknown {
     const prev = this.current;
     this.current = dev;
     this.sh.rec.add(C.program_callbacks_total);
     enterVirtual(this.vt);
     this.budget.start((this.programs[dev.typeIndex] as LoadedProgram).budgetMs);
     try {
-      return args.length === 0 ? fn() : fn(...args);
+      return args === undefined ? fn() : fn(...args);
     } catch (err) {
       if (this.failures.failed(dev, label, err, this.nowUs)) this.switchOff(dev);
       return undefined;
@@ -127,10 +128,10 @@ export class ProgramHost {
   boot(d: number): void {
     const dev = this.dev(d);
     if (!dev) return;
-    dev.loseRam();
+    this.loseRam(dev);
     const make = (this.programs[dev.typeIndex] as LoadedProgram).def.state;
     if (typeof make === 'function') {
-      const s = this.call(dev, 'state', make as Fn, []);
+      const s = this.call(dev, 'state', make as Fn, undefined);
       dev.state = typeof s === 'object' && s !== null ? (s as Record<string, unknown>) : {};
     }
     this.hook(d, 'boot');
@@ -164,7 +165,7 @@ export class ProgramHost {
     const dev = this.devs[d];
     if (!dev) return;
     if (dev.subs) this.subs.removeDevice(d, dev.subs);
-    dev.loseRam();
+    this.loseRam(dev);
     this.due[d] = Infinity;
   }
 
@@ -201,11 +202,11 @@ export class ProgramHost {
     if (!dev || dev.off) return;
     this.nowUs = t;
     if (dev.action !== ACTION.none) runAction(this, dev, t);
-    let tm: VTimer | null;
-    while (dev.timers !== null && !dev.off && (tm = earliestDue(dev.timers, t)) !== null) {
-      if (tm.periodUs > 0) tm.atUs += tm.periodUs;
-      else removeTimer(dev.timers, tm);
-      this.call(dev, tm.label, tm.fn, tm.args);
+    const timers = this.timers;
+    let k: number;
+    while (!dev.off && (k = timers.earliest(d, t)) >= 0) {
+      timers.take(d, k);
+      this.call(dev, timers.label, timers.fn as Fn, timers.args);
       if (dev.action !== ACTION.none) runAction(this, dev, t);
     }
     this.settle(dev);
@@ -213,7 +214,8 @@ export class ProgramHost {
 
   /** The device's next program time (its deferred action now, or its earliest timer). */
   settle(dev: ProgramDevice): void {
-    this.due[dev.d] = dev.off ? Infinity : dev.action !== ACTION.none ? this.nowUs : nextDue(dev.timers);
+    const d = dev.d;
+    this.due[d] = dev.off ? Infinity : dev.action !== ACTION.none ? this.nowUs : this.timers.nextDue(d);
   }
 
   /** A deferred action (reboot, sleep) runs at the device's next wake, right after this callback. */
@@ -227,17 +229,22 @@ export class ProgramHost {
       throw new Error('program timers can only be set while a hook or timer of the device runs');
     if (typeof fn !== 'function')
       throw new TypeError('setTimeout/setInterval: the callback must be a function');
-    const tm = new VTimer(
-      this.nowUs + us,
-      ++this.seq,
-      repeat ? us : 0,
-      fn as Fn,
-      args,
-      repeat ? 'interval' : 'timer',
-    );
-    (dev.timers ??= []).push(tm);
-    if (tm.atUs < (this.due[dev.d] as number)) this.due[dev.d] = tm.atUs;
-    return tm;
+    const atUs = this.nowUs + us;
+    const seq = this.timers.add(dev.d, atUs, repeat ? us : 0, fn as Fn, args.length === 0 ? undefined : args);
+    if (atUs < (this.due[dev.d] as number)) this.due[dev.d] = atUs;
+    return new VTimer(seq);
+  }
+
+  /** clearTimeout / clearInterval: only the calling device's own timers. */
+  private clearTimer(handle: unknown): void {
+    const dev = this.current;
+    if (dev !== null) this.timers.remove(dev.d, handleSeq(handle));
+  }
+
+  /** RAM is lost: state, subscriptions' list, the pending action, and the timers. */
+  private loseRam(dev: ProgramDevice): void {
+    dev.loseRam();
+    this.timers.clear(dev.d);
   }
 
   private switchOff(dev: ProgramDevice): void {
@@ -262,9 +269,8 @@ export class ProgramHost {
     const p = this.programs[to.typeIndex] as LoadedProgram;
     const fn = p.def.message;
     if (typeof fn !== 'function') return;
-    const tm = new VTimer(this.nowUs, ++this.seq, 0, fn as Fn, [to, topic, payload], 'message');
-    (to.timers ??= []).push(tm);
-    if (tm.atUs < (this.due[to.d] as number)) this.due[to.d] = tm.atUs;
+    this.timers.addMessage(to.d, this.nowUs, fn as Fn, [to, topic, payload]);
+    if (this.nowUs < (this.due[to.d] as number)) this.due[to.d] = this.nowUs;
   }
 
   /** Live: a message for device d from its session (ignored when its program is off). */

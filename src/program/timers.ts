@@ -1,21 +1,26 @@
-// Program timers in virtual time. Each programmed device keeps its few timers in a short list;
-// the shard knows only the earliest of them (its program-due slot), which takes part in the
-// device's place in the shard's calendar queue like its other due times. Firing a device's timers
-// scans its list (2 or 3 timers for a typical program), never the fleet's.
+// Program timers in virtual time, in the shard's typed arrays. Each device has SLOTS timer slots:
+// their due times and periods in one row of `num` (64 bytes), their callbacks and arguments in one
+// row of `ref`, so waking a device reads two short rows instead of a list of timer objects (each
+// a pointer chase, and its due time one more). A device with more live timers keeps the rest in
+// a spill list (objects, as rare as such programs). The shard knows only the earliest of them (its
+// program-due slot), which takes part in the device's place in the shard's calendar queue.
+
+/** Timer slots per device held in the typed arrays; more live timers spill into objects. */
+export const SLOTS = 4;
+const ROW = 2 * SLOTS;
+
+/** The period of a once-timer (setTimeout) and of a delivered message. */
+const ONCE = 0;
+const MESSAGE = -1;
+
+/** What error reports call the callback: `timer`, `interval` or `message`. */
+export type TimerLabel = 'timer' | 'interval' | 'message';
+
+type Fn = (...args: unknown[]) => unknown;
 
 /** A timer handle as Node's: `unref`, `ref`, `hasRef`, `refresh`, and a number when coerced. */
 export class VTimer {
-  cleared = false;
-  constructor(
-    public atUs: number,
-    readonly seq: number,
-    /** 0: once (setTimeout); otherwise the interval. */
-    readonly periodUs: number,
-    readonly fn: (...args: unknown[]) => unknown,
-    readonly args: unknown[],
-    /** Names the callback in error reports: `timer`, `interval` or `message`. */
-    readonly label: string,
-  ) {}
+  constructor(readonly seq: number) {}
 
   unref(): this {
     return this;
@@ -34,39 +39,171 @@ export class VTimer {
   }
 }
 
+/** A timer past a device's SLOTS. */
+class Spilled {
+  constructor(
+    public atUs: number,
+    readonly periodUs: number,
+    readonly seq: number,
+    readonly fn: Fn,
+    readonly args: readonly unknown[] | undefined,
+  ) {}
+}
+
 /** Node's rule: a delay below 1 ms or above 2^31-1 ms is 1 ms. */
 export function delayUs(ms: unknown): number {
   const n = Number(ms);
   return (n >= 1 && n <= 2147483647 ? n : 1) * 1000;
 }
 
-/** The earliest timer due by `t` (ties: the one set first), or null. */
-export function earliestDue(timers: readonly VTimer[], t: number): VTimer | null {
-  let best: VTimer | null = null;
-  for (let i = 0; i < timers.length; i++) {
-    const tm = timers[i] as VTimer;
-    if (tm.atUs > t) continue;
-    if (best === null || tm.atUs < best.atUs || (tm.atUs === best.atUs && tm.seq < best.seq)) best = tm;
+/** The seq a clearTimeout / clearInterval argument names (a handle or its number). */
+export function handleSeq(handle: unknown): number {
+  return handle instanceof VTimer ? handle.seq : Number(handle);
+}
+
+export class TimerTable {
+  /** Per device: SLOTS due times (µs, Infinity: free) then SLOTS periods (µs; 0 once, -1 message). */
+  private readonly num: Float64Array;
+  /** Per device and slot: the timer's seq (set order: ties go to the one set first), 0 when free. */
+  private readonly seqs: Float64Array;
+  /** Per device and slot: its callback and its arguments (undefined: none). */
+  private readonly ref: unknown[];
+  private readonly spill = new Map<number, Spilled[]>();
+  private seq = 0;
+
+  /** The timer `take` last took: its callback, arguments and label. */
+  fn: Fn | null = null;
+  args: readonly unknown[] | undefined = undefined;
+  label: TimerLabel = 'timer';
+
+  constructor(size: number) {
+    this.num = new Float64Array(size * ROW);
+    for (let d = 0; d < size; d++) this.num.fill(Infinity, d * ROW, d * ROW + SLOTS);
+    this.seqs = new Float64Array(size * SLOTS);
+    this.ref = new Array<unknown>(size * ROW).fill(undefined);
   }
-  return best;
-}
 
-export function nextDue(timers: readonly VTimer[] | null): number {
-  let at = Infinity;
-  if (timers)
-    for (let i = 0; i < timers.length; i++) {
-      const a = (timers[i] as VTimer).atUs;
-      if (a < at) at = a;
+  /** Sets a timer of device d due at `atUs`; `periodUs` > 0 repeats it. Returns its seq. */
+  add(d: number, atUs: number, periodUs: number, fn: Fn, args: readonly unknown[] | undefined): number {
+    const seq = ++this.seq;
+    const b = d * ROW;
+    const num = this.num;
+    for (let i = 0; i < SLOTS; i++) {
+      if (num[b + i] !== Infinity) continue;
+      num[b + i] = atUs;
+      num[b + SLOTS + i] = periodUs;
+      this.seqs[d * SLOTS + i] = seq;
+      this.ref[b + 2 * i] = fn;
+      this.ref[b + 2 * i + 1] = args;
+      return seq;
     }
-  return at;
-}
+    let list = this.spill.get(d);
+    if (list === undefined) this.spill.set(d, (list = []));
+    list.push(new Spilled(atUs, periodUs, seq, fn, args));
+    return seq;
+  }
 
-/** Removes a timer by handle or by its number. */
-export function removeTimer(timers: VTimer[] | null, handle: unknown): void {
-  if (!timers) return;
-  const i =
-    handle instanceof VTimer ? timers.indexOf(handle) : timers.findIndex((t) => t.seq === Number(handle));
-  if (i < 0) return;
-  (timers[i] as VTimer).cleared = true;
-  timers.splice(i, 1);
+  /** A message for device d, handled at `atUs` (once) by `fn(...args)`. */
+  addMessage(d: number, atUs: number, fn: Fn, args: readonly unknown[]): void {
+    this.add(d, atUs, MESSAGE, fn, args);
+  }
+
+  /** Removes device d's timer `seq` (a no-op when it has none such). */
+  remove(d: number, seq: number): void {
+    const b = d * ROW;
+    for (let i = 0; i < SLOTS; i++)
+      if (this.seqs[d * SLOTS + i] === seq && this.num[b + i] !== Infinity) return this.free(d, i);
+    const list = this.spill.get(d);
+    if (list === undefined) return;
+    const k = list.findIndex((s) => s.seq === seq);
+    if (k >= 0) this.dropSpilled(d, list, k);
+  }
+
+  /** Device d loses every timer (RAM lost). */
+  clear(d: number): void {
+    for (let i = 0; i < SLOTS; i++) this.free(d, i);
+    this.spill.delete(d);
+  }
+
+  /**
+   * The earliest timer of device d due by `t` (ties: the one set first): a slot (0..SLOTS-1),
+   * SLOTS + its place in the spill list, or -1.
+   */
+  earliest(d: number, t: number): number {
+    const num = this.num;
+    const b = d * ROW;
+    let best = -1;
+    let bestAt = Infinity;
+    let bestSeq = Infinity;
+    for (let i = 0; i < SLOTS; i++) {
+      const at = num[b + i] as number;
+      if (at > t || at > bestAt) continue;
+      const seq = this.seqs[d * SLOTS + i] as number;
+      if (at === bestAt && seq > bestSeq) continue;
+      best = i;
+      bestAt = at;
+      bestSeq = seq;
+    }
+    if (this.spill.size === 0) return best;
+    const list = this.spill.get(d);
+    if (list !== undefined)
+      for (let k = 0; k < list.length; k++) {
+        const s = list[k] as Spilled;
+        if (s.atUs > t || s.atUs > bestAt || (s.atUs === bestAt && s.seq > bestSeq)) continue;
+        best = SLOTS + k;
+        bestAt = s.atUs;
+        bestSeq = s.seq;
+      }
+    return best;
+  }
+
+  /**
+   * Takes the timer `earliest` found into `fn`, `args` and `label`: an interval moves on by its
+   * period, any other timer is removed.
+   */
+  take(d: number, k: number): void {
+    let periodUs: number;
+    if (k < SLOTS) {
+      const b = d * ROW;
+      periodUs = this.num[b + SLOTS + k] as number;
+      this.fn = this.ref[b + 2 * k] as Fn;
+      this.args = this.ref[b + 2 * k + 1] as readonly unknown[] | undefined;
+      if (periodUs > 0) this.num[b + k] = (this.num[b + k] as number) + periodUs;
+      else this.free(d, k);
+    } else {
+      const list = this.spill.get(d) as Spilled[];
+      const s = list[k - SLOTS] as Spilled;
+      periodUs = s.periodUs;
+      this.fn = s.fn;
+      this.args = s.args;
+      if (periodUs > 0) s.atUs += periodUs;
+      else this.dropSpilled(d, list, k - SLOTS);
+    }
+    this.label = periodUs > 0 ? 'interval' : periodUs === ONCE ? 'timer' : 'message';
+  }
+
+  /** Device d's earliest timer (Infinity: none). */
+  nextDue(d: number): number {
+    const num = this.num;
+    const b = d * ROW;
+    let at = Infinity;
+    for (let i = 0; i < SLOTS; i++) if ((num[b + i] as number) < at) at = num[b + i] as number;
+    if (this.spill.size === 0) return at;
+    const list = this.spill.get(d);
+    if (list !== undefined) for (const s of list) if (s.atUs < at) at = s.atUs;
+    return at;
+  }
+
+  private free(d: number, i: number): void {
+    const b = d * ROW;
+    this.num[b + i] = Infinity;
+    this.seqs[d * SLOTS + i] = 0;
+    this.ref[b + 2 * i] = undefined;
+    this.ref[b + 2 * i + 1] = undefined;
+  }
+
+  private dropSpilled(d: number, list: Spilled[], k: number): void {
+    list.splice(k, 1);
+    if (list.length === 0) this.spill.delete(d);
+  }
 }
