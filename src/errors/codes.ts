@@ -27,7 +27,8 @@ export const ERROR_CODES = {
   FLEETSTORM_ERR_PROFILE: { kind: 'usage', summary: 'The run profile does not exist or is invalid.' },
   FLEETSTORM_ERR_PROGRAM: {
     kind: 'usage',
-    summary: "A device type's `program:` cannot be found, does not compile, or does not export defineDevice(...).",
+    summary:
+      "A device type's `program:` cannot be found, does not compile, or does not export defineDevice(...).",
   },
   FLEETSTORM_ERR_CALIBRATION: {
     kind: 'usage',

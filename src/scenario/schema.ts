@@ -24,6 +24,11 @@ export type { DeviceTypeInput, DeviceTypeParsed } from './schema-device.js';
 export { profileSchema } from './schema-profile.js';
 export type { ProfileInput, ProfileParsed } from './schema-profile.js';
 
+const powerOnSchema = z.strictObject({
+  start: withDefault(durationField(), '0s', 'When the first device powers on.'),
+  spread: withDefault(durationField(), '0s', 'Power-on times are spread uniformly over this window.'),
+});
+
 const groupPowerOnSchema = z.strictObject({
   start: durationField().describe('When the first device of the group powers on.'),
   spread: withDefault(
@@ -60,11 +65,6 @@ const fleetEntrySchema = z.strictObject({
     .describe(
       "The devices' local time zone (`UTC+1`, `UTC-05:30`), or a list the group's devices are spread over evenly; local time sets `rollout.install-window`. Default: `UTC`.",
     ),
-});
-
-const powerOnSchema = z.strictObject({
-  start: withDefault(durationField(), '0s', 'When the first device powers on.'),
-  spread: withDefault(durationField(), '0s', 'Power-on times are spread uniformly over this window.'),
 });
 
 export const scenarioSchema = z
