@@ -86,7 +86,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
       if (barrier.stopsAfter(i, toUs, tally, result, opts)) break;
     }
     campaign?.evaluate(result.reachedUs);
-    if (fleet.ctx.cohorts) result.cohortSums = await cohortSums(pool, groups, fleet.ctx, result.reachedUs);
+    await endTallies(pool, groups, fleet.ctx, result);
   } catch (err) {
     result.status = 'crashed';
     result.statusReason = err instanceof Error ? err.message : String(err);
@@ -99,17 +99,26 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
   return result;
 }
 
-/** Each shard's cohort sums where the run stopped, added in shard order (any worker count alike). */
-async function cohortSums(
+/**
+ * Where the run stopped: each shard's cohort sums, added in shard order (any worker count alike),
+ * and the site rows when the run stopped before its final window collected them.
+ */
+async function endTallies(
   pool: ReturnType<typeof createPool>,
   groups: ShardHandle[][],
   ctx: RunContext,
-  atUs: number,
-): Promise<number[]> {
+  result: EngineResult,
+): Promise<void> {
+  const siteRows = Boolean(ctx.sites) && result.siteRows === undefined;
+  if (!ctx.cohorts && !siteRows) return;
+  const atUs = result.reachedUs;
   const parts = await Promise.all(
-    groups.map((g) => pool.run<CohortsResult>({ kind: 'cohorts', ctx, shards: g, atUs })),
+    groups.map((g) => pool.run<CohortsResult>({ kind: 'cohorts', ctx, shards: g, atUs, siteRows })),
   );
-  let total: number[] = [];
-  for (const p of parts) for (const sums of p.sums) total = addSums(total, sums);
-  return total;
+  if (ctx.cohorts) {
+    let total: number[] = [];
+    for (const p of parts) for (const sums of p.sums) total = addSums(total, sums);
+    result.cohortSums = total;
+  }
+  if (siteRows) result.siteRows = parts.flatMap((p) => p.siteRows ?? []);
 }

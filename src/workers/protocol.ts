@@ -48,12 +48,16 @@ export interface AdvanceTask {
   crashAtUs?: number;
 }
 
-/** End of run (or wherever it stopped): each shard's cohort sums at `atUs`. */
+/**
+ * End of run (or wherever it stopped): each shard's cohort sums at `atUs`, and its site rows when
+ * the run stopped before its final window (an abort, Ctrl-C) so the report keeps what it measured.
+ */
 export interface CohortsTask {
   kind: 'cohorts';
   ctx: RunContext;
   shards: ShardHandle[];
   atUs: number;
+  siteRows?: boolean;
 }
 
 export type Task = InitTask | AdvanceTask | CohortsTask;
@@ -65,6 +69,7 @@ export interface InitResult {
 /** One sums array per shard of the task, in shard order. */
 export interface CohortsResult {
   sums: number[][];
+  siteRows?: number[];
 }
 
 export interface AdvanceResult {

@@ -73,8 +73,14 @@ function advance(task: AdvanceTask): AdvanceResult {
 
 function cohorts(task: CohortsTask): CohortsResult {
   const plan = task.ctx.cohorts ?? null;
-  if (plan === null) return { sums: [] };
-  return { sums: task.shards.map((h) => Array.from(collectCohorts(shardFor(task.ctx, h), plan, task.atUs))) };
+  const sums =
+    plan === null
+      ? []
+      : task.shards.map((h) => Array.from(collectCohorts(shardFor(task.ctx, h), plan, task.atUs)));
+  if (task.siteRows !== true) return { sums };
+  const rows: number[] = [];
+  for (const h of task.shards) siteRows(shardFor(task.ctx, h), rows);
+  return { sums, siteRows: rows };
 }
 
 export default function run(task: Task): InitResult | AdvanceResult | CohortsResult {

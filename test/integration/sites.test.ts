@@ -49,6 +49,22 @@ describe('sites', () => {
     expect(sites?.slowestRecovery.map((l) => l.outageHits)).toEqual([100, 100]);
   });
 
+  it('a run stopped early by an abort threshold still reports its sites', async () => {
+    const r = await run({
+      duration: '2h',
+      fleet: [gateway(600)],
+      'power-on': { spread: '1m' },
+      sites: { count: 6 },
+      faults: [{ type: 'radio-drop', at: '10m', duration: '5m', who: { sites: 1 } }],
+      thresholds: [{ expr: 'mqtt_disconnects_total{reason="radio"} < 1', abort: true }],
+    });
+    expect(r.status).toBe('aborted');
+    expect(r.reachedUs).toBeLessThan(2 * 3600e6);
+    expect(r.sites?.sites).toBe(6);
+    expect(r.sites?.outages).toBe(1);
+    expect(r.sites?.slowestRecovery.map((l) => l.outageHits)).toEqual([100]);
+  });
+
   it('drawn site sizes: one site chosen hits one whole site of 50..500 devices', async () => {
     const cfg: SitesConfig = {
       count: null,
