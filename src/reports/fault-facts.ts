@@ -40,13 +40,17 @@ function whenText(f: FaultConfig): string {
   return f.everyUs !== null ? `every ${formatDurationUs(f.everyUs)} from ${at}` : `at ${at}`;
 }
 
-export function lastingText(f: Pick<FaultConfig, 'type' | 'durationUs'>): string {
+export function lastingText(
+  f: Pick<FaultConfig, 'type' | 'durationUs'> & { who?: FaultConfig['who'] },
+): string {
   const { min, max } = f.durationUs;
   if (INSTANT.has(f.type) || max <= 0) return '';
   if (min === max) return `for ${formatDurationUs(max)}`;
   const median = Math.round((min + max) / 2);
   const d = formatDurationUs;
-  return `for ${d(min)} / ${d(median)} / ${d(max)} (min / median / max, drawn per device)`;
+  // A fault on whole sites draws one length per site: its devices drop and come back together.
+  const per = f.who?.sites ? 'site' : 'device';
+  return `for ${d(min)} / ${d(median)} / ${d(max)} (min / median / max, drawn per ${per})`;
 }
 
 /** For a chart label: `for 15m`, `30s..10m per device`, or '' (instant). */

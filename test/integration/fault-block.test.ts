@@ -45,4 +45,21 @@ describe('fault block', () => {
     expect(block).toMatch(/f2 +backend-outage +at 2h +[\d,]+ devices +for 10m/);
     expect(block).not.toMatch(/for 0|1 devices/);
   });
+
+  it('a fault on whole sites says its length is drawn per site', async () => {
+    const s = await resolveScenarioObject(
+      {
+        name: 'fault-block-sites',
+        duration: '2h',
+        fleet: [{ device: 'gateway', count: 600 }],
+        sites: { count: 6 },
+        faults: [{ type: 'radio-drop', at: '30m', duration: '1m..9m', who: { sites: 2 } }],
+      },
+      'fault-block-sites',
+      { env: {} },
+    );
+    const { report } = await runResolved(s, { noFiles: true });
+    const text = renderSummary(report);
+    expect(text).toMatch(/for 1m \/ 5m \/ 9m \(min \/ median \/ max, drawn per site\)/);
+  });
 });
