@@ -132,28 +132,28 @@ export class TimerTable {
   earliest(d: number, t: number): number {
     const num = this.num;
     const b = d * ROW;
+    const q = d * SLOTS;
     let best = -1;
     let bestAt = Infinity;
-    let bestSeq = Infinity;
     for (let i = 0; i < SLOTS; i++) {
       const at = num[b + i] as number;
       if (at > t || at > bestAt) continue;
-      const seq = this.seqs[d * SLOTS + i] as number;
-      if (at === bestAt && seq > bestSeq) continue;
+      // the seqs are read on a tie only: most wakes never touch that array
+      if (at === bestAt && (this.seqs[q + i] as number) > (this.seqs[q + best] as number)) continue;
       best = i;
       bestAt = at;
-      bestSeq = seq;
     }
     if (this.spill.size === 0) return best;
     const list = this.spill.get(d);
-    if (list !== undefined)
-      for (let k = 0; k < list.length; k++) {
-        const s = list[k] as Spilled;
-        if (s.atUs > t || s.atUs > bestAt || (s.atUs === bestAt && s.seq > bestSeq)) continue;
-        best = SLOTS + k;
-        bestAt = s.atUs;
-        bestSeq = s.seq;
-      }
+    if (list === undefined) return best;
+    let bestSeq = best < 0 ? Infinity : (this.seqs[q + best] as number);
+    for (let k = 0; k < list.length; k++) {
+      const s = list[k] as Spilled;
+      if (s.atUs > t || s.atUs > bestAt || (s.atUs === bestAt && s.seq > bestSeq)) continue;
+      best = SLOTS + k;
+      bestAt = s.atUs;
+      bestSeq = s.seq;
+    }
     return best;
   }
 
