@@ -182,6 +182,7 @@ describe('resolveScenarioObject: shortcuts and conversions', () => {
       deviceTypes: ['meter'],
       firmwareVersions: ['1.0.0'],
       states: null,
+      sites: null,
     });
     expect(flat!.durationUs).toEqual({ min: 0, max: 0 });
     expect(degrade!.params).toEqual({
