@@ -37,6 +37,7 @@ export function backendConditions(sh: Shard, timed: Occurrence[], t: number): vo
 }
 
 export function applyStart(sh: Shard, occ: Occurrence, t: number): void {
+  if (sh.programs !== null) sh.programs.nowUs = t; // the time the hooks a fault calls see
   const type = occ.fault.type;
   if (isBackendWide(type)) return sh.port.backendFault(sh, occ, t, 'start');
   if (type === 'corrupt-image') return;
@@ -106,6 +107,7 @@ export function hitDevice(
 }
 
 export function applyEnd(sh: Shard, occ: Occurrence, t: number): void {
+  if (sh.programs !== null) sh.programs.nowUs = t; // the time the hooks a fault calls see
   const type = occ.fault.type;
   if (isBackendWide(type)) {
     if (type === 'backend-outage') sh.outageEndUs = t;

@@ -79,6 +79,10 @@ describe('device programs under the built-in faults and OTA agent', () => {
     expect(c(r, 'program_publishes_dropped_total')).toBe(lost);
     expect(c(r, 'program_flash_writes_total')).toBe(200 + lost);
     expect(c(r, 'program_errors_total')).toBe(0); // RAM was fresh and flash intact at every boot
+    // the hook runs at the fault's virtual time, not at the device's last wake
+    const logs = r.outcomes.sample.filter((o) => o.outcome === 'program-log');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const o of logs) expect(o.stack).toBe('power lost at 30m after 1 boot(s)');
   });
 
   it('`otaOffered` returning false declines; `afterCommit` runs on the new firmware', async () => {
