@@ -3,7 +3,8 @@
 // a content-addressed file in the temp folder, which each thread loads once (one module
 // instance per worker thread). Both steps are synchronous (esbuild's buildSync, Node's require of
 // an ES module), so a worker binds programs to its shards where it builds them. `fleetstorm` and `fleetstorm/program` resolve to this package's
-// own API module, so a program needs no installed copy of fleetstorm to run.
+// own API module and `fleetstorm/wasm` to its WebAssembly host, so a program needs no installed
+// copy of fleetstorm to run.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,13 +22,13 @@ import { instrument } from './instrument.js';
 const bundled = new Map<string, string>();
 const requireModule = createRequire(import.meta.url);
 
-/** The API module as built (dist) or as source (tests run from src). */
-function apiModulePath(): string {
-  for (const name of ['./api.js', './api.ts']) {
+/** A module of this folder as built (dist) or as source (tests run from src). */
+function ownModulePath(base: string): string {
+  for (const name of [`./${base}.js`, `./${base}.ts`]) {
     const p = fileURLToPath(new URL(name, import.meta.url));
     if (existsSync(p)) return p;
   }
-  throw new Error('fleetstorm program API module not found next to src/program/bundle');
+  throw new Error(`fleetstorm program module ${base} not found next to src/program/bundle`);
 }
 
 function programError(where: string, what: string, got: string, fix: string): ToolError {
@@ -58,7 +59,12 @@ export function bundleProgram(path: string, where: string): string {
       platform: 'node',
       target: 'node20',
       logLevel: 'silent',
-      alias: { fleetstorm: apiModulePath(), 'fleetstorm/program': apiModulePath() },
+      // esbuild takes the longest matching key, so `fleetstorm/wasm` is not `fleetstorm` + '/wasm'
+      alias: {
+        fleetstorm: ownModulePath('api'),
+        'fleetstorm/program': ownModulePath('api'),
+        'fleetstorm/wasm': ownModulePath('wasm-host'),
+      },
     });
     code = out.outputFiles[0]?.text ?? '';
   } catch (err) {

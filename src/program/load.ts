@@ -1,11 +1,13 @@
 // Device programs of a run: bundled once in the main thread (bundle.ts), imported once per thread
-// that runs shards (a worker, or the live process), and bound to the device types by index.
+// that runs shards (a worker, or the live process), and bound to the device types by index. A
+// .wasm program is read and compiled once per thread instead (wasm-load.ts).
 import { pathToFileURL } from 'node:url';
 import { typeOrder, type TypeParams } from '../device/params.js';
 import type { ResolvedScenario } from '../scenario/types.js';
 import type { DefinedDevice } from './api.js';
 import { bundleProgram, importProgram } from './bundle.js';
 import { compileSensors, type SensorTable } from './sensors.js';
+import { isWasmProgram, loadWasmProgram } from './wasm-load.js';
 import { ToolError } from '../errors/tool-error.js';
 
 export interface LoadedProgram {
@@ -27,8 +29,13 @@ export function checkPrograms(s: ResolvedScenario): void {
 function loadOne(s: ResolvedScenario, name: string): LoadedProgram {
   const t = s.deviceTypes[name];
   const where = `device type ${name}.program`;
-  const modulePath = bundleProgram(t?.program?.path ?? '', where);
-  const def = importProgram(modulePath, where);
+  const path = t?.program?.path ?? '';
+  // a .wasm module runs as it is (wasm-load.ts); JS and TS are bundled and instrumented
+  const wasm = isWasmProgram(path);
+  const modulePath = wasm ? path : bundleProgram(path, where);
+  const def = wasm
+    ? loadWasmProgram(path, where, t?.telemetry.template ?? null)
+    : importProgram(modulePath, where);
   let sensors: SensorTable;
   try {
     sensors = compileSensors(def.sensors, where);

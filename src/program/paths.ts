@@ -19,7 +19,7 @@ export function resolveProgramPaths(
       throw new ToolError('FLEETSTORM_ERR_PROGRAM', 'device program file not found', {
         where: `${sourceLabel}: device type ${name}.program`,
         got: `${written} (looked at ${path})`,
-        fix: 'give the path of a .ts or .js module relative to the scenario file',
+        fix: 'give the path of a .ts, .js or .wasm module relative to the scenario file',
       });
     t.program = { ...t.program, path };
   }

@@ -214,7 +214,7 @@ const deviceTypeShape = {
     .min(1)
     .optional()
     .describe(
-      "The device's own logic: a TypeScript or JavaScript (ESM) module exporting `defineDevice({...})`, relative to the scenario file (docs/device-programs.md). Default: none (the built-in device only).",
+      "The device's own logic: a TypeScript or JavaScript (ESM) module exporting `defineDevice({...})`, or a WebAssembly `.wasm` module, relative to the scenario file (docs/device-programs.md). Default: none (the built-in device only).",
     ),
   'program-budget': durationField()
     .optional()
