@@ -69,6 +69,32 @@ describe.skipIf(!mosquittoInstalled())('calibrate against mosquitto', () => {
     expect(r.stdout).toContain(`use it: backend: { from: ${out}/backend.calibrated.yaml }`);
   }, 180_000);
 
+  it('a password in the target URL is in none of its files and nothing it prints', async () => {
+    broker = await startMosquitto(); // anonymous: any user and password are accepted
+    dir = mkdtempSync(join(tmpdir(), 'fleetstorm-cal-'));
+    const out = join(dir, 'cal');
+    const planted = 'Pl4nted-S3cret-9q';
+    const r = await runMain([
+      'calibrate',
+      '--target-mqtt',
+      `mqtt://meter:${planted}@127.0.0.1:${broker.port}`,
+      '--max-connections',
+      '100',
+      '--step',
+      '300ms',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(planted);
+    const files = ['backend.calibrated.yaml', 'calibration.json', 'calibration.html'];
+    for (const f of files) {
+      const text = readFileSync(join(out, f), 'utf8');
+      expect(text.length).toBeGreaterThan(0);
+      expect(text, f).not.toContain(planted);
+    }
+  }, 180_000);
+
   it('never offers past target.limits from --scenario, and says when they stopped it', async () => {
     broker = await startMosquitto();
     dir = mkdtempSync(join(tmpdir(), 'fleetstorm-cal-'));
