@@ -4,9 +4,7 @@
 // :00/:15/:30/:45 on clocks drifting ±50 ppm, in interleaved rounds.
 //   npx tsx bench/virtual-buffers.ts [--devices 200000] [--duration 24h] [--workers 2] [--rounds 3]
 // Prints one JSON line per run, then each case's fastest wall time and its ratio to the plain one.
-import { monotonicMs } from '../src/clock/real-clock.js';
-import { runResolved } from '../src/app/run.js';
-import { resolveScenarioObject } from '../src/scenario/index.js';
+import { timedVirtualRun } from './lib/timed-virtual.js';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,14 +50,7 @@ async function runCase(name: string): Promise<{ wallS: number; cpuS: number; eve
     backend: { connect: { rate: '20000/s', burst: 5000 }, ingest: { rate: '200000/s' } },
     faults: [{ type: 'backend-outage', at: '12h', duration: '15m' }],
   };
-  const s = await resolveScenarioObject(doc, doc.name, { env: {} });
-  const t0 = monotonicMs();
-  const cpu0 = process.cpuUsage();
-  const { report } = await runResolved(s, { noFiles: true });
-  const wallS = (monotonicMs() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  // CPU of the whole process (worker threads included): steadier than wall time on a busy machine.
-  const cpuS = (cpu.user + cpu.system) / 1e6;
+  const { report, wallS, cpuS } = await timedVirtualRun(doc);
   const m = report.metrics.counters;
   console.log(
     JSON.stringify({

@@ -6,9 +6,7 @@
 //   npx tsx bench/virtual-sites.ts [--devices 1000000] [--sites 10000] [--duration 24h] [--workers 2] [--rounds 2]
 //     [--cases plain,buffer,sites+buffer]
 // Prints one JSON line per run, then each case's fastest wall time and its ratio to the plain one.
-import { monotonicMs } from '../src/clock/real-clock.js';
-import { runResolved } from '../src/app/run.js';
-import { resolveScenarioObject } from '../src/scenario/index.js';
+import { timedVirtualRun } from './lib/timed-virtual.js';
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -63,14 +61,7 @@ async function runCase(name: string): Promise<{ wallS: number; cpuS: number }> {
       ? [OUTAGE, { type: 'radio-drop', at: '6h', duration: '5m..30m', who: { sites: '2%' } }]
       : [OUTAGE],
   };
-  const s = await resolveScenarioObject(doc, doc.name, { env: {} });
-  const t0 = monotonicMs();
-  const cpu0 = process.cpuUsage();
-  const { report } = await runResolved(s, { noFiles: true });
-  const wallS = (monotonicMs() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  // CPU of the whole process (worker threads included): steadier than wall time on a busy machine.
-  const cpuS = (cpu.user + cpu.system) / 1e6;
+  const { report, wallS, cpuS } = await timedVirtualRun(doc);
   const m = report.metrics.counters;
   console.log(
     JSON.stringify({
