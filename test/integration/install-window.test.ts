@@ -1,6 +1,7 @@
 // rollout.install-window against its analytic expectation: every device downloads at once and
 // starts its install only inside the window of its own local time (UTC + its group's zone), so
 // the fleet's installs fall in one wave per zone, each starting when that zone's window opens.
+import { renderHtml } from '../../src/reports/html/render-html.js';
 import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../src/app/run.js';
 import type { Report } from '../../src/reports/report-types.js';
@@ -92,5 +93,7 @@ describe('scenarios/maintenance-window.yaml at reduced scale', () => {
     expect(r.verdict).toBe('passed');
     expect(c(r, 'ota_install_deferred_total')).toBe(900);
     expect(c(r, 'ota_install_outside_window_total')).toBe(0);
+    // the HTML report's OTA chart draws the install wave the window causes
+    expect(renderHtml(r)).toContain('installs started');
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../src/app/run.js';
 import { deterministicJson } from '../../src/reports/json.js';
 import { renderSummary } from '../../src/reports/summary-text.js';
+import { renderHtml } from '../../src/reports/html/render-html.js';
 import type { Report } from '../../src/reports/report-types.js';
 import { loadScenario, resolveScenarioObject } from '../../src/scenario/index.js';
 
@@ -133,5 +134,9 @@ describe('scenarios/provisioning-storm.yaml at reduced scale', () => {
     const p99 = r.metrics.histograms['provision_duration_us']?.p99Us ?? 0;
     expect(p99).toBeGreaterThan(20e6);
     expect(p99).toBeLessThan(40e6);
+    // the HTML report draws the registration storm beside the connects it gates
+    const html = renderHtml(r);
+    expect(html).toContain('registered');
+    expect(renderHtml({ ...r, series: { ...r.series, counters: {} } })).not.toContain('registered');
   });
 });

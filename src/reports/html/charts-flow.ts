@@ -64,6 +64,9 @@ export function connectAttemptsChart(report: Report): RenderedChart {
       color: FAILURE_COLORS[s.label.replace(/^failed: /, '')] ?? s.color,
     })),
     ...summed(report, 'mqtt_disconnects_total', 'disconnects (all reasons)', COLORS.grey),
+    // `provisioning`: the registration storm a power-on wave causes, beside the connects it gates
+    ...counter(report, 'provision_succeeded_total', 'registered', COLORS.purple),
+    ...counter(report, 'provision_refused_total', 'registration refused', COLORS.orange),
   ];
   return draw(
     {
@@ -102,6 +105,8 @@ export function otaFlowChart(report: Report): RenderedChart {
   const series = [
     ...counter(report, 'ota_offered_total', 'offered', COLORS.sky),
     ...counter(report, 'ota_download_started_total', 'downloads started', COLORS.blue),
+    // the install wave (an install window holds installs until each device's window opens)
+    ...counter(report, 'ota_install_started_total', 'installs started', COLORS.purple),
     ...counter(report, 'ota_succeeded_total', 'succeeded', COLORS.green),
     ...summed(report, 'ota_failed_total', 'failed (all reasons)', COLORS.vermillion),
     ...counter(report, 'ota_rolled_back_total', 'rolled back', COLORS.olive),
