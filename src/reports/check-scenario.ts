@@ -77,6 +77,37 @@ function checkShard(c: Checker, v: unknown): void {
     c.fail('scenario.shard.index', 'a whole number below scenario.shard.count', index);
 }
 
+function checkSites(c: Checker, v: unknown): void {
+  if (v === undefined || v === null) return; // older reports: none
+  const o = c.obj(v, 'scenario.sites');
+  c.num(o.count, 'scenario.sites.count', true);
+  if (o.perSite !== null) {
+    const per = c.obj(o.perSite, 'scenario.sites.perSite');
+    positiveInt(c, per.min, 'scenario.sites.perSite.min');
+    positiveInt(c, per.max, 'scenario.sites.perSite.max');
+  } else positiveInt(c, o.count, 'scenario.sites.count');
+  const link = c.obj(o.link, 'scenario.sites.link');
+  c.num(link.bandwidthBytesPerSec, 'scenario.sites.link.bandwidthBytesPerSec', true);
+  nonNegative(c, link.latencyUs, 'scenario.sites.link.latencyUs');
+  nonNegative(c, link.lossRatio, 'scenario.sites.link.lossRatio');
+  c.bool(o.gateway, 'scenario.sites.gateway');
+}
+
+function checkOperations(c: Checker, v: unknown): void {
+  if (v === undefined) return; // older reports: none
+  c.arr(v, 'scenario.operations').forEach((op, i) => {
+    const path = `scenario.operations[${i}]`;
+    const o = c.obj(op, path);
+    c.str(o.id, `${path}.id`);
+    c.str(o.name, `${path}.name`);
+    nonNegative(c, o.atUs, `${path}.atUs`);
+    c.str(c.obj(o.command, `${path}.command`).name, `${path}.command.name`);
+    c.obj(o.who, `${path}.who`);
+    c.num(o.ratePerSec, `${path}.ratePerSec`);
+    nonNegative(c, o.timeoutUs, `${path}.timeoutUs`);
+  });
+}
+
 /** Checks the resolved scenario a report carries (see the file comment). */
 export function checkScenarioShape(c: Checker, s: Obj): void {
   c.str(s.name, 'scenario.name');
@@ -96,6 +127,8 @@ export function checkScenarioShape(c: Checker, s: Obj): void {
   });
   checkFaults(c, s);
   checkRollout(c, s);
+  checkSites(c, s.sites);
+  checkOperations(c, s.operations);
   if (s.shard === undefined) c.fail('scenario.shard', 'null or { index, count }', undefined);
   checkShard(c, s.shard);
   c.arr(s.thresholds, 'scenario.thresholds').forEach((t, i) => {
