@@ -33,6 +33,8 @@ export interface RunOptions {
   outDir?: string;
   /** Flags as given, for the replay line. */
   overrides?: CliOverrides;
+  /** The replay line to print instead of one built from the flags (`replay`: the original run's). */
+  replay?: string;
   /** Ctrl-C / SIGTERM: the run stops at the next barrier and writes a partial report. */
   signal?: AbortSignal;
   onProgress?: (p: IntervalProgress) => void;
@@ -124,7 +126,7 @@ async function runMultiProcess(
 ): Promise<RunOutcome> {
   const { report, outcomes } = await runProcesses(s, {
     signal: opts.signal,
-    replay: replayLine(s, opts.overrides),
+    replay: opts.replay ?? replayLine(s, opts.overrides),
     onProgress: opts.onProcessProgress,
     ...(outDir ? { keepDir: outDir } : {}),
   });
@@ -170,7 +172,7 @@ async function runAndWrite(
   // Device order, as a merge of shard reports has it (engines record them interval by interval).
   eng.outcomes.sort((a, b) => a.device - b.device);
   const report = buildReport(s, eng, {
-    replay: replayLine(s, opts.overrides),
+    replay: opts.replay ?? replayLine(s, opts.overrides),
     startedAt,
     wallMs: Math.round(monotonicMs() - t0),
     outDir,

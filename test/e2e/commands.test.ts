@@ -37,6 +37,19 @@ describe('commands', () => {
     expect(readFileSync(join(a, 'report.html'), 'utf8')).toContain('<svg');
   });
 
+  it('a replayed report keeps the replay line of the run it replays (its flags included)', async () => {
+    const a = tmp();
+    const b = tmp();
+    const argv = ['run', 'test/fixtures/e2e/small.yaml', '--devices', '300', '--duration', '40m'];
+    const first = await runCli([...argv, '--out', a, '--quiet', '--no-html']);
+    expect([0, 1], first.stderr).toContain(first.code);
+    const again = await runCli(['replay', join(a, 'report.json'), '--out', b, '--quiet', '--no-html']);
+    expect(again.code, again.stderr).toBe(first.code);
+    const line = (JSON.parse(readFileSync(join(b, 'report.json'), 'utf8')) as { replay: string }).replay;
+    expect(line).toContain('--devices 300 --duration 40m');
+    expect(body(b)).toEqual(body(a));
+  });
+
   it('the replay line names what the environment set, and re-runs to the identical body without it', async () => {
     const a = tmp();
     const b = tmp();

@@ -36,6 +36,8 @@ export interface RunFlags {
   overrides: CliOverrides;
   /** false: no plan before a live run (one process of `--processes N`). */
   plan?: boolean;
+  /** `replay`: the replayed report's own replay line (it reproduces the run; the flags here do not). */
+  replay?: string;
 }
 
 function printOutcome(o: RunOutcome, flags: RunFlags): void {
@@ -99,6 +101,7 @@ export async function runScenario(scenario: ResolvedScenario, flags: RunFlags): 
     const o = await runResolved(s, {
       outDir: flags.out,
       overrides: flags.overrides,
+      ...(flags.replay === undefined ? {} : { replay: flags.replay }),
       signal: sig.signal,
       onProgress: (p) => {
         progress.update(p);
@@ -151,5 +154,5 @@ export async function replayCommand(path: string, flags: RunFlags, allowSecrets 
   checkReplayable(new Checker(path), report.scenario as unknown as Record<string, unknown>);
   await checkReplayableShape(report.scenario, path);
   assertReplaySecretsAllowed(report.scenario, path, allowSecrets);
-  return runScenario(report.scenario, flags);
+  return runScenario(report.scenario, { ...flags, replay: report.replay });
 }
