@@ -77,6 +77,19 @@ function checkShard(c: Checker, v: unknown): void {
     c.fail('scenario.shard.index', 'a whole number below scenario.shard.count', index);
 }
 
+/** A device type's `commands` (absent in older reports, null without commands). */
+function checkCommands(c: Checker, v: unknown, path: string): void {
+  if (v === undefined || v === null) return;
+  const o = c.obj(v, path);
+  c.str(o.topic, `${path}.topic`);
+  c.str(o.replyTopic, `${path}.replyTopic`);
+  const delay = c.obj(o.replyDelayUs, `${path}.replyDelayUs`);
+  nonNegative(c, delay.min, `${path}.replyDelayUs.min`);
+  nonNegative(c, delay.max, `${path}.replyDelayUs.max`);
+  nonNegative(c, o.failureRatio, `${path}.failureRatio`);
+  c.obj(o.actions, `${path}.actions`);
+}
+
 function checkSites(c: Checker, v: unknown): void {
   if (v === undefined || v === null) return; // older reports: none
   const o = c.obj(v, 'scenario.sites');
@@ -123,7 +136,9 @@ export function checkScenarioShape(c: Checker, s: Obj): void {
   checkFleet(c, s);
   // upgradeReport fills newer fields into each device type's connectivity: they must be objects.
   c.record(s.deviceTypes, 'scenario.deviceTypes', (t, path) => {
-    c.obj(c.obj(t, path).connectivity, `${path}.connectivity`);
+    const type = c.obj(t, path);
+    c.obj(type.connectivity, `${path}.connectivity`);
+    checkCommands(c, type.commands, `${path}.commands`);
   });
   checkFaults(c, s);
   checkRollout(c, s);

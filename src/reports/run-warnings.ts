@@ -80,16 +80,20 @@ export function runWarnings(r: WarningInputs): string[] {
  * that refuses more than the modelled backend would (docs/scenario-reference.md, Backend).
  */
 function shortQueueWarning(r: WarningInputs): string | null {
-  const b = r.scenario.backend;
-  if (r.scenario.mode !== 'virtual') return null;
-  const queues: [string, { ratePerSec: number; queueLimit: number } | undefined, number][] = [
-    ['connect', b.connect, b.connect.burst],
+  // A merged, hand-edited or older report may lack any of these sections (fanout: older reports).
+  const b = r.scenario.backend as Partial<typeof r.scenario.backend> | undefined;
+  if (r.scenario.mode !== 'virtual' || b === undefined || b === null) return null;
+  type Queue = { ratePerSec: number; queueLimit: number } | null | undefined;
+  const queues: [string, Queue, number][] = [
+    ['connect', b.connect, b.connect?.burst ?? 1],
     ['ingest', b.ingest, 1],
     ['checkin', b.checkin, 1],
-    ['fanout', b.fanout as typeof b.fanout | undefined, 1], // absent in older reports
+    ['fanout', b.fanout, 1],
   ];
   const short = queues
-    .filter(([, q, burst]) => q !== undefined && (q.queueLimit + burst) / q.ratePerSec < 1)
+    .filter(
+      ([, q, burst]) => typeof q === 'object' && q !== null && (q.queueLimit + burst) / q.ratePerSec < 1,
+    )
     .map(([name]) => `backend.${name}`);
   if (short.length === 0) return null;
   return `${short.join(', ')}: queue + burst under one second of rate; virtual mode runs events in ~1 s steps and refuses more than such a backend would (keep queue + burst ≥ rate × 1s)`;
@@ -97,7 +101,9 @@ function shortQueueWarning(r: WarningInputs): string | null {
 
 /** A live run measures the real backend: a calibrated model named in the scenario plays no part. */
 function liveCalibrationWarning(r: WarningInputs): string | null {
-  const cal = r.scenario.backend.calibration;
+  // A hand-edited or older report may lack the backend section.
+  const backend = r.scenario.backend as typeof r.scenario.backend | undefined;
+  const cal = backend?.calibration;
   if (cal === undefined || r.scenario.mode !== 'live') return null;
   return `backend.from (${cal.file}) is ignored in live mode: the modelled backend applies to virtual runs only`;
 }

@@ -5,7 +5,8 @@ import type { DeviceType, PasswordSource, ResolvedScenario } from '../scenario/t
 import { MASK, redactUrl } from './redact.js';
 import { hasSecretRef } from './refs.js';
 
-const masked = (text: string): string => (hasSecretRef(text) ? text : MASK);
+// Anything but a string holding a reference is masked (a hand-edited report may hold anything).
+const masked = (text: unknown): string => (typeof text === 'string' && hasSecretRef(text) ? text : MASK);
 
 function redactPassword(p: PasswordSource | null): PasswordSource | null {
   if (p === null) return null;
@@ -18,7 +19,8 @@ function redactPassword(p: PasswordSource | null): PasswordSource | null {
   }
 }
 
-const maskedOrNull = (text: string | null): string | null => (text === null ? null : masked(text));
+const maskedOrNull = (text: string | null | undefined): string | null =>
+  text === null || text === undefined ? null : masked(text);
 
 /** The OTA protocols' credentials: Mender's tenant token, hawkBit's target and gateway tokens. */
 function redactOta(ota: DeviceType['ota']): DeviceType['ota'] {
