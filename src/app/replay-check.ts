@@ -5,8 +5,10 @@
 // keys every object has. A report's scenario may then not miss a key, nor hold a type the
 // examples never had (null is not judged: it is how JSON writes Infinity, and many fields are
 // nullable in ways the examples cannot all show).
+import { compileType } from '../device/params.js';
 import { ToolError } from '../errors/tool-error.js';
 import { resolveScenarioObject } from '../scenario/index.js';
+import type { DeviceType } from '../scenario/types.js';
 
 type Kind = 'null' | 'number' | 'string' | 'boolean' | 'array' | 'object';
 
@@ -168,4 +170,18 @@ function check(s: Shape, v: unknown, path: string, shown: string, where: string)
 /** Refuses a report's resolved scenario that misses fields or holds wrong types (see top). */
 export async function checkReplayableShape(scenario: unknown, where: string): Promise<void> {
   check(await shape(), scenario, '', 'scenario', where);
+}
+
+/**
+ * Each device type compiles as the workers will compile it (templates, streams, commands): a
+ * part the shape examples do not cover fails here with one line, not in a worker mid-run.
+ */
+export function checkTypesCompile(types: Record<string, DeviceType>, where: string): void {
+  for (const [name, t] of Object.entries(types)) {
+    try {
+      compileType(t);
+    } catch (e) {
+      refuse(where, `deviceTypes.${name}`, 'does not compile', e instanceof Error ? e.message : String(e));
+    }
+  }
 }

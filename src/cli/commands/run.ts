@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { ToolError } from '../../errors/tool-error.js';
 import { runResolved, type RunOutcome } from '../../app/run.js';
 import type { ExitCode } from '../../errors/exit-codes.js';
-import { checkReplayableShape } from '../../app/replay-check.js';
+import { checkReplayableShape, checkTypesCompile } from '../../app/replay-check.js';
 import { checkReplayable } from '../../reports/check-scenario.js';
 import { Checker, readReport } from '../../reports/read-report.js';
 import { renderSummary } from '../../reports/summary-text.js';
@@ -153,6 +153,7 @@ export async function replayCommand(path: string, flags: RunFlags, allowSecrets 
   const report = await readReport(resolve(path));
   checkReplayable(new Checker(path), report.scenario as unknown as Record<string, unknown>);
   await checkReplayableShape(report.scenario, path);
+  checkTypesCompile(report.scenario.deviceTypes, path);
   assertReplaySecretsAllowed(report.scenario, path, allowSecrets);
   return runScenario(report.scenario, { ...flags, replay: report.replay });
 }

@@ -1,7 +1,7 @@
 // `replay` of a hand-edited report (hardening, finding 13 and the class behind it): a resolved
 // scenario that misses a field or holds a wrong type is one line, before anything runs.
 import { describe, expect, it } from 'vitest';
-import { checkReplayableShape } from '../../../src/app/replay-check.js';
+import { checkReplayableShape, checkTypesCompile } from '../../../src/app/replay-check.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { toolErrorOf } from '../../helpers/tool-error.js';
 
@@ -13,6 +13,23 @@ async function scenario(): Promise<Record<string, any>> {
   };
   return JSON.parse(JSON.stringify(await resolveScenarioObject(doc, 'x.yaml', { env: {} })));
 }
+
+describe('the device types of a report', () => {
+  it('compile as written; one that does not is one line naming the type', async () => {
+    const s = await scenario();
+    checkTypesCompile(s.deviceTypes, 'r.json');
+    s.deviceTypes.sensor.commands = 7; // a part the shape examples do not cover
+    let caught: unknown = null;
+    try {
+      checkTypesCompile(s.deviceTypes, 'r.json');
+    } catch (e) {
+      caught = e;
+    }
+    const e = await toolErrorOf(Promise.reject(caught as Error));
+    expect(e.code).toBe('FLEETSTORM_ERR_REPORT_INPUT');
+    expect(e.message).toContain('deviceTypes.sensor does not compile');
+  });
+});
 
 describe('the resolved scenario of a report', () => {
   it('passes as written, also with --speed max (null in JSON)', async () => {
