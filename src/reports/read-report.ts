@@ -185,6 +185,7 @@ function checkRest(c: Checker, r: Obj): void {
   });
   if (r.rollout !== null) checkRollout(c, c.obj(r.rollout, 'rollout'));
   if (r.commands !== undefined) checkCommands(c, c.obj(r.commands, 'commands'));
+  if (r.ota !== undefined) checkOta(c, c.obj(r.ota, 'ota'));
   const outcomes = c.obj(r.outcomes, 'outcomes');
   c.num(outcomes.total, 'outcomes.total');
   c.arr(outcomes.sample, 'outcomes.sample').forEach((o, i) => checkOutcome(c, o, `outcomes.sample[${i}]`));
@@ -195,6 +196,33 @@ function checkRest(c: Checker, r: Obj): void {
   if (r.live !== undefined) checkLive(c, c.obj(r.live, 'live'));
   if (r.backend !== undefined) checkBackend(c, c.obj(r.backend, 'backend'));
   c.obj(r.run, 'run');
+}
+
+/** The OTA requests section: per device type its protocol, per endpoint role its figures. */
+function checkOta(c: Checker, o: Obj): void {
+  c.record(o.protocols, 'ota.protocols', (v, path) => c.str(v, path));
+  c.arr(o.endpoints, 'ota.endpoints').forEach((e, i) => {
+    const path = `ota.endpoints[${i}]`;
+    const row = c.obj(e, path);
+    c.str(row.endpoint, `${path}.endpoint`);
+    for (const k of ['requests', 'failed', 'ratePerSec', 'peakRatePerSec'] as const)
+      c.num(row[k], `${path}.${k}`);
+    for (const k of ['p50Us', 'p90Us', 'p99Us'] as const) c.num(row[k], `${path}.${k}`, true);
+  });
+  if (o.server !== undefined) {
+    const server = c.obj(o.server, 'ota.server');
+    c.arr(server.endpoints, 'ota.server.endpoints').forEach((e, i) => {
+      const path = `ota.server.endpoints[${i}]`;
+      const row = c.obj(e, path);
+      c.str(row.name, `${path}.name`);
+      for (const k of ['requests', 'errors', 'ratePerSec'] as const) c.num(row[k], `${path}.${k}`);
+      for (const k of ['p50Us', 'p90Us', 'p99Us'] as const) c.num(row[k], `${path}.${k}`, true);
+    });
+    if (server.campaign !== null && server.campaign !== undefined)
+      c.str(c.obj(server.campaign, 'ota.server.campaign').state, 'ota.server.campaign.state');
+    c.record(server.deployments, 'ota.server.deployments', (v, path) => c.obj(v, path));
+    c.record(server.transitions, 'ota.server.transitions', (v, path) => c.obj(v, path));
+  }
 }
 
 /** The commands section (reports of scenarios with operations). */
