@@ -4,20 +4,10 @@
 // lives in flash across a power loss, a command reaches its exported `command`, and a trap is a
 // counted program exception while the device goes on.
 import { readFileSync } from 'node:fs';
-import wabtInit from 'wabt';
+import { assemble } from '../../helpers/wat.js';
 import { describe, expect, it } from 'vitest';
 import { wasmDevice } from '../../../src/program/wasm-host.js';
 import { simulateDevice } from '../../../src/testing/index.js';
-
-async function assemble(wat: string): Promise<Uint8Array> {
-  const wabt = await wabtInit();
-  const mod = wabt.parseWat('device.wat', wat);
-  try {
-    return mod.toBinary({}).buffer;
-  } finally {
-    mod.destroy();
-  }
-}
 
 const sensors = { temperature: { normal: { mean: 21, stddev: 0.5, decimals: 1 } } };
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import wabtInit from 'wabt';
+import { assemble } from '../../helpers/wat.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runResolved } from '../../../src/app/run.js';
 import { ToolError } from '../../../src/errors/tool-error.js';
@@ -21,16 +21,6 @@ beforeEach(() => {
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function assemble(wat: string): Promise<Uint8Array> {
-  const wabt = await wabtInit();
-  const mod = wabt.parseWat('device.wat', wat);
-  try {
-    return mod.toBinary({}).buffer;
-  } finally {
-    mod.destroy();
-  }
-}
 
 async function run(program: string, devices = 50): Promise<Report> {
   const doc = {
