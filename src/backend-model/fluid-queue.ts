@@ -31,3 +31,22 @@ export function fluidAdmit(
   state[slot] = backlog + periodUs;
   return t + wait;
 }
+
+/**
+ * The wait a request at `t` would have (µs), without taking its place: the backlog drained to
+ * `t` (state updated, as time seen) less the burst tolerance. With `fluidTake` after it, the
+ * same as `fluidAdmit`; apart, a request can be checked against two queues before either keeps it.
+ */
+export function fluidWait(state: Float64Array, slot: number, t: number, tauUs: number): number {
+  const last = state[slot + 1] as number;
+  if (t > last) {
+    state[slot] = Math.max(0, (state[slot] as number) - (t - last));
+    state[slot + 1] = t;
+  }
+  return Math.max(0, (state[slot] as number) - tauUs);
+}
+
+/** The request checked with `fluidWait` takes its place: one period more work queued. */
+export function fluidTake(state: Float64Array, slot: number, periodUs: number): void {
+  state[slot] = (state[slot] as number) + periodUs;
+}

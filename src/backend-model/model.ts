@@ -1,10 +1,11 @@
 // The modelled backend, as one shard sees its share of it: broker connect accept queue with
-// max sessions, message ingest queue, check-in API queue, OTA server bandwidth and download
-// slots. Outage, slow and reject conditions come from fault windows set on the shard. Answers
-// are times (when the broker answers) or refusals, never exceptions.
-import { fluidAdmit } from './fluid-queue.js';
+// max sessions (and the connect capacity the brokers share), message ingest queue, check-in API
+// queue, OTA server bandwidth and download slots. Outage, slow and reject conditions come from
+// fault windows set on the shard. Answers are times (when the broker answers) or refusals, never
+// exceptions.
+import { fluidAdmit, fluidTake, fluidWait } from './fluid-queue.js';
 import { drawServiceUs } from './service-time.js';
-import { BROKER, BROKER_SLOTS, type BrokerSet, type QueueShare } from './share.js';
+import { BROKER, BROKER_SLOTS, type BrokerSet, type QueueShare, type SharedShare } from './share.js';
 import { META } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 
@@ -24,6 +25,31 @@ function serveIn(sh: Shard, state: Float64Array, slot: number, q: QueueShare, d:
   const at = fluidAdmit(state, slot, t, q.periodUs * slow, q.tauUs * slow, q.maxWaitUs * slow);
   if (at < 0) return -1;
   return at + drawServiceUs(sh.a.rng, d, q) * slow;
+}
+
+/**
+ * A connect that needs its broker's queue and the shared one (`backend.shared`): checked against
+ * both before either keeps it (a refusal leaves no trace in either), answered when the slower of
+ * the two lets it through — one piece of work needing two capacities at once, not two services
+ * in a row (docs/calibration.md, "Shared capacity").
+ */
+function serveShared(
+  sh: Shard,
+  state: Float64Array,
+  slot: number,
+  q: QueueShare,
+  shared: SharedShare,
+  d: number,
+  t: number,
+): number {
+  const slow = sh.slowFactor;
+  const s = shared.connect;
+  const ownWaitUs = fluidWait(state, slot, t, q.tauUs * slow);
+  const sharedWaitUs = fluidWait(shared.state, 0, t, s.tauUs * slow);
+  if (ownWaitUs > q.maxWaitUs * slow || sharedWaitUs > s.maxWaitUs * slow) return -1;
+  fluidTake(state, slot, q.periodUs * slow);
+  fluidTake(shared.state, 0, s.periodUs * slow);
+  return t + Math.max(ownWaitUs, sharedWaitUs) + drawServiceUs(sh.a.rng, d, q) * slow;
 }
 
 function serve(sh: Shard, slot: number, q: QueueShare, d: number, t: number): number {
@@ -63,7 +89,11 @@ export function brokerConnect(sh: Shard, d: number, t: number): Answer {
   else if ((state[sessionsSlot] as number) >= sh.st.share.maxSessions) answer.status = CONNECT.maxSessions;
   else {
     const slot = set === null ? META.connectQueue : base + BROKER.connect;
-    const at = serveIn(sh, state, slot, sh.st.share.connect, d, t);
+    const shared = sh.st.share.shared;
+    const at =
+      shared === null
+        ? serveIn(sh, state, slot, sh.st.share.connect, d, t)
+        : serveShared(sh, state, slot, sh.st.share.connect, shared, d, t);
     if (at < 0) answer.status = CONNECT.rejected;
     else {
       answer.status = CONNECT.ok;

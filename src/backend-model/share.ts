@@ -1,7 +1,7 @@
 // The slice of the modelled backend's capacity one shard owns. Capacity is shared out evenly
-// over shards (rates, burst, queue bounds, sessions, OTA bandwidth), which keeps shards
-// independent between barriers. With ≥ 2k devices per shard the aggregate behaviour matches one
-// shared queue closely: see docs/virtual-mode.md.
+// over shards (rates, burst, queue bounds, sessions, OTA bandwidth, the brokers' shared connect
+// capacity), which keeps shards independent between barriers. With ≥ 2k devices per shard the
+// aggregate behaviour matches one shared queue closely: see docs/virtual-mode.md.
 import type { BackendModelConfig } from '../scenario/types.js';
 
 export interface QueueShare {
@@ -39,6 +39,14 @@ export interface ModelShare {
   otaMaxConcurrent: number;
   /** null: one broker, its state in the shard's META slots (as before brokers existed). */
   brokers: BrokerSet | null;
+  /** The shard's share of the connect capacity all brokers share; null: independent brokers. */
+  shared: SharedShare | null;
+}
+
+/** A queue every broker's connects also pass (`backend.shared.connect`), its state (2 slots). */
+export interface SharedShare {
+  connect: QueueShare;
+  state: Float64Array;
 }
 
 /** Per broker: connect, ingest and fan-out queues (2 slots each), sessions, down (1 = outage). */
@@ -133,5 +141,18 @@ export function modelShare(cfg: BackendModelConfig, parts: number, index: number
     otaBandwidthBytesPerSec: cfg.ota.bandwidthBytesPerSec / parts,
     otaMaxConcurrent: Math.max(1, splitInt(cfg.ota.maxConcurrentDownloads, parts, index)),
     brokers: brokers > 1 ? { count: brokers, state: new Float64Array(brokers * BROKER_SLOTS) } : null,
+    shared: cfg.shared
+      ? {
+          // no service time of its own: the connect's is drawn once, from its broker's figures
+          connect: queue(
+            cfg.shared.connect.ratePerSec,
+            cfg.shared.connect.burst,
+            cfg.shared.connect.queueLimit,
+            { min: 0, max: 0 },
+            parts,
+          ),
+          state: new Float64Array(2),
+        }
+      : null,
   };
 }

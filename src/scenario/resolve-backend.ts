@@ -43,6 +43,24 @@ export function resolveLatency(
   return { latencyUs: { min: p50, max: p99 }, latencyDistUs: { p50, p99 } };
 }
 
+/** `shared:` → its model figures; only written when set, so other reports read as before. */
+function sharedField(
+  shared: BackendParsed['shared'],
+  at: At,
+): Pick<BackendModelConfig, 'shared'> | Record<string, never> {
+  if (shared === undefined) return {};
+  const ratePerSec = positiveRate(shared.connect.rate, at('backend.shared.connect.rate'));
+  return {
+    shared: {
+      connect: {
+        ratePerSec,
+        burst: shared.connect.burst ?? Math.max(1, Math.ceil(ratePerSec)),
+        queueLimit: shared.connect.queue,
+      },
+    },
+  };
+}
+
 export function resolveBackend(b: BackendParsed, at: At): BackendModelConfig {
   const service = (s: BackendParsed['ingest'], path: string): ServiceModelConfig => ({
     ratePerSec: positiveRate(s.rate, at(`${path}.rate`)),
@@ -66,6 +84,7 @@ export function resolveBackend(b: BackendParsed, at: At): BackendModelConfig {
       burst: b.connect.burst ?? Math.max(1, Math.ceil(connect.ratePerSec)),
       maxSessions: b.connect['max-sessions'],
     },
+    ...sharedField(b.shared, at),
     ingest: service(b.ingest, 'backend.ingest'),
     checkin: service(b.checkin, 'backend.checkin'),
     fanout: service(b.fanout, 'backend.fanout'),

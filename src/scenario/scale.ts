@@ -64,6 +64,15 @@ function scaleBackendModel(b: BackendModelConfig, f: number): BackendModelConfig
       ratePerSec: times(b.fanout.ratePerSec, f),
       queueLimit: times(b.fanout.queueLimit, f),
     },
+    ...(b.shared && {
+      shared: {
+        connect: {
+          ratePerSec: times(b.shared.connect.ratePerSec, f),
+          burst: times(b.shared.connect.burst, f),
+          queueLimit: times(b.shared.connect.queueLimit, f),
+        },
+      },
+    }),
     ...(b.registration && {
       registration: {
         ...b.registration,

@@ -50,6 +50,23 @@ const connectSchema = z.strictObject({
   latency: latencyField('1ms..5ms', 'Broker processing time of one accepted connect.'),
 });
 
+/** Connect capacity the brokers share: rate, burst and queue bound as `connect`'s, for all of them together. */
+const sharedSchema = z.strictObject({
+  connect: z
+    .strictObject({
+      rate: rateField().describe('Connects per second all brokers together accept, e.g. `1500/s`.'),
+      burst: positiveIntField()
+        .optional()
+        .describe('Connects all brokers together accept at once after idle. Default: one second of `rate`.'),
+      queue: withDefault(
+        countField(),
+        10000,
+        'Connects waiting for the shared capacity beyond this many are refused.',
+      ),
+    })
+    .describe('Connect acceptance shared by every broker.'),
+});
+
 function serviceSchema(rate: string, queue: number, latency: string, what: string) {
   return z.strictObject({
     rate: withDefault(rateField(), rate, `${what} handled per second.`),
@@ -79,6 +96,11 @@ export const backendSchema = z.strictObject({
     "Brokers sharing the MQTT load: the connect, ingest and fan-out figures are each broker's, and devices are spread over the brokers by id as live mode spreads them over `target.mqtt` URLs (device i → broker i mod N).",
   ),
   connect: withObjectDefault(connectSchema, 'MQTT connection acceptance.'),
+  shared: sharedSchema
+    .optional()
+    .describe(
+      "Capacity every broker draws on together (e.g. brokers on one host sharing its cores): a connect needs its broker's own capacity and this one's, and is answered when the slower of the two lets it through. Absent: the brokers are independent. `fleetstorm calibrate` writes it when several brokers together accept clearly fewer connects than the sum of each alone.",
+    ),
   ingest: withObjectDefault(serviceSchema('50000/s', 100000, '1ms..5ms', 'Publishes'), 'Telemetry ingest.'),
   checkin: withObjectDefault(serviceSchema('2000/s', 10000, '20ms..100ms', 'Check-ins'), 'OTA check-in API.'),
   fanout: withObjectDefault(

@@ -301,6 +301,12 @@ export interface BackendModelConfig {
     latencyUs: Range;
     latencyDistUs?: { p50: number; p99: number };
   };
+  /**
+   * Connect capacity every broker draws on together (brokers on one host share its cores): a
+   * connect is answered when both its broker's queue and this one let it through. Absent: the
+   * brokers are independent (older reports and every scenario without `shared:`).
+   */
+  shared?: { connect: { ratePerSec: number; burst: number; queueLimit: number } };
   ingest: ServiceModelConfig;
   checkin: ServiceModelConfig;
   /** Broker fan-out of operator commands: deliveries to device sessions per second. */

@@ -25,7 +25,11 @@ export function calibratedPlan(plan: Plan, s: ResolvedScenario): CalibratedPlan 
   const b = s.backend;
   const brokers = b.brokers ?? 1;
   const peakConnectsPerSec = plan.envelope.peaks.connectsPerSec.value * plan.envelope.speed;
-  const connectRatePerSec = b.connect.ratePerSec * brokers;
+  // brokers sharing capacity (backend.shared) accept together no more than the shared rate
+  const connectRatePerSec = Math.min(
+    b.connect.ratePerSec * brokers,
+    b.shared?.connect.ratePerSec ?? Infinity,
+  );
   return {
     file: c.file,
     takenAt: c.takenAt,
@@ -48,7 +52,8 @@ export function calibratedField(plan: Plan, s: ResolvedScenario): { calibrated?:
 export function calibratedLines(plan: Plan, s: ResolvedScenario): string[] {
   const c = calibratedPlan(plan, s);
   if (c === null) return [];
-  const over = c.brokers > 1 ? ` over ${c.brokers} brokers` : '';
+  const shared = s.backend.shared === undefined ? '' : ' (shared capacity)';
+  const over = (c.brokers > 1 ? ` over ${c.brokers} brokers` : '') + shared;
   const verdict = c.connectsWithin ? 'within' : 'EXCEEDS (connects queue, then are refused)';
   return [
     `plan: virtual backend calibrated from ${c.file}, taken ${c.takenAt} (stopped by ${c.stoppedBy})`,
