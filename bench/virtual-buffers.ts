@@ -4,6 +4,7 @@
 // :00/:15/:30/:45 on clocks drifting ±50 ppm, in interleaved rounds.
 //   npx tsx bench/virtual-buffers.ts [--devices 200000] [--duration 24h] [--workers 2] [--rounds 3]
 // Prints one JSON line per run, then each case's fastest wall time and its ratio to the plain one.
+import { bestOfRounds } from './lib/best-of-rounds.js';
 import { timedVirtualRun } from './lib/timed-virtual.js';
 
 function arg(name: string, dflt: string): string {
@@ -72,22 +73,4 @@ async function runCase(name: string): Promise<{ wallS: number; cpuS: number; eve
 
 // Interleaved rounds, the fastest of each case: a shared machine's load comes and goes.
 const rounds = Number(arg('rounds', '3'));
-const best: Record<string, number> = {};
-const bestCpu: Record<string, number> = {};
-for (let round = 0; round < rounds; round++) {
-  for (const name of Object.keys(CASES)) {
-    const { wallS, cpuS } = await runCase(name);
-    best[name] = Math.min(best[name] ?? Infinity, wallS);
-    bestCpu[name] = Math.min(bestCpu[name] ?? Infinity, cpuS);
-  }
-}
-const ratio = (m: Record<string, number>, name: string): number =>
-  Number(((m[name] ?? NaN) / (m.plain ?? NaN)).toFixed(2));
-console.log(
-  JSON.stringify({
-    bestWallS: best,
-    bestCpuS: bestCpu,
-    wallRatio: { buffer: ratio(best, 'buffer'), 'buffer+aligned': ratio(best, 'buffer+aligned') },
-    cpuRatio: { buffer: ratio(bestCpu, 'buffer'), 'buffer+aligned': ratio(bestCpu, 'buffer+aligned') },
-  }),
-);
+console.log(JSON.stringify(await bestOfRounds(Object.keys(CASES), rounds, runCase)));

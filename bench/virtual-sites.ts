@@ -6,6 +6,7 @@
 //   npx tsx bench/virtual-sites.ts [--devices 1000000] [--sites 10000] [--duration 24h] [--workers 2] [--rounds 2]
 //     [--cases plain,buffer,sites+buffer]
 // Prints one JSON line per run, then each case's fastest wall time and its ratio to the plain one.
+import { bestOfRounds } from './lib/best-of-rounds.js';
 import { timedVirtualRun } from './lib/timed-virtual.js';
 
 function arg(name: string, dflt: string): string {
@@ -87,22 +88,6 @@ async function runCase(name: string): Promise<{ wallS: number; cpuS: number }> {
 
 // Interleaved rounds, the fastest of each case: a shared machine's load comes and goes.
 const rounds = Number(arg('rounds', '2'));
-const best: Record<string, number> = {};
-const bestCpu: Record<string, number> = {};
-for (let round = 0; round < rounds; round++) {
-  for (const name of arg('cases', Object.keys(CASES).join(',')).split(',')) {
-    const { wallS, cpuS } = await runCase(name);
-    best[name] = Math.min(best[name] ?? Infinity, wallS);
-    bestCpu[name] = Math.min(bestCpu[name] ?? Infinity, cpuS);
-  }
-}
-const ratio = (m: Record<string, number>, name: string): number =>
-  Number(((m[name] ?? NaN) / (m.plain ?? NaN)).toFixed(2));
 console.log(
-  JSON.stringify({
-    bestWallS: best,
-    bestCpuS: bestCpu,
-    wallRatio: { buffer: ratio(best, 'buffer'), 'sites+buffer': ratio(best, 'sites+buffer') },
-    cpuRatio: { buffer: ratio(bestCpu, 'buffer'), 'sites+buffer': ratio(bestCpu, 'sites+buffer') },
-  }),
+  JSON.stringify(await bestOfRounds(arg('cases', Object.keys(CASES).join(',')).split(','), rounds, runCase)),
 );
