@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { ToolError } from '../errors/tool-error.js';
 import { HISTOGRAMS } from '../metrics/catalog.js';
 import { checkScenarioShape } from './check-scenario.js';
+import { checkCohorts, checkCommands, checkOta, checkSites } from './check-sections.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './report-types.js';
 import { upgradeReport } from './upgrade.js';
 
@@ -186,6 +187,8 @@ function checkRest(c: Checker, r: Obj): void {
   if (r.rollout !== null) checkRollout(c, c.obj(r.rollout, 'rollout'));
   if (r.commands !== undefined) checkCommands(c, c.obj(r.commands, 'commands'));
   if (r.ota !== undefined) checkOta(c, c.obj(r.ota, 'ota'));
+  if (r.sites !== undefined) checkSites(c, c.obj(r.sites, 'sites'));
+  if (r.cohorts !== undefined) checkCohorts(c, c.obj(r.cohorts, 'cohorts'));
   const outcomes = c.obj(r.outcomes, 'outcomes');
   c.num(outcomes.total, 'outcomes.total');
   c.arr(outcomes.sample, 'outcomes.sample').forEach((o, i) => checkOutcome(c, o, `outcomes.sample[${i}]`));
@@ -196,53 +199,6 @@ function checkRest(c: Checker, r: Obj): void {
   if (r.live !== undefined) checkLive(c, c.obj(r.live, 'live'));
   if (r.backend !== undefined) checkBackend(c, c.obj(r.backend, 'backend'));
   c.obj(r.run, 'run');
-}
-
-/** The OTA requests section: per device type its protocol, per endpoint role its figures. */
-function checkOta(c: Checker, o: Obj): void {
-  c.record(o.protocols, 'ota.protocols', (v, path) => c.str(v, path));
-  c.arr(o.endpoints, 'ota.endpoints').forEach((e, i) => {
-    const path = `ota.endpoints[${i}]`;
-    const row = c.obj(e, path);
-    c.str(row.endpoint, `${path}.endpoint`);
-    for (const k of ['requests', 'failed', 'ratePerSec', 'peakRatePerSec'] as const)
-      c.num(row[k], `${path}.${k}`);
-    for (const k of ['p50Us', 'p90Us', 'p99Us'] as const) c.num(row[k], `${path}.${k}`, true);
-  });
-  if (o.server !== undefined) {
-    const server = c.obj(o.server, 'ota.server');
-    c.arr(server.endpoints, 'ota.server.endpoints').forEach((e, i) => {
-      const path = `ota.server.endpoints[${i}]`;
-      const row = c.obj(e, path);
-      c.str(row.name, `${path}.name`);
-      for (const k of ['requests', 'errors', 'ratePerSec'] as const) c.num(row[k], `${path}.${k}`);
-      for (const k of ['p50Us', 'p90Us', 'p99Us'] as const) c.num(row[k], `${path}.${k}`, true);
-    });
-    if (server.campaign !== null && server.campaign !== undefined)
-      c.str(c.obj(server.campaign, 'ota.server.campaign').state, 'ota.server.campaign.state');
-    c.record(server.deployments, 'ota.server.deployments', (v, path) => c.obj(v, path));
-    c.record(server.transitions, 'ota.server.transitions', (v, path) => c.obj(v, path));
-  }
-}
-
-/** The commands section (reports of scenarios with operations). */
-function checkCommands(c: Checker, o: Obj): void {
-  for (const k of ['sent', 'received', 'repliedOk', 'repliedError', 'unanswered'] as const)
-    c.num(o[k], `commands.${k}`);
-  for (const k of ['answeredRatio', 'fanoutP50Us', 'fanoutP99Us', 'replyP50Us', 'replyP99Us'] as const)
-    c.num(o[k], `commands.${k}`, true);
-  c.arr(o.answeredShare, 'commands.answeredShare').forEach((v, i) =>
-    c.num(v, `commands.answeredShare[${i}]`, true),
-  );
-  c.arr(o.operations, 'commands.operations').forEach((v, i) => {
-    const op = c.obj(v, `commands.operations[${i}]`);
-    c.str(op.name, `commands.operations[${i}].name`);
-    c.str(op.command, `commands.operations[${i}].command`);
-    for (const k of ['atUs', 'ratePerSec', 'timeoutUs'] as const)
-      c.num(op[k], `commands.operations[${i}].${k}`);
-    for (const k of ['errors', 'unanswered', 'answered99Us'] as const)
-      c.num(op[k], `commands.operations[${i}].${k}`, true);
-  });
 }
 
 /** live.connectErrors (live reports only): reason, detail and count, rendered as text. */

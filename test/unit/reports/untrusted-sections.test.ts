@@ -1,0 +1,222 @@
+// A report's sites and cohorts sections are untrusted input like the rest of it: the summary,
+// HTML and JUnit renderers draw them and `report merge` adds them up (and evaluates compare(...)
+// thresholds on them). A hand-edited or truncated one is one line naming the field, never a
+// stack trace; `report render` and `report merge` exit 2 with that one line.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CohortsReport } from '../../../src/cohorts/compare.js';
+import { reportToJson } from '../../../src/reports/json.js';
+import { parseReport } from '../../../src/reports/read-report.js';
+import { siteReport } from '../../../src/reports/site-report.js';
+import { SITE_ROW } from '../../../src/topology/site-rows.js';
+import { runMain } from '../../helpers/in-process.js';
+import { toolErrorOf } from '../../helpers/tool-error.js';
+import { reportFrom, seededAggregator } from './fixtures.js';
+
+type Obj = Record<string, unknown>;
+
+/** One site's row as the engines write it (src/topology/site-rows.ts). */
+function siteRow(v: Omit<Record<keyof typeof SITE_ROW, number>, 'width'>): number[] {
+  const row = new Array<number>(SITE_ROW.width).fill(0);
+  for (const [k, x] of Object.entries(v)) row[SITE_ROW[k as keyof typeof v]] = x;
+  return row;
+}
+
+const site = {
+  connectAttempts: 20,
+  outages: 0,
+  outageHits: 0,
+  recovered: 0,
+  recoveryMaxUs: 0,
+  notRecovered: 0,
+};
+const ROWS = [
+  siteRow({
+    ...site,
+    site: 0,
+    devices: 12,
+    connectFailures: 3,
+    outages: 1,
+    outageHits: 12,
+    recovered: 1,
+    recoveryMaxUs: 480e6,
+  }),
+  siteRow({ ...site, site: 1, devices: 8, connectFailures: 0, outages: 1, outageHits: 8, notRecovered: 2 }),
+  siteRow({ ...site, site: 2, devices: 10, connectFailures: 1 }),
+].flat();
+
+function cohortSums(n: number, mean: number): { n: number; mean: number; sums: number[] } {
+  return { n, mean, sums: [n, n, n * mean, n, n * mean, n * mean * mean * 1.1] };
+}
+
+function cohort(name: string, mean: number): CohortsReport['dimensions'][number]['cohorts'][number] {
+  return {
+    name,
+    stats: {
+      battery_drain_per_day: cohortSums(20, mean),
+      reconnects_per_device_day: cohortSums(20, 2 * mean),
+      publish_failure_ratio: cohortSums(20, mean / 10),
+      ota_failures_per_device: cohortSums(20, 0),
+    },
+  };
+}
+
+const COHORTS: CohortsReport = {
+  dimensions: [
+    {
+      by: 'firmware',
+      baseline: '2.0.3',
+      cohorts: [cohort('2.0.3', 0.01), cohort('2.1.0', 0.011)],
+      comparisons: [
+        {
+          stat: 'battery_drain_per_day',
+          cohort: '2.1.0',
+          baseline: '2.0.3',
+          n: 20,
+          baselineN: 20,
+          mean: 0.011,
+          baselineMean: 0.01,
+          absolute: 0.001,
+          absoluteHalfWidth: 0.0005,
+          relative: 0.1,
+          relativeHalfWidth: 0.05,
+          df: 38,
+          noData: null,
+        },
+        {
+          stat: 'ota_failures_per_device',
+          cohort: '2.1.0',
+          baseline: '2.0.3',
+          n: 0,
+          baselineN: 0,
+          mean: null,
+          baselineMean: null,
+          noData: 'cohort "2.1.0" has no devices with ota_failures_per_device',
+        },
+      ],
+    },
+  ],
+};
+
+const base = { ...reportFrom({ agg: seededAggregator(3) }), sites: siteReport(ROWS), cohorts: COHORTS };
+
+function edited(edit: (r: Obj) => void): string {
+  const r = JSON.parse(reportToJson(base)) as Obj;
+  edit(r);
+  return JSON.stringify(r);
+}
+
+const sites = (r: Obj): Obj => r.sites as Obj;
+const line = (r: Obj, table: string, i = 0): Obj => (sites(r)[table] as Obj[])[i] as Obj;
+const dim = (r: Obj, i = 0): Obj => ((r.cohorts as Obj).dimensions as Obj[])[i] as Obj;
+const entry = (r: Obj, k = 0): Obj => (dim(r).cohorts as Obj[])[k] as Obj;
+const stat = (r: Obj, name: string): Obj => (entry(r).stats as Obj)[name] as Obj;
+const comparison = (r: Obj, k = 0): Obj => (dim(r).comparisons as Obj[])[k] as Obj;
+
+it('reads back the sites and cohorts sections a run writes', () => {
+  const r = parseReport(reportToJson(base), 'r.json');
+  expect(r.sites?.slowestRecovery.map((l) => l.site)).toEqual([1, 0]);
+  expect(r.sites?.worstByFailure.map((l) => l.site)).toEqual([0, 2]);
+  expect(r.cohorts?.dimensions[0]?.comparisons).toHaveLength(2);
+});
+
+const CASES: [string, (r: Obj) => void][] = [
+  ['sites must be an object', (r) => (r.sites = [])],
+  ['sites.devices must be a number', (r) => delete sites(r).devices],
+  ['sites.notRecovered must be a number >= 0', (r) => (sites(r).notRecovered = -3)],
+  ['sites.worstByFailure must be an array', (r) => (sites(r).worstByFailure = 'x')],
+  ['sites.slowestRecovery must be an array', (r) => delete sites(r).slowestRecovery],
+  ['sites.worstByFailure[1] must be an object', (r) => ((sites(r).worstByFailure as unknown[])[1] = null)],
+  [
+    'sites.worstByFailure[0].failureRatio must be a number or null',
+    (r) => (line(r, 'worstByFailure').failureRatio = '5%'),
+  ],
+  [
+    'sites.slowestRecovery[0].recoveryMaxUs must be a number or null',
+    (r) => (line(r, 'slowestRecovery').recoveryMaxUs = {}),
+  ],
+  [
+    'sites.slowestRecovery[1].notRecovered must be a number',
+    (r) => delete line(r, 'slowestRecovery', 1).notRecovered,
+  ],
+  ['sites.slowestRecovery[0].site must be a number', (r) => (line(r, 'slowestRecovery').site = '<b>0</b>')],
+  ['cohorts must be an object', (r) => (r.cohorts = 'firmware')],
+  ['cohorts.dimensions must be an array', (r) => (r.cohorts = {})],
+  [
+    'cohorts.dimensions[0].by must be one of firmware, device-type, site, tag:<name>',
+    (r) => (dim(r).by = 'colour'),
+  ],
+  ['cohorts.dimensions[0].baseline must be a string', (r) => (dim(r).baseline = 2)],
+  ['cohorts.dimensions[0].cohorts must be an array', (r) => delete dim(r).cohorts],
+  ['cohorts.dimensions[0].cohorts[0].name must be a string', (r) => (entry(r).name = null)],
+  ['cohorts.dimensions[0].cohorts[0].stats must be an object', (r) => (entry(r).stats = [])],
+  [
+    'cohorts.dimensions[0].cohorts[0].stats.publish_failure_ratio must be an object',
+    (r) => delete (entry(r).stats as Obj).publish_failure_ratio,
+  ],
+  [
+    'cohorts.dimensions[0].cohorts[0].stats.battery_drain_per_day.sums must be an array of 6 sums',
+    (r) => (stat(r, 'battery_drain_per_day').sums = [1, 2]),
+  ],
+  [
+    'cohorts.dimensions[0].cohorts[0].stats.battery_drain_per_day.sums[2] must be a number',
+    (r) => ((stat(r, 'battery_drain_per_day').sums as unknown[])[2] = 'x'),
+  ],
+  [
+    'cohorts.dimensions[0].cohorts[0].stats.reconnects_per_device_day.mean must be a number or null',
+    (r) => (stat(r, 'reconnects_per_device_day').mean = '2'),
+  ],
+  ['cohorts.dimensions[0].comparisons must be an array', (r) => (dim(r).comparisons = {})],
+  [
+    'cohorts.dimensions[0].comparisons[0].stat must be one of battery_drain_per_day',
+    (r) => (comparison(r).stat = 'toString'),
+  ],
+  ['cohorts.dimensions[0].comparisons[0].n must be a number', (r) => delete comparison(r).n],
+  [
+    'cohorts.dimensions[0].comparisons[0].relative must be a number or null',
+    (r) => (comparison(r).relative = '10%'),
+  ],
+  [
+    'cohorts.dimensions[0].comparisons[1].noData must be a string or null',
+    (r) => delete comparison(r, 1).noData,
+  ],
+];
+
+describe('malformed sites and cohorts sections', () => {
+  it.each(CASES)('%s: one line', async (message, edit) => {
+    const e = await toolErrorOf(() => parseReport(edited(edit), 'r.json'));
+    expect(e.code).toBe('FLEETSTORM_ERR_REPORT_INPUT');
+    expect(e.message).toContain(message);
+    expect(e.toLine()).not.toContain('\n');
+    expect(e.toLine()).toContain('fix: ');
+  });
+});
+
+describe('render and merge refuse them with exit 2 and one line', () => {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fleetstorm-sections-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['sites.worstByFailure[0].devices', (r: Obj) => (line(r, 'worstByFailure').devices = null)],
+    ['cohorts.dimensions[0].comparisons[0].stat', (r: Obj) => (comparison(r).stat = 'x')],
+  ])('%s', async (field, edit) => {
+    const file = join(dir, 'report.json');
+    await writeFile(file, edited(edit));
+    for (const argv of [
+      ['report', 'render', file, '--out', join(dir, 'render')],
+      ['report', 'merge', file, file, '--out', join(dir, 'merge')],
+    ]) {
+      const r = await runMain(argv);
+      expect(r.code, r.stderr).toBe(2);
+      const errors = r.stderr.split('\n').filter((l) => l.length > 0);
+      expect(errors, r.stderr).toHaveLength(1);
+      expect(errors[0]).toMatch(/^error FLEETSTORM_ERR_REPORT_INPUT: .*report\.json.*; fix: /);
+      expect(errors[0]).toContain(field);
+    }
+  });
+});
