@@ -7,6 +7,7 @@ import type { StreamParams, TypeParams } from '../device/params.js';
 import type { BackendPort } from '../device/port.js';
 import { bandwidth, oneWayUs } from '../device/radio.js';
 import { outageStart } from '../faults/apply-timed.js';
+import { brokerOutageStart } from '../faults/broker-outage.js';
 import { C, CS, H } from '../metrics/catalog.js';
 import { offerAvailable } from '../device/ota.js';
 import { publishProgramMessage } from './program-publish.js';
@@ -119,7 +120,10 @@ export const virtualPort: BackendPort = {
   },
 
   backendFault(sh, occ, t, phase): void {
-    if (occ.fault.type === 'backend-outage' && phase === 'start') {
+    const brokers = occ.fault.params.brokers;
+    if (occ.fault.type === 'backend-outage' && phase === 'start' && brokers !== undefined) {
+      brokerOutageStart(sh, occ, t, brokers);
+    } else if (occ.fault.type === 'backend-outage' && phase === 'start') {
       outageStart(sh, occ, t);
       dropBrokerSessions(sh.st.share.brokers);
     }

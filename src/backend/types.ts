@@ -68,6 +68,12 @@ export interface BackendFaults {
   outage(durationMs: number): void;
   /** Ends an outage early. */
   endOutage(): void;
+  /**
+   * An outage of some brokers alone (0-based, in `target.mqtt` order): their MQTT connections
+   * are reset and refused while `on`; the other brokers and HTTP are untouched. Absent: the
+   * backend is one broker (the embedded one), and such an outage is refused before the run.
+   */
+  brokerOutage?(brokers: readonly number[], on: boolean): void;
   /** Delay CONNACK, PUBACK and HTTP responses by (factor − 1) × slowUnitMs; 1 turns it off. */
   slow(factor: number): void;
   /**

@@ -142,10 +142,11 @@ export function countNotReconnected(sh: Shard): void {
  * An outage begins: duty-cycled devices online but not connected (asleep, waking, backing off)
  * are tracked too, so a sleeping fleet has a recovery time. Returns how many.
  */
-export function trackSleepers(sh: Shard): number {
+export function trackSleepers(sh: Shard, only?: (d: number) => boolean): number {
   const a = sh.a;
   let n = 0;
   for (let d = 0; d < sh.st.size; d++) {
+    if (only !== undefined && !only(d)) continue; // an outage of some brokers: their devices
     const c = a.conn[d] as number;
     if (c !== CS.sleeping && c !== CS.connecting && c !== CS.backoff) continue;
     if (!(sh.st.types[a.type[d] as number] as TypeParams).dutyCycle) continue;

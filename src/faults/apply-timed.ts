@@ -13,6 +13,7 @@ import { nextRange } from '../random/rng.js';
 import { isBackendWide, type Occurrence } from './plan.js';
 import { drawnTimed, hitTimed } from './select.js';
 import { applySiteStart, siteDegradeEnd } from '../topology/site-faults.js';
+import { brokersDownAt } from './broker-outage.js';
 
 /** Recomputes backend-wide conditions in force at time t from all occurrences. */
 export function backendConditions(sh: Shard, timed: Occurrence[], t: number): void {
@@ -25,7 +26,7 @@ export function backendConditions(sh: Shard, timed: Occurrence[], t: number): vo
     if (o.fault.type === 'backend-outage') sh.outageEndUs = o.endUs;
     if (o.fault.type === 'radio-degrade') sh.degrade = o.fault.params;
     if (t >= o.endUs) continue;
-    if (o.fault.type === 'backend-outage') outage = true;
+    if (o.fault.type === 'backend-outage') outage ||= o.fault.params.brokers === undefined;
     else if (o.fault.type === 'broker-reject') reject = true;
     else if (o.fault.type === 'backend-slow') slow = Math.max(slow, o.fault.params.slowFactor ?? 10);
     else if (o.fault.type === 'corrupt-image') corrupt = o;
@@ -34,6 +35,7 @@ export function backendConditions(sh: Shard, timed: Occurrence[], t: number): vo
   sh.reject = reject;
   sh.slowFactor = slow;
   sh.corruptOcc = corrupt;
+  brokersDownAt(sh, timed, t);
 }
 
 export function applyStart(sh: Shard, occ: Occurrence, t: number): void {

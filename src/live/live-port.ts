@@ -29,6 +29,31 @@ export interface LivePortParts {
   skippedFaults: Set<string>;
 }
 
+/** An outage of the whole backend, or of some brokers alone (their fault proxies). */
+function outageSwitch(
+  p: LivePortParts,
+  f: BackendFaults,
+  occ: Occurrence,
+  phase: 'start' | 'end',
+  realMs: number,
+): void {
+  const brokers = occ.fault.params.brokers;
+  if (brokers !== undefined && f.brokerOutage === undefined) {
+    p.skippedFaults.add(occ.fault.type); // one broker: refused before the run
+    return;
+  }
+  if (phase === 'start') {
+    const counter = C['mqtt_disconnects_total{reason="outage"}'];
+    p.mqtt.outage = { faultIndex: occ.fault.index, counter, ...(brokers === undefined ? {} : { brokers }) };
+    if (brokers === undefined) f.outage(realMs);
+    else f.brokerOutage?.(brokers, true);
+  } else {
+    p.mqtt.outage = null;
+    if (brokers === undefined) f.endOutage();
+    else f.brokerOutage?.(brokers, false);
+  }
+}
+
 /** Applies a backend-wide fault once per occurrence and phase (every shard reports it). */
 function backendFault(p: LivePortParts, seen: Set<string>, occ: Occurrence, phase: 'start' | 'end'): void {
   const key = `${occ.fault.index}@${occ.startUs}:${phase}`;
@@ -42,15 +67,8 @@ function backendFault(p: LivePortParts, seen: Set<string>, occ: Occurrence, phas
     return;
   }
   const realMs = Math.max(0, (occ.endUs - occ.startUs) / p.ctx.clock.speed / 1000);
-  if (type === 'backend-outage') {
-    if (phase === 'start') {
-      p.mqtt.outage = { faultIndex: occ.fault.index, counter: C['mqtt_disconnects_total{reason="outage"}'] };
-      f.outage(realMs);
-    } else {
-      p.mqtt.outage = null;
-      f.endOutage();
-    }
-  } else if (type === 'backend-slow') {
+  if (type === 'backend-outage') outageSwitch(p, f, occ, phase, realMs);
+  else if (type === 'backend-slow') {
     f.slow(phase === 'start' ? Math.max(1, occ.fault.params.slowFactor ?? 10) : 1);
   } else if (type === 'broker-reject') {
     p.mqtt.rejecting = phase === 'start';
@@ -85,7 +103,12 @@ export function createLivePort(p: LivePortParts): BackendPort {
     backendFault: (sh: Shard, occ: Occurrence, _t: number, phase: 'start' | 'end') => {
       // Every shard tracks its own sleeping devices; the switch itself flips once.
       if (occ.fault.type === 'backend-outage' && phase === 'start') {
-        sh.faultHits[occ.fault.index] = (sh.faultHits[occ.fault.index] as number) + trackSleepers(sh);
+        const brokers = occ.fault.params.brokers;
+        const mine =
+          brokers === undefined
+            ? undefined
+            : (d: number) => brokers.includes(p.mqtt.brokerOf(sh.globalId(d)));
+        sh.faultHits[occ.fault.index] = (sh.faultHits[occ.fault.index] as number) + trackSleepers(sh, mine);
       }
       backendFault(p, seen, occ, phase);
     },

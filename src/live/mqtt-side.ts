@@ -95,8 +95,8 @@ export class LiveMqtt implements MqttHandler {
   qosSent = 0;
   qosAcked = 0;
   qosFailed = 0;
-  /** Set by the backend-fault driver while an outage is in force. */
-  outage: { faultIndex: number; counter: number } | null = null;
+  /** Set by the backend-fault driver while an outage is in force (`brokers`: of those brokers alone). */
+  outage: { faultIndex: number; counter: number; brokers?: readonly number[] } | null = null;
   /** Set by the backend-fault driver while broker-reject is in force (its refusals are `rejected`). */
   rejecting = false;
   /** Connect failures with their detail (report.json live.connectErrors). */
@@ -384,7 +384,7 @@ export class LiveMqtt implements MqttHandler {
     if (sessionPresent) this.ctx.rec.add(C.mqtt_session_present_total);
     const version = this.ctx.typeOf(sh, d).mqttVersion;
     const error = this.pool.endingError;
-    const faults = { outage: this.outage !== null, rejecting: this.rejecting };
+    const faults = { outage: this.outageOn(sh, d), rejecting: this.rejecting };
     const pend = connectResult(ok, reasonCode, version, error, faults);
     if (!ok) this.connectErrors.add(pend, failureDetail(reasonCode, version, error));
     a.pend[d] = pend;
@@ -455,7 +455,7 @@ export class LiveMqtt implements MqttHandler {
     const a = sh.a;
     if (a.conn[d] !== CS.connected) return; // it has not applied the CONNACK yet: its deadline handles it
     const at = this.ctx.answerAt();
-    const out = this.outage;
+    const out = this.outageOn(sh, d) ? this.outage : null;
     loseLink(sh, d, disconnectCounter(reason, code, out !== null));
     a.flags[d] = (a.flags[d] as number) & ~FLAG.halfOpen;
     if (out !== null) {
@@ -466,6 +466,18 @@ export class LiveMqtt implements MqttHandler {
     a.attempt[d] = 0;
     goBackoff(sh, d, at, this.ctx.typeOf(sh, d));
     sh.reschedule(d);
+  }
+
+  /** The broker of the device with global id `gid`: it connects to URL gid mod N. */
+  brokerOf(gid: number): number {
+    return gid % this.opts.targets.length;
+  }
+
+  /** Is an outage in force on the broker of shard device d? */
+  private outageOn(sh: Shard, d: number): boolean {
+    const out = this.outage;
+    if (out === null) return false;
+    return out.brokers === undefined || out.brokers.includes(this.brokerOf(sh.globalId(d)));
   }
 
   /** Connects whose device certificate files could not be used (warned in the report). */

@@ -39,11 +39,13 @@ function rewrite(url: string, port: number): string {
   return u.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
 }
 
-function faultsOver(proxies: FaultProxy[]): BackendFaults {
+/** `mqttProxies[b]`: the proxy in front of broker b (the b-th `target.mqtt` URL). */
+function faultsOver(proxies: FaultProxy[], mqttProxies: FaultProxy[]): BackendFaults {
   const all = (fn: (p: FaultProxy) => void): void => proxies.forEach(fn);
   return {
     outage: () => all((p) => p.outage(true)),
     endOutage: () => all((p) => p.outage(false)),
+    brokerOutage: (brokers, on) => brokers.forEach((b) => mqttProxies[b]?.outage(on)),
     slow: (factor) => all((p) => p.setLatency(Math.max(0, factor - 1) * SLOW_UNIT_MS)),
     reject: (on) => all((p) => p.reject(on)),
   };
@@ -52,6 +54,7 @@ function faultsOver(proxies: FaultProxy[]): BackendFaults {
 /** Puts a fault proxy in front of each located target (it connects to the first address). */
 export async function proxyTargets(hosts: readonly TargetHost[]): Promise<ProxiedTargets> {
   const proxies: FaultProxy[] = [];
+  const mqttProxies: FaultProxy[] = [];
   const deviceMqttUrls: string[] = [];
   let deviceHttpUrl: string | null = null;
   const deviceResolve: Record<string, string> = {};
@@ -68,6 +71,7 @@ export async function proxyTargets(hosts: readonly TargetHost[]): Promise<Proxie
       });
       proxies.push(p);
       if (net.isIP(h.host) === 0) deviceResolve[h.host.toLowerCase()] = '127.0.0.1';
+      if (h.kind === 'mqtt') mqttProxies.push(p);
       if (h.kind === 'mqtt') deviceMqttUrls.push(rewrite(h.url, p.port));
       else deviceHttpUrl = rewrite(h.url, p.port);
     }
@@ -75,7 +79,7 @@ export async function proxyTargets(hosts: readonly TargetHost[]): Promise<Proxie
       deviceMqttUrls,
       deviceHttpUrl,
       deviceResolve,
-      faults: faultsOver(proxies),
+      faults: faultsOver(proxies, mqttProxies),
       close: async () => closeAll(proxies),
     };
   } catch (e) {

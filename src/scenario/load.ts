@@ -16,6 +16,7 @@ import { resolveParsedScenario } from './resolve.js';
 import { scenarioSchema, type ScenarioParsed } from './schema.js';
 import type { ResolvedScenario } from './types.js';
 import { refuseVacuous } from './vacuity.js';
+import { checkBrokerFaults } from './check-broker-faults.js';
 import { resolveProgramPaths } from '../program/paths.js';
 
 /** The package root: src/scenario/ and dist/scenario/ are both two levels below it. */
@@ -104,6 +105,7 @@ export async function resolveScenarioObject(
   if (backed.calibration) base.scenario.backend.calibration = backed.calibration;
   resolveProgramPaths(base.scenario, opts.baseDir ?? process.cwd(), sourceLabel);
   const s = applyPreset(applyLayers(base, layers, sourceLabel)); // conventions, then quotas
+  checkBrokerFaults(s, sourceLabel); // the mode and the targets are known once layered
   if (layers.reduce((on, l) => l.strict ?? on, false)) refuseVacuous(s, sourceLabel);
   checkPlanSize(s, sourceLabel); // before anything is allocated; validate says it too
   return s;

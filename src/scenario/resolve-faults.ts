@@ -31,6 +31,7 @@ const FAULT_PARAMS: Partial<Record<FaultType, readonly ParamKey[]>> = {
   'radio-degrade': ['latency', 'loss', 'bandwidth'],
   'clock-skew': ['skew'],
   'backend-slow': ['slow-factor'],
+  'backend-outage': ['brokers'],
 };
 const DEFAULT_SLOW_FACTOR = 4;
 
@@ -133,6 +134,8 @@ function resolveParams(f: FaultParsed, path: string, at: At): FaultConfig['param
         : parseBandwidthBytesPerSec(p.bandwidth, at(`${path}.params.bandwidth`)),
     skewUs,
     slowFactor: f.type === 'backend-slow' ? (p['slow-factor'] ?? DEFAULT_SLOW_FACTOR) : null,
+    // Only written when set, so an outage of the whole backend reports as before.
+    ...(p.brokers === undefined ? {} : { brokers: [...new Set([p.brokers].flat())].sort((a, b) => a - b) }),
   };
 }
 

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { DURING_STATES, FAULT_TYPES, WHO_STATES } from './types.js';
 import {
   bandwidthField,
+  countField,
   durationField,
   durationRangeField,
   positiveIntField,
@@ -115,6 +116,14 @@ const faultParamsSchema = z.strictObject({
     .optional()
     .describe('clock-skew: offset applied to the device clock, e.g. `-5m`.'),
   'slow-factor': z.number().min(1).optional().describe('backend-slow: service rates divided by this factor.'),
+  brokers: z
+    .union([countField(), z.array(countField()).min(1)], {
+      error: typeError('expected a broker index such as `0` or a list such as `[0, 2]`'),
+    })
+    .optional()
+    .describe(
+      'backend-outage: only these brokers go down (0-based: `backend.brokers` in virtual mode, `target.mqtt` URLs in live mode); only their devices (device i → broker i mod N) lose their sessions and are refused, and the HTTP API stays up.',
+    ),
 });
 
 export const faultSchema = z.strictObject({
@@ -140,7 +149,9 @@ export const faultSchema = z.strictObject({
     })
     .optional()
     .describe('Which devices: `5%` or { share | count, device, firmware }. Default: all devices.'),
-  params: faultParamsSchema.optional().describe('Parameters of radio-degrade, clock-skew and backend-slow.'),
+  params: faultParamsSchema
+    .optional()
+    .describe('Parameters of radio-degrade, clock-skew, backend-slow and backend-outage.'),
 });
 
 export const thresholdSchema = z.union(

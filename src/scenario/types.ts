@@ -415,6 +415,11 @@ export interface FaultConfig {
     skewUs: number | null;
     /** backend-slow: service rates divided by this factor. */
     slowFactor: number | null;
+    /**
+     * backend-outage: only these brokers (0-based, sorted) go down; absent: the whole backend
+     * (older reports and every outage without `brokers`).
+     */
+    brokers?: number[];
   };
 }
 

@@ -1,7 +1,8 @@
 // Backend faults against an external broker go through the built-in TCP fault proxy: an outage
 // resets every device connection and refuses new ones, then the fleet reconnects; backend-slow
 // adds latency that shows up in the measured connect and publish latencies; broker-reject is
-// answered by the proxy with refusing CONNACKs.
+// answered by the proxy with refusing CONNACKs. An outage of some brokers goes through their
+// proxies alone.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
@@ -11,9 +12,12 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
   'backend faults on an external target (fault proxy)',
   () => {
     let broker: MosquittoHandle | null = null;
+    let second: MosquittoHandle | null = null;
     afterEach(async () => {
       await broker?.stop();
+      await second?.stop();
       broker = null;
+      second = null;
     });
 
     it('an outage drops every device session through the proxy and the fleet reconnects', async () => {
@@ -24,6 +28,22 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(r.status).toBe('completed');
       expect(r.agg.counter('mqtt_disconnects_total{reason="outage"}')).toBe(20);
       expect(r.agg.counter('mqtt_connect_success_total')).toBeGreaterThanOrEqual(40);
+      expect(r.warnings.join(' ')).not.toContain('backend-outage');
+    }, 40_000);
+
+    it('an outage of broker 0 of 2 drops and refuses only the devices of that broker', async () => {
+      broker = await startMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
+      second = await startMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
+      const faults = [{ type: 'backend-outage', at: '2m', duration: '1m', params: { brokers: [0] } }];
+      const targetMqtt = [broker.url, second.url];
+      const s = await liveScenario({ devices: 20, duration: '5m', faults }, { targetMqtt });
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      // device i connects to URL i mod 2: the 10 even devices lose their sessions, alone
+      expect(r.agg.counter('mqtt_disconnects_total{reason="outage"}')).toBe(10);
+      expect(r.agg.counter('outage_tracked_devices_total')).toBe(10);
+      expect(r.agg.counter('mqtt_connect_success_total')).toBe(30);
+      expect(r.agg.histogram('outage_reconnect_duration_us').totalCount).toBe(10);
       expect(r.warnings.join(' ')).not.toContain('backend-outage');
     }, 40_000);
 

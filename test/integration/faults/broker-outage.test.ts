@@ -1,0 +1,101 @@
+// An outage of one broker of three (`backend-outage` with `params.brokers`), virtual mode: only
+// the devices of that broker (device d → broker d mod 3) lose their sessions, are refused while
+// it lasts and reconnect after it; the devices of the other brokers keep their sessions.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { setupFleet } from '../../../src/app/fleet-setup.js';
+import { runResolved } from '../../../src/app/run.js';
+import { CS } from '../../../src/metrics/catalog.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
+import type { ResolvedScenario } from '../../../src/scenario/types.js';
+import runTask from '../../../src/workers/worker.js';
+import { shardFor } from '../../../src/workers/shard-runtime.js';
+import { toolErrorOf } from '../../helpers/tool-error.js';
+
+const M = 60_000_000;
+
+function scenario(extra: Record<string, unknown> = {}): Promise<ResolvedScenario> {
+  return resolveScenarioObject(
+    {
+      name: 'broker-outage',
+      seed: 11,
+      duration: '20m',
+      interval: '1m',
+      fleet: [{ device: 'gateway', count: 300 }],
+      'power-on': { spread: '1m' },
+      backend: { brokers: 3 },
+      faults: [{ type: 'backend-outage', at: '10m', duration: '2m', params: { brokers: [0] } }],
+      ...extra,
+    },
+    'broker-outage',
+    { env: {} },
+  );
+}
+
+describe('backend-outage of some brokers (virtual)', () => {
+  it('drops and refuses exactly the devices of broker 0 of 3; only they reconnect', async () => {
+    const s = await scenario();
+    const fleet = setupFleet(s, `broker-outage-${randomUUID()}`);
+    expect(fleet.handles).toHaveLength(1); // one shard: local index = device id
+    runTask({ kind: 'init', ctx: fleet.ctx, shards: fleet.handles });
+    const connectedAt: Uint8Array[] = [];
+    for (let i = 0; i < 20; i++) {
+      runTask({
+        kind: 'advance',
+        ctx: fleet.ctx,
+        shards: fleet.handles,
+        fromUs: i * M,
+        toUs: (i + 1) * M,
+        rollout: null,
+        final: i === 19,
+        triggers: [],
+      });
+      const sh = shardFor(fleet.ctx, fleet.handles[0]!);
+      connectedAt.push(Uint8Array.from(sh.a.conn, (c) => (c === CS.connected ? 1 : 0)));
+    }
+    const ids = [...Array(300).keys()];
+    // before: everyone connected; during (10m..12m): all but broker 0's; after: everyone again
+    expect(connectedAt[9]!.every((c) => c === 1)).toBe(true);
+    for (const w of [10, 11]) {
+      expect(ids.filter((d) => connectedAt[w]![d] === 0)).toEqual(ids.filter((d) => d % 3 === 0));
+    }
+    expect(connectedAt[19]!.every((c) => c === 1)).toBe(true);
+  });
+
+  it('counts the outage on its devices only: 100 sessions dropped, 100 reconnects', async () => {
+    const { report } = await runResolved(await scenario(), { noFiles: true });
+    const c = (n: string): number => report.metrics.counters[n] ?? 0;
+    expect(c('mqtt_disconnects_total{reason="outage"}')).toBe(100);
+    expect(c('outage_tracked_devices_total')).toBe(100);
+    expect(c('mqtt_connect_success_total')).toBe(400); // 300 at power-on, 100 back after it
+    expect(c('mqtt_connect_failed_total{reason="outage"}')).toBeGreaterThan(0);
+    expect(c('faults_injected_total{type="backend-outage"}')).toBe(1);
+    expect(report.metrics.histograms.outage_reconnect_duration_us?.count).toBe(100);
+    expect(report.scenario.faults[0]?.params.brokers).toEqual([0]);
+  });
+
+  it('an outage of the whole backend still drops everyone', async () => {
+    const s = await scenario({ faults: [{ type: 'backend-outage', at: '10m', duration: '2m' }] });
+    const { report } = await runResolved(s, { noFiles: true });
+    expect(report.metrics.counters['mqtt_disconnects_total{reason="outage"}']).toBe(300);
+    expect(report.scenario.faults[0]?.params).not.toHaveProperty('brokers');
+  });
+
+  it('refuses brokers the run does not have, naming the field', async () => {
+    const one = await toolErrorOf(scenario({ backend: {} }));
+    expect(one.code).toBe('FLEETSTORM_ERR_SCENARIO_INVALID');
+    expect(one.where).toContain('faults[0].params.brokers');
+    expect(one.fix).toContain('backend.brokers');
+    const past = await toolErrorOf(
+      scenario({ faults: [{ type: 'backend-outage', at: '10m', params: { brokers: [1, 3] } }] }),
+    );
+    expect(past.message).toContain('no broker 3');
+    expect(past.fix).toContain('0..2');
+    const live = await toolErrorOf(scenario({ mode: 'live', target: { mqtt: 'mqtt://127.0.0.1:1883' } }));
+    expect(live.fix).toContain('target.mqtt');
+    const slow = await toolErrorOf(
+      scenario({ faults: [{ type: 'backend-slow', at: '10m', params: { brokers: 0 } }] }),
+    );
+    expect(slow.where).toContain('faults[0].params.brokers');
+  });
+});
