@@ -1,11 +1,12 @@
 // The device object a program's hooks receive: one small object per programmed device, created at
-// its first boot. Everything it says about the device is read from the shard's typed arrays when
-// asked (firmware, connected, battery); it holds only what is the program's own: RAM (`state`),
-// subscriptions, the last log lines, and its flash once written. Its timers are rows of the
-// shard's timer table (timers.ts).
+// its first boot (six fields: the host, its shard index, `state`, the pending action, whether the
+// program is off, and its extras). Everything it says about the device is read from the shard's
+// typed arrays when asked (index, type, firmware, connected, battery); what only some devices
+// ever have (subscriptions, log lines, a written flash, a sleep's length) sits in one extras
+// object made on first use. Its timers are rows of the shard's timer table (timers.ts).
 import { CS } from '../metrics/catalog.js';
 import type { Battery, Device, Duration, LogLevel, Payload, PublishOptions } from './api.js';
-import { DeviceFlash } from './flash.js';
+import { DeviceFlash, FlashStore, type FlashOwner } from './flash.js';
 import type { ProgramHost } from './host.js';
 
 /** Deferred actions: they run right after the callback that asked for them. */
@@ -14,28 +15,42 @@ export const ACTION = { none: 0, reboot: 1, sleep: 2 } as const;
 /** Log lines kept per device for its outcome trail. */
 export const LOG_LINES = 8;
 
-export class ProgramDevice implements Device<Record<string, unknown>> {
-  state: Record<string, unknown> = {};
+/** What few devices have, kept off the device object until first used. */
+export class DeviceExtras {
   subs: string[] | null = null;
   logs: { atUs: number; event: string }[] | null = null;
-  action: number = ACTION.none;
+  flash: FlashStore | null = null;
   sleepUs = 0;
+}
+
+export class ProgramDevice implements Device<Record<string, unknown>>, FlashOwner {
+  state: Record<string, unknown> = {};
+  action: number = ACTION.none;
   /** The program was switched off (runaway): built-ins go on without it. */
   off = false;
-  errors = 0;
-  private flashStore: DeviceFlash | null = null;
-  private idText: string | null = null;
+  x: DeviceExtras | null = null;
 
   constructor(
     private readonly host: ProgramHost,
     /** Local index in the shard. */
     readonly d: number,
-    readonly index: number,
-    readonly typeIndex: number,
   ) {}
 
+  /** The extras, made on first use. */
+  extras(): DeviceExtras {
+    return (this.x ??= new DeviceExtras());
+  }
+
+  get index(): number {
+    return this.host.sh.globalId(this.d);
+  }
+
+  get typeIndex(): number {
+    return this.host.sh.a.type[this.d] as number;
+  }
+
   get id(): string {
-    return (this.idText ??= `${this.type}-${this.index}`);
+    return `${this.type}-${this.index}`;
   }
 
   get type(): string {
@@ -51,7 +66,17 @@ export class ProgramDevice implements Device<Record<string, unknown>> {
   }
 
   get flash(): DeviceFlash {
-    return (this.flashStore ??= new DeviceFlash(() => this.host.flashWrote()));
+    return new DeviceFlash(this);
+  }
+
+  flashStore(create: boolean): FlashStore | null {
+    if (!create) return this.x?.flash ?? null;
+    const x = this.extras();
+    return (x.flash ??= new FlashStore());
+  }
+
+  flashWrote(): void {
+    this.host.flashWrote();
   }
 
   get battery(): Battery {
@@ -78,7 +103,7 @@ export class ProgramDevice implements Device<Record<string, unknown>> {
   sleep(duration: Duration): void {
     if (this.action === ACTION.reboot) return;
     this.action = ACTION.sleep;
-    this.sleepUs = this.host.durationUs(duration);
+    this.extras().sleepUs = this.host.durationUs(duration);
     this.host.soon(this);
   }
 
@@ -97,7 +122,7 @@ export class ProgramDevice implements Device<Record<string, unknown>> {
   /** RAM is lost (reboot, power loss): state and subscriptions (the host clears the timers). */
   loseRam(): void {
     this.state = {};
-    this.subs = null;
+    if (this.x !== null) this.x.subs = null;
     this.action = ACTION.none;
   }
 }

@@ -93,6 +93,6 @@ export function runAction(host: ProgramHost, dev: ProgramDevice, t: number): voi
     sh.rec.add(C['mqtt_disconnects_total{reason="duty_cycle"}']);
   }
   sh.setConn(d, CS.sleeping);
-  a.connDue[d] = t + dev.sleepUs;
+  a.connDue[d] = t + (dev.x?.sleepUs ?? 0);
   if (c === CS.connected) host.disconnected(d, 'clean');
 }

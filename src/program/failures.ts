@@ -30,7 +30,6 @@ export class FailureLog {
   failed(dev: ProgramDevice, hook: string, err: unknown, tUs: number): boolean {
     const runaway = err instanceof RunawayError;
     this.sh.rec.add(runaway ? C.program_runaways_total : C.program_errors_total);
-    dev.errors++;
     const stack =
       err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : `thrown: ${String(err)}`;
     this.keep(dev, runaway ? 'program-runaway' : 'program-error', hook, stack, tUs);
@@ -45,7 +44,7 @@ export class FailureLog {
   private keep(dev: ProgramDevice, kind: ProgramOutcome, hook: string, text: string, tUs: number): void {
     if (this.kept[kind] >= KEPT_PER_SHARD) return;
     this.kept[kind]++;
-    const trail: DeviceOutcome['trail'] = [...(dev.logs ?? [])];
+    const trail: DeviceOutcome['trail'] = [...(dev.x?.logs ?? [])];
     trail.push({
       atUs: Math.round(tUs),
       event: `${kind === 'program-log' ? 'log error' : 'failed'} in ${hook}`,

@@ -90,9 +90,9 @@ export class ProgramHost {
     if (dev) return dev.off ? null : dev;
     const type = this.sh.a.type[d] as number;
     if (!this.programs[type]) return null;
-    const created = new ProgramDevice(this, d, this.sh.globalId(d), type);
+    const created = new ProgramDevice(this, d);
     this.devs[d] = created;
-    this.rng[d] = deviceStreamSeed(this.opts.seed, created.index, PROGRAM_STREAM_KEY);
+    this.rng[d] = deviceStreamSeed(this.opts.seed, this.sh.globalId(d), PROGRAM_STREAM_KEY);
     return created;
   }
 
@@ -164,7 +164,8 @@ export class ProgramHost {
   ramLost(d: number): void {
     const dev = this.devs[d];
     if (!dev) return;
-    if (dev.subs) this.subs.removeDevice(d, dev.subs);
+    const subs = dev.x?.subs;
+    if (subs) this.subs.removeDevice(d, subs);
     this.loseRam(dev);
     this.due[d] = Infinity;
   }
@@ -280,7 +281,7 @@ export class ProgramHost {
   }
 
   subscribe(dev: ProgramDevice, filter: string): void {
-    (dev.subs ??= []).push(filter);
+    (dev.extras().subs ??= []).push(filter);
     if (this.opts.localDelivery) this.subs.add(filter, dev.d);
     else if (this.sh.a.conn[dev.d] === CS.connected)
       withRealTime(this.vt, () => this.sh.port.subscribe?.(this.sh, dev.d, filter));
@@ -288,7 +289,7 @@ export class ProgramHost {
 
   /** Live: the device's subscriptions, to renew on a new session. */
   subscriptionsOf(d: number): readonly string[] {
-    return this.devs[d]?.subs ?? [];
+    return this.devs[d]?.x?.subs ?? [];
   }
 
   sensor(dev: ProgramDevice, name: string): number {
@@ -299,7 +300,7 @@ export class ProgramHost {
   }
 
   log(dev: ProgramDevice, level: LogLevel, message: string): void {
-    const logs = (dev.logs ??= []);
+    const logs = (dev.extras().logs ??= []);
     logs.push({ atUs: Math.round(this.nowUs), event: `log ${level}: ${String(message).slice(0, 200)}` });
     if (logs.length > LOG_LINES) logs.shift();
     if (level === 'error') {
