@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { monotonicMs, realTimers, type Timers } from '../../clock/real-clock.js';
 import { ToolError } from '../../errors/tool-error.js';
+import { awaitFirstBytes } from './first-bytes.js';
 import { Link, type LinkSettings } from './link.js';
 import { refuseConnection, type ProxyProtocol } from './refuse.js';
 
@@ -25,6 +26,8 @@ export interface FaultProxyStats {
   refused: number;
   /** Connections answered by the proxy itself under reject. */
   rejected: number;
+  /** Clients (MQTT, HTTP) that left before the proxy dialed the target for them. */
+  abandoned: number;
   bytesUp: number;
   bytesDown: number;
 }
@@ -66,6 +69,15 @@ function requireLoopback(host: string, where: string): void {
   });
 }
 
+/**
+ * Accept queue asked of the kernel, which caps it at net.core.somaxconn. Node's default (511)
+ * overflowed in reconnect storms of tens of thousands of devices: the proxy shares its process
+ * with the devices, a busy event loop accepts late, and a full queue drops SYNs, which the
+ * client resends after 1, 3 and 7 s (past a 10 s connect timeout). The proxy must not refuse
+ * what the target behind it would have taken: it queues as deep as the kernel allows.
+ */
+export const LISTEN_BACKLOG = 65_535;
+
 interface Pair {
   client: net.Socket;
   upstream: net.Socket;
@@ -83,6 +95,7 @@ class ProxyServer implements FaultProxy {
     accepted: 0,
     refused: 0,
     rejected: 0,
+    abandoned: 0,
     bytesUp: 0,
     bytesDown: 0,
   };
@@ -91,6 +104,8 @@ class ProxyServer implements FaultProxy {
   private refusing = false;
   private rejecting = false;
   private readonly answering = new Set<net.Socket>();
+  /** Accepted, waiting for their first bytes before the target is dialed. */
+  private readonly waiting = new Set<net.Socket>();
 
   constructor(
     private readonly target: { host: string; port: number },
@@ -104,7 +119,7 @@ class ProxyServer implements FaultProxy {
   listen(host: string, port: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, host, port)));
-      this.server.listen(port, host, () => {
+      this.server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         this.port = (this.server.address() as net.AddressInfo).port;
         resolve();
       });
@@ -135,6 +150,10 @@ class ProxyServer implements FaultProxy {
   }
 
   resetAll(): void {
+    for (const client of [...this.waiting]) {
+      this.waiting.delete(client);
+      client.resetAndDestroy();
+    }
     for (const pair of [...this.pairs]) this.drop(pair, true);
   }
 
@@ -167,6 +186,25 @@ class ProxyServer implements FaultProxy {
       this.answering.add(client);
       return refuseConnection(client, this.protocol, () => this.answering.delete(client));
     }
+    // a server that speaks first (plain tcp) must be dialed at once
+    if (this.protocol === 'tcp') return this.open(client, []);
+    this.waiting.add(client);
+    awaitFirstBytes(
+      client,
+      (first) => {
+        this.waiting.delete(client);
+        this.open(client, first);
+      },
+      () => {
+        if (this.waiting.delete(client)) this.counters.abandoned++; // not reset by the proxy
+        client.on('error', () => undefined);
+        client.destroy();
+      },
+    );
+  }
+
+  /** Dials the target for a client and pipes the two; `first` is what the client already sent. */
+  private open(client: net.Socket, first: Buffer[]): void {
     this.counters.accepted++;
     this.counters.open++;
     const { host, port } = this.target;
@@ -182,6 +220,7 @@ class ProxyServer implements FaultProxy {
     };
     this.pairs.add(pair);
     this.wire(pair);
+    for (const chunk of first) pair.up.push(chunk);
     if (this.settings.blackhole) {
       client.pause();
       upstream.pause();
