@@ -1,8 +1,10 @@
 // `calibrate()`: the whole probe against a live target, callable without the CLI (the
-// benchmark calls it). Connect-rate steps, a publish ramp on held connections, the session
-// count, then with an HTTP target check-in and download steps; each probe stops at its first
-// knee, its cap or a `target.limits` value. Then the fit, and what the fitted model says each
-// step should have measured. Every socket it opened is closed when it returns or throws.
+// benchmark calls it). Connect-rate steps (with several brokers: all at once, then each by
+// itself, to tell shared capacity from independent brokers), a publish ramp on held
+// connections, the session count, then with an HTTP target check-in and download steps; each
+// probe stops at its first knee, its cap or a `target.limits` value. Then the fit, and what the
+// fitted model says each step should have measured. Every socket it opened is closed when it
+// returns or throws.
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { FleetIdentity } from '../identity/fleet-identity.js';
 import { OtaHttpClient } from '../transports/http/index.js';
@@ -10,10 +12,11 @@ import type { MqttProtocolVersion } from '../transports/mqtt/index.js';
 import { connectProbe, kneeRuleOf } from './connect-probe.js';
 import { fitBackend } from './fit-backend.js';
 import { checkinProbe, downloadProbe, firmwareUrl } from './http-probe.js';
-import { annotateModelled, serviceModelOf } from './modelled.js';
-import { ProbePool } from './probe-pool.js';
+import { annotateModelled, serviceModelOf, type ServiceModel } from './modelled.js';
+import { ProbePool, type ProbePoolOptions } from './probe-pool.js';
 import { publishProbe } from './publish-probe.js';
 import { sessionsProbe } from './sessions-probe.js';
+import { aloneProbes, applyShared } from './shared-probe.js';
 import { waitFor } from './step.js';
 import { assertFirstStepServed } from './target-errors.js';
 import type { CalibrateDeps, CalibrateOptions, CalibrationResult, ProbeOutcome, StoppedBy } from './types.js';
@@ -55,6 +58,20 @@ function openRate(connect: ProbeOutcome): number {
   const calm = connect.steps.filter((s) => s.record.knee === null).map((s) => s.record.offered);
   const knee = connect.steps.find((s) => s.record.knee !== null)?.record.achieved ?? 0;
   return Math.max(5, Math.round((calm.length > 0 ? Math.max(...calm) : knee) / 2));
+}
+
+/** The joint connect model: the brokers' sum, held to the shared capacity when one was fitted. */
+function withShared(m: ServiceModel | null, fits: CalibrationResult['fits']): ServiceModel | null {
+  const rate = fits['shared.connect.rate'];
+  if (m === null || rate === undefined) return m;
+  const burst = fits['shared.connect.burst']?.value ?? rate.value;
+  const queue = fits['shared.connect.queue'];
+  return {
+    ...m,
+    ratePerSec: Math.min(m.ratePerSec, rate.value),
+    burst: Math.min(m.burst, burst),
+    queue: queue === undefined || queue.bound === 'lower' ? m.queue : Math.min(m.queue, queue.value),
+  };
 }
 
 function overall(probes: readonly ProbeOutcome[]): StoppedBy {
@@ -104,21 +121,25 @@ export async function calibrate(
   };
   const takenAt = new Date(deps.wallClockMs()).toISOString();
   const originUs = deps.clock();
-  const p = new ProbePool(
-    {
-      urls: o.mqttUrls,
-      identity: t.identity,
-      protocolVersion: t.protocolVersion,
-      answerTimeoutMs: o.answerTimeoutMs,
-      tls: t.tls,
-      hostAddresses: t.hostAddresses,
-    },
-    deps,
-  );
+  const poolOptions: ProbePoolOptions = {
+    urls: o.mqttUrls,
+    identity: t.identity,
+    protocolVersion: t.protocolVersion,
+    answerTimeoutMs: o.answerTimeoutMs,
+    tls: t.tls,
+    hostAddresses: t.hostAddresses,
+  };
+  const p = new ProbePool(poolOptions, deps);
   const probes: ProbeOutcome[] = [];
+  let alone: ProbeOutcome[] = [];
   try {
     const connect = await connectProbe(p, o, deps, originUs, (step) => assertFirstStepServed(step, t));
     probes.push(connect);
+    // several brokers: each by itself too, to tell shared capacity from independent brokers
+    if (o.mqttUrls.length > 1) {
+      alone = await aloneProbes(poolOptions, o, deps, originUs);
+      probes.push(...alone);
+    }
     const rate = openRate(connect);
     probes.push(await publishProbe(p, o, deps, originUs, t.runTag, rate));
     probes.push(await sessionsProbe(p, o, deps, originUs, rate));
@@ -129,7 +150,13 @@ export async function calibrate(
   }
   probes.push(...(await httpProbes(o, t, deps, originUs)));
   const brokers = o.mqttUrls.length;
-  const fitted = fitBackend(probes, { rule: kneeRuleOf(o), resamples: o.resamples, seed: o.seed }, brokers);
+  const fitContext = { rule: kneeRuleOf(o), resamples: o.resamples, seed: o.seed };
+  const fitted = fitBackend(probes, fitContext, brokers);
+  const jointConnect = probes.find((x) => x.probe === 'connect' && x.steps.length > 0);
+  const shared =
+    alone.length > 0 && jointConnect !== undefined
+      ? applyShared(fitted, jointConnect, alone, fitContext)
+      : null;
   const stepSec = o.stepMs / 1000;
   for (const [probe, prefix] of [
     ['connect', 'connect'],
@@ -138,12 +165,15 @@ export async function calibrate(
   ] as const) {
     const steps = probes.find((x) => x.probe === probe)?.steps.map((s) => s.record) ?? [];
     const n = prefix === 'checkin' ? 1 : brokers;
+    const model = serviceModelOf(fitted.fits, prefix, fitted.latencies[prefix] ?? null, n);
+    annotateModelled(steps, prefix === 'connect' ? withShared(model, fitted.fits) : model, stepSec);
+  }
+  for (const a of alone)
     annotateModelled(
-      steps,
-      serviceModelOf(fitted.fits, prefix, fitted.latencies[prefix] ?? null, n),
+      a.steps.map((s) => s.record),
+      serviceModelOf(fitted.fits, 'connect', fitted.latencies.connect ?? null, 1),
       stepSec,
     );
-  }
   const notes = probes.flatMap((x) => (x.skipped === undefined ? [] : [`${x.probe}: ${x.skipped}`]));
   const unreached = Object.entries(fitted.fits)
     .filter(
@@ -158,8 +188,9 @@ export async function calibrate(
     );
   if (o.mqttUrls.length > 1)
     notes.push(
-      `${o.mqttUrls.length} brokers probed together (connection i to URL i mod ${o.mqttUrls.length}): the figures are per broker (their sum / ${o.mqttUrls.length}; brokers: ${o.mqttUrls.length})`,
+      `${o.mqttUrls.length} brokers probed together (connection i to URL i mod ${o.mqttUrls.length}): the figures are per broker (their sum / ${o.mqttUrls.length}; brokers: ${o.mqttUrls.length})${shared?.verdict.shared ? ', connect.rate and connect.burst excepted (each broker alone)' : ''}`,
     );
+  if (shared !== null) notes.push(`connect: ${shared.note}`);
   return {
     takenAt,
     targets: o.httpUrl === null ? { mqtt: [...o.mqttUrls] } : { mqtt: [...o.mqttUrls], http: o.httpUrl },

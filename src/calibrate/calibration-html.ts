@@ -16,11 +16,22 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-i
 
 const TITLES: Record<string, string> = {
   connect: 'Connect rate (CONNACK)',
+  'connect-alone': 'Connect rate of one broker by itself (CONNACK)',
   publish: 'QoS 1 publish rate (PUBACK)',
   sessions: 'Sessions held',
   checkin: 'HTTP check-in rate',
   download: 'Firmware downloads (bytes/s by downloads at once)',
 };
+
+/** A probe's id in the page: `connect-alone` once per broker (`connect-alone-1`). */
+function probeKey(p: ProbeOutcome): string {
+  return p.target === undefined ? p.probe : `${p.probe}-${p.target}`;
+}
+
+function probeTitle(p: ProbeOutcome): string {
+  const title = TITLES[p.probe] ?? p.probe;
+  return p.target === undefined ? title : `${title}: broker ${p.target + 1}`;
+}
 
 function axis(steps: readonly StepRecord[]): Pick<ChartSpec, 'timesUs' | 'domainUs' | 'markers'> {
   const timesUs = steps.map((s) => (s.startMs + s.durationMs) * 1000);
@@ -43,8 +54,8 @@ function rateChart(p: ProbeOutcome, records: StepRecord[]): string {
     },
   ];
   return renderLineChart({
-    id: `cal-${p.probe}-rate`,
-    title: `${TITLES[p.probe] ?? p.probe}: offered vs served per step`,
+    id: `cal-${probeKey(p)}-rate`,
+    title: `${probeTitle(p)}: offered vs served per step`,
     ...axis(records),
     series,
     formatY: formatCount,
@@ -72,8 +83,8 @@ function latencyChart(p: ProbeOutcome, records: StepRecord[]): string {
     },
   ];
   return renderLineChart({
-    id: `cal-${p.probe}-latency`,
-    title: `${TITLES[p.probe] ?? p.probe}: latency per step, measured vs modelled`,
+    id: `cal-${probeKey(p)}-latency`,
+    title: `${probeTitle(p)}: latency per step, measured vs modelled`,
     ...axis(records),
     series,
     formatY: formatDurationUs,
@@ -129,7 +140,7 @@ function fitsTable(r: CalibrationResult): string {
 
 function probeSection(p: ProbeOutcome): string {
   const records = p.steps.map((s) => s.record);
-  const title = `<h2 id="${esc(p.probe)}">${esc(TITLES[p.probe] ?? p.probe)}</h2>`;
+  const title = `<h2 id="${esc(probeKey(p))}">${esc(probeTitle(p))}</h2>`;
   if (p.skipped !== undefined && records.length === 0)
     return `${title}<p class="nodata">Not probed: ${esc(p.skipped)}.</p>`;
   const note = `<p class="muted small">Stopped by ${esc(p.stoppedBy)}${p.skipped ? `; ${esc(p.skipped)}` : ''}.</p>`;

@@ -75,20 +75,21 @@ export async function connectProbe(
   originUs: number,
   /** Throws the ToolError of a target that refused every connect of the first step. */
   checkFirst: (step: MeasuredStep) => void,
+  kind: 'connect' | 'connect-alone' = 'connect',
 ): Promise<ProbeOutcome> {
   const { rates, end } = ladder(o.connectStartPerSec, o.connectMaxPerSec, o.limits.connectRatePerSec);
   const steps: MeasuredStep[] = [];
   for (const [index, rate] of rates.entries()) {
     const count = Math.max(1, Math.min(o.maxConnections, Math.round((rate * o.stepMs) / 1000)));
-    const c = new StepCollector('connect', index, rate, deps.clock);
+    const c = new StepCollector(kind, index, rate, deps.clock);
     await openPaced(p, c, { ratePerSec: rate, count, firstId: 0, timeoutMs: o.answerTimeoutMs }, deps);
     p.on = {};
     p.closeAll(); // answered or not: every socket of the step goes (onClose runs for each)
     const step = c.finish(originUs);
     steps.push(step);
     if (index === 0) checkFirst(step);
-    if (stepKnee(steps, o, deps, 'connects')) return { probe: 'connect', steps, stoppedBy: 'knee' };
+    if (stepKnee(steps, o, deps, 'connects')) return { probe: kind, steps, stoppedBy: 'knee' };
     await sleep(o.pauseMs, deps.timers);
   }
-  return { probe: 'connect', steps, stoppedBy: end };
+  return { probe: kind, steps, stoppedBy: end };
 }

@@ -24,7 +24,7 @@ export function modelErrorLines(r: CalibrationResult): string[] {
     const worst = sorted[sorted.length - 1] ?? { step: 0, err: 0 };
     const pct = (v: number): string => `${Math.round(v * 100)} %`;
     out.push(
-      `  ${p.probe}: modelled vs measured p99 per step: median ${pct(median)} off, worst ${pct(worst.err)} (step ${worst.step})`,
+      `  ${p.probe}${p.target === undefined ? '' : ` (broker ${p.target + 1})`}: modelled vs measured p99 per step: median ${pct(median)} off, worst ${pct(worst.err)} (step ${worst.step})`,
     );
   }
   return out;

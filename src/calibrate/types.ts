@@ -2,7 +2,8 @@
 // value, and the result the command writes (backend.calibrated.yaml, calibration.json/html).
 import type { Timers } from '../clock/real-clock.js';
 
-export type ProbeKind = 'connect' | 'publish' | 'sessions' | 'checkin' | 'download';
+/** `connect-alone`: the connect ladder against one of several brokers by itself (`target`). */
+export type ProbeKind = 'connect' | 'connect-alone' | 'publish' | 'sessions' | 'checkin' | 'download';
 export type StoppedBy = 'knee' | 'cap' | 'limits';
 /** Why a step is the knee: latency grew, refusals or errors came, or fewer were served than offered. */
 export type KneeReason = 'latency' | 'refusals' | 'throughput';
@@ -121,6 +122,8 @@ export interface ProbeOutcome {
   stoppedBy: StoppedBy;
   /** Set when the probe could not run at all (e.g. no firmware to download). */
   skipped?: string;
+  /** `connect-alone`: which `--target-mqtt` URL (0-based) was probed by itself. */
+  target?: number;
 }
 
 export interface CalibrationResult {
@@ -136,13 +139,15 @@ export interface CalibrationResult {
 }
 
 /** A field of the `backend:` section: a count, a unit string, or `{ p50, p99 }`. */
-export type BackendValue = string | number | Readonly<Record<string, string>>;
+export type BackendValue = string | number | { readonly [key: string]: BackendValue };
 export type BackendFields = Record<string, BackendValue>;
 
 export interface BackendSection {
   /** Brokers probed together (the connect and ingest figures are per broker). */
   brokers?: number;
   connect: BackendFields;
+  /** Connect capacity the brokers share (written only when the joint probe shows it). */
+  shared?: { connect: BackendFields };
   ingest: BackendFields;
   checkin?: BackendFields;
   ota?: BackendFields;

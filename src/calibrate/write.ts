@@ -41,6 +41,7 @@ export function calibrationJson(r: CalibrationResult, version: string): string {
       probe: p.probe,
       stoppedBy: p.stoppedBy,
       ...(p.skipped ? { skipped: p.skipped } : {}),
+      ...(p.target === undefined ? {} : { target: p.target }),
       steps: p.steps.map((s) => s.record),
     })),
     notes: r.notes,
