@@ -1,6 +1,7 @@
 // Capacity the brokers share (`backend.shared.connect`): a connect storm over 3 brokers of 100/s
 // each completes at the shared rate when that is lower (150/s: N/150 s, not N/300 s), at the
-// brokers' own when it is not; the same at any worker count; a bad value is one line.
+// brokers' own when it is not; the same at any worker count (3,000 devices: 2 shards, each
+// holding half of every queue); a bad value is one line.
 import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../../src/app/run.js';
 import { ToolError } from '../../../src/errors/tool-error.js';
@@ -71,6 +72,13 @@ describe('shared broker capacity', () => {
     const loose = await run({ ...BROKERS, shared: { connect: { rate: '1000/s', burst: 1 } } });
     const none = await run(BROKERS);
     expect(connectP50Sec(loose)).toBe(connectP50Sec(none));
+  });
+
+  it('3 brokers sharing one broker’s rate serve a storm as that one broker does', async () => {
+    const three = await run({ ...BROKERS, shared: { connect: { rate: '100/s', burst: 1 } } });
+    const one = await run({ connect: { rate: '100/s', burst: 1, queue: 1_000_000, latency: '0ms..0ms' } });
+    expect(Math.abs(connectP50Sec(three) - connectP50Sec(one))).toBeLessThan(BUCKET_S);
+    expect(Math.abs(connectP50Sec(three) - analyticP50Sec(100))).toBeLessThan(BUCKET_S); // 14.5 s
   });
 
   it('the shared queue bound refuses, and a refusal takes no place in either queue', async () => {
