@@ -2,6 +2,7 @@
 // profile and a device type, mutated (values replaced by hostile ones, keys deleted or added,
 // lists grown), then validated and, for some, run. See harness.ts for the invariants and how
 // to replay a failure from its printed seed.
+import { readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -21,16 +22,11 @@ import {
 import { mutations, type Mutation } from './mutate.js';
 import { expect } from 'vitest';
 
-const SCENARIOS = [
-  'quickstart',
-  'ota-rollout',
-  'reconnect-storm',
-  'battery-drain',
-  'outage-mid-rollout',
-  'ota-radio-drops',
-  'release-gate',
-  'flat-battery-during-update',
-];
+/** Every shipped scenario (a new one is fuzzed as soon as it ships). */
+const SCENARIOS = readdirSync('scenarios')
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.slice(0, -'.yaml'.length))
+  .sort();
 
 async function yamlOf(path: string): Promise<unknown> {
   return parse(await readFile(path, 'utf8')) as unknown;

@@ -1,6 +1,7 @@
 // Structured mutations of plain data (a parsed scenario, profile, device type or report): pick
-// a path, then delete it, replace it with a hostile value, or grow it. Mutations are data
-// (fast-check shrinks them), applied to a deep copy.
+// a path, then delete it, replace it with a hostile value (of any type, or of its own type to get
+// past type checks), or grow it. Mutations are data (fast-check shrinks them), applied to a
+// deep copy.
 import fc from 'fast-check';
 import { SECRET } from './harness.js';
 
@@ -55,17 +56,54 @@ export const hostileValue: fc.Arbitrary<Json> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
 );
 
+/**
+ * Hostile values of a value's own type: they get past a schema's type checks and reach the code
+ * behind it (resolvers, renderers) with extremes: zero, negative, huge, fractional, empty.
+ */
+const SAME_TYPE_NUMBERS: readonly number[] = [0, -1, -0.5, 0.5, 1e-9, 1e308, -1e308, 2 ** 53 + 1, 1e12, 7];
+const SAME_TYPE_STRINGS: readonly string[] = [
+  '',
+  '0',
+  '0s',
+  '1us',
+  '-1s',
+  '1000000000w',
+  '0B',
+  '1e12B',
+  '0/s',
+  '1e12/s',
+  '0%',
+  '100%',
+  '101%',
+  '-1%',
+  '0..0',
+  '5m..1s',
+  '1..1000000000',
+  ':00',
+  '25:00',
+  '02:00-02:00',
+  'x'.repeat(300),
+];
+
+function sameType(current: Json, at: number): Json {
+  if (typeof current === 'number') return SAME_TYPE_NUMBERS[at % SAME_TYPE_NUMBERS.length];
+  if (typeof current === 'string') return SAME_TYPE_STRINGS[at % SAME_TYPE_STRINGS.length];
+  if (typeof current === 'boolean') return !current;
+  if (Array.isArray(current)) return at % 2 === 0 ? [] : current.slice(0, 1);
+  return current === null ? 0 : {};
+}
+
 export interface Mutation {
   /** Index into the document's paths (modulo their number). */
   at: number;
-  op: 'delete' | 'replace' | 'grow' | 'add-key';
+  op: 'delete' | 'replace' | 'grow' | 'add-key' | 'tweak';
   value: Json;
   key: string;
 }
 
 export const mutation: fc.Arbitrary<Mutation> = fc.record({
   at: fc.nat(),
-  op: fc.constantFrom('delete', 'replace', 'replace', 'grow', 'add-key'),
+  op: fc.constantFrom('delete', 'replace', 'replace', 'grow', 'add-key', 'tweak', 'tweak'),
   value: hostileValue,
   key: fc.constantFrom('x', '__proto__', 'constructor', '../../x', 'count', 'interval', 'extends'),
 });
@@ -110,6 +148,9 @@ function applyOne(root: Json, m: Mutation): Json {
       break;
     case 'grow':
       parent[key] = Array.isArray(current) ? [...current, ...current, m.value] : [current, m.value];
+      break;
+    case 'tweak':
+      parent[key] = sameType(current, Math.floor(m.at / 7));
       break;
     case 'add-key':
       if (typeof current === 'object' && current !== null && !Array.isArray(current))
