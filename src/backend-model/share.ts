@@ -3,6 +3,7 @@
 // capacity), which keeps shards independent between barriers. With ≥ 2k devices per shard the
 // aggregate behaviour matches one shared queue closely: see docs/virtual-mode.md.
 import type { BackendModelConfig } from '../scenario/types.js';
+import { takeoverShare, type TakeoverShare } from './session-takeover.js';
 
 export interface QueueShare {
   periodUs: number;
@@ -39,6 +40,8 @@ export interface ModelShare {
   otaMaxConcurrent: number;
   /** null: one broker, its state in the shard's META slots (as before brokers existed). */
   brokers: BrokerSet | null;
+  /** `backend.mqtt.session-takeover`; null (or absent) when the scenario sets none. */
+  takeover?: TakeoverShare | null;
   /** The shard's share of the connect capacity all brokers share; null: independent brokers. */
   shared: SharedShare | null;
 }
@@ -84,7 +87,7 @@ function queue(
   };
 }
 
-function serviceTime(lat: { min: number; max: number }, dist?: { p50: number; p99: number }) {
+export function serviceTime(lat: { min: number; max: number }, dist?: { p50: number; p99: number }) {
   if (!dist || dist.p99 <= dist.p50) return { logMu: 0, logSigma: 0, meanUs: (lat.min + lat.max) / 2 };
   const logMu = Math.log(dist.p50);
   const logSigma = Math.log(dist.p99 / dist.p50) / Z99;
@@ -141,6 +144,7 @@ export function modelShare(cfg: BackendModelConfig, parts: number, index: number
     otaBandwidthBytesPerSec: cfg.ota.bandwidthBytesPerSec / parts,
     otaMaxConcurrent: Math.max(1, splitInt(cfg.ota.maxConcurrentDownloads, parts, index)),
     brokers: brokers > 1 ? { count: brokers, state: new Float64Array(brokers * BROKER_SLOTS) } : null,
+    takeover: takeoverShare(cfg),
     shared: cfg.shared
       ? {
           // no service time of its own: the connect's is drawn once, from its broker's figures

@@ -11,6 +11,7 @@ import { brokerOutageStart } from '../faults/broker-outage.js';
 import { C, CS, H } from '../metrics/catalog.js';
 import { offerAvailable } from '../device/ota.js';
 import { publishProgramMessage } from './program-publish.js';
+import { sessionEnded, takeoverUs } from './session-takeover.js';
 import { siteDownloadStart, siteDownloadStop } from '../topology/site-link.js';
 import type { OtaReportState } from '../ota-protocols/types.js';
 import { CHECK, DOWNLOAD, countRequest, modelReport, modelRequests } from './ota-requests.js';
@@ -33,9 +34,11 @@ export const virtualPort: BackendPort = {
     const a = sh.a;
     const up = oneWayUs(sh, d, tp);
     const ans = brokerConnect(sh, d, t + up);
-    const respAt = ans.atUs + oneWayUs(sh, d, tp);
+    const takeover = ans.status === CONNECT.ok ? takeoverUs(sh, d) : 0;
+    const respAt = ans.atUs + takeover + oneWayUs(sh, d, tp);
     if (ans.status === CONNECT.ok && respAt - t > tp.connectTimeoutUs) {
       brokerRelease(sh, d); // the client gave up before the CONNACK: the session is dropped
+      sessionEnded(sh, d, tp, false); // ... and a kept one left behind
       a.pend[d] = PEND.timeout;
       a.connDue[d] = t + tp.connectTimeoutUs;
       return;
@@ -53,6 +56,7 @@ export const virtualPort: BackendPort = {
     )
       sh.rec.add(C.mqtt_wills_received_total);
     brokerRelease(sh, d);
+    sessionEnded(sh, d, sh.st.types[sh.a.type[d] as number] as TypeParams, clean);
   },
 
   publish(sh: Shard, d: number, t: number, tp: TypeParams, stream: number): void {

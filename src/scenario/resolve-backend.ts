@@ -3,7 +3,7 @@
 import { ToolError } from '../errors/tool-error.js';
 import type { At } from './resolve-device.js';
 import type { ScenarioParsed } from './schema.js';
-import type { BackendModelConfig, ServiceModelConfig } from './types.js';
+import type { BackendModelConfig, BackendMqttConfig, ServiceModelConfig } from './types.js';
 import {
   formatDurationUs,
   parseBandwidthBytesPerSec,
@@ -61,6 +61,17 @@ function sharedField(
   };
 }
 
+/** `mqtt:` → its model settings; only written when one is set, so other reports read as before. */
+function mqttField(mqtt: BackendParsed['mqtt'], at: At): Pick<BackendModelConfig, 'mqtt'> {
+  const takeover = mqtt?.['session-takeover'];
+  const cfg: BackendMqttConfig = {
+    ...(takeover === undefined
+      ? {}
+      : { sessionTakeover: resolveLatency(takeover, at('backend.mqtt.session-takeover')) }),
+  };
+  return Object.keys(cfg).length === 0 ? {} : { mqtt: cfg };
+}
+
 export function resolveBackend(b: BackendParsed, at: At): BackendModelConfig {
   const service = (s: BackendParsed['ingest'], path: string): ServiceModelConfig => ({
     ratePerSec: positiveRate(s.rate, at(`${path}.rate`)),
@@ -85,6 +96,7 @@ export function resolveBackend(b: BackendParsed, at: At): BackendModelConfig {
       maxSessions: b.connect['max-sessions'],
     },
     ...sharedField(b.shared, at),
+    ...mqttField(b.mqtt, at),
     ingest: service(b.ingest, 'backend.ingest'),
     checkin: service(b.checkin, 'backend.checkin'),
     fanout: service(b.fanout, 'backend.fanout'),

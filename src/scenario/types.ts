@@ -281,6 +281,12 @@ export interface CalibrationRef {
   stoppedBy: 'knee' | 'cap' | 'limits';
 }
 
+/** How the modelled broker treats sessions beyond its queues (`backend.mqtt`). */
+export interface BackendMqttConfig {
+  /** Extra service time of a connect taking over a kept session its device left by a reset. */
+  sessionTakeover?: Pick<ServiceModelConfig, 'latencyUs' | 'latencyDistUs'>;
+}
+
 export interface BackendModelConfig {
   /**
    * Brokers sharing the MQTT load, each with the connect, ingest and fan-out figures; device i
@@ -307,6 +313,8 @@ export interface BackendModelConfig {
    * brokers are independent (older reports and every scenario without `shared:`).
    */
   shared?: { connect: { ratePerSec: number; burst: number; queueLimit: number } };
+  /** `backend.mqtt`; absent when neither is set (older reports, and every scenario without it). */
+  mqtt?: BackendMqttConfig;
   ingest: ServiceModelConfig;
   checkin: ServiceModelConfig;
   /** Broker fan-out of operator commands: deliveries to device sessions per second. */
