@@ -3,6 +3,7 @@
 import type { Shard } from '../core/shard.js';
 import { versionTable, type TypeParams } from '../device/params.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import { applyProgramHeapPolicy } from './heap-policy.js';
 import { ProgramHost } from './host.js';
 import { loadPrograms, type LoadedProgram } from './load.js';
 import { hasPrograms } from './paths.js';
@@ -31,6 +32,7 @@ export function attachPrograms(
   opts: AttachOptions,
 ): void {
   if (!hasPrograms(s)) return;
+  applyProgramHeapPolicy();
   if (loaded === null || loaded.key !== opts.runId)
     loaded = { key: opts.runId, programs: loadPrograms(s, types) };
   const host = new ProgramHost(sh, loaded.programs, {
