@@ -16,10 +16,18 @@ import type { ProgramHost } from './host.js';
 
 const encoder = new TextEncoder();
 
+/** What the modelled broker gets for a payload it does not read (see devicePublish). */
+const UNREAD = new Uint8Array(0);
+
 export function encodePayload(payload: Payload): Uint8Array {
   if (typeof payload === 'string') return encoder.encode(payload);
   if (payload instanceof Uint8Array) return payload;
   return encoder.encode(JSON.stringify(payload));
+}
+
+function serializeOnly(payload: Payload): Uint8Array {
+  if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) JSON.stringify(payload);
+  return UNREAD;
 }
 
 export function durationUs(v: Duration): number {
@@ -55,7 +63,11 @@ export function devicePublish(
     sh.rec.add(C.program_publishes_dropped_total);
     return null;
   }
-  const bytes = encodePayload(payload);
+  // In virtual mode the modelled broker reads neither topic nor bytes (it models the ingest, not
+  // the content): the payload is serialized as always (a value JSON cannot hold still throws), but
+  // encoded to UTF-8 only when a device of the shard subscribed, which is who would read it.
+  const bytes =
+    host.opts.localDelivery && host.subs.size === 0 ? serializeOnly(payload) : encodePayload(payload);
   const tp = sh.st.types[a.type[d] as number] as TypeParams;
   sh.rec.add(C.mqtt_publish_total);
   if (!tp.mainsPowered) a.batt[d] = Math.max(0, (a.batt[d] as number) - tp.publishMah);

@@ -37,12 +37,15 @@ export function compileSensors(
   return table;
 }
 
-/** Per-shard sensor state: one stream, one read count and the walk values per device. */
+/**
+ * Per-shard sensor state: one stream, one read count per sensor and the walk values per device. A
+ * device's stream is seeded at its first read of any sensor (all its read counts still 0), so a
+ * read touches three arrays (counts, stream, walks), not a fourth flag array.
+ */
 export class ShardSensors {
   private readonly rng: Uint32Array;
   /** Reads per device and sensor (a walk starts from its `start` at a sensor's first read). */
   private readonly reads: Uint32Array;
-  private readonly seeded: Uint8Array;
   private readonly ctx: PayloadContext;
   private readonly sensors: number;
 
@@ -53,7 +56,6 @@ export class ShardSensors {
   ) {
     this.sensors = table.draws.length;
     this.rng = new Uint32Array(size);
-    this.seeded = new Uint8Array(size);
     this.reads = new Uint32Array(size * this.sensors);
     this.ctx = newPayloadContext(this.rng, new Float64Array(size * table.walks), table.walks, 0);
   }
@@ -64,15 +66,19 @@ export class ShardSensors {
       throw new Error(`unknown sensor '${name}' (declare it in defineDevice({ sensors }))`);
     const r = d * this.sensors + k;
     const seq = (this.reads[r] as number) + 1;
+    if (seq === 1 && this.firstRead(d)) this.rng[d] = deviceStreamSeed(this.seed, gid, SENSOR_STREAM_KEY);
     this.reads[r] = seq;
-    if (this.seeded[d] === 0) {
-      this.seeded[d] = 1;
-      this.rng[d] = deviceStreamSeed(this.seed, gid, SENSOR_STREAM_KEY);
-    }
     const c = this.ctx;
     c.slot = d;
     c.seq = seq;
     c.tUs = tUs;
     return (table.draws[k] as (c: PayloadContext) => number)(c);
+  }
+
+  /** Whether device d has read no sensor yet. */
+  private firstRead(d: number): boolean {
+    const b = d * this.sensors;
+    for (let i = 0; i < this.sensors; i++) if (this.reads[b + i] !== 0) return false;
+    return true;
   }
 }
