@@ -7,6 +7,7 @@
 //   npx tsx bench/calibration.ts                              mosquitto, rabbitmq, shaped at 51,000 devices
 //   npx tsx bench/calibration.ts --shape mosquitto --devices 3000
 //   npx tsx bench/calibration.ts --work DIR --reuse-live     calibrate and predict again, live runs kept in DIR
+//   npx tsx bench/calibration.ts --calibration FILE --brokers 6   reuse a calibration, 6 brokers live
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,8 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '51000' },
     'calibrate-max': { type: 'string', default: '5000' },
     calibration: { type: 'string' },
+    /** Brokers of the shape to spread the live devices over (default: by the shape's per-broker share). */
+    brokers: { type: 'string' },
     /** Keep each shape's runs in DIR/<shape>; with --reuse-live a live report already there is used. */
     work: { type: 'string' },
     'reuse-live': { type: 'boolean', default: false },
@@ -73,7 +76,9 @@ function printTable(r: ShapeResult): void {
 }
 
 async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promise<ShapeResult> {
-  const brokers = brokerCount(shape, storm.devices);
+  const brokers = values.brokers !== undefined ? Number(values.brokers) : brokerCount(shape, storm.devices);
+  if (!Number.isInteger(brokers) || brokers < 1)
+    throw new Error(`--brokers: a whole number of brokers of 1 or more (got ${values.brokers})`);
   const result: ShapeResult = {
     shape,
     devices: storm.devices,

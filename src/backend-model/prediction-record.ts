@@ -25,12 +25,13 @@ export interface PredictionRecord {
 }
 
 export const PREDICTION_RECORD: PredictionRecord = {
-  benchDate: '2026-11-27',
-  command: 'npx tsx bench/calibration.ts --devices 40000 (shaped: --devices 25000)',
-  liveDevices: 40_000,
+  benchDate: '2026-11-28',
+  command:
+    'npx tsx bench/calibration.ts --shape mosquitto --devices 52000 --brokers 6 (shaped: --devices 25000, rabbitmq: --devices 40000)',
+  liveDevices: 52_000,
   shapes: ['mosquitto', 'mosquitto behind latency/bandwidth shaping', 'rabbitmq'],
   worstAbsErrorPct: {
-    recovery: 84,
+    recovery: 50,
     'connect-p50': 100,
     'connect-p99': 100,
     refusals: 100,
