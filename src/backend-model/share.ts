@@ -4,6 +4,7 @@
 // aggregate behaviour matches one shared queue closely: see docs/virtual-mode.md.
 import type { BackendModelConfig } from '../scenario/types.js';
 import { takeoverShare, type TakeoverShare } from './session-takeover.js';
+import { inFlightShare, type InFlightShare } from './in-flight.js';
 
 export interface QueueShare {
   periodUs: number;
@@ -40,6 +41,8 @@ export interface ModelShare {
   otaMaxConcurrent: number;
   /** null: one broker, its state in the shard's META slots (as before brokers existed). */
   brokers: BrokerSet | null;
+  /** `backend.mqtt.track-in-flight`: publishes held for reconnects; null (or absent) when off. */
+  inFlight?: InFlightShare | null;
   /** `backend.mqtt.session-takeover`; null (or absent) when the scenario sets none. */
   takeover?: TakeoverShare | null;
   /** The shard's share of the connect capacity all brokers share; null: independent brokers. */
@@ -145,6 +148,7 @@ export function modelShare(cfg: BackendModelConfig, parts: number, index: number
     otaMaxConcurrent: Math.max(1, splitInt(cfg.ota.maxConcurrentDownloads, parts, index)),
     brokers: brokers > 1 ? { count: brokers, state: new Float64Array(brokers * BROKER_SLOTS) } : null,
     takeover: takeoverShare(cfg),
+    inFlight: inFlightShare(cfg),
     shared: cfg.shared
       ? {
           // no service time of its own: the connect's is drawn once, from its broker's figures

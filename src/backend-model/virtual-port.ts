@@ -12,6 +12,7 @@ import { C, CS, H } from '../metrics/catalog.js';
 import { offerAvailable } from '../device/ota.js';
 import { publishProgramMessage } from './program-publish.js';
 import { sessionEnded, takeoverUs } from './session-takeover.js';
+import { ackOrHold, resendHeld } from './in-flight.js';
 import { siteDownloadStart, siteDownloadStop } from '../topology/site-link.js';
 import type { OtaReportState } from '../ota-protocols/types.js';
 import { CHECK, DOWNLOAD, countRequest, modelReport, modelRequests } from './ota-requests.js';
@@ -67,10 +68,13 @@ export const virtualPort: BackendPort = {
       if (sh.hasCohorts) cohortPublishFailed(sh.a, d);
       return;
     }
-    sh.rec.add(C.mqtt_publish_acked_total);
     const qos = stream === 0 ? tp.qos : (tp.streams[stream] as StreamParams).qos;
+    if (qos > 0 && sh.st.share.inFlight) return ackOrHold(sh, d, tp, t, t, ans.atUs + oneWayUs(sh, d, tp));
+    sh.rec.add(C.mqtt_publish_acked_total);
     if (qos > 0) sh.rec.record(H.mqtt_publish_ack_duration_us, ans.atUs + oneWayUs(sh, d, tp) - t);
   },
+
+  resumed: resendHeld,
 
   checkin(sh: Shard, d: number, t: number, tp: TypeParams): boolean {
     const up = oneWayUs(sh, d, tp);

@@ -69,6 +69,7 @@ export function resolveConnect(sh: Shard, d: number, t: number, tp: TypeParams):
   sh.rec.record(H.mqtt_connect_duration_us, t - (a.reqAt[d] as number));
   a.attempt[d] = 0;
   a.backoffPrevUs[d] = 0;
+  sh.port.resumed?.(sh, d, t, tp);
   const flags = a.flags[d] as number;
   if (flags & FLAG.outageTracked) {
     a.flags[d] = flags & ~FLAG.outageTracked;

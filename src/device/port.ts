@@ -14,6 +14,11 @@ export interface BackendPort {
   connect(sh: Shard, d: number, t: number, tp: TypeParams): void;
   /** The device's session ends: `clean` DISCONNECT (duty cycle, reboot) or the link died. */
   release(sh: Shard, d: number, clean: boolean): void;
+  /**
+   * Virtual: the device's session came back at t (its CONNACK applied); QoS 1 publishes held
+   * since a drop are sent again (src/backend-model/in-flight.ts). Live: the MQTT pool does that.
+   */
+  resumed?(sh: Shard, d: number, t: number, tp: TypeParams): void;
   /** A publish of telemetry stream `stream` at t. The port records the outcome (now, or when the ack comes). */
   publish(sh: Shard, d: number, t: number, tp: TypeParams, stream: number): void;
   /**

@@ -101,7 +101,8 @@ export const COUNTERS = [
   'mqtt_publish_failed_total{reason="payload_invalid"}',
   /**
    * Live mode, kept sessions: QoS 1/2 publishes in flight at a drop, sent again (DUP) after a
-   * CONNACK with session present; never counted again in mqtt_publish_total.
+   * CONNACK with session present; never counted again in mqtt_publish_total. Virtual mode with
+   * `backend.mqtt.track-in-flight`: the same, for drops the fault plan knows (in-flight.ts).
    */
   'mqtt_publish_resent_total',
   'mqtt_delivered_total',

@@ -68,6 +68,7 @@ function mqttField(mqtt: BackendParsed['mqtt'], at: At): Pick<BackendModelConfig
     ...(takeover === undefined
       ? {}
       : { sessionTakeover: resolveLatency(takeover, at('backend.mqtt.session-takeover')) }),
+    ...(mqtt?.['track-in-flight'] === true ? { trackInFlight: true as const } : {}),
   };
   return Object.keys(cfg).length === 0 ? {} : { mqtt: cfg };
 }

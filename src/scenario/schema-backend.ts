@@ -102,7 +102,9 @@ export const backendSchema = z.strictObject({
     .describe(
       "Capacity every broker draws on together (e.g. brokers on one host sharing its cores): a connect needs its broker's own capacity and this one's, and is answered when the slower of the two lets it through. Absent: the brokers are independent. `fleetstorm calibrate` writes it when several brokers together accept clearly fewer connects than the sum of each alone.",
     ),
-  mqtt: backendMqttSchema.optional().describe('Sessions beyond the queues: the cost of a session takeover.'),
+  mqtt: backendMqttSchema
+    .optional()
+    .describe('Sessions beyond the queues: the cost of a session takeover, publishes in flight at a drop.'),
   ingest: withObjectDefault(serviceSchema('50000/s', 100000, '1ms..5ms', 'Publishes'), 'Telemetry ingest.'),
   checkin: withObjectDefault(serviceSchema('2000/s', 10000, '20ms..100ms', 'Check-ins'), 'OTA check-in API.'),
   fanout: withObjectDefault(

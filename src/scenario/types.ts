@@ -285,6 +285,8 @@ export interface CalibrationRef {
 export interface BackendMqttConfig {
   /** Extra service time of a connect taking over a kept session its device left by a reset. */
   sessionTakeover?: Pick<ServiceModelConfig, 'latencyUs' | 'latencyDistUs'>;
+  /** QoS 1 publishes in flight when the session drops are resent (kept session) or lost, as live. */
+  trackInFlight?: true;
 }
 
 export interface BackendModelConfig {

@@ -4,6 +4,7 @@ import { META } from '../core/shard-layout.js';
 import { initShard } from '../core/shard-init.js';
 import { advanceShard } from '../core/shard-sim.js';
 import { countNotReconnected } from '../device/connectivity.js';
+import { failHeldAtEnd } from '../backend-model/in-flight.js';
 import { scheduleCommands, settleCommandsAtEnd } from '../device/commands.js';
 import { CONN_STATES, OTA_STATES } from '../metrics/catalog.js';
 import { WAVE_STAT } from '../device/rollout-plan.js';
@@ -50,6 +51,7 @@ function advance(task: AdvanceTask): AdvanceResult {
     events += advanceShard(sh, task.fromUs, task.toUs);
     if (task.final) {
       countNotReconnected(sh);
+      failHeldAtEnd(sh);
       settleCommandsAtEnd(sh, task.toUs);
       siteRows(sh, rows);
     }
