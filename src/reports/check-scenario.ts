@@ -2,6 +2,7 @@
 // and `replay` runs it. This checks the fields renderers and engines rely on, so a hand-edited
 // or corrupted report fails with one line naming the field instead of a stack trace or a
 // nonsense run (a negative duration, an empty fleet).
+import { isCohortBy } from '../cohorts/stats.js';
 import { DURING_STATES, FAULT_TYPES, MODES, WHO_STATES } from '../scenario/types.js';
 import type { Checker } from './read-report.js';
 
@@ -24,7 +25,38 @@ function checkFleet(c: Checker, s: Obj): void {
     const o = c.obj(g, `scenario.fleet[${i}]`);
     c.str(o.device, `scenario.fleet[${i}].device`);
     positiveInt(c, o.count, `scenario.fleet[${i}].count`);
+    checkGroupExtras(c, o, `scenario.fleet[${i}]`);
   });
+}
+
+/** A fleet group's firmware, tags (cohort names), own power-on and time zones; newer reports only. */
+function checkGroupExtras(c: Checker, o: Obj, path: string): void {
+  if (o.firmware !== undefined) c.str(o.firmware, `${path}.firmware`, true);
+  if (o.tags !== undefined && o.tags !== null) c.record(o.tags, `${path}.tags`, (v, p) => c.str(v, p));
+  if (o.powerOn !== undefined && o.powerOn !== null) {
+    const power = c.obj(o.powerOn, `${path}.powerOn`);
+    nonNegative(c, power.startUs, `${path}.powerOn.startUs`);
+    nonNegative(c, power.spreadUs, `${path}.powerOn.spreadUs`);
+  }
+  if (o.timezoneOffsetsUs !== undefined && o.timezoneOffsetsUs !== null)
+    c.numbers(o.timezoneOffsetsUs, `${path}.timezoneOffsetsUs`);
+}
+
+/** `compare:` and `firmware-versions` (cohorts side by side); absent in older reports. */
+function checkCohortConfig(c: Checker, s: Obj): void {
+  if (s.compare !== undefined)
+    c.arr(s.compare, 'scenario.compare').forEach((v, i) => {
+      const o = c.obj(v, `scenario.compare[${i}]`);
+      if (typeof o.by !== 'string' || !isCohortBy(o.by))
+        c.fail(`scenario.compare[${i}].by`, 'one of firmware, device-type, site, tag:<name>', o.by);
+      c.str(o.baseline, `scenario.compare[${i}].baseline`, true);
+    });
+  if (s.firmwareVersions !== undefined)
+    c.record(s.firmwareVersions, 'scenario.firmwareVersions', (v, path) => {
+      const factor = c.obj(v, path).drainFactor;
+      c.num(factor, `${path}.drainFactor`);
+      if ((factor as number) <= 0) c.fail(`${path}.drainFactor`, 'a number above 0', factor);
+    });
 }
 
 /** What `replay` needs beyond what renderers read: every fleet group's device type is there. */
@@ -144,6 +176,7 @@ export function checkScenarioShape(c: Checker, s: Obj): void {
   checkRollout(c, s);
   checkSites(c, s.sites);
   checkOperations(c, s.operations);
+  checkCohortConfig(c, s);
   if (s.shard === undefined) c.fail('scenario.shard', 'null or { index, count }', undefined);
   checkShard(c, s.shard);
   c.arr(s.thresholds, 'scenario.thresholds').forEach((t, i) => {

@@ -194,7 +194,52 @@ describe('malformed sites and cohorts sections', () => {
   });
 });
 
-describe('render and merge refuse them with exit 2 and one line', () => {
+// Found by the report fuzzer: a replayed report with non-string tags crashed the summary table
+// (cell.padEnd), a compare: that is not a list crashed the cohort plan.
+const scenario = (r: Obj): Obj => r.scenario as Obj;
+const group = (r: Obj): Obj => (scenario(r).fleet as Obj[])[0] as Obj;
+const SCENARIO_CASES: [string, (r: Obj) => void][] = [
+  ['scenario.compare must be an array', (r) => (scenario(r).compare = 'x')],
+  [
+    'scenario.compare[0].by must be one of firmware, device-type, site, tag:<name>',
+    (r) => (scenario(r).compare = [{ by: 'colour', baseline: null }]),
+  ],
+  [
+    'scenario.compare[0].baseline must be a string or null',
+    (r) => (scenario(r).compare = [{ by: 'firmware', baseline: 5 }]),
+  ],
+  [
+    'scenario.firmwareVersions["2.1.0"].drainFactor must be a number above 0',
+    (r) => (scenario(r).firmwareVersions = { '2.1.0': { drainFactor: 0 } }),
+  ],
+  ['scenario.firmwareVersions must be an object', (r) => (scenario(r).firmwareVersions = 5)],
+  ['scenario.fleet[0].tags["batch"] must be a string', (r) => (group(r).tags = { batch: 7 })],
+  ['scenario.fleet[0].firmware must be a string or null', (r) => (group(r).firmware = 2)],
+  [
+    'scenario.fleet[0].powerOn.spreadUs must be a number >= 0',
+    (r) => (group(r).powerOn = { startUs: 0, spreadUs: -1 }),
+  ],
+  ['scenario.fleet[0].timezoneOffsetsUs[0] must be a number', (r) => (group(r).timezoneOffsetsUs = ['UTC'])],
+];
+
+describe('malformed cohort settings of the scenario a report carries', () => {
+  it('reads back the settings a run writes', () => {
+    const text = edited((r) => {
+      scenario(r).compare = [{ by: 'tag:batch', baseline: 'a' }];
+      scenario(r).firmwareVersions = { '2.1.0': { drainFactor: 1.08 } };
+      Object.assign(group(r), { tags: { batch: 'a' }, powerOn: null, timezoneOffsetsUs: [3600e6] });
+    });
+    expect(parseReport(text, 'r.json').scenario.compare).toEqual([{ by: 'tag:batch', baseline: 'a' }]);
+  });
+
+  it.each(SCENARIO_CASES)('%s: one line', async (message, edit) => {
+    const e = await toolErrorOf(() => parseReport(edited(edit), 'r.json'));
+    expect(e.code).toBe('FLEETSTORM_ERR_REPORT_INPUT');
+    expect(e.message).toContain(message);
+  });
+});
+
+describe('render, merge and replay refuse them with exit 2 and one line', () => {
   let dir = '';
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fleetstorm-sections-'));
@@ -204,12 +249,14 @@ describe('render and merge refuse them with exit 2 and one line', () => {
   it.each([
     ['sites.worstByFailure[0].devices', (r: Obj) => (line(r, 'worstByFailure').devices = null)],
     ['cohorts.dimensions[0].comparisons[0].stat', (r: Obj) => (comparison(r).stat = 'x')],
+    ['scenario.fleet[0].tags', (r: Obj) => (group(r).tags = { batch: 7 })],
   ])('%s', async (field, edit) => {
     const file = join(dir, 'report.json');
     await writeFile(file, edited(edit));
     for (const argv of [
       ['report', 'render', file, '--out', join(dir, 'render')],
       ['report', 'merge', file, file, '--out', join(dir, 'merge')],
+      ['replay', file, '--out', join(dir, 'replay'), '--quiet'],
     ]) {
       const r = await runMain(argv);
       expect(r.code, r.stderr).toBe(2);
