@@ -72,6 +72,13 @@ export function entriesById(faults: readonly FaultTimelineEntry[]): Map<string, 
   return byId;
 }
 
+/** `backend-outage (brokers 0, 2)` for an outage of some brokers; the type otherwise. */
+function typeText(f: FaultConfig): string {
+  const brokers = (f.params as Partial<FaultConfig['params']> | undefined)?.brokers;
+  if (!Array.isArray(brokers)) return f.type;
+  return `${f.type} (broker${brokers.length === 1 ? '' : 's'} ${brokers.join(', ')})`;
+}
+
 /** One fact per fault of the scenario that fired, in scenario order. */
 export function faultFacts(r: Pick<Report, 'scenario' | 'faults'>): FaultFact[] {
   const facts: FaultFact[] = [];
@@ -82,7 +89,7 @@ export function faultFacts(r: Pick<Report, 'scenario' | 'faults'>): FaultFact[] 
     const devicesHit = entries.reduce((n, e) => n + e.devicesHit, 0);
     facts.push({
       id: f.id,
-      type: f.type,
+      type: typeText(f),
       when: whenText(f),
       entries,
       devicesHit,

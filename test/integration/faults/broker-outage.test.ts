@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { setupFleet } from '../../../src/app/fleet-setup.js';
 import { runResolved } from '../../../src/app/run.js';
 import { CS } from '../../../src/metrics/catalog.js';
+import { renderSummary } from '../../../src/reports/summary-text.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import type { ResolvedScenario } from '../../../src/scenario/types.js';
 import runTask from '../../../src/workers/worker.js';
@@ -72,6 +73,7 @@ describe('backend-outage of some brokers (virtual)', () => {
     expect(c('faults_injected_total{type="backend-outage"}')).toBe(1);
     expect(report.metrics.histograms.outage_reconnect_duration_us?.count).toBe(100);
     expect(report.scenario.faults[0]?.params.brokers).toEqual([0]);
+    expect(renderSummary(report)).toMatch(/backend-outage \(broker 0\)\s+at 10m\s+100 devices/);
   });
 
   it('an outage of the whole backend still drops everyone', async () => {
