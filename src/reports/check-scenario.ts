@@ -97,6 +97,31 @@ function checkRollout(c: Checker, s: Obj): void {
   const fw = c.obj(r.firmware, 'scenario.rollout.firmware');
   c.str(fw.version, 'scenario.rollout.firmware.version');
   nonNegative(c, fw.sizeBytes, 'scenario.rollout.firmware.sizeBytes');
+  checkRolloutPlan(c, r);
+}
+
+/** When and to whom the rollout goes: the run's warnings and the campaign read these. */
+function checkRolloutPlan(c: Checker, r: Obj): void {
+  const path = 'scenario.rollout';
+  nonNegative(c, r.startUs, `${path}.startUs`);
+  c.num(r.waveIntervalUs, `${path}.waveIntervalUs`, true);
+  c.num(r.waveWhenDoneRatio, `${path}.waveWhenDoneRatio`, true);
+  c.oneOf(r.kind, `${path}.kind`, ['update', 'rollback']);
+  const sel = c.obj(r.selector, `${path}.selector`);
+  for (const k of ['deviceTypes', 'fromVersions'] as const)
+    if (sel[k] !== null)
+      c.arr(sel[k], `${path}.selector.${k}`).forEach((v, i) => c.str(v, `${path}.selector.${k}[${i}]`));
+  nonNegative(c, sel.ratio, `${path}.selector.ratio`);
+  if (r.failureLimit !== null) {
+    const limit = c.obj(r.failureLimit, `${path}.failureLimit`);
+    nonNegative(c, limit.ratio, `${path}.failureLimit.ratio`);
+    c.oneOf(limit.action, `${path}.failureLimit.action`, ['pause', 'abort']);
+  }
+  if (r.installWindow !== undefined && r.installWindow !== null) {
+    const w = c.obj(r.installWindow, `${path}.installWindow`);
+    nonNegative(c, w.startUs, `${path}.installWindow.startUs`);
+    nonNegative(c, w.endUs, `${path}.installWindow.endUs`);
+  }
 }
 
 function checkShard(c: Checker, v: unknown): void {

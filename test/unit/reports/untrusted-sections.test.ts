@@ -5,11 +5,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CohortsReport } from '../../../src/cohorts/compare.js';
 import { reportToJson } from '../../../src/reports/json.js';
 import { parseReport } from '../../../src/reports/read-report.js';
 import { siteReport } from '../../../src/reports/site-report.js';
+import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { SITE_ROW } from '../../../src/topology/site-rows.js';
 import { runMain } from '../../helpers/in-process.js';
 import { toolErrorOf } from '../../helpers/tool-error.js';
@@ -233,6 +234,62 @@ describe('malformed cohort settings of the scenario a report carries', () => {
   });
 
   it.each(SCENARIO_CASES)('%s: one line', async (message, edit) => {
+    const e = await toolErrorOf(() => parseReport(edited(edit), 'r.json'));
+    expect(e.code).toBe('FLEETSTORM_ERR_REPORT_INPUT');
+    expect(e.message).toContain(message);
+  });
+});
+
+// Found by the report fuzzer: `report merge` crashed in the run warnings on a rollout selector
+// that was not an object.
+describe('malformed rollout plan of the scenario a report carries', () => {
+  let rollout: unknown;
+  beforeAll(async () => {
+    const s = await resolveScenarioObject(
+      {
+        name: 'rollout',
+        duration: '2h',
+        fleet: [{ device: 'sensor', count: 10 }],
+        rollout: { firmware: { version: '9.9.9', size: '1MiB' }, start: '10m', waves: ['50%', '100%'] },
+      },
+      'rollout (in memory)',
+      { env: {} },
+    );
+    rollout = s.rollout;
+  });
+  const plan = (r: Obj): Obj => {
+    scenario(r).rollout = structuredClone(rollout);
+    return scenario(r).rollout as Obj;
+  };
+  const selector = (r: Obj): Obj => plan(r).selector as Obj;
+
+  it('reads back the rollout a run writes', () => {
+    expect(
+      parseReport(
+        edited((r) => plan(r)),
+        'r.json',
+      ).scenario.rollout?.startUs,
+    ).toBe(600e6);
+  });
+
+  it.each<[string, (r: Obj) => void]>([
+    ['scenario.rollout.selector must be an object', (r) => (plan(r).selector = 1e12)],
+    ['scenario.rollout.selector.deviceTypes must be an array', (r) => (selector(r).deviceTypes = 'sensor')],
+    ['scenario.rollout.selector.fromVersions[0] must be a string', (r) => (selector(r).fromVersions = [1])],
+    ['scenario.rollout.selector.ratio must be a number >= 0', (r) => (selector(r).ratio = -1)],
+    ['scenario.rollout.startUs must be a number', (r) => delete plan(r).startUs],
+    ['scenario.rollout.waveIntervalUs must be a number or null', (r) => (plan(r).waveIntervalUs = '1h')],
+    ['scenario.rollout.kind must be one of update, rollback', (r) => (plan(r).kind = 'sideways')],
+    ['scenario.rollout.failureLimit must be an object', (r) => (plan(r).failureLimit = 0.1)],
+    [
+      'scenario.rollout.failureLimit.action must be one of pause, abort',
+      (r) => (plan(r).failureLimit = { ratio: 0.1, action: 'x' }),
+    ],
+    [
+      'scenario.rollout.installWindow.endUs must be a number',
+      (r) => (plan(r).installWindow = { startUs: 0 }),
+    ],
+  ])('%s: one line', async (message, edit) => {
     const e = await toolErrorOf(() => parseReport(edited(edit), 'r.json'));
     expect(e.code).toBe('FLEETSTORM_ERR_REPORT_INPUT');
     expect(e.message).toContain(message);
