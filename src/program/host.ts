@@ -43,7 +43,6 @@ export interface HostOptions {
 export class ProgramHost {
   readonly due: Float64Array;
   nowUs = 0;
-  private readonly devs: (ProgramDevice | undefined)[];
   private readonly rng: Uint32Array;
   private readonly sensors: (ShardSensors | null)[];
   private readonly budget: Budget = threadBudget();
@@ -62,7 +61,6 @@ export class ProgramHost {
   ) {
     const n = sh.st.size;
     this.due = new Float64Array(n).fill(Infinity);
-    this.devs = new Array<ProgramDevice | undefined>(n);
     this.rng = new Uint32Array(n);
     this.timers = new TimerTable(n);
     this.sensors = programs.map((p) =>
@@ -84,14 +82,19 @@ export class ProgramHost {
     };
   }
 
+  /** The device's object once made (it sits in the timer table's row: fire reads both). */
+  private devOf(d: number): ProgramDevice | undefined {
+    return this.timers.owner(d) as ProgramDevice | undefined;
+  }
+
   /** The device's object if its type has a program that is still on. */
   private dev(d: number): ProgramDevice | null {
-    const dev = this.devs[d];
+    const dev = this.devOf(d);
     if (dev) return dev.off ? null : dev;
     const type = this.sh.a.type[d] as number;
     if (!this.programs[type]) return null;
     const created = new ProgramDevice(this, d);
-    this.devs[d] = created;
+    this.timers.setOwner(d, created);
     this.rng[d] = deviceStreamSeed(this.opts.seed, this.sh.globalId(d), PROGRAM_STREAM_KEY);
     return created;
   }
@@ -162,7 +165,7 @@ export class ProgramHost {
 
   /** RAM is lost without a warning (a reboot, the OTA agent's reboot). */
   ramLost(d: number): void {
-    const dev = this.devs[d];
+    const dev = this.devOf(d);
     if (!dev) return;
     const subs = dev.x?.subs;
     if (subs) this.subs.removeDevice(d, subs);
@@ -199,7 +202,7 @@ export class ProgramHost {
   /** The device's program-due time came (wake): its deferred action, then its due timers. */
   fire(d: number, t: number): void {
     this.due[d] = Infinity;
-    const dev = this.devs[d];
+    const dev = this.devOf(d);
     if (!dev || dev.off) return;
     this.nowUs = t;
     if (dev.action !== ACTION.none) runAction(this, dev, t);
@@ -259,7 +262,7 @@ export class ProgramHost {
     const bytes = devicePublish(this, dev, topic, payload, opts);
     if (bytes === null || !this.opts.localDelivery || this.subs.size === 0) return;
     for (const d of this.subs.match(topic, this.matched)) {
-      const to = this.devs[d];
+      const to = this.devOf(d);
       if (!to || to.off || d === dev.d) continue;
       this.deliver(to, topic, bytes);
     }
@@ -276,7 +279,7 @@ export class ProgramHost {
 
   /** Live: a message for device d from its session (ignored when its program is off). */
   deliverTo(d: number, topic: string, payload: Uint8Array): void {
-    const to = this.devs[d];
+    const to = this.devOf(d);
     if (to && !to.off) this.deliver(to, topic, payload);
   }
 
@@ -289,7 +292,7 @@ export class ProgramHost {
 
   /** Live: the device's subscriptions, to renew on a new session. */
   subscriptionsOf(d: number): readonly string[] {
-    return this.devs[d]?.x?.subs ?? [];
+    return this.devOf(d)?.x?.subs ?? [];
   }
 
   sensor(dev: ProgramDevice, name: string): number {

@@ -1,13 +1,16 @@
 // Program timers in virtual time, in the shard's typed arrays. Each device has SLOTS timer slots:
 // their due times and periods in one row of `num` (64 bytes), their callbacks and arguments in one
 // row of `ref`, so waking a device reads two short rows instead of a list of timer objects (each
-// a pointer chase, and its due time one more). A device with more live timers keeps the rest in
+// a pointer chase, and its due time one more). The `ref` row starts with the device's owner (the
+// host's device object), so a wake finds the device and its first callback on one cache line. A device with more live timers keeps the rest in
 // a spill list (objects, as rare as such programs). The shard knows only the earliest of them (its
 // program-due slot), which takes part in the device's place in the shard's calendar queue.
 
 /** Timer slots per device held in the typed arrays; more live timers spill into objects. */
 export const SLOTS = 4;
 const ROW = 2 * SLOTS;
+/** A device's row of `ref`: its owner, then each slot's callback and arguments. */
+const REF_ROW = 1 + 2 * SLOTS;
 
 /** The period of a once-timer (setTimeout) and of a delivered message. */
 const ONCE = 0;
@@ -66,7 +69,7 @@ export class TimerTable {
   private readonly num: Float64Array;
   /** Per device and slot: the timer's seq (set order: ties go to the one set first), 0 when free. */
   private readonly seqs: Float64Array;
-  /** Per device and slot: its callback and its arguments (undefined: none). */
+  /** Per device: its owner, then per slot its callback and its arguments (undefined: none). */
   private readonly ref: unknown[];
   private readonly spill = new Map<number, Spilled[]>();
   private seq = 0;
@@ -80,7 +83,16 @@ export class TimerTable {
     this.num = new Float64Array(size * ROW);
     for (let d = 0; d < size; d++) this.num.fill(Infinity, d * ROW, d * ROW + SLOTS);
     this.seqs = new Float64Array(size * SLOTS);
-    this.ref = new Array<unknown>(size * ROW).fill(undefined);
+    this.ref = new Array<unknown>(size * REF_ROW).fill(undefined);
+  }
+
+  /** What `setOwner` stored for device d (the host's device object), or undefined. */
+  owner(d: number): unknown {
+    return this.ref[d * REF_ROW];
+  }
+
+  setOwner(d: number, owner: unknown): void {
+    this.ref[d * REF_ROW] = owner;
   }
 
   /** Sets a timer of device d due at `atUs`; `periodUs` > 0 repeats it. Returns its seq. */
@@ -93,8 +105,9 @@ export class TimerTable {
       num[b + i] = atUs;
       num[b + SLOTS + i] = periodUs;
       this.seqs[d * SLOTS + i] = seq;
-      this.ref[b + 2 * i] = fn;
-      this.ref[b + 2 * i + 1] = args;
+      const r = d * REF_ROW + 1 + 2 * i;
+      this.ref[r] = fn;
+      this.ref[r + 1] = args;
       return seq;
     }
     let list = this.spill.get(d);
@@ -166,8 +179,9 @@ export class TimerTable {
     if (k < SLOTS) {
       const b = d * ROW;
       periodUs = this.num[b + SLOTS + k] as number;
-      this.fn = this.ref[b + 2 * k] as Fn;
-      this.args = this.ref[b + 2 * k + 1] as readonly unknown[] | undefined;
+      const r = d * REF_ROW + 1 + 2 * k;
+      this.fn = this.ref[r] as Fn;
+      this.args = this.ref[r + 1] as readonly unknown[] | undefined;
       if (periodUs > 0) this.num[b + k] = (this.num[b + k] as number) + periodUs;
       else this.free(d, k);
     } else {
@@ -198,8 +212,9 @@ export class TimerTable {
     const b = d * ROW;
     this.num[b + i] = Infinity;
     this.seqs[d * SLOTS + i] = 0;
-    this.ref[b + 2 * i] = undefined;
-    this.ref[b + 2 * i + 1] = undefined;
+    const r = d * REF_ROW + 1 + 2 * i;
+    this.ref[r] = undefined;
+    this.ref[r + 1] = undefined;
   }
 
   private dropSpilled(d: number, list: Spilled[], k: number): void {
