@@ -8,6 +8,9 @@
 //   npx tsx bench/calibration.ts --shape mosquitto --devices 3000
 //   npx tsx bench/calibration.ts --work DIR --reuse-live     calibrate and predict again, live runs kept in DIR
 //   npx tsx bench/calibration.ts --calibration FILE --brokers 6   reuse a calibration, 6 brokers live
+//   npx tsx bench/calibration.ts --calibrate-all --brokers 6     calibrate the 6 brokers together
+//     (each alone and all at once: brokers on one host share its cores, backend.shared.connect)
+//   ... --track-in-flight                                  the virtual run follows QoS 1 to PUBACK
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +32,10 @@ const { values } = parseArgs({
     /** Keep each shape's runs in DIR/<shape>; with --reuse-live a live report already there is used. */
     work: { type: 'string' },
     'reuse-live': { type: 'boolean', default: false },
+    /** Calibrate every broker of the live run (joint probe), not only the first. */
+    'calibrate-all': { type: 'boolean', default: false },
+    /** backend.mqtt.track-in-flight in the virtual runs (live mode's client tracks QoS 1 in flight). */
+    'track-in-flight': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -97,8 +104,9 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
   try {
     if (values.calibration !== undefined) result.calibration = values.calibration;
     else {
-      process.stderr.write(`[bench] ${shape}: calibrating ${b.urls[0]}\n`);
-      const c = await calibrate(dir, b.urls[0] as string, Number(values['calibrate-max']));
+      const urls = values['calibrate-all'] ? b.urls : b.urls.slice(0, 1);
+      process.stderr.write(`[bench] ${shape}: calibrating ${urls.join(' ')}\n`);
+      const c = await calibrate(dir, urls, Number(values['calibrate-max']));
       if (c.cli.code === 0) result.calibration = c.file;
       else
         result.notes.push(
@@ -123,7 +131,8 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
   }
   if (result.calibration !== null) {
     process.stderr.write(`[bench] ${shape}: virtual storm from ${result.calibration}\n`);
-    const v = await virtualStorm(dir, storm, result.calibration, brokers);
+    const mqtt = values['track-in-flight'] ? { 'track-in-flight': true } : undefined;
+    const v = await virtualStorm(dir, storm, result.calibration, brokers, mqtt);
     result.notes.push(...v.notes);
     if (v.cli.code !== 0 && v.cli.code !== 1)
       result.notes.push(
@@ -131,7 +140,7 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
       );
     else result.predicted = stormFigures(v.report, storm.telemetryS * 1e6);
     if (brokers > 1) {
-      const one = await virtualStorm(join(dir, 'one-broker'), storm, result.calibration, 1);
+      const one = await virtualStorm(join(dir, 'one-broker'), storm, result.calibration, 1, mqtt);
       result.predictedOneBroker = stormFigures(one.report, storm.telemetryS * 1e6);
     }
   }

@@ -92,13 +92,20 @@ export async function lowerBoundOverrides(calibration: string) {
 }
 
 /** The same storm in virtual mode, its backend from the calibration file. */
-export async function virtualStorm(dir: string, shape: StormShape, calibration: string, brokers: number) {
+export async function virtualStorm(
+  dir: string,
+  shape: StormShape,
+  calibration: string,
+  brokers: number,
+  /** backend.mqtt beside `from:` (e.g. track-in-flight, as live mode's client tracks QoS 1). */
+  mqtt?: Record<string, unknown>,
+) {
   const { over, notes } = await lowerBoundOverrides(calibration);
   const s = {
     ...stormScenario(shape),
     mode: 'virtual',
     // the calibration is one broker's; the live run spread the devices over `brokers` of them
-    backend: { from: calibration, brokers, ...over },
+    backend: { from: calibration, brokers, ...over, ...(mqtt === undefined ? {} : { mqtt }) },
   };
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'storm-virtual.json');
@@ -108,12 +115,14 @@ export async function virtualStorm(dir: string, shape: StormShape, calibration: 
   return { report: await readReport(out, cli), cli, notes };
 }
 
-/** `fleetstorm calibrate` against one broker; the path of backend.calibrated.yaml. */
-export async function calibrate(dir: string, url: string, maxConnections: number) {
+/**
+ * `fleetstorm calibrate` against the given brokers (several: each alone and all at once, so the
+ * joint probe can fit backend.shared.connect); the path of backend.calibrated.yaml.
+ */
+export async function calibrate(dir: string, urls: string[], maxConnections: number) {
   const out = join(dir, 'calibration');
-  const cli = await runCli(
-    ['calibrate', '--target-mqtt', url, '--max-connections', String(maxConnections), '--out', out],
-    600_000,
-  );
+  const args = ['calibrate', '--max-connections', String(maxConnections), '--out', out];
+  for (const u of urls) args.push('--target-mqtt', u);
+  const cli = await runCli(args, 900_000);
   return { file: join(out, 'backend.calibrated.yaml'), cli };
 }
