@@ -74,7 +74,15 @@ export const virtualPort: BackendPort = {
     if (qos > 0) sh.rec.record(H.mqtt_publish_ack_duration_us, ans.atUs + oneWayUs(sh, d, tp) - t);
   },
 
-  resumed: resendHeld,
+  resumed(sh: Shard, d: number, t: number, tp: TypeParams): void {
+    // The modelled broker keeps a persistent session for good (no expiry): every connect after
+    // the first finds it, as live mode's CONNACK says with session present.
+    if (!tp.cleanSession) {
+      if (sh.a.kept[d] === 1) sh.rec.add(C.mqtt_session_present_total);
+      else sh.a.kept[d] = 1;
+    }
+    resendHeld(sh, d, t, tp);
+  },
 
   checkin(sh: Shard, d: number, t: number, tp: TypeParams): boolean {
     const up = oneWayUs(sh, d, tp);

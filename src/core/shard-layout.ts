@@ -96,6 +96,8 @@ export function shardLayout(
     otaPend: { kind: 'u8', length: n },
     /** Lifecycle: registration state, decommissioned (src/device/provision.ts LIFE). */
     life: { kind: 'u8', length: n },
+    /** 1 once the modelled broker holds a kept session of the device (virtual mode). */
+    kept: { kind: 'u8', length: n },
     trailAt: { kind: 'f64', length: t },
     trailCode: { kind: 'u8', length: t },
     trailLen: { kind: 'u8', length: withTrail ? n : 0 },
@@ -179,6 +181,7 @@ export class ShardArrays {
   readonly flags: Uint8Array;
   readonly otaPend: Uint8Array;
   readonly life: Uint8Array;
+  readonly kept: Uint8Array;
   readonly trailAt: Float64Array;
   readonly trailCode: Uint8Array;
   readonly trailLen: Uint8Array;
@@ -242,6 +245,7 @@ export class ShardArrays {
     this.flags = v.flags;
     this.otaPend = v.otaPend;
     this.life = v.life;
+    this.kept = v.kept;
     this.trailAt = v.trailAt;
     this.trailCode = v.trailCode;
     this.trailLen = v.trailLen;
