@@ -198,7 +198,14 @@ function checkRest(c: Checker, r: Obj): void {
   c.arr(r.warnings, 'warnings').forEach((w, i) => c.str(w, `warnings[${i}]`));
   if (r.live !== undefined) checkLive(c, c.obj(r.live, 'live'));
   if (r.backend !== undefined) checkBackend(c, c.obj(r.backend, 'backend'));
-  c.obj(r.run, 'run');
+  checkRun(c, c.obj(r.run, 'run'));
+}
+
+/** The run's host facts: merge adds them up (a string there would be concatenated into output). */
+function checkRun(c: Checker, run: Obj): void {
+  for (const k of ['startedAt', 'node', 'platform'] as const) c.str(run[k], `run.${k}`);
+  for (const k of ['wallMs', 'workers', 'eventsProcessed'] as const) c.num(run[k], `run.${k}`);
+  c.str(run.outDir, 'run.outDir', true);
 }
 
 /** live.connectErrors (live reports only): reason, detail and count, rendered as text. */

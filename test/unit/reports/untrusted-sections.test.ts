@@ -296,6 +296,23 @@ describe('malformed rollout plan of the scenario a report carries', () => {
   });
 });
 
+// Found by the report fuzzer: `report merge` added the runs' figures up, so a URL with a password
+// planted in run.eventsProcessed was concatenated into the merged report.json.
+describe('the run section', () => {
+  it.each<[string, (r: Obj) => void]>([
+    [
+      'run.eventsProcessed must be a number',
+      (r) => ((r.run as Obj).eventsProcessed = 'mqtt://u:pw-planted@127.0.0.1:1'),
+    ],
+    ['run.wallMs must be a number', (r) => delete (r.run as Obj).wallMs],
+    ['run.startedAt must be a string', (r) => ((r.run as Obj).startedAt = 5)],
+    ['run.outDir must be a string or null', (r) => ((r.run as Obj).outDir = [])],
+  ])('%s: one line', async (message, edit) => {
+    const e = await toolErrorOf(() => parseReport(edited(edit), 'r.json'));
+    expect(e.message).toContain(message);
+  });
+});
+
 describe('render, merge and replay refuse them with exit 2 and one line', () => {
   let dir = '';
   beforeEach(async () => {
@@ -307,6 +324,7 @@ describe('render, merge and replay refuse them with exit 2 and one line', () => 
     ['sites.worstByFailure[0].devices', (r: Obj) => (line(r, 'worstByFailure').devices = null)],
     ['cohorts.dimensions[0].comparisons[0].stat', (r: Obj) => (comparison(r).stat = 'x')],
     ['scenario.fleet[0].tags', (r: Obj) => (group(r).tags = { batch: 7 })],
+    ['run.eventsProcessed', (r: Obj) => ((r.run as Obj).eventsProcessed = 'mqtt://u:pw-planted@127.0.0.1:1')],
   ])('%s', async (field, edit) => {
     const file = join(dir, 'report.json');
     await writeFile(file, edited(edit));
@@ -321,6 +339,7 @@ describe('render, merge and replay refuse them with exit 2 and one line', () => 
       expect(errors, r.stderr).toHaveLength(1);
       expect(errors[0]).toMatch(/^error FLEETSTORM_ERR_REPORT_INPUT: .*report\.json.*; fix: /);
       expect(errors[0]).toContain(field);
+      expect(r.stderr + r.stdout).not.toContain('pw-planted');
     }
   });
 });
