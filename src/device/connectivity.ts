@@ -158,3 +158,13 @@ export function trackSleepers(sh: Shard, only?: (d: number) => boolean): number 
   }
   return n;
 }
+
+/** An outage takes connected device d's session: it notices at once, is tracked, backs off. */
+export function dropByOutage(sh: Shard, d: number, t: number, tp: TypeParams): void {
+  const a = sh.a;
+  loseLink(sh, d, C['mqtt_disconnects_total{reason="outage"}']);
+  a.flags[d] = ((a.flags[d] as number) | FLAG.outageTracked) & ~FLAG.halfOpen;
+  sh.rec.add(outageTrackCounter(tp));
+  a.attempt[d] = 0;
+  goBackoff(sh, d, t, tp);
+}

@@ -2,7 +2,7 @@
 // faults change the shard's view of the backend; device faults hit the selected devices.
 import { META, FLAG, PEND } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
-import { goBackoff, loseLink, outageTrackCounter, trackSleepers } from '../device/connectivity.js';
+import { dropByOutage, trackSleepers } from '../device/connectivity.js';
 import { interruptDownload, radioDrop } from '../device/ota.js';
 import { failAttempt } from '../device/ota-install.js';
 import type { TypeParams } from '../device/params.js';
@@ -132,11 +132,7 @@ export function outageStart(sh: Shard, occ: Occurrence, t: number): void {
     const c = a.conn[d] as number;
     const tp = sh.st.types[a.type[d] as number] as TypeParams;
     if (c === CS.connected) {
-      loseLink(sh, d, C['mqtt_disconnects_total{reason="outage"}']);
-      a.flags[d] = ((a.flags[d] as number) | FLAG.outageTracked) & ~FLAG.halfOpen;
-      sh.rec.add(outageTrackCounter(tp));
-      a.attempt[d] = 0;
-      goBackoff(sh, d, t, tp);
+      dropByOutage(sh, d, t, tp);
       dropped++;
     } else if (c === CS.connecting && a.pend[d] === PEND.ok) a.pend[d] = PEND.outage;
     if (a.ota[d] === OS.downloading) {

@@ -3,13 +3,12 @@
 // d mod N, as src/backend-model/model.ts spreads them) lose their sessions, back off and are
 // refused until it ends. The other brokers and the HTTP API keep serving (downloads go on).
 import { PEND } from '../core/shard-layout.js';
-import { FLAG } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 import { brokerRelease, setBrokerDown } from '../backend-model/model.js';
 import type { BrokerSet } from '../backend-model/share.js';
-import { goBackoff, loseLink, outageTrackCounter, trackSleepers } from '../device/connectivity.js';
+import { dropByOutage, trackSleepers } from '../device/connectivity.js';
 import type { TypeParams } from '../device/params.js';
-import { C, CS } from '../metrics/catalog.js';
+import { CS } from '../metrics/catalog.js';
 import type { Occurrence } from './plan.js';
 
 /** Is device d's broker one of `brokers`? */
@@ -41,11 +40,7 @@ export function brokerOutageStart(sh: Shard, occ: Occurrence, t: number, brokers
     const c = a.conn[d] as number;
     const tp = sh.st.types[a.type[d] as number] as TypeParams;
     if (c === CS.connected) {
-      loseLink(sh, d, C['mqtt_disconnects_total{reason="outage"}']);
-      a.flags[d] = ((a.flags[d] as number) | FLAG.outageTracked) & ~FLAG.halfOpen;
-      sh.rec.add(outageTrackCounter(tp));
-      a.attempt[d] = 0;
-      goBackoff(sh, d, t, tp);
+      dropByOutage(sh, d, t, tp);
       dropped++;
     } else if (c === CS.connecting && a.pend[d] === PEND.ok) {
       brokerRelease(sh, d); // the session its CONNACK was to open is gone with the broker

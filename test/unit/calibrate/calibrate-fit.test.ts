@@ -6,51 +6,14 @@ import { fitBackend } from '../../../src/calibrate/fit-backend.js';
 import { DEFAULT_KNEE_RULE } from '../../../src/calibrate/knee.js';
 import { modelledStep } from '../../../src/calibrate/modelled.js';
 import { Stream } from '../../../src/random/rng.js';
+import { fifoStep } from '../../helpers/fifo-step.js';
 import type { MeasuredStep, ProbeOutcome } from '../../../src/calibrate/types.js';
 
 const CTX = { rule: DEFAULT_KNEE_RULE, resamples: 400, seed: 7 };
 
-/** A step of `n` connects offered at `offered`/s into a server of `rate`/s (jittered answers). */
-function step(index: number, offered: number, rate: number, n: number, rng: Stream): MeasuredStep {
-  const latencyUs: number[] = [];
-  const doneUs: number[] = [];
-  let freeAtUs = 0;
-  for (let i = 0; i < n; i++) {
-    const arriveUs = (i * 1e6) / offered;
-    const startUs = Math.max(arriveUs, freeAtUs);
-    freeAtUs = startUs + 1e6 / rate;
-    const done = startUs + 2000 + rng.next() * 1000;
-    latencyUs.push(done - arriveUs);
-    doneUs.push(done);
-  }
-  const sorted = [...latencyUs].sort((a, b) => a - b);
-  const spanUs = Math.max(...doneUs);
-  return {
-    record: {
-      probe: 'connect',
-      index,
-      offered,
-      achieved: (n * 1e6) / spanUs,
-      attempts: n,
-      ok: n,
-      refused: 0,
-      errors: 0,
-      errorCodes: {},
-      p50Us: sorted[Math.floor(n / 2)] ?? null,
-      p99Us: sorted[Math.ceil(0.99 * n) - 1] ?? null,
-      maxUs: sorted[n - 1] ?? null,
-      inFlightMax: 10,
-      startMs: 0,
-      durationMs: spanUs / 1000,
-      knee: null,
-    },
-    samples: { latencyUs, doneUs, startUs: 0 },
-  };
-}
-
 function probe(rates: number[], rate: number, kneeAt: number | null): ProbeOutcome {
   const rng = new Stream(3);
-  const steps = rates.map((r, i) => step(i, r, rate, r * 2, rng));
+  const steps = rates.map((r, i) => fifoStep(i, r, rate, r * 2, rng));
   if (kneeAt !== null) (steps[kneeAt] as MeasuredStep).record.knee = 'throughput';
   return { probe: 'connect', steps, stoppedBy: kneeAt === null ? 'cap' : 'knee' };
 }

@@ -15,38 +15,10 @@ import { applyShared, sharedVerdict } from '../../../src/calibrate/shared-probe.
 import type { CalibrationResult, MeasuredStep, ProbeOutcome } from '../../../src/calibrate/types.js';
 import { ToolError } from '../../../src/errors/tool-error.js';
 import { Stream } from '../../../src/random/rng.js';
+import { fifoStep } from '../../helpers/fifo-step.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 
 const CTX = { rule: DEFAULT_KNEE_RULE, resamples: 400, seed: 7 };
-
-/** `n` connects offered at `offered`/s into a FIFO server of `rate`/s (jittered answers). */
-function step(index: number, offered: number, rate: number, rng: Stream): MeasuredStep {
-  const n = offered * 2;
-  const latencyUs: number[] = [];
-  const doneUs: number[] = [];
-  let freeAtUs = 0;
-  for (let i = 0; i < n; i++) {
-    const arriveUs = (i * 1e6) / offered;
-    const startUs = Math.max(arriveUs, freeAtUs);
-    freeAtUs = startUs + 1e6 / rate;
-    const done = startUs + 2000 + rng.next() * 1000;
-    latencyUs.push(done - arriveUs);
-    doneUs.push(done);
-  }
-  const sorted = [...latencyUs].sort((a, b) => a - b);
-  const spanUs = Math.max(...doneUs);
-  return {
-    record: {
-      ...{ probe: 'connect', index, offered, achieved: (n * 1e6) / spanUs, attempts: n, ok: n },
-      ...{ refused: 0, errors: 0, errorCodes: {}, inFlightMax: 10, startMs: 0, knee: null },
-      p50Us: sorted[Math.floor(n / 2)] ?? null,
-      p99Us: sorted[Math.ceil(0.99 * n) - 1] ?? null,
-      maxUs: sorted[n - 1] ?? null,
-      durationMs: spanUs / 1000,
-    },
-    samples: { latencyUs, doneUs, startUs: 0 },
-  };
-}
 
 /** A connect ladder into a server of `rate`/s, kneeing at the first step past it (or none). */
 function ladder(
@@ -56,7 +28,9 @@ function ladder(
   target?: number,
 ): ProbeOutcome {
   const rng = new Stream(3 + (target ?? 9));
-  const steps = [50, 100, 200, 400, 800].filter((r) => r <= rate * 1.5).map((r, i) => step(i, r, rate, rng));
+  const steps = [50, 100, 200, 400, 800]
+    .filter((r) => r <= rate * 1.5)
+    .map((r, i) => fifoStep(i, r, rate, r * 2, rng));
   if (knee) (steps[steps.length - 1] as MeasuredStep).record.knee = 'throughput';
   return { probe, steps, stoppedBy: knee ? 'knee' : 'cap', ...(target === undefined ? {} : { target }) };
 }
