@@ -7,6 +7,7 @@ import { ToolError } from '../../errors/tool-error.js';
 import { runResolved, type RunOutcome } from '../../app/run.js';
 import type { ExitCode } from '../../errors/exit-codes.js';
 import { checkReplayableShape, checkTypesCompile } from '../../app/replay-check.js';
+import { checkBrokerFaults } from '../../scenario/check-broker-faults.js';
 import { checkReplayable } from '../../reports/check-scenario.js';
 import { Checker, readReport } from '../../reports/read-report.js';
 import { renderSummary } from '../../reports/summary-text.js';
@@ -154,6 +155,7 @@ export async function replayCommand(path: string, flags: RunFlags, allowSecrets 
   checkReplayable(new Checker(path), report.scenario as unknown as Record<string, unknown>);
   await checkReplayableShape(report.scenario, path);
   checkTypesCompile(report.scenario.deviceTypes, path);
+  checkBrokerFaults(report.scenario, path); // as `run` checks once mode and targets are known
   assertReplaySecretsAllowed(report.scenario, path, allowSecrets);
   return runScenario(report.scenario, { ...flags, replay: report.replay });
 }
