@@ -6,15 +6,9 @@ import { runResolved } from '../../../src/app/run.js';
 import type { Report } from '../../../src/reports/report-types.js';
 import { runWarnings } from '../../../src/reports/run-warnings.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
+import { STORM_DEVICE } from '../../helpers/storm-device.js';
 
-/** Persistent devices on a link with no latency, that never retry within the run. */
-const DEVICE = {
-  name: 'storm-gw',
-  extends: 'gateway',
-  radio: { profile: 'ethernet', latency: '0s..0s', loss: '0%' },
-  connectivity: { 'connect-timeout': '1h', backoff: { policy: 'none', base: '1h', max: '1h' } },
-  telemetry: { interval: '1h' },
-};
+const DEVICE = STORM_DEVICE;
 
 async function run(devices: number, spread: string, backend: Record<string, unknown>): Promise<Report> {
   const s = await resolveScenarioObject(

@@ -8,15 +8,9 @@ import { ToolError } from '../../../src/errors/tool-error.js';
 import { deterministicJson } from '../../../src/reports/json.js';
 import type { Report } from '../../../src/reports/report-types.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
+import { STORM_DEVICE } from '../../helpers/storm-device.js';
 
-/** Persistent devices on a link with no latency, that never retry within the run. */
-const DEVICE = {
-  name: 'storm-gw',
-  extends: 'gateway',
-  radio: { profile: 'ethernet', latency: '0s..0s', loss: '0%' },
-  connectivity: { 'connect-timeout': '1h', backoff: { policy: 'none', base: '1h', max: '1h' } },
-  telemetry: { interval: '1h' },
-};
+const DEVICE = STORM_DEVICE;
 
 const N = 3000;
 const SPREAD_S = 1;
