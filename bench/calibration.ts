@@ -25,6 +25,8 @@ const { values } = parseArgs({
   options: {
     shape: { type: 'string', default: 'all' },
     devices: { type: 'string', default: '51000' },
+    /** Length of the storm run (s); the outage stays at 110-130 s. */
+    duration: { type: 'string' },
     'calibrate-max': { type: 'string', default: '5000' },
     calibration: { type: 'string' },
     /** Brokers of the shape to spread the live devices over (default: by the shape's per-broker share). */
@@ -157,6 +159,9 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
 async function main(): Promise<void> {
   const shapes = values.shape === 'all' ? [...SHAPES] : (values.shape ?? '').split(',');
   const storm: StormShape = { ...STORM_DEFAULTS, devices: Number(values.devices) };
+  if (values.duration !== undefined) storm.durationS = Number(values.duration);
+  if (!(storm.durationS > storm.outageAtS + storm.outageS))
+    throw new Error(`--duration: seconds past the outage's end (${storm.outageAtS + storm.outageS} s)`);
   const results: ShapeResult[] = [];
   for (const name of shapes) {
     if (!(SHAPES as readonly string[]).includes(name))

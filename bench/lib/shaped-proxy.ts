@@ -1,5 +1,6 @@
-// A mosquitto behind the fault proxy's latency and bandwidth shaping: the third broker shape of
-// the calibration benchmark (a slower link in front of a fast broker). The proxy runs in a child
+// A mosquitto behind the fault proxy's latency and bandwidth shaping (a slower link in front of
+// a fast broker) or its connection-rate limit (a broker that caps its accept rate): the third
+// and fourth broker shapes of the calibration benchmark. The proxy runs in a child
 // process (bench/lib/shaped-proxy-main.ts), stopped by closing its stdin.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,11 @@ const MAIN = fileURLToPath(new URL('./shaped-proxy-main.ts', import.meta.url));
 export interface Shaping {
   /** One-way latency added in each direction. */
   latencyMs: number;
-  /** Per connection and direction. */
+  /** Per connection and direction (0: unlimited). */
   bytesPerSec: number;
+  /** New connections let through to the broker per second, up to `burst` at once (0: unlimited). */
+  connectsPerSec?: number;
+  burst?: number;
 }
 
 export interface ShapedHandle {
@@ -24,7 +28,18 @@ export async function startShapedMosquitto(shaping: Shaping): Promise<ShapedHand
   const broker = await startMosquitto();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, String(broker.port), String(shaping.latencyMs), String(shaping.bytesPerSec)],
+    [
+      '--import',
+      'tsx',
+      MAIN,
+      ...[
+        broker.port,
+        shaping.latencyMs,
+        shaping.bytesPerSec,
+        shaping.connectsPerSec ?? 0,
+        shaping.burst ?? 1,
+      ].map(String),
+    ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -5,6 +5,7 @@ import net from 'node:net';
 import { monotonicMs, realTimers, type Timers } from '../../clock/real-clock.js';
 import { ToolError } from '../../errors/tool-error.js';
 import { awaitFirstBytes } from './first-bytes.js';
+import { ConnectGate } from './connect-gate.js';
 import { Link, type LinkSettings } from './link.js';
 import { refuseConnection, type ProxyProtocol } from './refuse.js';
 
@@ -28,6 +29,8 @@ export interface FaultProxyStats {
   rejected: number;
   /** Clients (MQTT, HTTP) that left before the proxy dialed the target for them. */
   abandoned: number;
+  /** Connections that waited for the connection-rate limit (`setConnectRate`). */
+  delayed: number;
   bytesUp: number;
   bytesDown: number;
 }
@@ -38,6 +41,11 @@ export interface FaultProxy {
   setLatency(ms: number): void;
   /** Per connection and direction; 0 = unlimited. */
   setBandwidth(bytesPerSec: number): void;
+  /**
+   * New connections reach the target at most `perSec` per second (up to `burst` at once), in
+   * arrival order; the rest wait (their clients' timeouts decide). 0 = unlimited.
+   */
+  setConnectRate(perSec: number, burst?: number): void;
   /** Half-open: connections stay up (and new ones are accepted) but nothing is forwarded. */
   blackhole(on: boolean): void;
   /** TCP RST on every open connection, both sides. */
@@ -96,6 +104,7 @@ class ProxyServer implements FaultProxy {
     refused: 0,
     rejected: 0,
     abandoned: 0,
+    delayed: 0,
     bytesUp: 0,
     bytesDown: 0,
   };
@@ -106,6 +115,7 @@ class ProxyServer implements FaultProxy {
   private readonly answering = new Set<net.Socket>();
   /** Accepted, waiting for their first bytes before the target is dialed. */
   private readonly waiting = new Set<net.Socket>();
+  private readonly gate: ConnectGate;
 
   constructor(
     private readonly target: { host: string; port: number },
@@ -113,6 +123,7 @@ class ProxyServer implements FaultProxy {
     private readonly timers: Timers,
     private readonly nowMs: () => number,
   ) {
+    this.gate = new ConnectGate(timers, nowMs);
     this.server = net.createServer({ allowHalfOpen: true }, (client) => this.accept(client));
   }
 
@@ -134,6 +145,10 @@ class ProxyServer implements FaultProxy {
     this.settings.bytesPerSec = Math.max(0, bytesPerSec);
   }
 
+  setConnectRate(perSec: number, burst = 1): void {
+    this.gate.setRate(perSec, burst);
+  }
+
   blackhole(on: boolean): void {
     this.settings.blackhole = on;
     for (const pair of this.pairs) {
@@ -150,6 +165,7 @@ class ProxyServer implements FaultProxy {
   }
 
   resetAll(): void {
+    this.gate.clear(); // its clients are among `waiting`
     for (const client of [...this.waiting]) {
       this.waiting.delete(client);
       client.resetAndDestroy();
@@ -167,7 +183,7 @@ class ProxyServer implements FaultProxy {
   }
 
   stats(): FaultProxyStats {
-    return { ...this.counters };
+    return { ...this.counters, delayed: this.gate.stats().delayed };
   }
 
   async close(): Promise<void> {
@@ -186,21 +202,49 @@ class ProxyServer implements FaultProxy {
       this.answering.add(client);
       return refuseConnection(client, this.protocol, () => this.answering.delete(client));
     }
-    // a server that speaks first (plain tcp) must be dialed at once
-    if (this.protocol === 'tcp') return this.open(client, []);
     this.waiting.add(client);
+    // a server that speaks first (plain tcp) must be dialed at once
+    if (this.protocol === 'tcp') return this.throttle(client, []);
     awaitFirstBytes(
       client,
-      (first) => {
+      (first) => this.throttle(client, first),
+      () => this.abandon(client),
+    );
+  }
+
+  /** The client waits its turn under the connection-rate limit (at once without one). */
+  private throttle(client: net.Socket, first: Buffer[]): void {
+    let ended = false;
+    const onData = (chunk: Buffer): void => void first.push(chunk);
+    const onEnd = (): void => void (ended = true);
+    const noop = (): void => undefined;
+    client.on('data', onData);
+    client.on('end', onEnd);
+    client.on('error', noop);
+    const unhook = (): void => {
+      client.off('data', onData);
+      client.off('end', onEnd);
+      client.off('error', noop);
+    };
+    this.gate.admit(
+      () => {
+        unhook();
         this.waiting.delete(client);
         this.open(client, first);
       },
       () => {
-        if (this.waiting.delete(client)) this.counters.abandoned++; // not reset by the proxy
-        client.on('error', () => undefined);
-        client.destroy();
+        if (!ended && !client.destroyed) return false;
+        unhook();
+        this.abandon(client);
+        return true;
       },
     );
+  }
+
+  private abandon(client: net.Socket): void {
+    if (this.waiting.delete(client)) this.counters.abandoned++; // not reset by the proxy
+    client.on('error', () => undefined);
+    client.destroy();
   }
 
   /** Dials the target for a client and pipes the two; `first` is what the client already sent. */
