@@ -33,6 +33,27 @@ describe('calibration fit', () => {
     });
   });
 
+  it('service time comes from the least loaded steps, not from the calm steps nearest the knee', () => {
+    // A publish ramp: below the knee latency still grows with load (a queue forming in the
+    // client and the broker); the model adds its own queue's wait, so it wants the unloaded one.
+    const rng = new Stream(5);
+    const calm = (index: number, offered: number, baseUs: number): MeasuredStep => {
+      const st = fifoStep(index, offered, offered * 10, 3000, rng);
+      st.samples.latencyUs = st.samples.latencyUs.map(() => baseUs * (1 + rng.next() * 0.2));
+      return st;
+    };
+    const steps = [calm(0, 500, 3000), calm(1, 1000, 3100), calm(2, 16_000, 9000), calm(3, 32_000, 20_000)];
+    const knee = fifoStep(4, 128_000, 100_000, 3000, rng);
+    knee.record.knee = 'throughput';
+    const f = fitBackend([{ probe: 'publish', steps: [...steps, knee], stoppedBy: 'knee' }], CTX);
+    const p50 = f.fits['ingest.latency.p50'];
+    const p99 = f.fits['ingest.latency.p99'];
+    expect(p50?.value).toBeGreaterThanOrEqual(3);
+    expect(p50?.value).toBeLessThanOrEqual(3.8);
+    expect(p99?.value).toBeLessThanOrEqual(3.8); // the 9 and 20 ms steps are not in it
+    expect(p50?.steps).toBe(2); // 4,000 answers: the first step's 3,000 and 1,000 of the second
+  });
+
   it('no knee: every fitted value is a lower bound with no upper end', () => {
     const f = fitBackend([probe([50, 100, 200], 10_000, null)], CTX);
     const rate = f.fits['connect.rate'];
