@@ -11,6 +11,8 @@
 //   npx tsx bench/calibration.ts --calibrate-all --brokers 6     calibrate the 6 brokers together
 //     (each alone and all at once: brokers on one host share its cores, backend.shared.connect)
 //   ... --track-in-flight                                  the virtual run follows QoS 1 to PUBACK
+//   npx tsx bench/calibration.ts --shape throttled --connect-rate 400 --duration 320
+//     mosquitto behind a 400 connects/s limit per broker, a 320 s storm
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,8 @@ const { values } = parseArgs({
   options: {
     shape: { type: 'string', default: 'all' },
     devices: { type: 'string', default: '51000' },
+    /** The throttled shape's connects/s per broker. */
+    'connect-rate': { type: 'string' },
     /** Length of the storm run (s); the outage stays at 110-130 s. */
     duration: { type: 'string' },
     'calibrate-max': { type: 'string', default: '5000' },
@@ -102,7 +106,9 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
     notes: [],
   };
   process.stderr.write(`[bench] ${shape}: starting ${brokers} broker(s)\n`);
-  const b = await startBrokers(shape, brokers);
+  const rate = values['connect-rate'] === undefined ? undefined : Number(values['connect-rate']);
+  if (rate !== undefined && !(rate > 0)) throw new Error(`--connect-rate: connects/s above 0 (got ${rate})`);
+  const b = await startBrokers(shape, brokers, rate);
   try {
     if (values.calibration !== undefined) result.calibration = values.calibration;
     else {

@@ -42,13 +42,21 @@ export function shapeAvailable(shape: ShapeName): boolean {
   return shape !== 'rabbitmq' || rabbitInstalled();
 }
 
-export async function startBrokers(shape: ShapeName, count: number): Promise<Brokers> {
+export async function startBrokers(
+  shape: ShapeName,
+  count: number,
+  /** The throttled shape's connects/s per broker (default THROTTLE's). */
+  connectsPerSec = THROTTLE.connectsPerSec,
+): Promise<Brokers> {
   const started: { url: string; stop(): Promise<void> }[] = [];
   try {
     for (let i = 0; i < count; i++) {
       if (shape === 'mosquitto') started.push(await startMosquitto());
       else if (shape === 'rabbitmq') started.push(await startRabbit());
-      else started.push(await startShapedMosquitto(shape === 'shaped' ? SHAPING : THROTTLE));
+      else
+        started.push(
+          await startShapedMosquitto(shape === 'shaped' ? SHAPING : { ...THROTTLE, connectsPerSec }),
+        );
     }
   } catch (e) {
     await Promise.all(started.map((b) => b.stop()));

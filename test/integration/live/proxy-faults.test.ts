@@ -29,6 +29,15 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(r.agg.counter('mqtt_disconnects_total{reason="outage"}')).toBe(20);
       expect(r.agg.counter('mqtt_connect_success_total')).toBeGreaterThanOrEqual(40);
       expect(r.warnings.join(' ')).not.toContain('backend-outage');
+      // retries into the outage are refused in the process, without a socket the proxy would reset
+      const refused = r.agg.counter('mqtt_connect_failed_total{reason="outage"}');
+      expect(refused).toBeGreaterThan(0);
+      expect(r.connectErrors).toContainEqual(
+        expect.objectContaining({
+          detail: 'refused by the injected outage (no socket opened)',
+          count: refused,
+        }),
+      );
     }, 40_000);
 
     it('an outage of broker 0 of 2 drops and refuses only the devices of that broker', async () => {
