@@ -79,10 +79,18 @@ export class ConnectGate {
     return this.queue.length - this.head;
   }
 
+  /**
+   * Tokens earned since the last look. The burst caps what an idle gate saves up; while
+   * connections wait, every token earned is theirs, so a busy event loop that wakes late lets
+   * through what the rate allowed meanwhile instead of losing it (a capped bucket passed 750 of
+   * 2,400 connects/s right after a 52,000-device outage on loaded cores).
+   */
   private refill(): void {
     const now = this.nowMs();
-    if (this.perSec > 0 && now > this.lastMs)
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.lastMs) * this.perSec) / 1000);
+    if (this.perSec > 0 && now > this.lastMs) {
+      const earned = this.tokens + ((now - this.lastMs) * this.perSec) / 1000;
+      this.tokens = this.waiting() > 0 ? earned : Math.min(this.burst, earned);
+    }
     this.lastMs = now;
   }
 
@@ -98,6 +106,7 @@ export class ConnectGate {
       if (w.gone()) this.spent++;
       else w.go();
     }
+    if (this.waiting() === 0) this.tokens = Math.min(this.burst, this.tokens);
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue.splice(0, this.head);
       this.head = 0;
