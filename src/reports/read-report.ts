@@ -227,14 +227,23 @@ function checkBackend(c: Checker, b: Obj): void {
   const mqtt = c.arr(c.obj(k.targets, `${path}.targets`).mqtt, `${path}.targets.mqtt`);
   mqtt.forEach((u, i) => c.str(u, `${path}.targets.mqtt[${i}]`));
   const p = c.obj(k.predictionError, `${path}.predictionError`);
-  c.num(p.withinPct, `${path}.predictionError.withinPct`, true);
-  c.num(p.liveDevices, `${path}.predictionError.liveDevices`);
   for (const f of ['benchDate', 'command'] as const) c.str(p[f], `${path}.predictionError.${f}`);
-  const q = c.obj(p.byQuantity, `${path}.predictionError.byQuantity`);
-  for (const [name, v] of Object.entries(q)) c.num(v, `${path}.predictionError.byQuantity.${name}`, true);
-  c.arr(p.shapes, `${path}.predictionError.shapes`).forEach((v, i) =>
-    c.str(v, `${path}.predictionError.shapes[${i}]`),
-  );
+  checkPredictionGroup(c, p, `${path}.predictionError`);
+  // absent in reports written before the checks were told apart by bottleneck
+  if (p.generatorBound !== undefined && p.generatorBound !== null)
+    checkPredictionGroup(
+      c,
+      c.obj(p.generatorBound, `${path}.predictionError.generatorBound`),
+      `${path}.predictionError.generatorBound`,
+    );
+}
+
+function checkPredictionGroup(c: Checker, p: Obj, path: string): void {
+  c.num(p.withinPct, `${path}.withinPct`, true);
+  c.num(p.liveDevices, `${path}.liveDevices`);
+  const q = c.obj(p.byQuantity, `${path}.byQuantity`);
+  for (const [name, v] of Object.entries(q)) c.num(v, `${path}.byQuantity.${name}`, true);
+  c.arr(p.shapes, `${path}.shapes`).forEach((v, i) => c.str(v, `${path}.shapes[${i}]`));
 }
 
 /** Validates parsed JSON as a report; `where` names the source in errors. */

@@ -79,13 +79,25 @@ describe('a virtual run from a calibration', () => {
     expect(summary).toContain('backend: calibrated from ');
     expect(summary).toContain('taken 2026-11-27T20:31:04.120Z against mqtt://broker.staging.test:1883');
     expect(summary).toContain(predictionErrorLine(predictionErrorReport(PREDICTION_RECORD)));
-    expect(summary).toContain('of live measurements in the calibration benchmark (BENCHMARKS.md');
+    expect(summary).toContain(
+      'of live measurements in the calibration benchmark where the backend was the bottleneck',
+    );
     // report.json read back (report render): the section is checked, and a broken one named
     const back = validateReport(JSON.parse(JSON.stringify(report)), 'report.json');
     expect(back.backend?.calibration.predictionError).toEqual(predictionErrorReport());
     // shards of a calibrated run merge into a report that still says it
     const shards = await Promise.all([0, 1].map((i) => runShard(i)));
     expect(mergeReports(shards).backend?.calibration.predictionError).toEqual(predictionErrorReport());
+    // a report written before the checks were told apart by bottleneck has no generatorBound
+    const { generatorBound, ...older } = c!.predictionError;
+    expect(generatorBound?.withinPct).toBeGreaterThan(0);
+    const old = { ...report, backend: { calibration: { ...c, predictionError: older } } };
+    expect(validateReport(JSON.parse(JSON.stringify(old)), 'report.json').backend).toBeDefined();
+    const badGroup = { ...c!.predictionError, generatorBound: { ...generatorBound, withinPct: 'x' } };
+    const bad = { ...report, backend: { calibration: { ...c, predictionError: badGroup } } };
+    expect(() => validateReport(JSON.parse(JSON.stringify(bad)), 'report.json')).toThrow(
+      /backend\.calibration\.predictionError\.generatorBound\.withinPct/,
+    );
     const broken = { ...report, backend: { calibration: { ...c, takenAt: 7 } } };
     expect(() => validateReport(JSON.parse(JSON.stringify(broken)), 'report.json')).toThrow(
       /backend\.calibration\.takenAt/,
