@@ -7,3 +7,10 @@ export const STORM_DEVICE = {
   connectivity: { 'connect-timeout': '1h', backoff: { policy: 'none', base: '1h', max: '1h' } },
   telemetry: { interval: '1h' },
 };
+
+/** The gateway with clean sessions: beside the kept-session `gateway` in session tests. */
+export const CLEAN_GATEWAY = {
+  name: 'clean-gateway',
+  extends: 'gateway',
+  connectivity: { 'clean-session': true },
+};

@@ -98,13 +98,13 @@ interface Pair {
 class ProxyServer implements FaultProxy {
   port = 0;
   private readonly settings: LinkSettings = { latencyMs: 0, bytesPerSec: 0, blackhole: false };
-  private readonly counters: FaultProxyStats = {
+  /** `delayed` is the gate's own count, added by stats(). */
+  private readonly counters: Omit<FaultProxyStats, 'delayed'> = {
     open: 0,
     accepted: 0,
     refused: 0,
     rejected: 0,
     abandoned: 0,
-    delayed: 0,
     bytesUp: 0,
     bytesDown: 0,
   };

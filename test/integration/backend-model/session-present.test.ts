@@ -4,8 +4,7 @@
 import { expect, it } from 'vitest';
 import { runResolved } from '../../../src/app/run.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
-
-const CLEAN = { name: 'clean-gateway', extends: 'gateway', connectivity: { 'clean-session': true } };
+import { CLEAN_GATEWAY as CLEAN } from '../../helpers/storm-device.js';
 
 it('every reconnect of a kept session finds it; first connects and clean sessions do not', async () => {
   const s = await resolveScenarioObject(

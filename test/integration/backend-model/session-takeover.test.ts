@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runResolved } from '../../../src/app/run.js';
 import type { Report } from '../../../src/reports/report-types.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
-
-const CLEAN = { name: 'clean-gateway', extends: 'gateway', connectivity: { 'clean-session': true } };
+import { CLEAN_GATEWAY as CLEAN } from '../../helpers/storm-device.js';
 
 async function storm(mqtt?: Record<string, unknown>): Promise<Report> {
   const s = await resolveScenarioObject(
