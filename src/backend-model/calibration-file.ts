@@ -9,7 +9,7 @@ import { errorMap, issueToToolError } from '../scenario/issues.js';
 import { backendSchema } from '../scenario/schema-backend.js';
 import type { CalibrationRef } from '../scenario/types.js';
 
-export const STOPPED_BY = ['knee', 'cap', 'limits'] as const;
+export const STOPPED_BY = ['knee', 'generator', 'cap', 'limits'] as const;
 
 /** A URL as a report may show it: no credentials (`user:pass@`), no query string. */
 const strippedUrl = (example: string) =>
@@ -42,7 +42,9 @@ export const calibrationMetaSchema = z.strictObject({
     .describe('What was probed (credentials and query strings stripped).'),
   'stopped-by': z
     .enum(STOPPED_BY)
-    .describe('Why the probe stopped: the first knee, `--max-connections`, or `target.limits`.'),
+    .describe(
+      'Why the probe stopped: the first knee, the load generator falling behind first (`generator`: the rates are lower bounds), `--max-connections`, or `target.limits`.',
+    ),
   fits: z
     .record(z.string().regex(/^[a-z-]+(\.[a-z0-9-]+)+$/), fitSchema)
     .default({})

@@ -17,6 +17,7 @@ import { ProbePool, type ProbePoolOptions } from './probe-pool.js';
 import { publishProbe } from './publish-probe.js';
 import { sessionsProbe } from './sessions-probe.js';
 import { aloneProbes, applyShared } from './shared-probe.js';
+import { fmtRate, fmtUs } from './progress-line.js';
 import { waitFor } from './step.js';
 import { assertFirstStepServed } from './target-errors.js';
 import type { CalibrateDeps, CalibrateOptions, CalibrationResult, ProbeOutcome, StoppedBy } from './types.js';
@@ -74,8 +75,22 @@ function withShared(m: ServiceModel | null, fits: CalibrationResult['fits']): Se
   };
 }
 
+/** What a probe stopped by its own load generator measured, and what to do about it. */
+function generatorNote(p: ProbeOutcome): string[] {
+  const step = p.steps.find((s) => s.record.generatorBound === true)?.record;
+  if (p.stoppedBy !== 'generator' || step === undefined) return [];
+  const unit = p.probe === 'publish' ? 'publishes' : p.probe === 'checkin' ? 'check-ins' : 'connects';
+  return [
+    `${p.probe}: at ${fmtRate(step.offered)} ${unit}/s this machine's load generator fell behind ` +
+      `(it sent ${fmtUs(step.sendLagP99Us ?? null)} late at p99, against a p99 latency of ${fmtUs(step.p99Us)}) ` +
+      `before the target showed a knee: its rate is a lower bound (the most served). Calibrate from a ` +
+      `machine with more free cores (not the target's own), or with target.limits below that rate`,
+  ];
+}
+
 function overall(probes: readonly ProbeOutcome[]): StoppedBy {
   const ran = probes.filter((p) => p.steps.length > 0);
+  if (ran.some((p) => p.stoppedBy === 'generator')) return 'generator';
   if (ran.some((p) => p.stoppedBy === 'limits')) return 'limits';
   if (ran.some((p) => p.stoppedBy === 'cap')) return 'cap';
   return 'knee';
@@ -175,6 +190,7 @@ export async function calibrate(
       stepSec,
     );
   const notes = probes.flatMap((x) => (x.skipped === undefined ? [] : [`${x.probe}: ${x.skipped}`]));
+  notes.push(...probes.flatMap(generatorNote));
   const unreached = Object.entries(fitted.fits)
     .filter(
       ([k, f]) =>

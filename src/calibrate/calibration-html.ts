@@ -108,7 +108,8 @@ function stepsTable(records: readonly StepRecord[]): string {
       formatDurationUs(s.p99Us),
       m ? formatDurationUs(m.p50Us) : '–',
       m ? formatDurationUs(m.p99Us) : '–',
-      s.knee ?? '',
+      s.sendLagP99Us == null ? '–' : formatDurationUs(s.sendLagP99Us),
+      s.knee === null ? '' : s.generatorBound === true ? `${s.knee} (load generator behind)` : s.knee,
     ];
     return `<tr>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
   });
@@ -124,6 +125,7 @@ function stepsTable(records: readonly StepRecord[]): string {
     'p99',
     'model p50',
     'model p99',
+    'sent late p99',
     'knee',
   ];
   return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;

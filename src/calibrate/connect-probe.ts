@@ -2,11 +2,11 @@
 // at --max-connections), waits for every CONNACK, then disconnects them all before the next
 // step. Stops at the first knee (CONNACK p99 or refusals), or at the top of the ladder.
 import { CONNECT_FAILURE } from '../transports/mqtt/index.js';
-import { DEFAULT_KNEE_RULE, findKnee, type KneeRule } from './knee.js';
+import { DEFAULT_KNEE_RULE, findKnee, generatorBehind, type KneeRule } from './knee.js';
 import { ladder } from './ladder.js';
 import type { ProbePool } from './probe-pool.js';
 import { StepCollector, pace, sleep, waitFor } from './step.js';
-import type { CalibrateDeps, CalibrateOptions, MeasuredStep, ProbeOutcome } from './types.js';
+import type { CalibrateDeps, CalibrateOptions, MeasuredStep, ProbeOutcome, StoppedBy } from './types.js';
 import { stepLine } from './progress-line.js';
 
 const FAILURE_NAMES: Record<number, string> = {
@@ -35,22 +35,28 @@ export function kneeRuleOf(o: CalibrateOptions): KneeRule {
 
 /**
  * After a ramp step: marks the newest step with its knee when the series shows one there, prints
- * its progress line (`what`/s) and says whether the ramp has reached a knee (then it stops).
+ * its progress line (`what`/s) and says why the ramp stops: `knee` (the target's), `generator`
+ * (this machine's load generator fell behind first: nothing past it measures the target), or
+ * null to go on.
  */
 export function stepKnee(
   steps: MeasuredStep[],
   o: CalibrateOptions,
   deps: CalibrateDeps,
   what: string,
-): boolean {
+): Extract<StoppedBy, 'knee' | 'generator'> | null {
   const knee = findKnee(
     steps.map((s) => s.record),
     kneeRuleOf(o),
   );
   const last = steps[steps.length - 1] as MeasuredStep;
-  if (knee?.index === steps.length - 1) last.record.knee = knee.reason;
+  if (knee?.index === steps.length - 1) {
+    last.record.knee = knee.reason;
+    if (generatorBehind(last.record)) last.record.generatorBound = true;
+  }
   deps.progress(stepLine(last.record, what));
-  return knee !== null;
+  if (knee === null) return null;
+  return last.record.generatorBound === true ? 'generator' : 'knee';
 }
 
 /** Opens `count` connections at `ratePerSec` (ids from `firstId`) and waits for their answers. */
@@ -61,7 +67,8 @@ export async function openPaced(
   deps: CalibrateDeps,
 ): Promise<void> {
   collectConnacks(p, c);
-  c.startUs = await pace({ ...o, clock: deps.clock, timers: deps.timers }, (i, intendedUs) => {
+  const paced = { ...o, clock: deps.clock, timers: deps.timers, lagUs: c.sendLagUs };
+  c.startUs = await pace(paced, (i, intendedUs) => {
     c.sent();
     p.connect(o.firstId + i, intendedUs);
   });
@@ -88,7 +95,8 @@ export async function connectProbe(
     const step = c.finish(originUs);
     steps.push(step);
     if (index === 0) checkFirst(step);
-    if (stepKnee(steps, o, deps, 'connects')) return { probe: kind, steps, stoppedBy: 'knee' };
+    const stop = stepKnee(steps, o, deps, 'connects');
+    if (stop !== null) return { probe: kind, steps, stoppedBy: stop };
     await sleep(o.pauseMs, deps.timers);
   }
   return { probe: kind, steps, stoppedBy: end };

@@ -54,7 +54,9 @@ export function fitRate(p: ProbeOutcome, c: FitContext): Fit {
       Math.max(0, ...p.steps.map((s) => s.record.achieved)),
       '/s',
       n,
-      'no knee: the highest rate served',
+      p.stoppedBy === 'generator'
+        ? "no knee of the target's (this machine's load generator fell behind first): the highest rate served"
+        : 'no knee: the highest rate served',
     );
   const limitUs = waitLimitUs(p, knee, c.rule);
   const { latencyUs, doneUs } = knee.samples;

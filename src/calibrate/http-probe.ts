@@ -26,7 +26,7 @@ export async function checkinProbe(
     const c = new StepCollector('checkin', index, rate, deps.clock);
     const count = Math.max(1, Math.round((rate * o.stepMs) / 1000));
     c.startUs = await pace(
-      { ratePerSec: rate, count, clock: deps.clock, timers: deps.timers },
+      { ratePerSec: rate, count, clock: deps.clock, timers: deps.timers, lagUs: c.sendLagUs },
       (i, intendedUs) => {
         c.sent();
         void http.checkIn(`calibrate-${runTag}-${i}`, 'calibrate', '0.0.0', intendedUs).then((r) => {
@@ -38,7 +38,8 @@ export async function checkinProbe(
     );
     await waitFor(() => c.answered >= c.attempts, o.answerTimeoutMs, deps.timers, deps.clock);
     steps.push(c.finish(originUs));
-    if (stepKnee(steps, o, deps, 'check-ins')) return { probe: 'checkin', steps, stoppedBy: 'knee' };
+    const stop = stepKnee(steps, o, deps, 'check-ins');
+    if (stop !== null) return { probe: 'checkin', steps, stoppedBy: stop };
     await sleep(o.pauseMs, deps.timers);
   }
   return { probe: 'checkin', steps, stoppedBy: end };

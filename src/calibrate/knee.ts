@@ -64,6 +64,24 @@ export function kneeOf(
   return null;
 }
 
+/** A generator that sends this late at p99 (µs) may be the limit (the 5 ms tick is below it). */
+export const GENERATOR_LAG_FLOOR_US = 20_000;
+/** ... when its lateness is at least this share of the step's p99 latency. */
+export const GENERATOR_LAG_SHARE = 0.5;
+
+/**
+ * Whether a knee step measured this machine's load generator rather than the target: it sent
+ * late (its event loop was busy), by at least half the step's p99 latency. Latency runs from
+ * the intended time, so such lateness is in it; refusals are the target's answer whatever the
+ * generator did.
+ */
+export function generatorBehind(step: Pick<StepRecord, 'knee' | 'p99Us' | 'sendLagP99Us'>): boolean {
+  const lag = step.sendLagP99Us;
+  if (step.knee === 'refusals' || lag === null || lag === undefined || lag < GENERATOR_LAG_FLOOR_US)
+    return false;
+  return step.p99Us === null || lag >= GENERATOR_LAG_SHARE * step.p99Us;
+}
+
 /** The first knee of a series of steps (index and reason), or null when none. */
 export function findKnee(
   steps: readonly KneeInput[],

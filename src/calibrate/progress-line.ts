@@ -20,6 +20,11 @@ export function stepLine(r: StepRecord, what: string): string {
       : r.probe === 'download'
         ? `${r.offered} at once, ${fmtRate(r.achieved / 1e6)} MB/s`
         : `offered ${fmtRate(r.offered)} ${what}/s, served ${fmtRate(r.achieved)}/s`;
-  const knee = r.knee === null ? '' : ` — knee (${r.knee})`;
+  const knee =
+    r.knee === null
+      ? ''
+      : r.generatorBound === true
+        ? ` — the load generator fell behind (sent ${fmtUs(r.sendLagP99Us ?? null)} late at p99): this machine's limit, not the target's`
+        : ` — knee (${r.knee})`;
   return `calibrate: ${r.probe} step ${r.index + 1}: ${offered}, p50 ${fmtUs(r.p50Us)} p99 ${fmtUs(r.p99Us)}, ${r.refused} refused, ${r.errors} errors${knee}`;
 }

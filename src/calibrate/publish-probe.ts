@@ -41,8 +41,9 @@ export async function publishProbe(
   for (const [index, rate] of rates.entries()) {
     const step = await publishStep(p, o, deps, { index, rate, ids, topic: `fleetstorm/calibrate/${runTag}` });
     steps.push(step.finish(originUs));
-    if (stepKnee(steps, o, deps, 'publishes')) {
-      stoppedBy = 'knee';
+    const stop = stepKnee(steps, o, deps, 'publishes');
+    if (stop !== null) {
+      stoppedBy = stop;
       break;
     }
     await sleep(o.pauseMs, deps.timers);
@@ -72,7 +73,7 @@ async function publishStep(
   };
   const count = Math.max(1, Math.round((s.rate * o.stepMs) / 1000));
   c.startUs = await pace(
-    { ratePerSec: s.rate, count, clock: deps.clock, timers: deps.timers },
+    { ratePerSec: s.rate, count, clock: deps.clock, timers: deps.timers, lagUs: c.sendLagUs },
     (i, intendedUs) => {
       c.sent();
       const id = s.ids[i % Math.max(1, s.ids.length)];

@@ -26,6 +26,8 @@ export class StepCollector {
   readonly latencyUs: number[] = [];
   readonly doneUs: number[] = [];
   readonly bytes: number[] = [];
+  /** How late each request went out after its intended time (µs), filled by `pace`. */
+  readonly sendLagUs: number[] = [];
   startUs: number;
 
   constructor(
@@ -89,6 +91,7 @@ export class StepCollector {
         p50Us: quantile(this.latencyUs, 0.5),
         p99Us: quantile(this.latencyUs, 0.99),
         maxUs: this.latencyUs.length === 0 ? null : largest(this.latencyUs),
+        sendLagP99Us: quantile(this.sendLagUs, 0.99),
         inFlightMax: this.inFlightMax,
         startMs: (this.startUs - originUs) / 1000,
         durationMs: spanUs / 1000,
@@ -106,19 +109,26 @@ export class StepCollector {
 
 /**
  * Sends `count` requests at `ratePerSec`, request i meant for start + i/rate; resolves when all
- * are sent. `send` gets the index and the intended time (µs on `clock`).
+ * are sent. `send` gets the index and the intended time (µs on `clock`); `lagUs` receives how
+ * late each went out (a busy event loop runs the tick late).
  */
 export function pace(
-  o: { ratePerSec: number; count: number; clock: () => number; timers: Timers },
+  o: { ratePerSec: number; count: number; clock: () => number; timers: Timers; lagUs?: number[] },
   send: (i: number, intendedUs: number) => void,
 ): Promise<number> {
   const startUs = o.clock();
   const periodUs = 1e6 / o.ratePerSec;
   let next = 0;
   return new Promise((resolve) => {
+    const lag = o.lagUs;
     const tick = (): boolean => {
-      const due = Math.min(o.count, Math.floor((o.clock() - startUs) / periodUs) + 1);
-      for (; next < due; next++) send(next, startUs + next * periodUs);
+      const nowUs = o.clock();
+      const due = Math.min(o.count, Math.floor((nowUs - startUs) / periodUs) + 1);
+      for (; next < due; next++) {
+        const intendedUs = startUs + next * periodUs;
+        if (lag !== undefined) lag.push(Math.max(0, nowUs - intendedUs));
+        send(next, intendedUs);
+      }
       return next >= o.count;
     };
     if (tick()) return resolve(startUs);

@@ -4,7 +4,8 @@ import type { Timers } from '../clock/real-clock.js';
 
 /** `connect-alone`: the connect ladder against one of several brokers by itself (`target`). */
 export type ProbeKind = 'connect' | 'connect-alone' | 'publish' | 'sessions' | 'checkin' | 'download';
-export type StoppedBy = 'knee' | 'cap' | 'limits';
+/** `generator`: this machine's load generator fell behind before the target showed a knee. */
+export type StoppedBy = 'knee' | 'generator' | 'cap' | 'limits';
 /** Why a step is the knee: latency grew, refusals or errors came, or fewer were served than offered. */
 export type KneeReason = 'latency' | 'refusals' | 'throughput';
 
@@ -83,6 +84,13 @@ export interface StepRecord {
   startMs: number;
   durationMs: number;
   knee: KneeReason | null;
+  /**
+   * How late the generator sent at p99 (µs after each request's intended time; the 5 ms tick
+   * included): a busy event loop shows here before it shows as the target's latency.
+   */
+  sendLagP99Us?: number | null;
+  /** The knee came from this machine's load generator falling behind, not from the target. */
+  generatorBound?: boolean;
   /** The fitted model's p50/p99 at this step's offered load (filled after the fit). */
   modelled?: { p50Us: number; p99Us: number } | undefined;
 }

@@ -278,7 +278,7 @@ export interface CalibrationRef {
   /** When the calibration was taken (ISO time). */
   takenAt: string;
   targets: { mqtt: string[]; http?: string };
-  stoppedBy: 'knee' | 'cap' | 'limits';
+  stoppedBy: 'knee' | 'generator' | 'cap' | 'limits';
 }
 
 /** How the modelled broker treats sessions beyond its queues (`backend.mqtt`). */

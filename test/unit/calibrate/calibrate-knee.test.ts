@@ -1,7 +1,13 @@
 // Knee detection on synthetic steps (pure): latency past k× the baseline (and past it by the
 // floor), refusals, and served < offered each make a knee; a calm ramp has none.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KNEE_RULE, baselineP99Us, findKnee, kneeOf } from '../../../src/calibrate/knee.js';
+import {
+  DEFAULT_KNEE_RULE,
+  baselineP99Us,
+  findKnee,
+  generatorBehind,
+  kneeOf,
+} from '../../../src/calibrate/knee.js';
 
 const step = (offered: number, achieved: number, p99Us: number, refused = 0, attempts = 100) => ({
   offered,
@@ -54,5 +60,27 @@ describe('knee detection', () => {
   it('the first step is judged without a baseline (only refusals or throughput)', () => {
     expect(findKnee([step(50, 50, 900_000)])).toBeNull();
     expect(findKnee([step(50, 20, 1000)])).toEqual({ index: 0, reason: 'throughput' });
+  });
+
+  it('a knee the generator sent late for, by half its p99 latency or more, is the generator', () => {
+    const knee = (sendLagP99Us: number | null, p99Us: number | null, reason = 'latency' as const) => ({
+      knee: reason,
+      p99Us,
+      sendLagP99Us,
+    });
+    // a busy event loop: requests left 150 ms late, the tail is 200 ms
+    expect(generatorBehind(knee(150_000, 200_000))).toBe(true);
+    expect(generatorBehind(knee(150_000, 200_000, 'throughput' as 'latency'))).toBe(true);
+    // the target queued: the generator kept time (its 5 ms tick), the tail grew on the target
+    expect(generatorBehind(knee(5_000, 200_000))).toBe(false);
+    // late, but a small share of a long tail: the target's queue still dominates
+    expect(generatorBehind(knee(30_000, 400_000))).toBe(false);
+    // under the floor whatever the share (a sub-10 ms tail on a quiet target)
+    expect(generatorBehind(knee(15_000, 16_000))).toBe(false);
+    // refusals are the target's answer whatever the generator did
+    expect(generatorBehind(knee(150_000, 200_000, 'refusals' as 'latency'))).toBe(false);
+    // no lateness measured (a record written before it was): the target's
+    expect(generatorBehind(knee(null, 200_000))).toBe(false);
+    expect(generatorBehind({ knee: 'latency', p99Us: 200_000 })).toBe(false);
   });
 });
