@@ -11,6 +11,16 @@ import type { CalibrationRef } from '../scenario/types.js';
 
 export const STOPPED_BY = ['knee', 'generator', 'cap', 'limits'] as const;
 
+/**
+ * Why a calibration stopped, as the plan and the run summary say it: a calibration its own load
+ * generator stopped fitted lower bounds, so a model from it is slower than the target.
+ */
+export function stoppedByText(stoppedBy: string): string {
+  return stoppedBy === 'generator'
+    ? 'stopped by its own load generator: its rates are lower bounds, the model is slower than the target'
+    : `stopped by ${stoppedBy}`;
+}
+
 /** A URL as a report may show it: no credentials (`user:pass@`), no query string. */
 const strippedUrl = (example: string) =>
   z

@@ -7,6 +7,7 @@ import {
   predictionErrorReport,
   type PredictionErrorReport,
 } from '../backend-model/prediction-record.js';
+import { stoppedByText } from '../backend-model/calibration-file.js';
 import type { CalibrationRef, ResolvedScenario } from '../scenario/types.js';
 import type { Report } from './report-types.js';
 
@@ -29,7 +30,7 @@ export function calibrationLines(r: Report): string[] {
   if (c === undefined) return [];
   const targets = [...c.targets.mqtt, ...(c.targets.http === undefined ? [] : [c.targets.http])].join(', ');
   return [
-    `backend: calibrated from ${c.file}, taken ${c.takenAt} against ${targets} (stopped by ${c.stoppedBy})`,
+    `backend: calibrated from ${c.file}, taken ${c.takenAt} against ${targets} (${stoppedByText(c.stoppedBy)})`,
     `  ${predictionErrorLine(c.predictionError)}`,
   ];
 }

@@ -1,6 +1,7 @@
 // `fleetstorm plan` on a scenario whose backend comes from a calibration (`backend: { from: }`):
 // the calibrated figures the virtual model will use, and whether the fleet's offered connect peak
 // stays within the calibrated accept rate (past it, connects queue and then are refused).
+import { stoppedByText } from '../../backend-model/calibration-file.js';
 import { formatCount } from '../../metrics/units.js';
 import type { ResolvedScenario } from '../../scenario/types.js';
 import type { Plan } from './plan.js';
@@ -56,7 +57,7 @@ export function calibratedLines(plan: Plan, s: ResolvedScenario): string[] {
   const over = (c.brokers > 1 ? ` over ${c.brokers} brokers` : '') + shared;
   const verdict = c.connectsWithin ? 'within' : 'EXCEEDS (connects queue, then are refused)';
   return [
-    `plan: virtual backend calibrated from ${c.file}, taken ${c.takenAt} (stopped by ${c.stoppedBy})`,
+    `plan: virtual backend calibrated from ${c.file}, taken ${c.takenAt} (${stoppedByText(c.stoppedBy)})`,
     `plan:   connect ${formatCount(c.connectRatePerSec)}/s${over}, max sessions ${formatCount(c.maxSessions)}, ingest ${formatCount(c.ingestRatePerSec)}/s`,
     `plan:   peak connects ${formatCount(Math.round(c.peakConnectsPerSec))}/s virtual: ${verdict} the calibrated rate`,
   ];

@@ -48,3 +48,34 @@ it('shows the calibrated figures and the connect peak against them', async () =>
   expect(plan.calibrated?.connectRatePerSec).toBe(40);
   expect(plan.calibrated?.connectsWithin).toBe(false);
 });
+
+it('a calibration its own load generator stopped is named as lower bounds', async () => {
+  const file = join(dir, 'generator.calibrated.yaml');
+  await writeFile(
+    file,
+    [
+      'calibration:',
+      '  taken-at: "2026-11-28T06:20:00.000Z"',
+      '  fleetstorm-version: "0.9.0"',
+      '  targets: { mqtt: ["mqtt://broker.staging.test:1883"] }',
+      '  stopped-by: generator',
+      'backend:',
+      '  connect: { rate: 200/s }',
+    ].join('\n'),
+  );
+  const scenario = join(dir, 'plan-generator.yaml');
+  await writeFile(
+    scenario,
+    [
+      'name: plan-gen',
+      'duration: 1m',
+      'fleet: [{ device: gateway, count: 60 }]',
+      'backend: { from: generator.calibrated.yaml }',
+    ].join('\n'),
+  );
+  const text = await runMain(['plan', scenario]);
+  expect(text.code).toBe(0);
+  expect(text.stdout).toContain(
+    '(stopped by its own load generator: its rates are lower bounds, the model is slower than the target)',
+  );
+});
