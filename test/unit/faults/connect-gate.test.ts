@@ -24,18 +24,24 @@ function manualTimers(): Timers & { fire(): void } {
   };
 }
 
+/** Offers `count` clients that stay while waiting; returns the indices passed so far (it grows). */
+function admitStaying(gate: ConnectGate, count: number): number[] {
+  const passed: number[] = [];
+  for (let i = 0; i < count; i++)
+    gate.admit(
+      () => passed.push(i),
+      () => false,
+    );
+  return passed;
+}
+
 describe('connect gate', () => {
   it('a late wake lets through what the rate allowed meanwhile, in arrival order', () => {
     let now = 0;
     const timers = manualTimers();
     const gate = new ConnectGate(timers, () => now);
     gate.setRate(100, 1);
-    const passed: number[] = [];
-    for (let i = 0; i < 100; i++)
-      gate.admit(
-        () => passed.push(i),
-        () => false,
-      );
+    const passed = admitStaying(gate, 100);
     expect(passed).toEqual([0]); // the one token of the burst
     now = 500; // the loop was busy for half a second: 50 tokens earned
     timers.fire();
@@ -49,12 +55,7 @@ describe('connect gate', () => {
     const gate = new ConnectGate(timers, () => now);
     gate.setRate(10, 5);
     now = 60_000;
-    const passed: number[] = [];
-    for (let i = 0; i < 20; i++)
-      gate.admit(
-        () => passed.push(i),
-        () => false,
-      );
+    const passed = admitStaying(gate, 20);
     expect(passed).toHaveLength(5);
   });
 
