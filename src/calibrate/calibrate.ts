@@ -17,7 +17,7 @@ import { ProbePool, type ProbePoolOptions } from './probe-pool.js';
 import { publishProbe } from './publish-probe.js';
 import { sessionsProbe } from './sessions-probe.js';
 import { aloneProbes, applyShared } from './shared-probe.js';
-import { fmtRate, fmtUs } from './progress-line.js';
+import { fmtRate, fmtUs, rateUnit } from './progress-line.js';
 import { waitFor } from './step.js';
 import { assertFirstStepServed } from './target-errors.js';
 import type { CalibrateDeps, CalibrateOptions, CalibrationResult, ProbeOutcome, StoppedBy } from './types.js';
@@ -79,9 +79,8 @@ function withShared(m: ServiceModel | null, fits: CalibrationResult['fits']): Se
 function generatorNote(p: ProbeOutcome): string[] {
   const step = p.steps.find((s) => s.record.generatorBound === true)?.record;
   if (p.stoppedBy !== 'generator' || step === undefined) return [];
-  const unit = p.probe === 'publish' ? 'publishes' : p.probe === 'checkin' ? 'check-ins' : 'connects';
   return [
-    `${p.probe}: at ${fmtRate(step.offered)} ${unit}/s this machine's load generator fell behind ` +
+    `${p.probe}: at ${fmtRate(step.offered)} ${rateUnit(p.probe)}/s this machine's load generator fell behind ` +
       `(it sent ${fmtUs(step.sendLagP99Us ?? null)} late at p99, against a p99 latency of ${fmtUs(step.p99Us)}) ` +
       `before the target showed a knee: its rate is a lower bound (the most served). Calibrate from a ` +
       `machine with more free cores (not the target's own), or with target.limits below that rate`,

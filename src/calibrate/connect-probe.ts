@@ -7,7 +7,7 @@ import { ladder } from './ladder.js';
 import type { ProbePool } from './probe-pool.js';
 import { StepCollector, pace, sleep, waitFor } from './step.js';
 import type { CalibrateDeps, CalibrateOptions, MeasuredStep, ProbeOutcome, StoppedBy } from './types.js';
-import { stepLine } from './progress-line.js';
+import { rateUnit, stepLine } from './progress-line.js';
 
 const FAILURE_NAMES: Record<number, string> = {
   [CONNECT_FAILURE.socket]: 'socket',
@@ -35,7 +35,7 @@ export function kneeRuleOf(o: CalibrateOptions): KneeRule {
 
 /**
  * After a ramp step: marks the newest step with its knee when the series shows one there, prints
- * its progress line (`what`/s) and says why the ramp stops: `knee` (the target's), `generator`
+ * its progress line and says why the ramp stops: `knee` (the target's), `generator`
  * (this machine's load generator fell behind first: nothing past it measures the target), or
  * null to go on.
  */
@@ -43,7 +43,6 @@ export function stepKnee(
   steps: MeasuredStep[],
   o: CalibrateOptions,
   deps: CalibrateDeps,
-  what: string,
 ): Extract<StoppedBy, 'knee' | 'generator'> | null {
   const knee = findKnee(
     steps.map((s) => s.record),
@@ -54,7 +53,7 @@ export function stepKnee(
     last.record.knee = knee.reason;
     if (generatorBehind(last.record)) last.record.generatorBound = true;
   }
-  deps.progress(stepLine(last.record, what));
+  deps.progress(stepLine(last.record, rateUnit(last.record.probe)));
   if (knee === null) return null;
   return last.record.generatorBound === true ? 'generator' : 'knee';
 }
@@ -95,7 +94,7 @@ export async function connectProbe(
     const step = c.finish(originUs);
     steps.push(step);
     if (index === 0) checkFirst(step);
-    const stop = stepKnee(steps, o, deps, 'connects');
+    const stop = stepKnee(steps, o, deps);
     if (stop !== null) return { probe: kind, steps, stoppedBy: stop };
     await sleep(o.pauseMs, deps.timers);
   }

@@ -38,7 +38,7 @@ export async function checkinProbe(
     );
     await waitFor(() => c.answered >= c.attempts, o.answerTimeoutMs, deps.timers, deps.clock);
     steps.push(c.finish(originUs));
-    const stop = stepKnee(steps, o, deps, 'check-ins');
+    const stop = stepKnee(steps, o, deps);
     if (stop !== null) return { probe: 'checkin', steps, stoppedBy: stop };
     await sleep(o.pauseMs, deps.timers);
   }

@@ -1,5 +1,5 @@
 // The one progress line each step prints (stderr in the CLI).
-import type { StepRecord } from './types.js';
+import type { ProbeKind, StepRecord } from './types.js';
 
 export function fmtUs(us: number | null): string {
   if (us === null) return '-';
@@ -10,6 +10,11 @@ export function fmtUs(us: number | null): string {
 
 export function fmtRate(v: number): string {
   return v >= 100 ? String(Math.round(v)) : v.toFixed(1);
+}
+
+/** What a ramp of `probe` offers per second, as its lines name it. */
+export function rateUnit(probe: ProbeKind): string {
+  return probe === 'publish' ? 'publishes' : probe === 'checkin' ? 'check-ins' : 'connects';
 }
 
 /** `calibrate: connect step 3: offered 400/s, served 398/s, p50 1.2ms p99 3.4ms, 0 refused, 0 errors`. */

@@ -41,7 +41,7 @@ export async function publishProbe(
   for (const [index, rate] of rates.entries()) {
     const step = await publishStep(p, o, deps, { index, rate, ids, topic: `fleetstorm/calibrate/${runTag}` });
     steps.push(step.finish(originUs));
-    const stop = stepKnee(steps, o, deps, 'publishes');
+    const stop = stepKnee(steps, o, deps);
     if (stop !== null) {
       stoppedBy = stop;
       break;
