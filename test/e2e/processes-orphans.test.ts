@@ -1,7 +1,7 @@
 // `kill -9` of a `--processes` parent leaves no child running to the end (hardening, finding
 // 17): each child watches a pipe from its parent and exits when it closes.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
@@ -44,10 +44,13 @@ it('children exit when the parent is killed with SIGKILL', { timeout: 90_000 }, 
   const out = mkdtempSync(join(tmpdir(), 'fleetstorm-orphans-'));
   cleanups.push(() => rmSync(out, { recursive: true, force: true }));
   const args = ['run', 'test/fixtures/e2e/small.yaml', '--mode', 'live', '--devices', '20'];
+  // a parent killed with SIGKILL cannot remove its temporary folder: it goes under `out`
+  const tmp = join(out, 'tmp');
+  mkdirSync(tmp);
   const parent = spawn(
     process.execPath,
     [BIN, ...args, '--duration', '1h', '--speed', '1', '--processes', '2', '--out', out, '--quiet'],
-    { cwd: ROOT, stdio: 'ignore' },
+    { cwd: ROOT, stdio: 'ignore', env: { ...process.env, TMPDIR: tmp } },
   );
   const pid = parent.pid as number;
   let kids: number[] = [];
