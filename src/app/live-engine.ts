@@ -14,7 +14,13 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import { shardSize } from '../core/shard-layout.js';
 import { driveLive, newLiveResult, type LiveEngineResult } from '../live/driver.js';
 import { buildLiveFleet, type LiveFleet } from '../live/live-fleet.js';
-import { assertLiveFdBudget, closeTargets, concurrentSockets, prepareTargets } from '../live/targets.js';
+import {
+  assertLiveFdBudget,
+  closeTargets,
+  concurrentSockets,
+  deviceSocketEnds,
+  prepareTargets,
+} from '../live/targets.js';
 import { limitsWarning } from '../live/target-limits.js';
 import { VirtualClock } from '../live/vclock.js';
 import { fleetDevicesOf } from './fleet-setup.js';
@@ -80,11 +86,10 @@ async function closeFleet(f: LiveFleet): Promise<void> {
 export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise<LiveEngineResult> {
   checkLiveOptions(s);
   const devices = shardSize(fleetDevicesOf(s), s.shard?.count ?? 1, s.shard?.index ?? 0);
-  const embedded = s.target.mqttUrls.length === 0;
   assertLiveFdBudget(
     concurrentSockets(devices, s.live.maxConcurrentConnections),
     Math.max(1, s.target.mqttUrls.length),
-    embedded,
+    deviceSocketEnds(s),
   );
   loadTargetTls(s.target.tls, tlsBaseDir(s)); // a missing or bad TLS file is named before any probe
   const targets = await prepareTargets(s);

@@ -181,7 +181,7 @@ function checkParentFdBudget(s: ResolvedScenario, embedded: boolean): void {
   let sockets = 0;
   for (let i = 0; i < n; i++)
     sockets += concurrentSockets(shardSize(fleetDevicesOf(s), n, i), s.live.maxConcurrentConnections);
-  assertLiveFdBudget(sockets, 1, false);
+  assertLiveFdBudget(sockets, 1, 'direct');
 }
 
 async function runChildren(

@@ -124,6 +124,7 @@ export function buildLiveFleet(
     ota,
     faults: targets.backend?.faults ?? targets.proxied?.faults ?? null,
     skippedFaults,
+    cutOwnLinks: targets.proxied !== null && !targets.proxied.mqttProxied,
   });
   const parts = s.shard ? setup.ctx.shards * s.shard.count : setup.ctx.shards;
   const partOffset = s.shard ? s.shard.index * setup.ctx.shards : 0;

@@ -27,6 +27,11 @@ export interface LivePortParts {
   faults: BackendFaults | null;
   /** Backend faults that could not be applied (external target without a fault proxy). */
   skippedFaults: Set<string>;
+  /**
+   * External brokers with no fault proxy in front: a `backend-outage` resets the devices' own
+   * MQTT connections (LiveMqtt.cutLinks); `faults` then switches only the HTTP API's proxy.
+   */
+  cutOwnLinks: boolean;
 }
 
 /** An outage of the whole backend, or of some brokers alone (their fault proxies). */
@@ -38,13 +43,14 @@ function outageSwitch(
   realMs: number,
 ): void {
   const brokers = occ.fault.params.brokers;
-  if (brokers !== undefined && f.brokerOutage === undefined) {
+  if (brokers !== undefined && f.brokerOutage === undefined && !p.cutOwnLinks) {
     p.skippedFaults.add(occ.fault.type); // one broker: refused before the run
     return;
   }
   if (phase === 'start') {
     const counter = C['mqtt_disconnects_total{reason="outage"}'];
     p.mqtt.outage = { faultIndex: occ.fault.index, counter, ...(brokers === undefined ? {} : { brokers }) };
+    if (p.cutOwnLinks) p.mqtt.cutLinks();
     if (brokers === undefined) f.outage(realMs);
     else f.brokerOutage?.(brokers, true);
   } else {

@@ -251,6 +251,11 @@ export class LiveMqtt implements MqttHandler {
       const d = this.ctx.localOf(sh, id);
       if (sh.a.conn[d] !== CS.connecting || sh.a.pend[d] !== PEND.timeout || this.phase[id] !== PHASE.none)
         continue;
+      if (this.outageOn(sh, d)) {
+        this.refuseInOutage(sh, d, this.ctx.answerAt());
+        sh.reschedule(d);
+        continue;
+      }
       this.openConnection(id, sh, this.intendedV[id] as number, this.ctx.typeOf(sh, d));
     }
     if (this.waitHead > 4096 && this.waitHead * 2 > q.length) {
@@ -486,6 +491,21 @@ export class LiveMqtt implements MqttHandler {
     sh.a.pend[d] = PEND.outage;
     sh.a.connDue[d] = t;
     this.connectErrors.add(PEND.outage, 'refused by the injected outage (no socket opened)');
+  }
+
+  /**
+   * The outage just set in `outage` begins, against brokers with no fault proxy in front: every
+   * connection to its brokers is reset (TCP RST, so the broker drops the session at once and
+   * publishes its will, as when the proxy resets both sides). Sessions are lost as by the
+   * network (counted `outage`), connects in progress fail as refused by it.
+   */
+  cutLinks(): void {
+    if (this.outage === null) return;
+    for (let id = 0; id < this.phase.length; id++) {
+      if (this.phase[id] === PHASE.none) continue;
+      const sh = this.ctx.shardOf(id);
+      if (this.outageOn(sh, this.ctx.localOf(sh, id))) this.pool.destroy(id);
+    }
   }
 
   /** Is an outage in force on the broker of shard device d? */

@@ -1,8 +1,12 @@
-// Backend-side faults against an external target: devices reach each broker (and the HTTP API)
-// through a built-in TCP fault proxy on loopback, which turns `backend-outage` into reset and
-// refused connections, `backend-slow` into added latency and `broker-reject` into refusing
-// CONNACKs and HTTP 503 answered by the proxy itself. The independent subscriber still
-// talks to the broker directly, so it keeps counting what the broker delivers.
+// Backend-side faults against an external target: devices reach the HTTP API (and each broker,
+// when `backend-slow` or `broker-reject` needs it) through a built-in TCP fault proxy on
+// loopback, which turns `backend-outage` into reset and refused connections, `backend-slow` into
+// added latency and `broker-reject` into refusing CONNACKs and HTTP 503 answered by the proxy
+// itself. An outage alone needs no proxy in front of the brokers: the devices reset their own
+// MQTT connections and refuse their own connects while it lasts (src/live/mqtt-side.ts), so
+// their bytes do not pass through two more sockets in this process for the whole run. The
+// independent subscriber still talks to the broker directly, so it keeps counting what the
+// broker delivers.
 import net from 'node:net';
 import type { BackendFaults } from '../backend/types.js';
 import { startFaultProxy, type FaultProxy } from '../faults/proxy/index.js';
@@ -22,13 +26,29 @@ export interface ProxiedTargets {
    */
   deviceResolve: Record<string, string>;
   faults: BackendFaults;
+  /**
+   * The brokers are behind the proxies too. When false, a `backend-outage` reaches the devices'
+   * MQTT sessions through LiveMqtt.cutLinks (the proxies only hold the HTTP API).
+   */
+  mqttProxied: boolean;
   close(): Promise<void>;
 }
 
+/** Which targets the scenario's backend faults need a proxy in front of (none: no proxy). */
+export interface ProxyNeeds {
+  mqtt: boolean;
+  http: boolean;
+}
+
+export function proxyNeeds(s: ResolvedScenario): ProxyNeeds {
+  const has = (type: string): boolean => s.faults.some((f) => f.type === type);
+  const any = has('backend-outage') || has('backend-slow') || has('broker-reject');
+  return { mqtt: has('backend-slow') || has('broker-reject'), http: any };
+}
+
 export function needsProxy(s: ResolvedScenario): boolean {
-  return s.faults.some(
-    (f) => f.type === 'backend-outage' || f.type === 'backend-slow' || f.type === 'broker-reject',
-  );
+  const n = proxyNeeds(s);
+  return n.mqtt || n.http;
 }
 
 /** The URL at the proxy's port; a host name is kept (mapped to 127.0.0.1), an address replaced. */
@@ -51,8 +71,14 @@ function faultsOver(proxies: FaultProxy[], mqttProxies: FaultProxy[]): BackendFa
   };
 }
 
-/** Puts a fault proxy in front of each located target (it connects to the first address). */
-export async function proxyTargets(hosts: readonly TargetHost[]): Promise<ProxiedTargets> {
+/**
+ * Puts a fault proxy in front of each located target of a kind `needs` names (it connects to the
+ * first address); the others keep their URLs.
+ */
+export async function proxyTargets(
+  hosts: readonly TargetHost[],
+  needs: ProxyNeeds = { mqtt: true, http: true },
+): Promise<ProxiedTargets> {
   const proxies: FaultProxy[] = [];
   const mqttProxies: FaultProxy[] = [];
   const deviceMqttUrls: string[] = [];
@@ -60,6 +86,11 @@ export async function proxyTargets(hosts: readonly TargetHost[]): Promise<Proxie
   const deviceResolve: Record<string, string> = {};
   try {
     for (const h of hosts) {
+      if (!needs[h.kind]) {
+        if (h.kind === 'mqtt') deviceMqttUrls.push(h.url);
+        else deviceHttpUrl = h.url;
+        continue;
+      }
       const mqtt = h.kind === 'mqtt' ? parseMqttUrl(h.url) : null;
       // TLS and WebSocket streams pass through as bytes (no MQTT framing to act on)
       const tls = mqtt ? mqtt.tls || mqtt.wsPath !== undefined : h.url.startsWith('https:');
@@ -80,6 +111,7 @@ export async function proxyTargets(hosts: readonly TargetHost[]): Promise<Proxie
       deviceHttpUrl,
       deviceResolve,
       faults: faultsOver(proxies, mqttProxies),
+      mqttProxied: needs.mqtt,
       close: async () => closeAll(proxies),
     };
   } catch (e) {

@@ -12,7 +12,7 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import { FD_RESERVE, openFileLimit } from '../transports/fd-budget.js';
 import { OtaHttpClient } from '../transports/http/index.js';
 import { assertMqttReachable, parseMqttUrl } from '../transports/mqtt/index.js';
-import { needsProxy, proxyTargets, type ProxiedTargets } from './proxied-targets.js';
+import { needsProxy, proxyNeeds, proxyTargets, type ProxiedTargets } from './proxied-targets.js';
 import { locateTargets } from './target-hosts.js';
 
 export { isLoopbackHost } from './target-hosts.js';
@@ -82,7 +82,7 @@ export async function prepareTargets(s: ResolvedScenario): Promise<LiveTargets> 
       await client.close();
     }
   }
-  const proxied = needsProxy(s) ? await proxyTargets(hosts) : null;
+  const proxied = needsProxy(s) ? await proxyTargets(hosts, proxyNeeds(s)) : null;
   return { mqttUrls: [...s.target.mqttUrls], httpUrl: http, backend: null, proxied, desk: null };
 }
 
@@ -92,26 +92,46 @@ export function concurrentSockets(devices: number, maxConcurrent: number): numbe
 }
 
 /**
+ * Where a device socket's other end lives in this process: `direct` nowhere (an external broker),
+ * `embedded` the embedded backend's side (2 descriptors per device), `proxied` a fault proxy's
+ * two sockets (3 per device: `backend-slow` and `broker-reject` against an external broker).
+ */
+export type DeviceSocketEnds = 'direct' | 'embedded' | 'proxied';
+const DESCRIPTORS_PER_SOCKET: Record<DeviceSocketEnds, number> = { direct: 1, embedded: 2, proxied: 3 };
+
+/** How this process holds its device sockets (see DeviceSocketEnds). */
+export function deviceSocketEnds(s: ResolvedScenario): DeviceSocketEnds {
+  if (s.target.mqttUrls.length === 0) return 'embedded';
+  return proxyNeeds(s).mqtt ? 'proxied' : 'direct';
+}
+
+/**
  * Fails up front (FLEETSTORM_ERR_FD_LIMIT) when the sockets this process may hold do not fit
- * the open-file limit. The embedded backend runs in-process: its side of every connection is a
- * descriptor too.
+ * the open-file limit, with the descriptors their other ends take in this process.
  */
 export function assertLiveFdBudget(
   sockets: number,
   brokers: number,
-  embedded: boolean,
+  ends: DeviceSocketEnds,
   limit = openFileLimit(),
 ): void {
   if (limit === undefined) return;
   const httpSockets = 2 * 64;
-  const needed = (sockets + brokers) * (embedded ? 2 : 1) + httpSockets * (embedded ? 2 : 1) + FD_RESERVE;
+  const k = DESCRIPTORS_PER_SOCKET[ends];
+  const needed = (sockets + brokers) * k + httpSockets * k + FD_RESERVE;
   if (needed <= limit) return;
+  const why =
+    ends === 'embedded'
+      ? ' (the embedded backend in this process doubles it)'
+      : ends === 'proxied'
+        ? ' (the fault proxy in this process triples it)'
+        : '';
   throw new ToolError(
     'FLEETSTORM_ERR_FD_LIMIT',
     `${sockets} concurrent device connections need about ${needed} open files`,
     {
       where: 'live.max-concurrent-connections',
-      got: `open-file limit ${limit}${embedded ? ' (the embedded backend in this process doubles it)' : ''}`,
+      got: `open-file limit ${limit}${why}`,
       fix: `lower live.max-concurrent-connections, use duty-cycled devices, raise the limit (ulimit -n ${needed}) or split the fleet with --shard i/N over several processes`,
     },
   );

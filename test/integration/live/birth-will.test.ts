@@ -1,9 +1,11 @@
 // Birth and Last Will against mosquitto: the wills the fleet's subscriber counts after power
 // losses equal what an independent mosquitto_sub (spawned here) sees on the will topic, and
 // equal the abrupt disconnects; a duty-cycled fleet's clean disconnects leave no will; one birth
-// arrives per successful connect.
+// arrives per successful connect; an outage the devices apply to their own links (no fault proxy
+// in front of the broker) drops every session at the broker at once, a will each.
 import { describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
+import { closeTargets, prepareTargets } from '../../../src/live/targets.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import { mosquittoInstalled } from '../../../bench/lib/mosquitto.js';
 import { mosquittoForTest, observedUntilFinished, retainedNow } from '../../helpers/mosquitto-sub.js';
@@ -65,6 +67,29 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       // birth.retain: a subscriber arriving after the run gets each device's last birth
       const retained = await retainedNow(broker.port, 'bw/+/birth', 20);
       expect(new Set(retained.map((l) => l.split(' ')[0])).size).toBe(20);
+    }, 40_000);
+
+    it('an outage with no proxy in front of the broker: the devices reset their own links, the broker drops each session at once (a will each)', async () => {
+      const broker = await mosquittoForTest();
+      const s = await scenario(broker.url, false, [{ type: 'backend-outage', at: '1m', duration: '20s' }]);
+      // an outage alone needs no fault proxy in front of the broker: the devices keep its URL
+      const targets = await prepareTargets(s);
+      try {
+        expect(targets.proxied?.mqttProxied).toBe(false);
+        expect(targets.proxied?.deviceMqttUrls).toEqual([broker.url]);
+      } finally {
+        await closeTargets(targets);
+      }
+      const watch = await observedUntilFinished(broker.port, 'bw/+/+', 'bw/probe/birth');
+      const r = await runLive(s, { workers: 1 });
+      expect(r.status).toBe('completed');
+      await new Promise((res) => setTimeout(res, 300));
+      const wills = watch.lines.filter((l) => /^bw\/[^/]+\/will /.test(l) && !l.startsWith('bw/probe/'));
+      expect(r.agg.counter('mqtt_disconnects_total{reason="outage"}')).toBe(20);
+      expect(wills.length).toBe(20);
+      expect(r.agg.counter('mqtt_wills_received_total')).toBe(20);
+      expect(r.agg.counter('mqtt_connect_success_total')).toBe(40);
+      expect(r.warnings.join(' ')).not.toContain('backend-outage');
     }, 40_000);
 
     it('a duty-cycled fleet disconnects cleanly: no will, a birth per session', async () => {

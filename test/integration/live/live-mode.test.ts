@@ -173,10 +173,14 @@ describe('live mode targets and limits', () => {
   });
 
   it('fails up front with FD_LIMIT when the sockets do not fit the open-file limit', () => {
-    expect(() => assertLiveFdBudget(19_000, 1, true, 20_000)).toThrow(ToolError);
-    expect(() => assertLiveFdBudget(19_000, 1, false, 20_000)).not.toThrow();
+    expect(() => assertLiveFdBudget(19_000, 1, 'embedded', 20_000)).toThrow(ToolError);
+    expect(() => assertLiveFdBudget(19_000, 1, 'direct', 20_000)).not.toThrow();
+    // a fault proxy in this process (backend-slow, broker-reject) holds two more per device
+    expect(() => assertLiveFdBudget(6_400, 1, 'proxied', 20_000)).not.toThrow();
+    expect(() => assertLiveFdBudget(7_000, 1, 'proxied', 20_000)).toThrow(ToolError);
+    expect(() => assertLiveFdBudget(7_000, 1, 'direct', 20_000)).not.toThrow();
     try {
-      assertLiveFdBudget(50_000, 1, false, 20_000);
+      assertLiveFdBudget(50_000, 1, 'direct', 20_000);
     } catch (e) {
       expect((e as ToolError).code).toBe('FLEETSTORM_ERR_FD_LIMIT');
       expect((e as ToolError).exitCode).toBe(3);

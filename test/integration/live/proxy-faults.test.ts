@@ -1,8 +1,8 @@
-// Backend faults against an external broker go through the built-in TCP fault proxy: an outage
-// resets every device connection and refuses new ones, then the fleet reconnects; backend-slow
-// adds latency that shows up in the measured connect and publish latencies; broker-reject is
-// answered by the proxy with refusing CONNACKs. An outage of some brokers goes through their
-// proxies alone.
+// Backend faults against an external broker: an outage resets every device connection (the
+// devices reset their own links, no proxy in front of the broker) and refuses new ones, then
+// the fleet reconnects; an outage of some brokers reaches their devices alone; backend-slow
+// (through the built-in TCP fault proxy) adds latency that shows up in the measured connect and
+// publish latencies; broker-reject is answered by the proxy with refusing CONNACKs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
 import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
@@ -20,7 +20,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       second = null;
     });
 
-    it('an outage drops every device session through the proxy and the fleet reconnects', async () => {
+    it('an outage drops every device session and the fleet reconnects', async () => {
       broker = await startMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
       const faults = [{ type: 'backend-outage', at: '2m', duration: '1m' }];
       const s = await liveScenario({ devices: 20, duration: '5m', faults }, { targetMqtt: [broker.url] });
@@ -29,7 +29,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(r.agg.counter('mqtt_disconnects_total{reason="outage"}')).toBe(20);
       expect(r.agg.counter('mqtt_connect_success_total')).toBeGreaterThanOrEqual(40);
       expect(r.warnings.join(' ')).not.toContain('backend-outage');
-      // retries into the outage are refused in the process, without a socket the proxy would reset
+      // retries into the outage are refused in the process, without a socket
       const refused = r.agg.counter('mqtt_connect_failed_total{reason="outage"}');
       expect(refused).toBeGreaterThan(0);
       expect(r.connectErrors).toContainEqual(
