@@ -4,9 +4,11 @@
 // leaves no trace. Latency grows with load as in a real broker that pauses accepting.
 //
 // Why a backlog and not a GCRA theoretical-arrival time: the fleet core runs events in bucket
-// order (≈1 s buckets), not strictly by time, so requests reach the model slightly out of
+// order (≈65 ms buckets), not strictly by time, so requests reach the model slightly out of
 // order. A TAT jumps forward with each late request and makes earlier ones wait for it; the
-// backlog only drains with time already seen, so reordering within a bucket costs nothing.
+// backlog only drains with time already seen, so a bucket's requests queue as if they came at
+// once, which the burst tolerance absorbs while a bucket holds fewer requests than the burst
+// (why the buckets are narrow: src/core/calendar-queue.ts).
 
 /** Serve time for a request at `t`, or -1 when the queue is full. Updates state[slot..slot+1]. */
 export function fluidAdmit(
