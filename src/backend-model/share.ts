@@ -78,16 +78,28 @@ function queue(
 ): QueueShare {
   const rate = ratePerSec / parts;
   const periodUs = rate > 0 ? 1e6 / rate : Infinity;
-  const burstShare = Math.max(1, burst / parts);
   const queueShare = Math.max(1, queueLimit / parts);
   return {
     periodUs,
-    tauUs: (burstShare - 1) * periodUs,
+    tauUs: burstToleranceUs(ratePerSec, burst),
     maxWaitUs: queueShare * periodUs,
     latMinUs: lat.min,
     latMaxUs: lat.max,
     ...serviceTime(lat, dist),
   };
+}
+
+/**
+ * The burst tolerance of a share, in µs: the whole broker's, (burst − 1) of its own periods, not
+ * a share of the burst in the share's (parts × longer) periods. A share's backlog, in µs, is an
+ * estimate of the broker's (its requests stand for the other shards' too: each adds parts ×
+ * the broker's period), so a request waits for what exceeds the broker's tolerance. Splitting
+ * the burst instead rounded it to nothing once the shards outnumbered it (16 over 25 shards):
+ * two connects close together in one shard then waited a whole share period (62.5 ms at
+ * 400/s), where the live broker answered both at once (docs/virtual-mode.md).
+ */
+function burstToleranceUs(ratePerSec: number, burst: number): number {
+  return ratePerSec > 0 ? (Math.max(1, burst) - 1) * (1e6 / ratePerSec) : 0;
 }
 
 export function serviceTime(lat: { min: number; max: number }, dist?: { p50: number; p99: number }) {
