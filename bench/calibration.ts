@@ -43,6 +43,8 @@ const { values } = parseArgs({
     /** backend.mqtt.track-in-flight in the virtual runs (live mode's client tracks QoS 1 in flight). */
     'track-in-flight': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    /** Live devices per device process (default DEVICES_PER_PROCESS). */
+    'per-process': { type: 'string' },
   },
 });
 
@@ -55,12 +57,6 @@ interface ShapeResult {
   measured: StormFigures | null;
   predicted: StormFigures | null;
   errorPct: Record<string, number | null>;
-  /**
-   * Diagnostic, not the prediction: the same calibration as ONE broker (the live brokers and the
-   * generator share this machine's two cores, so N brokers here are not N× one broker's capacity).
-   */
-  predictedOneBroker: StormFigures | null;
-  errorPctOneBroker: Record<string, number | null>;
   notes: string[];
 }
 
@@ -72,18 +68,13 @@ function printTable(r: ShapeResult): void {
   console.log(
     `\n${r.shape}: ${r.devices} devices live over ${r.brokers} broker(s), ${r.processes} processes`,
   );
-  console.log('figure              measured   predicted   error   (as 1 broker   error)');
+  console.log('figure              measured   predicted   error');
   const pct = (e: number | null): string =>
     e === null ? '    n/a' : `${e >= 0 ? '+' : ''}${e.toFixed(0)} %`.padStart(7);
   for (const k of FIGURE_KEYS) {
     const m = r.measured?.[k] ?? null;
     const p = r.predicted?.[k] ?? null;
-    const e = r.errorPct[k] ?? null;
-    const one =
-      r.predictedOneBroker === null
-        ? ''
-        : `   (${fmt(r.predictedOneBroker[k]).padStart(9)} ${pct(r.errorPctOneBroker[k] ?? null)})`;
-    console.log(`${k.padEnd(18)} ${fmt(m).padStart(9)} ${fmt(p).padStart(11)} ${pct(e)}${one}`);
+    console.log(`${k.padEnd(18)} ${fmt(m).padStart(9)} ${fmt(p).padStart(11)} ${pct(r.errorPct[k] ?? null)}`);
   }
   for (const n of r.notes) console.log(`  note: ${n}`);
 }
@@ -101,8 +92,6 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
     measured: null,
     predicted: null,
     errorPct: {},
-    predictedOneBroker: null,
-    errorPctOneBroker: {},
     notes: [],
   };
   process.stderr.write(`[bench] ${shape}: starting ${brokers} broker(s)\n`);
@@ -127,7 +116,12 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
     );
     const live = reuse
       ? { report: await readReport(join(dir, 'live'), { code: 0, stderrTail: '' }), processes: 0 }
-      : await liveStorm(dir, storm, b.urls);
+      : await liveStorm(
+          dir,
+          storm,
+          b.urls,
+          values['per-process'] === undefined ? undefined : Number(values['per-process']),
+        );
     if (reuse) live.processes = live.report.scenario.live.processes;
     result.processes = live.processes;
     result.measured = stormFigures(live.report, storm.telemetryS * 1e6);
@@ -147,17 +141,9 @@ async function oneShape(shape: ShapeName, storm: StormShape, dir: string): Promi
         `virtual run exited ${v.cli.code}: ${v.cli.stderrTail.trim().split('\n').at(-1) ?? ''}`,
       );
     else result.predicted = stormFigures(v.report, storm.telemetryS * 1e6);
-    if (brokers > 1) {
-      const one = await virtualStorm(join(dir, 'one-broker'), storm, result.calibration, 1, mqtt);
-      result.predictedOneBroker = stormFigures(one.report, storm.telemetryS * 1e6);
-    }
   }
   for (const k of FIGURE_KEYS) {
     result.errorPct[k] = errorPercent(result.predicted?.[k] ?? null, result.measured?.[k] ?? null);
-    result.errorPctOneBroker[k] = errorPercent(
-      result.predictedOneBroker?.[k] ?? null,
-      result.measured?.[k] ?? null,
-    );
   }
   return result;
 }

@@ -51,8 +51,9 @@ export async function liveStorm(
   dir: string,
   shape: StormShape,
   urls: string[],
+  perProcess = DEVICES_PER_PROCESS,
 ): Promise<{ report: Report; processes: number; cli: CliResult }> {
-  const processes = Math.max(1, Math.ceil(shape.devices / DEVICES_PER_PROCESS));
+  const processes = Math.max(1, Math.ceil(shape.devices / perProcess));
   const s = {
     ...stormScenario(shape),
     mode: 'live',
