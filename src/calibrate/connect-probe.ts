@@ -17,11 +17,11 @@ const FAILURE_NAMES: Record<number, string> = {
   [CONNECT_FAILURE.tls]: 'tls',
 };
 
-/** Routes the pool's CONNACKs of the running step into `c`. */
-export function collectConnacks(p: ProbePool, c: StepCollector): void {
+/** Routes the pool's CONNACKs of the running step into `c` (connection `firstId + i` is request i). */
+export function collectConnacks(p: ProbePool, c: StepCollector, firstId: number): void {
   p.on = {
-    connack: (_id, ok, code, latencyUs) => {
-      if (ok) c.succeeded(latencyUs);
+    connack: (id, ok, code, latencyUs) => {
+      if (ok) c.succeeded(latencyUs, undefined, id - firstId);
       else if (code > 0) c.refusedOne(`connack_${code}`);
       else if (code === CONNECT_FAILURE.tls) c.failed(`tls_${p.lastEndingError ?? 'handshake'}`);
       else c.failed(p.lastEndingError ?? FAILURE_NAMES[code] ?? `failure_${code}`);
@@ -65,7 +65,7 @@ export async function openPaced(
   o: { ratePerSec: number; count: number; firstId: number; timeoutMs: number },
   deps: CalibrateDeps,
 ): Promise<void> {
-  collectConnacks(p, c);
+  collectConnacks(p, c, o.firstId);
   const paced = { ...o, clock: deps.clock, timers: deps.timers, lagUs: c.sendLagUs };
   c.startUs = await pace(paced, (i, intendedUs) => {
     c.sent();

@@ -146,7 +146,7 @@ export function fitLatency(
   for (const s of [...offered].sort((a, b) => a.record.offered - b.record.offered)) {
     if (sample.length >= MAX_SAMPLES) break;
     used.push(s);
-    for (const l of s.samples.latencyUs.slice(0, MAX_SAMPLES - sample.length)) sample.push(l);
+    for (const l of s.samples.serviceUs.slice(0, MAX_SAMPLES - sample.length)) sample.push(l);
   }
   if (sample.length === 0) return null;
   const ms = (us: number): number => sig3(us / 1000);
@@ -158,7 +158,7 @@ export function fitLatency(
       high: ms(ci.high),
       unit: 'ms',
       steps: used.length,
-      method: `p${Math.round(q * 100)} of the answers of the unloaded steps, bootstrap (${c.resamples} draws)`,
+      method: `p${Math.round(q * 100)} of the answers of the unloaded steps (each less how late it was sent), bootstrap (${c.resamples} draws)`,
     };
     return { fit, us: ci.value };
   };

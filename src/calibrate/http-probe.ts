@@ -30,7 +30,7 @@ export async function checkinProbe(
       (i, intendedUs) => {
         c.sent();
         void http.checkIn(`calibrate-${runTag}-${i}`, 'calibrate', '0.0.0', intendedUs).then((r) => {
-          if (r.ok) c.succeeded(r.latencyUs);
+          if (r.ok) c.succeeded(r.latencyUs, undefined, i);
           else if (REFUSING.has(r.status)) c.refusedOne(`http_${r.status}`);
           else c.failed(r.error ?? `http_${r.status}`);
         });

@@ -61,7 +61,7 @@ async function publishStep(
 ): Promise<StepCollector> {
   const c = new StepCollector('publish', s.index, s.rate, deps.clock);
   p.on = {
-    ack: (_id, _token, latencyUs) => c.succeeded(latencyUs),
+    ack: (_id, token, latencyUs) => c.succeeded(latencyUs, undefined, token), // token: the request's index
     fail: (_id, _token, reason, code) => {
       if (reason === 'rejected') c.refusedOne(`puback_${code}`);
       else c.failed(reason);

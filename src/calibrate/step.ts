@@ -24,6 +24,7 @@ export class StepCollector {
   inFlightMax = 0;
   readonly errorCodes: Record<string, number> = {};
   readonly latencyUs: number[] = [];
+  readonly serviceUs: number[] = [];
   readonly doneUs: number[] = [];
   readonly bytes: number[] = [];
   /** How late each request went out after its intended time (µs), filled by `pace`. */
@@ -49,10 +50,13 @@ export class StepCollector {
     if (this.inFlight > this.inFlightMax) this.inFlightMax = this.inFlight;
   }
 
-  succeeded(latencyUs: number, bytes?: number): void {
+  /** `request`: the request's index in the step (its send lag is `sendLagUs[request]`). */
+  succeeded(latencyUs: number, bytes?: number, request?: number): void {
     this.inFlight--;
     this.ok++;
     this.latencyUs.push(latencyUs);
+    const lag = request === undefined ? 0 : (this.sendLagUs[request] ?? 0);
+    this.serviceUs.push(Math.max(0, latencyUs - lag));
     this.doneUs.push(this.clock());
     if (bytes !== undefined) this.bytes.push(bytes);
   }
@@ -99,6 +103,7 @@ export class StepCollector {
       },
       samples: {
         latencyUs: this.latencyUs,
+        serviceUs: this.serviceUs,
         doneUs: this.doneUs,
         startUs: this.startUs,
         ...(this.bytes.length > 0 ? { bytes: this.bytes } : {}),

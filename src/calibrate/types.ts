@@ -97,8 +97,15 @@ export interface StepRecord {
 
 /** Per-request samples of a step, for the fit (not written). */
 export interface StepSamples {
-  /** Latency of each answered request, µs. */
+  /** Latency of each answered request, µs (from its intended send time: the knee sees a late generator). */
   latencyUs: number[];
+  /**
+   * The same less how late the request went out (its send lag): the target's own answer time,
+   * which the service-time fit uses. The generator sends in ticks, so a request waits up to a
+   * tick (5 ms) before it leaves; counting that as the target's service time put a broker that
+   * answered live devices in 1 ms at 3-4 ms.
+   */
+  serviceUs: number[];
   /** When each answered request was answered (µs on the probe clock), in answer order. */
   doneUs: number[];
   /** When the step's first request was meant to start (µs). */

@@ -26,6 +26,6 @@ export function fifoStep(index: number, offered: number, rate: number, n: number
       maxUs: sorted[n - 1] ?? null,
       durationMs: spanUs / 1000,
     },
-    samples: { latencyUs, doneUs, startUs: 0 },
+    samples: { latencyUs, serviceUs: latencyUs, doneUs, startUs: 0 },
   };
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fitBackend } from '../../../src/calibrate/fit-backend.js';
 import { DEFAULT_KNEE_RULE } from '../../../src/calibrate/knee.js';
 import { modelledStep } from '../../../src/calibrate/modelled.js';
+import { StepCollector } from '../../../src/calibrate/step.js';
 import { Stream } from '../../../src/random/rng.js';
 import { fifoStep } from '../../helpers/fifo-step.js';
 import type { MeasuredStep, ProbeOutcome } from '../../../src/calibrate/types.js';
@@ -40,6 +41,7 @@ describe('calibration fit', () => {
     const calm = (index: number, offered: number, baseUs: number): MeasuredStep => {
       const st = fifoStep(index, offered, offered * 10, 3000, rng);
       st.samples.latencyUs = st.samples.latencyUs.map(() => baseUs * (1 + rng.next() * 0.2));
+      st.samples.serviceUs = st.samples.latencyUs;
       return st;
     };
     const steps = [calm(0, 500, 3000), calm(1, 1000, 3100), calm(2, 16_000, 9000), calm(3, 32_000, 20_000)];
@@ -52,6 +54,25 @@ describe('calibration fit', () => {
     expect(p50?.value).toBeLessThanOrEqual(3.8);
     expect(p99?.value).toBeLessThanOrEqual(3.8); // the 9 and 20 ms steps are not in it
     expect(p50?.steps).toBe(2); // 4,000 answers: the first step's 3,000 and 1,000 of the second
+  });
+
+  it('service time is each answer less how late the generator sent it, not the generator tick too', () => {
+    // The paced generator sends in 5 ms ticks: a request meant for mid-tick leaves up to 5 ms
+    // late, and its latency (from the intended time, for the knee) carries that wait.
+    const steps = [0, 1].map((index) => {
+      const c = new StepCollector('publish', index, 500, () => 0);
+      for (let i = 0; i < 1500; i++) {
+        c.sent();
+        c.sendLagUs.push((i % 5) * 1000); // 0-4 ms late
+        c.succeeded(1000 + (i % 5) * 1000, undefined, i); // the broker answered in 1 ms
+      }
+      return c.finish(0);
+    });
+    const f = fitBackend([{ probe: 'publish', steps, stoppedBy: 'cap' }], CTX);
+    expect(steps[0]?.record.p50Us).toBe(3000); // what the knee rule sees
+    expect(f.fits['ingest.latency.p50']?.value).toBe(1);
+    expect(f.fits['ingest.latency.p99']?.value).toBe(1);
+    expect(f.fits['ingest.latency.p50']?.method).toContain('less how late it was sent');
   });
 
   it('no knee: every fitted value is a lower bound with no upper end', () => {
