@@ -34,7 +34,7 @@ export interface ProxiedTargets {
   close(): Promise<void>;
 }
 
-/** Which targets the scenario's backend faults need a proxy in front of (none: no proxy). */
+/** Which targets the scenario's backend faults need a proxy in front of (mqtt implies http). */
 export interface ProxyNeeds {
   mqtt: boolean;
   http: boolean;
@@ -44,11 +44,6 @@ export function proxyNeeds(s: ResolvedScenario): ProxyNeeds {
   const has = (type: string): boolean => s.faults.some((f) => f.type === type);
   const any = has('backend-outage') || has('backend-slow') || has('broker-reject');
   return { mqtt: has('backend-slow') || has('broker-reject'), http: any };
-}
-
-export function needsProxy(s: ResolvedScenario): boolean {
-  const n = proxyNeeds(s);
-  return n.mqtt || n.http;
 }
 
 /** The URL at the proxy's port; a host name is kept (mapped to 127.0.0.1), an address replaced. */
@@ -75,10 +70,7 @@ function faultsOver(proxies: FaultProxy[], mqttProxies: FaultProxy[]): BackendFa
  * Puts a fault proxy in front of each located target of a kind `needs` names (it connects to the
  * first address); the others keep their URLs.
  */
-export async function proxyTargets(
-  hosts: readonly TargetHost[],
-  needs: ProxyNeeds = { mqtt: true, http: true },
-): Promise<ProxiedTargets> {
+export async function proxyTargets(hosts: readonly TargetHost[], needs: ProxyNeeds): Promise<ProxiedTargets> {
   const proxies: FaultProxy[] = [];
   const mqttProxies: FaultProxy[] = [];
   const deviceMqttUrls: string[] = [];

@@ -12,7 +12,7 @@ import type { ResolvedScenario } from '../scenario/types.js';
 import { FD_RESERVE, openFileLimit } from '../transports/fd-budget.js';
 import { OtaHttpClient } from '../transports/http/index.js';
 import { assertMqttReachable, parseMqttUrl } from '../transports/mqtt/index.js';
-import { needsProxy, proxyNeeds, proxyTargets, type ProxiedTargets } from './proxied-targets.js';
+import { proxyNeeds, proxyTargets, type ProxiedTargets } from './proxied-targets.js';
 import { locateTargets } from './target-hosts.js';
 
 export { isLoopbackHost } from './target-hosts.js';
@@ -82,7 +82,8 @@ export async function prepareTargets(s: ResolvedScenario): Promise<LiveTargets> 
       await client.close();
     }
   }
-  const proxied = needsProxy(s) ? await proxyTargets(hosts, proxyNeeds(s)) : null;
+  const needs = proxyNeeds(s); // any backend fault needs the HTTP side's proxy
+  const proxied = needs.http ? await proxyTargets(hosts, needs) : null;
   return { mqttUrls: [...s.target.mqttUrls], httpUrl: http, backend: null, proxied, desk: null };
 }
 
