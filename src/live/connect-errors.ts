@@ -13,6 +13,9 @@ const NO_DETAIL: Readonly<Record<string, string>> = {
   rejected: 'refused before sending (clock-skew fault)',
 };
 
+/** The detail of connects still waiting for their CONNACK when the run ended. */
+export const RUN_END_DETAIL = 'still waiting for a CONNACK when the run ended';
+
 /** Distinct (reason, detail) pairs kept; past it the rest are counted under `other`. */
 const MAX_KINDS = 64;
 
@@ -25,10 +28,10 @@ export function pendLabel(pend: number): string {
 export class ConnectErrorTally {
   private readonly counts = new Map<string, number>();
 
-  add(pend: number, detail: string): void {
+  add(pend: number, detail: string, n = 1): void {
     let key = `${pendLabel(pend)}\u0000${detail}`;
     if (!this.counts.has(key) && this.counts.size >= MAX_KINDS) key = `${pendLabel(pend)}\u0000other`;
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + n);
   }
 
   /**

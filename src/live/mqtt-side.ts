@@ -22,7 +22,7 @@ import type {
   QoS,
 } from '../transports/mqtt/index.js';
 import type { TargetLimiter } from '../transports/limits/index.js';
-import { ConnectErrorTally } from './connect-errors.js';
+import { ConnectErrorTally, RUN_END_DETAIL } from './connect-errors.js';
 import { TelemetryTemplates } from './telemetry-templates.js';
 import { connectResult, disconnectCounter, failureDetail, publishRefusedCounter } from './connect-reason.js';
 import type { LiveContext } from './context.js';
@@ -554,12 +554,17 @@ export class LiveMqtt implements MqttHandler {
 
   /**
    * Connects still waiting for a CONNACK when the run ends (a silent broker): counted as
-   * failed for timeout, so connect_failure_ratio sees them. Returns how many.
+   * failed for timeout, so connect_failure_ratio sees them, with a detail of their own in
+   * live.connectErrors (the run's end cut them, their own deadline may not have passed).
+   * Returns how many.
    */
   countPendingConnects(): number {
     let n = 0;
     for (let id = 0; id < this.phase.length; id++) if (this.phase[id] === PHASE.connecting) n++;
-    if (n > 0) this.ctx.rec.add(C['mqtt_connect_failed_total{reason="timeout"}'], n);
+    if (n > 0) {
+      this.ctx.rec.add(C['mqtt_connect_failed_total{reason="timeout"}'], n);
+      this.connectErrors.add(PEND.timeout, RUN_END_DETAIL, n);
+    }
     return n;
   }
 

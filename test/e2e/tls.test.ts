@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mosquittoInstalled, type MosquittoHandle } from '../../bench/lib/mosquitto.js';
 import { startCertBroker } from '../integration/transports/tls-broker.js';
 import { runCli } from '../helpers/cli.js';
+import { RUN_END_DETAIL } from '../../src/live/connect-errors.js';
 
 const DEVICES = 6;
 let dir = '';
@@ -53,6 +54,17 @@ async function run(file: string, name: string, extra: string[] = []) {
   const r = await runCli(['run', file, '--out', out, '--quiet', '--no-html', ...extra]);
   expect([0, 1], r.stderr).toContain(r.code);
   return { r, report: readReport(out) };
+}
+
+/**
+ * Every described connect failure is the certificate error `code`; the one other entry a slow
+ * machine may add is a handshake still under way when the run ended.
+ */
+function expectTlsFailures(report: RunReport, code: string): void {
+  const [first, ...rest] = report.live?.connectErrors ?? [];
+  expect(first).toEqual(expect.objectContaining({ reason: 'tls', detail: expect.stringContaining(code) }));
+  for (const e of rest)
+    expect(e).toEqual(expect.objectContaining({ reason: 'timeout', detail: RUN_END_DETAIL }));
 }
 
 function allReadable(path: string): void {
@@ -120,12 +132,7 @@ describe.skipIf(!mosquittoInstalled())('TLS with per-device certificates, end to
     const c = report.metrics.counters;
     expect(c.mqtt_connect_success_total ?? 0).toBe(0);
     expect(c['mqtt_connect_failed_total{reason="tls"}']).toBeGreaterThanOrEqual(DEVICES);
-    expect(report.live?.connectErrors).toEqual([
-      expect.objectContaining({
-        reason: 'tls',
-        detail: expect.stringContaining('SELF_SIGNED_CERT_IN_CHAIN'),
-      }),
-    ]);
+    expectTlsFailures(report, 'SELF_SIGNED_CERT_IN_CHAIN');
   });
 
   it('insecure: true connects without verification and warns on stderr and in the report', async () => {
@@ -152,11 +159,6 @@ describe.skipIf(!mosquittoInstalled())('TLS with per-device certificates, end to
       '{ ca: alias/server-ca.pem }',
     );
     const failed = await run(bare, 'alias-bare');
-    expect(failed.report.live?.connectErrors).toEqual([
-      expect.objectContaining({
-        reason: 'tls',
-        detail: expect.stringContaining('ERR_TLS_CERT_ALTNAME_INVALID'),
-      }),
-    ]);
+    expectTlsFailures(failed.report, 'ERR_TLS_CERT_ALTNAME_INVALID');
   });
 });

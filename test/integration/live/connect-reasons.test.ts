@@ -16,6 +16,7 @@ import type { Report } from '../../../src/reports/report-types.js';
 import { resolveScenarioObject } from '../../../src/scenario/index.js';
 import type { ResolvedScenario } from '../../../src/scenario/index.js';
 import { sumCounter } from '../../../src/metrics/source.js';
+import { RUN_END_DETAIL } from '../../../src/live/connect-errors.js';
 
 interface Group {
   name: string;
@@ -113,6 +114,7 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       // The connects pending at the end are described as timeouts too (only when there are any).
       const timeouts = all.filter((d) => d.reason === 'timeout');
       expect(timeouts.reduce((n, d) => n + d.count, 0)).toBe(pendingAtEnd);
+      for (const d of timeouts) expect(d.detail).toBe(RUN_END_DETAIL);
       const details = all.filter((d) => d.reason !== 'timeout');
       expect(details.map((d) => `${d.reason} ${d.detail}`).sort()).toEqual([
         'not_authorized MQTT 3.1.1 return code 5',
