@@ -20,6 +20,7 @@ import type {
   ShardHandle,
 } from '../workers/protocol.js';
 import { addSums } from '../cohorts/collect.js';
+import { pooledLevels } from '../backend-model/queue-pooling.js';
 import { IntervalBarrier } from './barrier.js';
 import { groupShards, setupFleet } from './fleet-setup.js';
 import type { EngineOptions, EngineResult } from './engine-types.js';
@@ -48,6 +49,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
   try {
     await Promise.all(groups.map((g) => pool.run<InitResult>({ kind: 'init', ctx: fleet.ctx, shards: g })));
     const intervals = barrier.intervals;
+    let queueLevels: number[] | null = null;
     for (let i = 0; i < intervals; i++) {
       const fromUs = i * s.intervalUs;
       const toUs = Math.min(s.durationUs, fromUs + s.intervalUs);
@@ -65,6 +67,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
             final,
             triggers: barrier.when.fired,
             crashAtUs: opts.crashAtUs,
+            queueLevels,
           }),
         ),
       );
@@ -81,6 +84,7 @@ export async function runVirtual(s: ResolvedScenario, opts: EngineOptions): Prom
         if (r.siteRows) for (const v of r.siteRows) (result.siteRows ??= []).push(v);
         result.events += r.events;
       }
+      queueLevels = pooledLevels(results.flatMap((r) => r.queueLevels)); // groups are in shard order
       const tally = { conn, ota, hits };
       barrier.close(i, fromUs, toUs, tally); // workers add the triggered faults from the next task
       if (barrier.stopsAfter(i, toUs, tally, result, opts)) break;

@@ -5,7 +5,14 @@
 // exceptions.
 import { fluidAdmit, fluidTake, fluidWait } from './fluid-queue.js';
 import { drawServiceUs } from './service-time.js';
-import { BROKER, BROKER_SLOTS, type BrokerSet, type QueueShare, type SharedShare } from './share.js';
+import {
+  BROKER,
+  BROKER_SLOTS,
+  SHARED_OWN,
+  type BrokerSet,
+  type QueueShare,
+  type SharedShare,
+} from './share.js';
 import { META } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
 
@@ -20,11 +27,35 @@ export interface Answer {
 /** Reused answer object: the hot path allocates nothing. Read it before the next call. */
 const answer: Answer = { status: 0, atUs: 0 };
 
-function serveIn(sh: Shard, state: Float64Array, slot: number, q: QueueShare, d: number, t: number): number {
+/**
+ * A request of device d arriving at `t` in queue `slot` of `state`. With `ownSlot` it stands for
+ * itself alone: it adds the broker's period, not every shard's, and keeps count of that work in
+ * `ownSlot` for the barrier (src/backend-model/queue-pooling.ts).
+ */
+function serveIn(
+  sh: Shard,
+  state: Float64Array,
+  slot: number,
+  q: QueueShare,
+  d: number,
+  t: number,
+  ownSlot = -1,
+): number {
   const slow = sh.slowFactor;
-  const at = fluidAdmit(state, slot, t, q.periodUs * slow, q.tauUs * slow, q.maxWaitUs * slow);
+  const periodUs = (ownSlot < 0 ? q.periodUs : q.brokerPeriodUs) * slow;
+  const at = fluidAdmit(state, slot, t, periodUs, q.tauUs * slow, q.maxWaitUs * slow);
   if (at < 0) return -1;
+  if (ownSlot >= 0) state[ownSlot] = (state[ownSlot] as number) + periodUs;
   return at + drawServiceUs(sh.a.rng, d, q) * slow;
+}
+
+/**
+ * Device d's connect stands for itself alone: its site's outage (a radio drop, a power loss) brought
+ * it back. A site is devices of one shard, so no other shard's devices come back with it; counted
+ * as every shard's load, a site's storm queued in its shard's share of the broker (1/shards of it).
+ */
+function ownConnect(sh: Shard, d: number): boolean {
+  return sh.a.siteMark.length > 0 && sh.a.siteMark[d] === 1;
 }
 
 /**
@@ -41,14 +72,22 @@ function serveShared(
   shared: SharedShare,
   d: number,
   t: number,
+  ownSlot: number,
 ): number {
   const slow = sh.slowFactor;
   const s = shared.connect;
   const ownWaitUs = fluidWait(state, slot, t, q.tauUs * slow);
   const sharedWaitUs = fluidWait(shared.state, 0, t, s.tauUs * slow);
   if (ownWaitUs > q.maxWaitUs * slow || sharedWaitUs > s.maxWaitUs * slow) return -1;
-  fluidTake(state, slot, q.periodUs * slow);
-  fluidTake(shared.state, 0, s.periodUs * slow);
+  const alone = ownSlot >= 0;
+  const periodUs = (alone ? q.brokerPeriodUs : q.periodUs) * slow;
+  const sharedPeriodUs = (alone ? s.brokerPeriodUs : s.periodUs) * slow;
+  fluidTake(state, slot, periodUs);
+  fluidTake(shared.state, 0, sharedPeriodUs);
+  if (alone) {
+    state[ownSlot] = (state[ownSlot] as number) + periodUs;
+    shared.state[SHARED_OWN] = (shared.state[SHARED_OWN] as number) + sharedPeriodUs;
+  }
   return t + Math.max(ownWaitUs, sharedWaitUs) + drawServiceUs(sh.a.rng, d, q) * slow;
 }
 
@@ -89,11 +128,12 @@ export function brokerConnect(sh: Shard, d: number, t: number): Answer {
   else if ((state[sessionsSlot] as number) >= sh.st.share.maxSessions) answer.status = CONNECT.maxSessions;
   else {
     const slot = set === null ? META.connectQueue : base + BROKER.connect;
+    const ownSlot = !ownConnect(sh, d) ? -1 : set === null ? META.connectOwn : base + BROKER.connectOwn;
     const shared = sh.st.share.shared;
     const at =
       shared === null
-        ? serveIn(sh, state, slot, sh.st.share.connect, d, t)
-        : serveShared(sh, state, slot, sh.st.share.connect, shared, d, t);
+        ? serveIn(sh, state, slot, sh.st.share.connect, d, t, ownSlot)
+        : serveShared(sh, state, slot, sh.st.share.connect, shared, d, t, ownSlot);
     if (at < 0) answer.status = CONNECT.rejected;
     else {
       answer.status = CONNECT.ok;

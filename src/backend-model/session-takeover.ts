@@ -22,6 +22,7 @@ export function takeoverShare(cfg: BackendModelConfig): TakeoverShare | null {
   if (t === undefined) return null;
   const time: QueueShare = {
     periodUs: 0,
+    brokerPeriodUs: 0,
     tauUs: 0,
     maxWaitUs: Infinity,
     latMinUs: t.latencyUs.min,

@@ -7,7 +7,13 @@ import { takeoverShare, type TakeoverShare } from './session-takeover.js';
 import { inFlightShare, type InFlightShare } from './in-flight.js';
 
 export interface QueueShare {
+  /** The work one request adds to the share's backlog: it stands for every shard's (parts × the broker's period). */
   periodUs: number;
+  /**
+   * The broker's own period: the work of a request that stands for itself alone (a connect its
+   * site's outage brought back, which no other shard mirrors: src/backend-model/queue-pooling.ts).
+   */
+  brokerPeriodUs: number;
   tauUs: number;
   maxWaitUs: number;
   latMinUs: number;
@@ -49,15 +55,22 @@ export interface ModelShare {
   shared: SharedShare | null;
 }
 
-/** A queue every broker's connects also pass (`backend.shared.connect`), its state (2 slots). */
+/** A queue every broker's connects also pass (`backend.shared.connect`), its state (SHARED_SLOTS). */
 export interface SharedShare {
   connect: QueueShare;
   state: Float64Array;
 }
 
-/** Per broker: connect, ingest and fan-out queues (2 slots each), sessions, down (1 = outage). */
-export const BROKER = { connect: 0, ingest: 2, fanout: 4, sessions: 6, down: 7 } as const;
-export const BROKER_SLOTS = 8;
+/**
+ * Per broker: connect, ingest and fan-out queues (2 slots each), sessions, down (1 = outage), and
+ * the connect work of this window that stands for itself alone (src/backend-model/queue-pooling.ts).
+ */
+export const BROKER = { connect: 0, ingest: 2, fanout: 4, sessions: 6, down: 7, connectOwn: 8 } as const;
+export const BROKER_SLOTS = 9;
+
+/** The shared connect queue's state: backlog, last drained, and its own work like BROKER.connectOwn. */
+export const SHARED_SLOTS = 3;
+export const SHARED_OWN = 2;
 
 /** z of the standard normal's 99th percentile. */
 const Z99 = 2.3263478740408408;
@@ -81,6 +94,7 @@ function queue(
   const queueShare = Math.max(1, queueLimit / parts);
   return {
     periodUs,
+    brokerPeriodUs: ratePerSec > 0 ? 1e6 / ratePerSec : Infinity,
     tauUs: burstToleranceUs(ratePerSec, burst),
     maxWaitUs: queueShare * periodUs,
     latMinUs: lat.min,
@@ -171,7 +185,7 @@ export function modelShare(cfg: BackendModelConfig, parts: number, index: number
             { min: 0, max: 0 },
             parts,
           ),
-          state: new Float64Array(2),
+          state: new Float64Array(SHARED_SLOTS),
         }
       : null,
   };

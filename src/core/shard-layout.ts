@@ -38,7 +38,9 @@ export const META = {
   otaCounts: 12 + CONN_STATES.length,
   /** The registration API's queue (backlog, last drained), like the queues above. */
   registrationQueue: 12 + CONN_STATES.length + OTA_STATES.length,
-  size: 14 + CONN_STATES.length + OTA_STATES.length,
+  /** Connect work of this window that stands for itself alone (src/backend-model/queue-pooling.ts). */
+  connectOwn: 14 + CONN_STATES.length + OTA_STATES.length,
+  size: 15 + CONN_STATES.length + OTA_STATES.length,
 } as const;
 
 /** Events kept per device for the outcome trail (only allocated when a rollout exists). */

@@ -4,6 +4,7 @@
 // simulating one device needs no threads, and its program (with the test's closures) can stay an
 // object of the test's own module graph.
 import { randomUUID } from 'node:crypto';
+import { pooledLevels } from '../backend-model/queue-pooling.js';
 import { IntervalBarrier } from '../app/barrier.js';
 import { setupFleet } from '../app/fleet-setup.js';
 import { campaign as campaignOf, intervalRollout, waveCounts } from '../core/rollout-window.js';
@@ -36,6 +37,7 @@ export function runInThread(s: ResolvedScenario): InThreadResult {
   let events = 0;
   let reachedUs = 0;
   runTask({ kind: 'init', ctx: fleet.ctx, shards });
+  let queueLevels: number[] | null = null;
   for (let i = 0; i < barrier.intervals; i++) {
     const fromUs = i * s.intervalUs;
     const toUs = Math.min(s.durationUs, fromUs + s.intervalUs);
@@ -48,7 +50,9 @@ export function runInThread(s: ResolvedScenario): InThreadResult {
       rollout: intervalRollout(campaign, fromUs),
       final: i === barrier.intervals - 1,
       triggers: barrier.when.fired,
+      queueLevels,
     }) as AdvanceResult;
+    queueLevels = pooledLevels(r.queueLevels);
     agg.add(i, r.snapshot);
     campaign?.addCounts(waveCounts(r.waveStats, campaign.waves.length));
     for (const o of r.outcomes) outcomes.push(o);

@@ -46,6 +46,8 @@ export interface AdvanceTask {
   triggers: FaultTrigger[];
   /** Self-test of crash handling: the worker throws when a window starts at or after this. */
   crashAtUs?: number;
+  /** The queues' pooled backlogs at fromUs (src/backend-model/queue-pooling.ts); absent: keep. */
+  queueLevels?: number[] | null;
 }
 
 /**
@@ -82,4 +84,6 @@ export interface AdvanceResult {
   siteRows?: number[];
   outcomes: DeviceOutcome[];
   events: number;
+  /** Each shard's queue backlogs at toUs, in shard order (empty when the fleet is one shard). */
+  queueLevels: number[][];
 }

@@ -19,6 +19,7 @@ import type {
   Task,
 } from './protocol.js';
 import { collectCohorts } from '../cohorts/collect.js';
+import { queueLevels, setQueueLevels } from '../backend-model/queue-pooling.js';
 import { applyTriggers, outcomes, recorder, shardFor } from './shard-runtime.js';
 
 function init(task: InitTask): InitResult {
@@ -42,13 +43,17 @@ function advance(task: AdvanceTask): AdvanceResult {
   const otaStates = OTA_STATES.map(() => 0);
   let events = 0;
   const rows: number[] = [];
+  const levels: number[][] = [];
+  const pooled = task.ctx.shards > 1;
   applyTriggers(task.ctx, task.triggers);
   for (const h of task.shards) {
     const sh = shardFor(task.ctx, h);
     sh.rolloutState = task.rollout;
     sh.waveStats = waveStats;
     sh.faultHits.fill(0);
+    if (task.queueLevels) setQueueLevels(sh, task.queueLevels, task.fromUs);
     events += advanceShard(sh, task.fromUs, task.toUs);
+    if (pooled) levels.push(queueLevels(sh, task.toUs));
     if (task.final) {
       countNotReconnected(sh);
       failHeldAtEnd(sh);
@@ -70,6 +75,7 @@ function advance(task: AdvanceTask): AdvanceResult {
     ...(rows.length > 0 ? { siteRows: rows } : {}),
     outcomes: outcomes.drain(),
     events,
+    queueLevels: levels,
   };
 }
 
