@@ -50,7 +50,7 @@ function outageSwitch(
   if (phase === 'start') {
     const counter = C['mqtt_disconnects_total{reason="outage"}'];
     p.mqtt.outage = { faultIndex: occ.fault.index, counter, ...(brokers === undefined ? {} : { brokers }) };
-    if (p.cutOwnLinks) p.mqtt.cutLinks();
+    if (p.cutOwnLinks) p.mqtt.cutLinks(occ.startUs);
     if (brokers === undefined) f.outage(realMs);
     else f.brokerOutage?.(brokers, true);
   } else {
