@@ -42,11 +42,16 @@ function serveIn(
   ownSlot = -1,
 ): number {
   const slow = sh.slowFactor;
-  const periodUs = (ownSlot < 0 ? q.periodUs : q.brokerPeriodUs) * slow;
+  const periodUs = workUs(q, slow, ownSlot >= 0);
   const at = fluidAdmit(state, slot, t, periodUs, q.tauUs * slow, q.maxWaitUs * slow);
   if (at < 0) return -1;
   if (ownSlot >= 0) state[ownSlot] = (state[ownSlot] as number) + periodUs;
   return at + drawServiceUs(sh.a.rng, d, q) * slow;
+}
+
+/** The work one request adds to queue q: every shard's period, or the broker's own when `alone`. */
+function workUs(q: QueueShare, slow: number, alone: boolean): number {
+  return (alone ? q.brokerPeriodUs : q.periodUs) * slow;
 }
 
 /**
@@ -80,8 +85,8 @@ function serveShared(
   const sharedWaitUs = fluidWait(shared.state, 0, t, s.tauUs * slow);
   if (ownWaitUs > q.maxWaitUs * slow || sharedWaitUs > s.maxWaitUs * slow) return -1;
   const alone = ownSlot >= 0;
-  const periodUs = (alone ? q.brokerPeriodUs : q.periodUs) * slow;
-  const sharedPeriodUs = (alone ? s.brokerPeriodUs : s.periodUs) * slow;
+  const periodUs = workUs(q, slow, alone);
+  const sharedPeriodUs = workUs(s, slow, alone);
   fluidTake(state, slot, periodUs);
   fluidTake(shared.state, 0, sharedPeriodUs);
   if (alone) {

@@ -18,6 +18,7 @@
 // not work waiting), and nothing across `--shard` runs, which never meet.
 import { META } from '../core/shard-layout.js';
 import type { Shard } from '../core/shard.js';
+import { fluidWait } from './fluid-queue.js';
 import { BROKER, BROKER_SLOTS, SHARED_OWN } from './share.js';
 
 const META_QUEUES = [
@@ -54,9 +55,7 @@ export function queueLevels(sh: Shard, atUs: number): number[] {
   const levels: number[] = [];
   const own: number[] = [];
   eachQueue(sh, (state, slot, ownSlot) => {
-    const last = state[slot + 1] as number;
-    const backlog = state[slot] as number;
-    const level = atUs > last ? Math.max(0, backlog - (atUs - last)) : backlog;
+    const level = fluidWait(state, slot, atUs, 0); // the backlog drained to atUs
     levels.push(level);
     own.push(ownSlot < 0 ? 0 : Math.min(level, state[ownSlot] as number));
   });
