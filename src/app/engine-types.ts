@@ -8,6 +8,7 @@ import type {
   RunStatus,
 } from '../reports/report-types.js';
 import type { OtaServerReport } from '../reports/ota-report.js';
+import type { ShardSync } from './shard-sync.js';
 
 export interface IntervalProgress {
   index: number;
@@ -30,6 +31,8 @@ export interface EngineOptions {
   onInterval?: (p: IntervalProgress) => StopRequest | null;
   /** Self-test of crash handling (FLEETSTORM_SELFTEST_CRASH_AT_US): a worker (live: the driver) throws at this time. */
   crashAtUs?: number;
+  /** Live, one process of `--processes N`: meets the others at the start and the end. */
+  sync?: ShardSync;
 }
 
 export interface EngineResult {

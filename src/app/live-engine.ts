@@ -105,6 +105,7 @@ export async function runLive(s: ResolvedScenario, opts: EngineOptions): Promise
         f.identity.forSubscriber(i, wallClockMs()),
       );
       await f.commands?.start(targets.mqttUrls, f.identity, s.shard?.index ?? 0);
+      await opts.sync?.start(); // the processes of --processes N start their clocks together
       const startedMs = monotonicMs();
       await driveLive(s, f, opts, result);
       const server = otaServerView(targets.backend, targets.desk, (monotonicMs() - startedMs) / 1000);

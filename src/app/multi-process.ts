@@ -30,6 +30,7 @@ import { fleetDevicesOf } from './fleet-setup.js';
 import { checkLiveOptions } from './live-engine.js';
 import { mergeShardOutcomes, OUTCOMES_NDJSON } from './outcomes-file.js';
 import { parseProgressLine, type ProcessProgress } from './process-progress.js';
+import { parseSyncLine, SyncHub } from './shard-sync.js';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'fleetstorm.js');
 /** Exit codes of a child that wrote a complete report: passed, thresholds failed, aborted. */
@@ -102,6 +103,8 @@ function runChild(
   index: number,
   file: string,
   outDir: string,
+  hub: SyncHub,
+  children: ((line: string) => void)[],
   signal?: AbortSignal,
   onProgress?: (p: ProcessProgress) => void,
 ): Promise<ChildExit> {
@@ -115,6 +118,8 @@ function runChild(
     detached: true,
     env: { ...process.env, [PARENT_PIPE_ENV]: '1' },
   });
+  child.stdin.on('error', () => {}); // a child that exited before an answer: its close says why
+  children[index] = (line) => void child.stdin.write(`${line}\n`);
   const tail: string[] = [];
   let partial = ''; // a line split over two chunks
   child.stderr.setEncoding('utf8');
@@ -123,7 +128,9 @@ function runChild(
     partial = lines.pop() ?? '';
     for (const line of lines) {
       const p = parseProgressLine(line);
+      const m = p === null ? parseSyncLine(line) : null;
       if (p !== null) onProgress?.(p);
+      else if (m !== null) hub.arrive(index, m);
       else if (line.trim() !== '') tail.push(line);
     }
     tail.splice(0, Math.max(0, tail.length - STDERR_LINES));
@@ -135,6 +142,7 @@ function runChild(
     child.on('close', (code, killedBy) => {
       if (partial.trim() !== '') tail.push(partial);
       signal?.removeEventListener('abort', forward);
+      hub.exited(index);
       resolve({ index, code: code ?? EXIT.internal, killedBy, stderrTail: tail });
     });
   });
@@ -189,15 +197,18 @@ async function runChildren(
   t: LiveTargets,
   tmp: string,
   opts: MultiProcessOptions,
+  onStart: () => void,
 ): Promise<MultiProcessResult> {
   const n = s.live.processes;
   const dirs = Array.from({ length: n }, (_, i) => join(tmp, `proc-${i}`));
+  const children: ((line: string) => void)[] = [];
+  const hub = new SyncHub(n, (i, m) => children[i]?.(JSON.stringify(m)), onStart);
   const exits = await Promise.all(
     dirs.map(async (dir, i) => {
       await mkdir(dir, { recursive: true });
       const file = join(dir, 'scenario.json');
       await writeFile(file, JSON.stringify(childScenario(s, i, t)));
-      return runChild(i, file, dir, opts.signal, opts.onProgress);
+      return runChild(i, file, dir, hub, children, opts.signal, opts.onProgress);
     }),
   );
   const interrupted = opts.signal?.aborted === true;
@@ -232,14 +243,15 @@ export async function runProcesses(
   checkLiveOptions(s);
   checkParentFdBudget(s, s.target.mqttUrls.length === 0);
   const targets = await prepareTargets(s);
-  // The embedded update server's waves run on the run's time from the children's launch (their
-  // own clocks start a process spawn later: the server is that much ahead).
-  const launchedUs = monotonicUs();
+  // The embedded update server's waves run on the run's time: from the children's start, when
+  // they all start their clocks together (src/app/shard-sync.ts).
+  let launchedUs = monotonicUs();
   targets.desk?.setClock(() => (monotonicUs() - launchedUs) * s.live.speed);
+  const onStart = (): void => void (launchedUs = monotonicUs());
   const tmp = await mkdtemp(join(tmpdir(), 'fleetstorm-procs-'));
   let keep = false;
   try {
-    const result = await runChildren(s, targets, tmp, opts);
+    const result = await runChildren(s, targets, tmp, opts, onStart);
     // The embedded update server is the parent's: its view goes into the merged report.
     const server = otaServerView(targets.backend, targets.desk, (monotonicUs() - launchedUs) / 1e6);
     if (server !== null && result.report.ota) result.report.ota.server = server;

@@ -15,6 +15,7 @@ import { writeReportFiles, type ReportPaths } from '../reports/write-report.js';
 import type { CliOverrides } from '../scenario/overrides.js';
 import { checkPlanSize } from '../scenario/plan-size.js';
 import type { ResolvedScenario } from '../scenario/types.js';
+import type { ShardSync } from './shard-sync.js';
 import type { EngineOptions, EngineResult, IntervalProgress, StopRequest } from './engine-types.js';
 import { OUTCOMES_NDJSON, writeOutcomes, writesOutcomes } from './outcomes-file.js';
 import { preflight } from './plan/index.js';
@@ -50,6 +51,8 @@ export interface RunOptions {
   onPlan?: (lines: string[]) => void;
   /** false: no plan and no limit check (one process of `--processes N`: the parent did them). */
   plan?: boolean;
+  /** One process of `--processes N`: starts and ends with the others (src/app/shard-sync.ts). */
+  sync?: ShardSync;
 }
 
 export interface RunOutcome {
@@ -166,6 +169,7 @@ async function runAndWrite(
     workers: s.workers > 0 ? s.workers : defaultWorkers(),
     onInterval: stopCheck(s, opts),
     crashAtUs: opts.crashAtUs,
+    ...(opts.sync ? { sync: opts.sync } : {}),
   };
   const eng: EngineResult =
     s.mode === 'live' ? await runLive(s, engineOpts) : await runVirtual(s, engineOpts);

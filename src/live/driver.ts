@@ -76,13 +76,17 @@ async function advanceInterval(f: LiveFleet, fromUs: number, toUs: number): Prom
   return events;
 }
 
-/** Lets in-flight publishes be acknowledged and delivered before the last snapshot. */
-async function drain(f: LiveFleet): Promise<void> {
+/**
+ * Lets in-flight publishes be acknowledged and delivered before the last snapshot; `acked`: the
+ * acknowledged publishes the subscriber is to see (shard 0's, with templated telemetry: every
+ * process's).
+ */
+async function drain(f: LiveFleet, acked = f.mqtt.qosAcked): Promise<void> {
   const until = monotonicMs() + DRAIN_MS;
   while (monotonicMs() < until) {
     const settled =
       f.mqtt.inFlight === 0 &&
-      (!f.allQos1 || f.subscriber.delivered >= f.mqtt.qosAcked) &&
+      (!f.allQos1 || f.subscriber.delivered >= acked) &&
       (f.commands?.open ?? 0) === 0;
     if (settled) return;
     await delay(10);
@@ -152,6 +156,9 @@ export async function driveLive(
       const final = i === intervals - 1;
       if (final) {
         await drain(f);
+        // --processes N: shard 0 counts every process's templated telemetry; wait for the last.
+        const all = await opts.sync?.end(f.mqtt.qosAcked);
+        if (all != null && f.subscriber.countsEveryShard) await drain(f, all);
         for (const sh of f.shards) countNotReconnected(sh);
         f.mqtt.countPendingConnects(); // no CONNACK by the end: failed, not forgotten
         f.commands?.settleAtEnd(); // no reply by the end: unanswered

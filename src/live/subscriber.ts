@@ -117,6 +117,11 @@ export class E2eSubscriber implements MqttHandler {
     this.mqtt5 = mqtt5;
   }
 
+  /** Counts the templated telemetry of every shard of the run (shard 0's subscriber). */
+  get countsEveryShard(): boolean {
+    return this.telemetryFilters.length > 0;
+  }
+
   /** Templated telemetry topics (placeholders as `+`): counted by `seq`, subscribed on broker 0. */
   watchTelemetry(filters: readonly string[], tracker: DeliverySequence): void {
     this.telemetryFilters = filters;

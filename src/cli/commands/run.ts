@@ -19,6 +19,8 @@ import { ProgressPrinter } from '../progress.js';
 import { progressLine } from '../../app/process-progress.js';
 import { exitWithParent, interruptSignal } from '../signals.js';
 import { PARENT_PIPE_ENV } from '../../app/multi-process.js';
+import { pipeSync, type ShardSync } from '../../app/shard-sync.js';
+import { delay } from '../../clock/real-clock.js';
 import { startMetricsEndpoint } from '../../app/metrics-endpoint.js';
 import { assertReplaySecretsAllowed } from '../../identity/check.js';
 
@@ -84,12 +86,25 @@ function selfTestCrashAt(s: ResolvedScenario): number | undefined {
   return Number(v);
 }
 
+/**
+ * FLEETSTORM_SELFTEST_SLOW_START=i:ms: the child of shard i sets up that much later, as a
+ * loaded machine may spawn it, to test that the processes still start their clocks together.
+ */
+async function selfTestSlowStart(s: ResolvedScenario): Promise<void> {
+  const m = /^(\d+):(\d+)$/.exec(process.env.FLEETSTORM_SELFTEST_SLOW_START ?? '');
+  if (m && Number(m[1]) === s.shard?.index) await delay(Number(m[2]));
+}
+
 /** `--processes` is not a resolver layer: it only sets `live.processes` on the resolved scenario. */
 function withProcesses(s: ResolvedScenario, processes: number | undefined): ResolvedScenario {
   return processes === undefined ? s : { ...s, live: { ...s.live, processes } };
 }
 
-export async function runScenario(scenario: ResolvedScenario, flags: RunFlags): Promise<ExitCode> {
+export async function runScenario(
+  scenario: ResolvedScenario,
+  flags: RunFlags,
+  sync?: ShardSync,
+): Promise<ExitCode> {
   const s = withProcesses(scenario, flags.processes);
   const progress = new ProgressPrinter(process.stderr, s.durationUs, !flags.quiet);
   const insecure = s.mode === 'live' ? insecureWarning(s.target.tls) : null;
@@ -113,6 +128,7 @@ export async function runScenario(scenario: ResolvedScenario, flags: RunFlags): 
       html: flags.html,
       onProcessProgress: (p) => progress.updateProcess(p),
       crashAtUs: selfTestCrashAt(s),
+      ...(sync ? { sync } : {}),
       onPlan: (lines) => lines.forEach((l) => err(l)),
       plan: flags.plan !== false,
     });
@@ -136,7 +152,8 @@ export async function runCommand(path: string, flags: RunFlags): Promise<ExitCod
 
 /** Internal: runs a resolved scenario written as JSON (one process of `--processes N`). */
 export async function resolvedCommand(path: string, flags: RunFlags): Promise<ExitCode> {
-  if (process.env[PARENT_PIPE_ENV] === '1') exitWithParent();
+  const child = process.env[PARENT_PIPE_ENV] === '1';
+  if (child) exitWithParent();
   let text: string;
   try {
     text = await readFile(resolve(path), 'utf8');
@@ -147,7 +164,10 @@ export async function resolvedCommand(path: string, flags: RunFlags): Promise<Ex
       fix: 'run-resolved is internal: use fleetstorm run --processes N',
     });
   }
-  return runScenario(JSON.parse(text) as ResolvedScenario, { ...flags, plan: false }); // the parent planned
+  const s = JSON.parse(text) as ResolvedScenario;
+  await selfTestSlowStart(s);
+  const sync = child ? pipeSync(process.stdin, err) : undefined; // start and end with the other processes
+  return runScenario(s, { ...flags, plan: false }, sync); // the parent planned
 }
 
 export async function replayCommand(path: string, flags: RunFlags, allowSecrets = false): Promise<ExitCode> {
