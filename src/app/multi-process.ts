@@ -242,7 +242,7 @@ export async function runProcesses(
   }
   checkLiveOptions(s);
   checkParentFdBudget(s, s.target.mqttUrls.length === 0);
-  const targets = await prepareTargets(s);
+  const targets = await prepareTargets(s, { proxies: false }); // each child starts its own
   // The embedded update server's waves run on the run's time: from the children's start, when
   // they all start their clocks together (src/app/shard-sync.ts).
   let launchedUs = monotonicUs();

@@ -53,7 +53,14 @@ function embeddedOptions(s: ResolvedScenario, desk: CampaignDesk | null): Embedd
   };
 }
 
-export async function prepareTargets(s: ResolvedScenario): Promise<LiveTargets> {
+/**
+ * `proxies: false`: no fault proxies (the parent of `--processes N`, whose children each start
+ * their own and reach the brokers through them; the parent relays nothing).
+ */
+export async function prepareTargets(
+  s: ResolvedScenario,
+  opts: { proxies?: boolean } = {},
+): Promise<LiveTargets> {
   assertTargetsPaired(s);
   if (s.target.mqttUrls.length === 0) {
     const desk = await embeddedDesk(s);
@@ -83,7 +90,7 @@ export async function prepareTargets(s: ResolvedScenario): Promise<LiveTargets> 
     }
   }
   const needs = proxyNeeds(s); // any backend fault needs the HTTP side's proxy
-  const proxied = needs.http ? await proxyTargets(hosts, needs) : null;
+  const proxied = needs.http && opts.proxies !== false ? await proxyTargets(hosts, needs) : null;
   return { mqttUrls: [...s.target.mqttUrls], httpUrl: http, backend: null, proxied, desk: null };
 }
 

@@ -5,6 +5,7 @@
 // publish latencies; broker-reject is answered by the proxy with refusing CONNACKs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLive } from '../../../src/app/live-engine.js';
+import { closeTargets, prepareTargets } from '../../../src/live/targets.js';
 import { mosquittoInstalled, startMosquitto, type MosquittoHandle } from '../../../bench/lib/mosquitto.js';
 import { liveScenario } from './live-helpers.js';
 
@@ -77,6 +78,22 @@ describe.skipIf(!mosquittoInstalled() || process.env.FLEETSTORM_SKIP_MOSQUITTO =
       expect(r.agg.histogram('mqtt_publish_ack_duration_us').getValueAtPercentile(50)).toBeGreaterThan(
         350_000,
       );
+    }, 40_000);
+
+    it('the parent of --processes N starts no fault proxy: each child starts its own', async () => {
+      broker = await startMosquitto({ extraConfig: ['set_tcp_nodelay true'] });
+      const faults = [{ type: 'backend-slow', at: '0s', duration: '1m', params: { 'slow-factor': 2 } }];
+      const s = await liveScenario({ devices: 4, duration: '2m', faults }, { targetMqtt: [broker.url] });
+      const child = await prepareTargets(s);
+      const parent = await prepareTargets(s, { proxies: false });
+      try {
+        expect(child.proxied).not.toBeNull();
+        expect(parent.proxied).toBeNull();
+        expect(parent.mqttUrls).toEqual([broker.url]); // what the children are given
+      } finally {
+        await closeTargets(child);
+        await closeTargets(parent);
+      }
     }, 40_000);
   },
 );
