@@ -30,15 +30,25 @@ export function mosquittoSub(
     buf = parts.pop() ?? '';
     lines.push(...parts.filter((l) => l !== ''));
   });
-  const ready = new Promise<void>((resolve) => {
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('error', (e) => reject(missingClients(e)));
     const poll = (): void => {
       if (lines.some((l) => l.startsWith(`${probeTopic} `))) return resolve();
       const pub = spawn('mosquitto_pub', [...hostArgs(port), '-q', '1', '-t', probeTopic, '-m', 'probe']);
+      pub.once('error', (e) => reject(missingClients(e)));
       pub.once('exit', () => setTimeout(poll, 50));
     };
     poll();
   });
   return { child, lines, ready };
+}
+
+/** A clear failure instead of a test timeout when the observer's programs are not installed. */
+function missingClients(e: Error): Error {
+  const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+  return new Error(
+    missing ? 'mosquitto_sub/mosquitto_pub not found: apt-get install mosquitto-clients' : e.message,
+  );
 }
 
 /** mosquitto on a free port, stopped when the test finishes (stopping it earlier is fine). */
@@ -76,6 +86,10 @@ export function retainedNow(port: number, topic: string, count: number, waitSec 
   ];
   const child = spawn('mosquitto_sub', args);
   let out = '';
+  const failed = new Promise<string[]>((_, reject) => child.once('error', (e) => reject(missingClients(e))));
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  return new Promise((resolve) => child.once('exit', () => resolve(out.split('\n').filter((l) => l !== ''))));
+  const done = new Promise<string[]>((resolve) =>
+    child.once('exit', () => resolve(out.split('\n').filter((l) => l !== ''))),
+  );
+  return Promise.race([done, failed]);
 }
