@@ -59,7 +59,10 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fleetstorm-live-multi-'));
   const brokers: MosquittoHandle[] = [];
   try {
-    for (let i = 0; i < 3; i++) brokers.push(await startMosquitto());
+    // The end-to-end subscriber of each process takes a third of the fleet's telemetry from each
+    // broker; past mosquitto's default queue of 1,000 messages per client it drops them.
+    const extraConfig = ['max_queued_messages 0'];
+    for (let i = 0; i < 3; i++) brokers.push(await startMosquitto({ extraConfig }));
     const file = join(dir, 'scenario.json');
     await writeFile(file, JSON.stringify(scenario(devices, processes)));
     const args = ['run', file, '--out', join(dir, 'report'), '--quiet', '--json', '--no-html'];

@@ -16,8 +16,8 @@ const PREFIX = 'fleetstorm-sync ';
 
 export type SyncMessage = { at: 'start' } | { at: 'end'; acked: number };
 
-/** How long a child waits at the end for the slowest sibling before it writes its report anyway (real ms). */
-export const END_WAIT_MS = 10_000;
+/** How long a child waits at the end for the slowest sibling (its own drain takes up to 30 s) before it writes its report anyway (real ms). */
+export const END_WAIT_MS = 40_000;
 
 /** A child's side: what the engine awaits. */
 export interface ShardSync {

@@ -27,8 +27,13 @@ import {
 
 /** Real milliseconds between ticks. */
 const TICK_MS = 1;
-/** Real time allowed at the end for in-flight acks and deliveries to arrive. */
+/**
+ * Real time allowed at the end for in-flight acks and deliveries to arrive while none comes;
+ * each ack or delivery that comes allows as much again, up to DRAIN_MAX_MS in all (a saturated
+ * generator's subscriber catches up on thousands of deliveries after the devices stop).
+ */
 const DRAIN_MS = 3000;
+const DRAIN_MAX_MS = 30_000;
 
 export interface LiveStats {
   maxConcurrent: number;
@@ -82,13 +87,25 @@ async function advanceInterval(f: LiveFleet, fromUs: number, toUs: number): Prom
  * process's).
  */
 async function drain(f: LiveFleet, acked = f.mqtt.qosAcked): Promise<void> {
-  const until = monotonicMs() + DRAIN_MS;
-  while (monotonicMs() < until) {
+  const startMs = monotonicMs();
+  let quietSinceMs = startMs;
+  let seen = -1;
+  const waitDeliveries = f.allQos1 && f.countsOwnDeliveries;
+  for (;;) {
     const settled =
       f.mqtt.inFlight === 0 &&
-      (!f.allQos1 || f.subscriber.delivered >= acked) &&
+      (!waitDeliveries || f.subscriber.delivered >= acked) &&
       (f.commands?.open ?? 0) === 0;
+    const nowMs = monotonicMs();
+    if (waitDeliveries) f.undelivered = Math.max(0, acked - f.subscriber.delivered);
+    f.drainedMs = nowMs - startMs;
     if (settled) return;
+    const progress = f.subscriber.delivered + f.mqtt.qosAcked + f.mqtt.qosFailed;
+    if (progress !== seen) {
+      seen = progress;
+      quietSinceMs = nowMs;
+    }
+    if (nowMs - quietSinceMs >= DRAIN_MS || nowMs - startMs >= DRAIN_MAX_MS) return;
     await delay(10);
   }
 }

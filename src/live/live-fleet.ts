@@ -42,6 +42,15 @@ export interface LiveFleet {
   skippedFaults: Set<string>;
   /** Every device type publishes with QoS ≥ 1 (then delivered == acked on a healthy broker). */
   allQos1: boolean;
+  /**
+   * This process's subscriber counts its own devices' telemetry: not so in shards other than 0
+   * when telemetry goes to templated topics (shard 0 counts every shard's there).
+   */
+  countsOwnDeliveries: boolean;
+  /** Acknowledged QoS 1 publishes the subscriber had not received when the end's drain stopped. */
+  undelivered: number;
+  /** How long the end's drain waited (real ms). */
+  drainedMs: number;
   /** Client ids and credentials (secrets read at construction, held only here). */
   identity: FleetIdentity;
   /** `connectivity.birth` and `will` per device type. */
@@ -163,6 +172,7 @@ export function buildLiveFleet(
   if (templates && sequence && (s.shard?.index ?? 0) === 0)
     subscriber.watchTelemetry(templates.filters(), sequence);
   const allQos1 = types.every((t) => t.qos >= 1);
+  const sharedTopics = templates !== null && templates.filters().length > 0;
   return {
     setup,
     ctx,
@@ -174,6 +184,9 @@ export function buildLiveFleet(
     outcomes,
     skippedFaults,
     allQos1,
+    countsOwnDeliveries: !sharedTopics || (s.shard?.index ?? 0) === 0,
+    undelivered: 0,
+    drainedMs: 0,
     identity,
     birthWill,
     commands,
