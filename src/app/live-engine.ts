@@ -58,7 +58,7 @@ function warnings(f: LiveFleet, s: ResolvedScenario, subscribed: boolean): strin
   out.push(...f.subscriber.warnings(subscribed)); // never, late, or away for a while
   if (f.undelivered > 0)
     out.push(
-      `${f.undelivered} acknowledged publishes never reached the end-to-end subscriber (it waited ${(f.drainedMs / 1000).toFixed(1)} s after the run until none had come for 3 s): the broker dropped them or still held them, e.g. past a per-client queue limit (mosquitto's max_queued_messages, 1000 by default) while the subscriber, which takes every device's telemetry, fell behind; mqtt_delivered_total counts what arrived`,
+      `${s.shard ? `shard ${s.shard.index}/${s.shard.count}: ` : ''}${f.undelivered} acknowledged publishes never reached the end-to-end subscriber (it waited ${(f.drainedMs / 1000).toFixed(1)} s after the run until none had come for 3 s): the broker dropped them or still held them, e.g. past a per-client queue limit (mosquitto's max_queued_messages, 1000 by default) while the subscriber, which takes every device's telemetry, fell behind; mqtt_delivered_total counts what arrived`,
     );
   out.push(...(f.commands?.warnings() ?? []));
   for (const type of f.skippedFaults)
