@@ -97,7 +97,7 @@ async function drain(f: LiveFleet, acked = f.mqtt.qosAcked): Promise<void> {
       (!waitDeliveries || f.subscriber.delivered >= acked) &&
       (f.commands?.open ?? 0) === 0;
     const nowMs = monotonicMs();
-    if (waitDeliveries) f.undelivered = Math.max(0, acked - f.subscriber.delivered);
+    if (waitDeliveries && f.deliveriesComparable) f.undelivered = Math.max(0, acked - f.subscriber.delivered);
     f.drainedMs = nowMs - startMs;
     if (settled) return;
     const progress = f.subscriber.delivered + f.mqtt.qosAcked + f.mqtt.qosFailed;

@@ -22,6 +22,7 @@ import { BirthWill } from './birth-will.js';
 import { LiveCommands } from './live-commands.js';
 import { LiveMqtt } from './mqtt-side.js';
 import { TelemetryTemplates } from './telemetry-templates.js';
+import { hasPrograms } from '../program/paths.js';
 import { DeliverySequence } from './delivery-sequence.js';
 import { wallClockMs } from '../clock/real-clock.js';
 import { E2eSubscriber } from './subscriber.js';
@@ -47,6 +48,12 @@ export interface LiveFleet {
    * when telemetry goes to templated topics (shard 0 counts every shard's there).
    */
   countsOwnDeliveries: boolean;
+  /**
+   * The subscriber sees every QoS 1 publish this process counts as acknowledged, so a shortfall
+   * is a finding: not with device programs (they publish on topics of their own), nor in a shard
+   * of a run whose telemetry goes partly to shared templated topics and partly to its own.
+   */
+  deliveriesComparable: boolean;
   /** Acknowledged QoS 1 publishes the subscriber had not received when the end's drain stopped. */
   undelivered: number;
   /** How long the end's drain waited (real ms). */
@@ -173,6 +180,8 @@ export function buildLiveFleet(
     subscriber.watchTelemetry(templates.filters(), sequence);
   const allQos1 = types.every((t) => t.qos >= 1);
   const sharedTopics = templates !== null && templates.filters().length > 0;
+  const allShared = types.every((t) => t.streams.every((st) => st.topicSource !== null));
+  const countsOwnDeliveries = !sharedTopics || (s.shard?.index ?? 0) === 0;
   return {
     setup,
     ctx,
@@ -184,7 +193,8 @@ export function buildLiveFleet(
     outcomes,
     skippedFaults,
     allQos1,
-    countsOwnDeliveries: !sharedTopics || (s.shard?.index ?? 0) === 0,
+    countsOwnDeliveries,
+    deliveriesComparable: countsOwnDeliveries && !hasPrograms(s) && (!sharedTopics || allShared || !s.shard),
     undelivered: 0,
     drainedMs: 0,
     identity,
